@@ -1,0 +1,40 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Tanager;
+using Tanager.Internal;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class TanagerServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the Tanager engine with zero-dependency defaults: in-memory storage and in-process pub/sub.
+    /// Adapter packages replace those through the returned builder.
+    /// </summary>
+    public static TanagerBuilder AddTanager(this IServiceCollection services, Action<TanagerOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<TanagerOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<InMemoryStore>();
+        services.TryAddSingleton<IUserStore>(sp => sp.GetRequiredService<InMemoryStore>());
+        services.TryAddSingleton<IWorkspaceStore>(sp => sp.GetRequiredService<InMemoryStore>());
+        services.TryAddSingleton<IChannelStore>(sp => sp.GetRequiredService<InMemoryStore>());
+        services.TryAddSingleton<IMessageStore>(sp => sp.GetRequiredService<InMemoryStore>());
+        services.TryAddSingleton<IPubSub, InProcessPubSub>();
+        services.TryAddSingleton<EventDispatcher>();
+        services.TryAddSingleton<FanOut>();
+        services.TryAddSingleton<PasswordHasher>();
+        services.TryAddSingleton<AccountService>();
+        services.TryAddSingleton<WorkspaceService>();
+        services.TryAddSingleton<ChannelService>();
+        services.TryAddSingleton<MessageService>();
+        services.TryAddSingleton<GatewayHub>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, GatewayDrainService>());
+        return new TanagerBuilder(services);
+    }
+}

@@ -1,0 +1,14 @@
+using NUlid;
+
+namespace Tanager;
+
+/// <summary>A channel. <see cref="LastSequence"/> is the number of the channel's latest change: its sequence is gapless and starts at 1.</summary>
+public sealed record Channel(
+    Ulid WorkspaceId,
+    Ulid Id,
+    string Name,
+    ChannelKind Kind,
+    string? Topic,
+    long LastSequence,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);

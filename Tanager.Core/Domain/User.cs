@@ -1,0 +1,6 @@
+using NUlid;
+
+namespace Tanager;
+
+/// <summary>A person or bot. Users are global: they belong to workspaces through <see cref="WorkspaceMember"/>.</summary>
+public sealed record User(Ulid Id, string Email, string DisplayName, string PasswordHash, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);

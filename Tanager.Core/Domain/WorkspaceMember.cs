@@ -1,0 +1,5 @@
+using NUlid;
+
+namespace Tanager;
+
+public sealed record WorkspaceMember(Ulid WorkspaceId, Ulid UserId, WorkspaceRole Role, DateTimeOffset JoinedAt);

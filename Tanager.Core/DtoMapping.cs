@@ -1,0 +1,81 @@
+using Tanager.Protocol;
+
+namespace Tanager;
+
+/// <summary>Domain → wire. Shared by every adapter so REST and the gateway show the same shapes.</summary>
+public static class DtoMapping
+{
+    public static UserDto ToDto(this User user, bool includeEmail = false)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return new UserDto { Id = user.Id.ToString(), DisplayName = user.DisplayName, Email = includeEmail ? user.Email : null, CreatedAt = user.CreatedAt };
+    }
+
+    public static WorkspaceDto ToDto(this Workspace workspace, WorkspaceMember caller)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        ArgumentNullException.ThrowIfNull(caller);
+        return new WorkspaceDto { Id = workspace.Id.ToString(), Name = workspace.Name, OwnerId = workspace.OwnerId.ToString(), Role = caller.Role.ToWire(), CreatedAt = workspace.CreatedAt };
+    }
+
+    public static WorkspaceMemberDto ToDto(this WorkspaceMember member, User user)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        return new WorkspaceMemberDto { WorkspaceId = member.WorkspaceId.ToString(), User = user.ToDto(), Role = member.Role.ToWire(), JoinedAt = member.JoinedAt };
+    }
+
+    public static ChannelDto ToDto(this Channel channel, bool? isMember)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        return new ChannelDto
+        {
+            Id = channel.Id.ToString(),
+            WorkspaceId = channel.WorkspaceId.ToString(),
+            Name = channel.Name,
+            Kind = channel.Kind == ChannelKind.Public ? "public" : "private",
+            Topic = channel.Topic,
+            LastSequence = channel.LastSequence,
+            IsMember = isMember,
+            CreatedAt = channel.CreatedAt,
+        };
+    }
+
+    public static ChannelMemberDto ToDto(this ChannelMember member)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        return new ChannelMemberDto { WorkspaceId = member.WorkspaceId.ToString(), ChannelId = member.ChannelId.ToString(), UserId = member.UserId.ToString(), JoinedAt = member.JoinedAt };
+    }
+
+    public static MessageDto ToDto(this Message message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return new MessageDto
+        {
+            Id = message.Id.ToString(),
+            WorkspaceId = message.WorkspaceId.ToString(),
+            ChannelId = message.ChannelId.ToString(),
+            AuthorId = message.AuthorId.ToString(),
+            Content = message.Content,
+            Sequence = message.Sequence,
+            ChangeSequence = message.ChangeSequence,
+            ThreadId = message.ThreadId?.ToString(),
+            CreatedAt = message.CreatedAt,
+            EditedAt = message.EditedAt,
+            DeletedAt = message.DeletedAt,
+        };
+    }
+
+    public static MessagePage ToDto(this MessageSlice slice)
+    {
+        ArgumentNullException.ThrowIfNull(slice);
+        return new MessagePage { Messages = [.. slice.Messages.Select(m => m.ToDto())], HasMore = slice.HasMore, LastSequence = slice.LastSequence };
+    }
+
+    public static string ToWire(this WorkspaceRole role) => role switch
+    {
+        WorkspaceRole.Owner => "owner",
+        WorkspaceRole.Admin => "admin",
+        WorkspaceRole.Member => "member",
+        _ => "guest",
+    };
+}

@@ -1,0 +1,134 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tanager.Internal;
+using Tanager.Protocol;
+
+namespace Tanager;
+
+/// <summary>
+/// This node's gateway: creates sessions for transports, closes silent ones, and drains them all on shutdown.
+/// </summary>
+public sealed class GatewayHub : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<GatewaySession, byte> _sessions = new();
+    private readonly IWorkspaceStore _workspaces;
+    private readonly IChannelStore _channels;
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _sweeper;
+    private volatile bool _draining;
+
+    public GatewayHub(AccountService accounts, IWorkspaceStore workspaces, IChannelStore channels, FanOut fanOut, IOptions<TanagerOptions> options, TimeProvider time, ILogger<GatewayHub> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Accounts = accounts;
+        _workspaces = workspaces;
+        _channels = channels;
+        FanOut = fanOut;
+        Options = options.Value.Gateway;
+        _time = time;
+        Logger = logger;
+        _sweeper = SweepAsync(_stop.Token);
+    }
+
+    public int SessionCount => _sessions.Count;
+    public bool IsDraining => _draining;
+
+    internal AccountService Accounts { get; }
+    internal FanOut FanOut { get; }
+    internal GatewayOptions Options { get; }
+    internal ILogger Logger { get; }
+    internal long Now => _time.GetTimestamp();
+
+    /// <summary>Starts a session on a new connection and sends HELLO. The transport disposes the session when the connection ends.</summary>
+    public GatewaySession Connect(IGatewayConnection connection)
+    {
+        var session = new GatewaySession(this, connection, Now);
+        _sessions.TryAdd(session, 0);
+        session.SendHello();
+        if (_draining)
+        {
+            session.Reconnect();
+        }
+        return session;
+    }
+
+    /// <summary>Sends RECONNECT to every session and waits until all have closed or <paramref name="timeout"/> passes.</summary>
+    public async Task DrainAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        _draining = true;
+        Log.Draining(Logger, _sessions.Count);
+        foreach (var session in _sessions.Keys)
+        {
+            session.Reconnect();
+        }
+        var deadline = _time.GetTimestamp() + (long)(timeout.TotalSeconds * _time.TimestampFrequency);
+        while (!_sessions.IsEmpty && _time.GetTimestamp() < deadline && !cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), _time, CancellationToken.None);
+        }
+        if (!_sessions.IsEmpty)
+        {
+            Log.DrainIncomplete(Logger, _sessions.Count);
+        }
+    }
+
+    internal void Remove(GatewaySession session) => _sessions.TryRemove(session, out _);
+
+    internal async Task<(ReadyData Ready, List<string> Subjects)> BuildReadyAsync(string sessionId, User user, CancellationToken cancellationToken)
+    {
+        var subjects = new List<string>();
+        var workspaces = new List<ReadyWorkspace>();
+        foreach (var (workspace, member) in await _workspaces.ListForUserAsync(user.Id, cancellationToken))
+        {
+            subjects.Add(Subjects.Workspace(workspace.Id));
+            var memberships = await _channels.ListMembershipsAsync(workspace.Id, user.Id, cancellationToken);
+            var channels = new List<ChannelDto>(memberships.Count);
+            foreach (var channel in await _channels.ListAsync(workspace.Id, cancellationToken))
+            {
+                if (memberships.Contains(channel.Id))
+                {
+                    channels.Add(channel.ToDto(isMember: true));
+                    subjects.Add(Subjects.Channel(workspace.Id, channel.Id));
+                }
+            }
+            workspaces.Add(new ReadyWorkspace { Workspace = workspace.ToDto(member), Channels = channels });
+        }
+        return (new ReadyData { SessionId = sessionId, User = user.ToDto(includeEmail: true), Workspaces = workspaces }, subjects);
+    }
+
+    /// <summary>Once a second, closes connections that never identified or went silent (no frame for two heartbeat intervals).</summary>
+    private async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                var now = _time.GetTimestamp();
+                foreach (var session in _sessions.Keys)
+                {
+                    if (!session.IsIdentified && _time.GetElapsedTime(session.ConnectedAt, now) > Options.IdentifyTimeout)
+                    {
+                        session.Close(GatewayCloseCodes.SessionTimedOut, "No IDENTIFY in time.");
+                    }
+                    else if (_time.GetElapsedTime(session.LastReceived, now) > 2 * Options.HeartbeatInterval)
+                    {
+                        session.Close(GatewayCloseCodes.SessionTimedOut, "No heartbeat in time.");
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _sweeper;
+        _stop.Dispose();
+    }
+}

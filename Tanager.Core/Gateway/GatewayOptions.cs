@@ -1,0 +1,19 @@
+namespace Tanager;
+
+/// <summary>Gateway limits shared by every transport.</summary>
+public sealed class GatewayOptions
+{
+    /// <summary>The HELLO heartbeat interval. A connection silent for twice this long is closed (4009).</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>How long a new connection may take to IDENTIFY before it is closed (4009).</summary>
+    public TimeSpan IdentifyTimeout { get; set; } = TimeSpan.FromSeconds(20);
+    /// <summary>Frames waiting to be written to one connection before it counts as a slow consumer (4010).</summary>
+    public int SendQueueFrames { get; set; } = 2048;
+    /// <summary>
+    /// Bytes waiting to be written to one connection before it counts as a slow consumer. 4 MiB holds ~10k typical
+    /// MESSAGE_CREATE frames (~400 B): many seconds of a busy channel, so only a stalled reader trips it.
+    /// </summary>
+    public long SendQueueBytes { get; set; } = 4 * 1024 * 1024;
+    /// <summary>The largest message a client may send. Client ops are small; 64 KiB leaves room for IDENTIFY with a long RESUME list.</summary>
+    public int MaxInboundMessageBytes { get; set; } = 64 * 1024;
+}

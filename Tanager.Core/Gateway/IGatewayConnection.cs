@@ -1,0 +1,17 @@
+namespace Tanager;
+
+/// <summary>A transport's side of one client connection, as the transport-agnostic <see cref="GatewaySession"/> sees it.</summary>
+public interface IGatewayConnection
+{
+    /// <summary>Frames payloads for this connection's transport. Shared by all connections of the transport, so a broadcast is framed once.</summary>
+    IFrameEncoder Encoder { get; }
+
+    /// <summary>
+    /// Queues an encoded frame. Never blocks. Returns false when the connection is closing or its bounded queue is full;
+    /// in the latter case the transport closes it with <see cref="Protocol.GatewayCloseCodes.SlowConsumer"/>.
+    /// </summary>
+    bool TrySend(ReadOnlyMemory<byte> frame);
+
+    /// <summary>Sends a close with <paramref name="code"/> after the frames already queued, then ends the connection.</summary>
+    void Close(int code, string reason);
+}

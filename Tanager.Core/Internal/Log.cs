@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace Tanager.Internal;
+
+/// <summary>All of Core's log messages. Tokens and message content are never logged.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Debug, Message = "Gateway session {SessionId} identified as user {UserId}")]
+    public static partial void SessionIdentified(ILogger logger, string sessionId, string userId);
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Gateway session {SessionId} closed by the server with {CloseCode}: {Reason}")]
+    public static partial void SessionClosed(ILogger logger, string sessionId, int closeCode, string reason);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Draining {Count} gateway sessions")]
+    public static partial void Draining(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Gateway drain ended with {Count} sessions still open")]
+    public static partial void DrainIncomplete(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Error, Message = "Gateway session {SessionId} failed to update its subscriptions")]
+    public static partial void SubscriptionFailed(ILogger logger, Exception exception, string sessionId);
+}

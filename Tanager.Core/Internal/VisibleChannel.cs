@@ -1,0 +1,3 @@
+namespace Tanager.Internal;
+
+internal readonly record struct VisibleChannel(Channel Channel, WorkspaceRole Role, bool IsMember);

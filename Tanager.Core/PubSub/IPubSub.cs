@@ -1,0 +1,17 @@
+namespace Tanager;
+
+/// <summary>
+/// Carries already-serialized events between nodes. Payloads are opaque bytes that travel unchanged: the node where an
+/// event happens serializes it once, and every node frames it once for its local subscribers.
+/// </summary>
+public interface IPubSub
+{
+    /// <summary>Publishes <paramref name="payload"/> to <paramref name="subject"/>. The caller must not change the bytes afterwards.</summary>
+    ValueTask PublishAsync(string subject, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Delivers every payload published to <paramref name="subject"/> to <paramref name="handler"/> until the returned
+    /// subscription is disposed. Handlers must not block: they run on the delivery path.
+    /// </summary>
+    ValueTask<IAsyncDisposable> SubscribeAsync(string subject, PubSubHandler handler, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,82 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using NUlid;
+using Tanager.Internal;
+using Tanager.Protocol;
+
+namespace Tanager;
+
+/// <summary>Registration, login and bearer-token sessions.</summary>
+public sealed class AccountService(IUserStore users, PasswordHasher hasher, IOptions<TanagerOptions> options, TimeProvider time)
+{
+    /// <summary>Tokens carry 256 random bits; the prefix makes them easy to spot in a secret scanner.</summary>
+    private const string TokenPrefix = "tgr_";
+    private const int TokenBytes = 32;
+
+    public async Task<(User User, string Token)> RegisterAsync(string? email, string? password, string? displayName, CancellationToken cancellationToken = default)
+    {
+        var validEmail = Validate.Email(email);
+        var validPassword = Validate.Password(password);
+        var validName = Validate.Text(displayName, "display_name", Validate.MaxDisplayNameLength);
+        var now = time.GetUtcNow();
+        var hash = await hasher.HashAsync(validPassword, cancellationToken);
+        var user = new User(Ulid.NewUlid(now), validEmail, validName, hash, now, now);
+        if (!await users.TryCreateAsync(user, cancellationToken))
+        {
+            throw TanagerException.Conflict(ErrorCodes.EmailTaken, "An account with this email exists.");
+        }
+        return (user, await StartSessionAsync(user.Id, cancellationToken));
+    }
+
+    public async Task<(User User, string Token)> LoginAsync(string? email, string? password, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password) || password.Length > Validate.MaxPasswordLength)
+        {
+            throw TanagerException.Invalid("email and password are required.");
+        }
+        var user = await users.FindByEmailAsync(email.Trim(), cancellationToken);
+        if (!await hasher.VerifyAsync(user?.PasswordHash, password, cancellationToken) || user is null)
+        {
+            throw TanagerException.Unauthorized(ErrorCodes.InvalidCredentials, "Email or password is wrong.");
+        }
+        return (user, await StartSessionAsync(user.Id, cancellationToken));
+    }
+
+    public async Task LogoutAsync(string token, CancellationToken cancellationToken = default)
+    {
+        await users.DeleteSessionAsync(HashToken(token), cancellationToken);
+    }
+
+    /// <summary>The user a bearer token belongs to, or null when the token is unknown or expired.</summary>
+    public async Task<User?> AuthenticateAsync(string? token, CancellationToken cancellationToken = default)
+    {
+        if (token is null || !token.StartsWith(TokenPrefix, StringComparison.Ordinal) || token.Length > 128)
+        {
+            return null;
+        }
+        var session = await users.GetSessionAsync(HashToken(token), cancellationToken);
+        if (session is null || session.ExpiresAt <= time.GetUtcNow())
+        {
+            return null;
+        }
+        return await users.GetAsync(session.UserId, cancellationToken);
+    }
+
+    public async Task<User> GetUserAsync(Ulid userId, CancellationToken cancellationToken = default)
+    {
+        return await users.GetAsync(userId, cancellationToken) ?? throw TanagerException.NotFound("User");
+    }
+
+    private async Task<string> StartSessionAsync(Ulid userId, CancellationToken cancellationToken)
+    {
+        var token = TokenPrefix + Base64Url(RandomNumberGenerator.GetBytes(TokenBytes));
+        var now = time.GetUtcNow();
+        await users.CreateSessionAsync(new UserSession(HashToken(token), userId, now, now + options.Value.SessionLifetime), cancellationToken);
+        return token;
+    }
+
+    private static byte[] HashToken(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

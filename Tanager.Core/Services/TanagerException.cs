@@ -1,0 +1,39 @@
+namespace Tanager;
+
+/// <summary>A request refused by a Core service. <see cref="Code"/> is one of <see cref="Protocol.ErrorCodes"/>.</summary>
+public sealed class TanagerException : Exception
+{
+    public TanagerException(TanagerErrorKind kind, string code, string message)
+        : base(message)
+    {
+        Kind = kind;
+        Code = code;
+    }
+
+    public TanagerException()
+        : this(TanagerErrorKind.InvalidRequest, Protocol.ErrorCodes.InvalidRequest, "Invalid request.")
+    {
+    }
+
+    public TanagerException(string message)
+        : this(TanagerErrorKind.InvalidRequest, Protocol.ErrorCodes.InvalidRequest, message)
+    {
+    }
+
+    public TanagerException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Kind = TanagerErrorKind.InvalidRequest;
+        Code = Protocol.ErrorCodes.InvalidRequest;
+    }
+
+    public TanagerErrorKind Kind { get; }
+    public string Code { get; }
+
+    internal static TanagerException Invalid(string message) => new(TanagerErrorKind.InvalidRequest, Protocol.ErrorCodes.InvalidRequest, message);
+    /// <summary>Not found, and also what a caller without access sees, so that ids from elsewhere reveal nothing.</summary>
+    internal static TanagerException NotFound(string what) => new(TanagerErrorKind.NotFound, Protocol.ErrorCodes.NotFound, $"{what} not found.");
+    internal static TanagerException Forbidden(string message) => new(TanagerErrorKind.Forbidden, Protocol.ErrorCodes.Forbidden, message);
+    internal static TanagerException Conflict(string code, string message) => new(TanagerErrorKind.Conflict, code, message);
+    internal static TanagerException Unauthorized(string code, string message) => new(TanagerErrorKind.Unauthorized, code, message);
+}

@@ -1,0 +1,20 @@
+using NUlid;
+
+namespace Tanager;
+
+/// <summary>Channels and channel membership, always scoped by workspace.</summary>
+public interface IChannelStore
+{
+    /// <summary>Creates the channel with its creator as first member; false when the name is taken in the workspace.</summary>
+    ValueTask<bool> TryCreateAsync(Channel channel, ChannelMember creator, CancellationToken cancellationToken = default);
+    ValueTask<Channel?> GetAsync(Ulid workspaceId, Ulid channelId, CancellationToken cancellationToken = default);
+    /// <summary>Every channel of the workspace, by name.</summary>
+    ValueTask<IReadOnlyList<Channel>> ListAsync(Ulid workspaceId, CancellationToken cancellationToken = default);
+    /// <summary>The ids of the channels of the workspace the user is a member of.</summary>
+    ValueTask<IReadOnlySet<Ulid>> ListMembershipsAsync(Ulid workspaceId, Ulid userId, CancellationToken cancellationToken = default);
+    ValueTask<ChannelMember?> GetMemberAsync(Ulid workspaceId, Ulid channelId, Ulid userId, CancellationToken cancellationToken = default);
+    /// <summary>Adds a member; false when already one.</summary>
+    ValueTask<bool> TryAddMemberAsync(ChannelMember member, CancellationToken cancellationToken = default);
+    /// <summary>Removes a member; false when not one.</summary>
+    ValueTask<bool> TryRemoveMemberAsync(Ulid workspaceId, Ulid channelId, Ulid userId, CancellationToken cancellationToken = default);
+}

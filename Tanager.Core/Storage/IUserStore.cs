@@ -1,0 +1,16 @@
+using NUlid;
+
+namespace Tanager;
+
+/// <summary>Users and their login sessions. Users are global (a Citus reference table).</summary>
+public interface IUserStore
+{
+    /// <summary>Adds a user; false when the (case-insensitive) email is taken.</summary>
+    ValueTask<bool> TryCreateAsync(User user, CancellationToken cancellationToken = default);
+    ValueTask<User?> GetAsync(Ulid userId, CancellationToken cancellationToken = default);
+    /// <summary>Finds a user by email, compared case-insensitively.</summary>
+    ValueTask<User?> FindByEmailAsync(string email, CancellationToken cancellationToken = default);
+    ValueTask CreateSessionAsync(UserSession session, CancellationToken cancellationToken = default);
+    ValueTask<UserSession?> GetSessionAsync(byte[] tokenHash, CancellationToken cancellationToken = default);
+    ValueTask DeleteSessionAsync(byte[] tokenHash, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,303 @@
+using NUlid;
+
+namespace Tanager;
+
+/// <summary>
+/// Every storage interface over process memory: the zero-dependency default for tests, samples and trying things out.
+/// One lock guards everything; it is held only for dictionary work, never across an await.
+/// </summary>
+public sealed class InMemoryStore : IUserStore, IWorkspaceStore, IChannelStore, IMessageStore
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<Ulid, User> _users = [];
+    private readonly Dictionary<string, Ulid> _userIdsByEmail = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, UserSession> _sessions = new(StringComparer.Ordinal);
+    private readonly Dictionary<Ulid, Workspace> _workspaces = [];
+    private readonly Dictionary<(Ulid Workspace, Ulid User), WorkspaceMember> _workspaceMembers = [];
+    private readonly Dictionary<(Ulid Workspace, Ulid Channel), ChannelState> _channels = [];
+    private readonly Dictionary<(Ulid Workspace, Ulid Message), Message> _messages = [];
+
+    private sealed class ChannelState(Channel channel)
+    {
+        public Channel Channel { get; set; } = channel;
+        public Dictionary<Ulid, ChannelMember> Members { get; } = [];
+        /// <summary>Messages in creation order, so <see cref="Message.Sequence"/> ascends with the index.</summary>
+        public List<Message> Timeline { get; } = [];
+    }
+
+    public ValueTask<bool> TryCreateAsync(User user, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        lock (_lock)
+        {
+            if (!_userIdsByEmail.TryAdd(user.Email, user.Id))
+            {
+                return ValueTask.FromResult(false);
+            }
+            _users.Add(user.Id, user);
+            return ValueTask.FromResult(true);
+        }
+    }
+
+    public ValueTask<User?> GetAsync(Ulid userId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult(_users.GetValueOrDefault(userId));
+        }
+    }
+
+    public ValueTask<User?> FindByEmailAsync(string email, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult(_userIdsByEmail.TryGetValue(email, out var id) ? _users[id] : null);
+        }
+    }
+
+    public ValueTask CreateSessionAsync(UserSession session, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        lock (_lock)
+        {
+            _sessions[Convert.ToHexString(session.TokenHash)] = session;
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<UserSession?> GetSessionAsync(byte[] tokenHash, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult(_sessions.GetValueOrDefault(Convert.ToHexString(tokenHash)));
+        }
+    }
+
+    public ValueTask DeleteSessionAsync(byte[] tokenHash, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            _sessions.Remove(Convert.ToHexString(tokenHash));
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask CreateAsync(Workspace workspace, WorkspaceMember owner, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        ArgumentNullException.ThrowIfNull(owner);
+        lock (_lock)
+        {
+            _workspaces.Add(workspace.Id, workspace);
+            _workspaceMembers.Add((workspace.Id, owner.UserId), owner);
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    ValueTask<Workspace?> IWorkspaceStore.GetAsync(Ulid workspaceId, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult(_workspaces.GetValueOrDefault(workspaceId));
+        }
+    }
+
+    public ValueTask<WorkspaceMember?> GetMemberAsync(Ulid workspaceId, Ulid userId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult(_workspaceMembers.GetValueOrDefault((workspaceId, userId)));
+        }
+    }
+
+    public ValueTask<bool> TryAddMemberAsync(WorkspaceMember member, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        lock (_lock)
+        {
+            return ValueTask.FromResult(_workspaceMembers.TryAdd((member.WorkspaceId, member.UserId), member));
+        }
+    }
+
+    public ValueTask<IReadOnlyList<WorkspaceMember>> ListMembersAsync(Ulid workspaceId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<WorkspaceMember> members = [.. _workspaceMembers.Values
+                .Where(m => m.WorkspaceId == workspaceId)
+                .OrderBy(m => m.JoinedAt)
+                .ThenBy(m => m.UserId)];
+            return ValueTask.FromResult(members);
+        }
+    }
+
+    public ValueTask<IReadOnlyList<(Workspace Workspace, WorkspaceMember Member)>> ListForUserAsync(Ulid userId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<(Workspace, WorkspaceMember)> result = [.. _workspaceMembers.Values
+                .Where(m => m.UserId == userId)
+                .Select(m => (_workspaces[m.WorkspaceId], m))
+                .OrderBy(p => p.Item1.Id)];
+            return ValueTask.FromResult(result);
+        }
+    }
+
+    public ValueTask<bool> TryCreateAsync(Channel channel, ChannelMember creator, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        ArgumentNullException.ThrowIfNull(creator);
+        lock (_lock)
+        {
+            if (_channels.Values.Any(c => c.Channel.WorkspaceId == channel.WorkspaceId && c.Channel.Name == channel.Name))
+            {
+                return ValueTask.FromResult(false);
+            }
+            var state = new ChannelState(channel);
+            state.Members.Add(creator.UserId, creator);
+            _channels.Add((channel.WorkspaceId, channel.Id), state);
+            return ValueTask.FromResult(true);
+        }
+    }
+
+    public ValueTask<Channel?> GetAsync(Ulid workspaceId, Ulid channelId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult(_channels.GetValueOrDefault((workspaceId, channelId))?.Channel);
+        }
+    }
+
+    public ValueTask<IReadOnlyList<Channel>> ListAsync(Ulid workspaceId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<Channel> channels = [.. _channels.Values
+                .Select(c => c.Channel)
+                .Where(c => c.WorkspaceId == workspaceId)
+                .OrderBy(c => c.Name, StringComparer.Ordinal)];
+            return ValueTask.FromResult(channels);
+        }
+    }
+
+    public ValueTask<IReadOnlySet<Ulid>> ListMembershipsAsync(Ulid workspaceId, Ulid userId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            IReadOnlySet<Ulid> ids = _channels.Values
+                .Where(c => c.Channel.WorkspaceId == workspaceId && c.Members.ContainsKey(userId))
+                .Select(c => c.Channel.Id)
+                .ToHashSet();
+            return ValueTask.FromResult(ids);
+        }
+    }
+
+    public ValueTask<ChannelMember?> GetMemberAsync(Ulid workspaceId, Ulid channelId, Ulid userId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult(_channels.GetValueOrDefault((workspaceId, channelId))?.Members.GetValueOrDefault(userId));
+        }
+    }
+
+    public ValueTask<bool> TryAddMemberAsync(ChannelMember member, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        lock (_lock)
+        {
+            var state = _channels.GetValueOrDefault((member.WorkspaceId, member.ChannelId));
+            return ValueTask.FromResult(state is not null && state.Members.TryAdd(member.UserId, member));
+        }
+    }
+
+    public ValueTask<bool> TryRemoveMemberAsync(Ulid workspaceId, Ulid channelId, Ulid userId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            var state = _channels.GetValueOrDefault((workspaceId, channelId));
+            return ValueTask.FromResult(state is not null && state.Members.Remove(userId));
+        }
+    }
+
+    public ValueTask<Message> AppendAsync(NewMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        lock (_lock)
+        {
+            var state = _channels.GetValueOrDefault((message.WorkspaceId, message.ChannelId))
+                ?? throw new InvalidOperationException($"Channel {message.ChannelId} does not exist in workspace {message.WorkspaceId}.");
+            var sequence = state.Channel.LastSequence + 1;
+            var stored = new Message(message.WorkspaceId, message.ChannelId, message.Id, message.AuthorId, message.Content,
+                sequence, sequence, message.ThreadId, message.CreatedAt, EditedAt: null, DeletedAt: null);
+            state.Channel = state.Channel with { LastSequence = sequence };
+            state.Timeline.Add(stored);
+            _messages.Add((message.WorkspaceId, message.Id), stored);
+            return ValueTask.FromResult(stored);
+        }
+    }
+
+    ValueTask<Message?> IMessageStore.GetAsync(Ulid workspaceId, Ulid messageId, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult(_messages.GetValueOrDefault((workspaceId, messageId)));
+        }
+    }
+
+    public ValueTask<MessageSlice> ListAsync(Ulid workspaceId, Ulid channelId, HistoryQuery query, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            var state = _channels.GetValueOrDefault((workspaceId, channelId));
+            if (state is null)
+            {
+                return ValueTask.FromResult(new MessageSlice([], false, 0));
+            }
+            var timeline = state.Timeline;
+            IEnumerable<Message> candidates = timeline;
+            if (query.Before is { } before)
+            {
+                candidates = candidates.Where(m => m.Sequence < before);
+            }
+            List<Message> page;
+            bool hasMore;
+            if (query.After is { } after)
+            {
+                var newer = candidates.Where(m => m.Sequence > after).Take(query.Limit + 1).ToList();
+                hasMore = newer.Count > query.Limit;
+                page = newer.Take(query.Limit).ToList();
+            }
+            else
+            {
+                // Newest first to find the page, then oldest first in the answer.
+                var older = candidates.Reverse().Take(query.Limit + 1).ToList();
+                hasMore = older.Count > query.Limit;
+                page = older.Take(query.Limit).Reverse().ToList();
+            }
+            return ValueTask.FromResult(new MessageSlice(page, hasMore, state.Channel.LastSequence));
+        }
+    }
+
+    public ValueTask<MessageSlice> ListChangesAsync(Ulid workspaceId, Ulid channelId, long since, int limit, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            var state = _channels.GetValueOrDefault((workspaceId, channelId));
+            if (state is null)
+            {
+                return ValueTask.FromResult(new MessageSlice([], false, 0));
+            }
+            var changed = state.Timeline
+                .Where(m => m.ChangeSequence > since)
+                .OrderBy(m => m.ChangeSequence)
+                .Take(limit + 1)
+                .ToList();
+            var hasMore = changed.Count > limit;
+            if (hasMore)
+            {
+                changed.RemoveAt(limit);
+            }
+            return ValueTask.FromResult(new MessageSlice(changed, hasMore, state.Channel.LastSequence));
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Tanager;
+
+/// <summary>Returned by <c>AddTanager()</c>; adapter packages add <c>UseXxx(…)</c> extensions that replace a default.</summary>
+public sealed class TanagerBuilder(IServiceCollection services)
+{
+    public IServiceCollection Services { get; } = services;
+
+    /// <summary>Uses <typeparamref name="TStore"/> (a singleton) for every storage interface it implements.</summary>
+    public TanagerBuilder UseStore<TStore>(Func<IServiceProvider, TStore> factory)
+        where TStore : class
+    {
+        Services.AddSingleton(factory);
+        Replace<IUserStore, TStore>();
+        Replace<IWorkspaceStore, TStore>();
+        Replace<IChannelStore, TStore>();
+        Replace<IMessageStore, TStore>();
+        return this;
+    }
+
+    /// <summary>Uses <paramref name="factory"/>'s pub/sub (a singleton) in place of the in-process one.</summary>
+    public TanagerBuilder UsePubSub(Func<IServiceProvider, IPubSub> factory)
+    {
+        Services.Replace(ServiceDescriptor.Singleton(factory));
+        return this;
+    }
+
+    private void Replace<TService, TStore>()
+        where TService : class
+        where TStore : class
+    {
+        if (typeof(TService).IsAssignableFrom(typeof(TStore)))
+        {
+            Services.Replace(ServiceDescriptor.Singleton<TService>(sp => (TService)(object)sp.GetRequiredService<TStore>()));
+        }
+    }
+}

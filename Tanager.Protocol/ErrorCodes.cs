@@ -1,0 +1,15 @@
+namespace Tanager.Protocol;
+
+/// <summary>Machine-readable error codes: the <c>code</c> member of REST problem documents and of gateway ERROR frames.</summary>
+public static class ErrorCodes
+{
+    public const string InvalidRequest = "invalid_request";
+    public const string Unauthorized = "unauthorized";
+    public const string Forbidden = "forbidden";
+    public const string NotFound = "not_found";
+    public const string Conflict = "conflict";
+    public const string EmailTaken = "email_taken";
+    public const string InvalidCredentials = "invalid_credentials";
+    public const string RateLimited = "rate_limited";
+    public const string Internal = "internal";
+}

@@ -1,0 +1,6 @@
+namespace Tanager.Protocol;
+
+public sealed record IdentifyData
+{
+    public string? Token { get; init; }
+}

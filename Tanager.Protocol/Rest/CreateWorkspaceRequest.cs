@@ -1,0 +1,6 @@
+namespace Tanager.Protocol;
+
+public sealed record CreateWorkspaceRequest
+{
+    public string? Name { get; init; }
+}

@@ -1,0 +1,20 @@
+namespace Tanager.Protocol;
+
+/// <summary>
+/// A message. <see cref="Sequence"/> is the channel sequence number taken when it was created (its place in the
+/// timeline); <see cref="ChangeSequence"/> is the number taken by its latest change (create, edit, delete, reaction).
+/// </summary>
+public sealed record MessageDto
+{
+    public required string Id { get; init; }
+    public required string WorkspaceId { get; init; }
+    public required string ChannelId { get; init; }
+    public required string AuthorId { get; init; }
+    public required string Content { get; init; }
+    public required long Sequence { get; init; }
+    public required long ChangeSequence { get; init; }
+    public string? ThreadId { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? EditedAt { get; init; }
+    public DateTimeOffset? DeletedAt { get; init; }
+}

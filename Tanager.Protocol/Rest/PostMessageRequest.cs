@@ -1,0 +1,6 @@
+namespace Tanager.Protocol;
+
+public sealed record PostMessageRequest
+{
+    public string? Content { get; init; }
+}

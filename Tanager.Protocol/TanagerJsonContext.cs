@@ -1,0 +1,33 @@
+using System.Text.Json.Serialization;
+
+namespace Tanager.Protocol;
+
+/// <summary>The one source-generated JSON context for every wire contract: snake_case names, nulls omitted.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UseStringEnumConverter = false,
+    RespectRequiredConstructorParameters = true)]
+[JsonSerializable(typeof(UserDto))]
+[JsonSerializable(typeof(RegisterRequest))]
+[JsonSerializable(typeof(LoginRequest))]
+[JsonSerializable(typeof(SessionResponse))]
+[JsonSerializable(typeof(WorkspaceDto))]
+[JsonSerializable(typeof(IReadOnlyList<WorkspaceDto>))]
+[JsonSerializable(typeof(CreateWorkspaceRequest))]
+[JsonSerializable(typeof(AddWorkspaceMemberRequest))]
+[JsonSerializable(typeof(WorkspaceMemberDto))]
+[JsonSerializable(typeof(IReadOnlyList<WorkspaceMemberDto>))]
+[JsonSerializable(typeof(ChannelDto))]
+[JsonSerializable(typeof(IReadOnlyList<ChannelDto>))]
+[JsonSerializable(typeof(CreateChannelRequest))]
+[JsonSerializable(typeof(ChannelMemberDto))]
+[JsonSerializable(typeof(MessageDto))]
+[JsonSerializable(typeof(PostMessageRequest))]
+[JsonSerializable(typeof(MessagePage))]
+[JsonSerializable(typeof(GatewayFrame))]
+[JsonSerializable(typeof(HelloData))]
+[JsonSerializable(typeof(IdentifyData))]
+[JsonSerializable(typeof(ReadyData))]
+[JsonSerializable(typeof(ErrorData))]
+public sealed partial class TanagerJsonContext : JsonSerializerContext;
