@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Tanager;
 using Tanager.Internal;
 
@@ -14,11 +15,12 @@ public static class TanagerServiceCollectionExtensions
     public static TanagerBuilder AddTanager(this IServiceCollection services, Action<TanagerOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = services.AddOptions<TanagerOptions>();
+        var options = services.AddOptions<TanagerOptions>().ValidateOnStart();
         if (configure is not null)
         {
             options.Configure(configure);
         }
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TanagerOptions>, TanagerOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<InMemoryStore>();
         services.TryAddSingleton<IUserStore>(sp => sp.GetRequiredService<InMemoryStore>());

@@ -76,26 +76,28 @@ public sealed class GatewayHub : IAsyncDisposable
 
     internal void Remove(GatewaySession session) => _sessions.TryRemove(session, out _);
 
-    internal async Task<(ReadyData Ready, List<string> Subjects)> BuildReadyAsync(string sessionId, User user, CancellationToken cancellationToken)
+    /// <summary>
+    /// Builds READY, calling <paramref name="subscribe"/> for each workspace and channel subject before reading the state
+    /// READY reports, so that no change falls between the snapshot and the subscription.
+    /// </summary>
+    internal async Task<ReadyData> BuildReadyAsync(string sessionId, User user, Func<string, ValueTask> subscribe, CancellationToken cancellationToken)
     {
-        var subjects = new List<string>();
         var workspaces = new List<ReadyWorkspace>();
         foreach (var (workspace, member) in await _workspaces.ListForUserAsync(user.Id, cancellationToken))
         {
-            subjects.Add(Subjects.Workspace(workspace.Id));
+            await subscribe(Subjects.Workspace(workspace.Id));
             var memberships = await _channels.ListMembershipsAsync(workspace.Id, user.Id, cancellationToken);
-            var channels = new List<ChannelDto>(memberships.Count);
-            foreach (var channel in await _channels.ListAsync(workspace.Id, cancellationToken))
+            foreach (var channelId in memberships)
             {
-                if (memberships.Contains(channel.Id))
-                {
-                    channels.Add(channel.ToDto(isMember: true));
-                    subjects.Add(Subjects.Channel(workspace.Id, channel.Id));
-                }
+                await subscribe(Subjects.Channel(workspace.Id, channelId));
             }
+            var channels = (await _channels.ListAsync(workspace.Id, cancellationToken))
+                .Where(c => memberships.Contains(c.Id))
+                .Select(c => c.ToDto(isMember: true))
+                .ToList();
             workspaces.Add(new ReadyWorkspace { Workspace = workspace.ToDto(member), Channels = channels });
         }
-        return (new ReadyData { SessionId = sessionId, User = user.ToDto(includeEmail: true), Workspaces = workspaces }, subjects);
+        return new ReadyData { SessionId = sessionId, User = user.ToDto(includeEmail: true), Workspaces = workspaces };
     }
 
     /// <summary>Once a second, closes connections that never identified or went silent (no frame for two heartbeat intervals).</summary>

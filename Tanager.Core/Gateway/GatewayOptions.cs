@@ -14,6 +14,6 @@ public sealed class GatewayOptions
     /// MESSAGE_CREATE frames (~400 B): many seconds of a busy channel, so only a stalled reader trips it.
     /// </summary>
     public long SendQueueBytes { get; set; } = 4 * 1024 * 1024;
-    /// <summary>The largest message a client may send. Client ops are small; 64 KiB leaves room for IDENTIFY with a long RESUME list.</summary>
+    /// <summary>The largest message a client may send. Client ops are small (IDENTIFY is ~100 B); 64 KiB leaves room for the ops to come without inviting memory abuse.</summary>
     public int MaxInboundMessageBytes { get; set; } = 64 * 1024;
 }

@@ -186,11 +186,7 @@ public sealed class GatewaySession : ISubjectListener, IAsyncDisposable
         }
         // Subscribe before reading state: anything that happens meanwhile waits in _pending and follows READY.
         await SubscribeAsync(_userSubject, cancellationToken);
-        var (ready, subjects) = await _hub.BuildReadyAsync(Id, user, cancellationToken);
-        foreach (var subject in subjects)
-        {
-            await SubscribeAsync(subject, cancellationToken);
-        }
+        var ready = await _hub.BuildReadyAsync(Id, user, subject => SubscribeAsync(subject, cancellationToken), cancellationToken);
         Log.SessionIdentified(_hub.Logger, Id, user.Id.ToString());
         lock (_gate)
         {

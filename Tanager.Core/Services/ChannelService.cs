@@ -83,7 +83,8 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
         var leaving = await channels.GetMemberAsync(workspaceId, channelId, callerId, cancellationToken);
         if (leaving is not null && await channels.TryRemoveMemberAsync(workspaceId, channelId, callerId, cancellationToken))
         {
-            await events.DispatchAsync([Subjects.Channel(workspaceId, channelId), Subjects.User(callerId)], GatewayEvents.ChannelMemberRemove, leaving.ToDto(), TanagerJsonContext.Default.ChannelMemberDto, cancellationToken);
+            // The leaver's own connections hear it first and stop listening to the channel, so they get it once.
+            await events.DispatchAsync([Subjects.User(callerId), Subjects.Channel(workspaceId, channelId)], GatewayEvents.ChannelMemberRemove, leaving.ToDto(), TanagerJsonContext.Default.ChannelMemberDto, cancellationToken);
         }
     }
 }

@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Http;
+using Tanager.Protocol;
+
+namespace Tanager.AspNetCore.Internal;
+
+/// <summary>Reads what a request carries, refusing malformed input with a <see cref="TanagerException"/> (→ 400).</summary>
+internal static class HttpRequestExtensions
+{
+    public static TanagerCaller Caller(this HttpContext context) =>
+        context.Features.Get<TanagerCaller>() ?? throw new InvalidOperationException("The endpoint is not behind the bearer filter.");
+
+    public static async Task<T> ReadJsonAsync<T>(this HttpRequest request, JsonTypeInfo<T> typeInfo)
+        where T : class
+    {
+        if (!request.HasJsonContentType())
+        {
+            throw new TanagerException(TanagerErrorKind.InvalidRequest, ErrorCodes.InvalidRequest, "The body must be JSON (Content-Type: application/json).");
+        }
+        try
+        {
+            return await JsonSerializer.DeserializeAsync(request.Body, typeInfo, request.HttpContext.RequestAborted)
+                ?? throw new TanagerException(TanagerErrorKind.InvalidRequest, ErrorCodes.InvalidRequest, "The body must be a JSON object.");
+        }
+        catch (JsonException exception)
+        {
+            throw new TanagerException(TanagerErrorKind.InvalidRequest, ErrorCodes.InvalidRequest, $"The body is not valid JSON for this request: {exception.Message}");
+        }
+    }
+
+    public static long? QueryLong(this HttpRequest request, string name)
+    {
+        var raw = request.Query[name];
+        if (raw.Count == 0)
+        {
+            return null;
+        }
+        if (raw.Count > 1 || !long.TryParse(raw[0], NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+        {
+            throw new TanagerException(TanagerErrorKind.InvalidRequest, ErrorCodes.InvalidRequest, $"Query parameter '{name}' must be one non-negative integer.");
+        }
+        return value;
+    }
+
+    public static int? QueryInt(this HttpRequest request, string name)
+    {
+        var value = request.QueryLong(name);
+        return value is null ? null : (int)Math.Min(value.Value, int.MaxValue);
+    }
+}

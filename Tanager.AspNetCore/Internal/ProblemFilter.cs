@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
+using Tanager.Protocol;
+
+namespace Tanager.AspNetCore.Internal;
+
+/// <summary>Maps refusals from Core, and malformed requests, to RFC 7807 problem documents with a machine-readable <c>code</c>.</summary>
+internal sealed class ProblemFilter : IEndpointFilter
+{
+    /// <summary>Request bodies are small JSON documents; 64 KiB is ten times the largest valid one (a 4,000-character message).</summary>
+    public const long MaxBodyBytes = 64 * 1024;
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var sizeLimit = context.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeLimit is { IsReadOnly: false })
+        {
+            sizeLimit.MaxRequestBodySize = MaxBodyBytes;
+        }
+        try
+        {
+            return await next(context);
+        }
+        catch (TanagerException exception)
+        {
+            return Problem(StatusFor(exception.Kind), exception.Code, exception.Message);
+        }
+        catch (BadHttpRequestException exception)
+        {
+            return Problem(exception.StatusCode, ErrorCodes.InvalidRequest, exception.Message);
+        }
+    }
+
+    public static IResult Problem(int status, string code, string detail)
+    {
+        var problem = new ProblemDetails
+        {
+            Status = status,
+            Title = code.Replace('_', ' '),
+            Detail = detail,
+            Type = $"https://tanager.dev/problems/{code}",
+        };
+        problem.Extensions["code"] = code;
+        return TypedResults.Problem(problem);
+    }
+
+    private static int StatusFor(TanagerErrorKind kind) => kind switch
+    {
+        TanagerErrorKind.Unauthorized => StatusCodes.Status401Unauthorized,
+        TanagerErrorKind.Forbidden => StatusCodes.Status403Forbidden,
+        TanagerErrorKind.NotFound => StatusCodes.Status404NotFound,
+        TanagerErrorKind.Conflict => StatusCodes.Status409Conflict,
+        _ => StatusCodes.Status400BadRequest,
+    };
+}

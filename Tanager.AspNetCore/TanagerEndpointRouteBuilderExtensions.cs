@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Tanager.AspNetCore.Internal;
+using Tanager.Transport.WebSockets;
+
+namespace Microsoft.AspNetCore.Builder;
+
+public static class TanagerEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Maps Tanager's REST API under <c>{prefix}/api/v1</c> and the WebSocket gateway at <c>{prefix}/gateway</c>.
+    /// Requires <c>services.AddTanager()</c>.
+    /// </summary>
+    public static RouteGroupBuilder MapTanager(this IEndpointRouteBuilder endpoints, string prefix = "")
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var gateway = ActivatorUtilities.CreateInstance<WebSocketGateway>(endpoints.ServiceProvider);
+        var root = endpoints.MapGroup(prefix);
+
+        var api = root.MapGroup("/api/v1").AddEndpointFilter<ProblemFilter>();
+        AccountEndpoints.MapAnonymous(api);
+
+        var authenticated = api.MapGroup("").AddEndpointFilter<BearerAuthenticationFilter>();
+        AccountEndpoints.Map(authenticated);
+        WorkspaceEndpoints.Map(authenticated);
+        ChannelEndpoints.Map(authenticated);
+        MessageEndpoints.Map(authenticated);
+
+        root.Map("/gateway", (HttpContext context) => GatewayEndpoint.HandleAsync(context, gateway));
+        return root;
+    }
+}

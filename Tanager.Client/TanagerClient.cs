@@ -1,0 +1,197 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Serialization.Metadata;
+using Tanager.Client.Internal;
+using Tanager.Protocol;
+
+namespace Tanager.Client;
+
+/// <summary>
+/// A Tanager account's view of a server: typed REST calls, and <see cref="Gateway"/> for live events.
+/// Create one with <see cref="LoginAsync"/> or <see cref="RegisterAsync"/>, or from a token you hold.
+/// </summary>
+public sealed class TanagerClient : IAsyncDisposable
+{
+    /// <summary>How many times a call that got 429 is retried, honouring Retry-After, before the 429 is surfaced.</summary>
+    private const int MaxRateLimitRetries = 3;
+    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(30);
+
+    private readonly HttpClient _http;
+    private readonly bool _ownsHttp;
+    private TanagerGateway? _gateway;
+
+    public TanagerClient(Uri serverUrl, string? token = null, HttpClient? httpClient = null)
+    {
+        ArgumentNullException.ThrowIfNull(serverUrl);
+        ServerUrl = serverUrl;
+        _ownsHttp = httpClient is null;
+        _http = httpClient ?? new HttpClient();
+        Token = token;
+    }
+
+    public Uri ServerUrl { get; }
+    public string? Token { get; private set; }
+
+    /// <summary>The signed-in user, once known (after login or register, or <see cref="GetMeAsync"/>).</summary>
+    public UserDto? User { get; private set; }
+
+    /// <summary>The live connection for this account. It connects when you call <see cref="TanagerGateway.ConnectAsync"/>.</summary>
+    public TanagerGateway Gateway => _gateway ??= new TanagerGateway(this);
+
+    public static async Task<TanagerClient> LoginAsync(Uri serverUrl, string email, string password, CancellationToken cancellationToken = default)
+    {
+        var client = new TanagerClient(serverUrl);
+        var session = await client.SendAsync(HttpMethod.Post, "auth/login", new LoginRequest { Email = email, Password = password }, TanagerJsonContext.Default.LoginRequest, TanagerJsonContext.Default.SessionResponse, cancellationToken);
+        client.Token = session.Token;
+        client.User = session.User;
+        return client;
+    }
+
+    public static async Task<TanagerClient> RegisterAsync(Uri serverUrl, string email, string password, string displayName, CancellationToken cancellationToken = default)
+    {
+        var client = new TanagerClient(serverUrl);
+        var session = await client.SendAsync(HttpMethod.Post, "auth/register", new RegisterRequest { Email = email, Password = password, DisplayName = displayName }, TanagerJsonContext.Default.RegisterRequest, TanagerJsonContext.Default.SessionResponse, cancellationToken);
+        client.Token = session.Token;
+        client.User = session.User;
+        return client;
+    }
+
+    public async Task<UserDto> GetMeAsync(CancellationToken cancellationToken = default)
+    {
+        User = await GetAsync("users/me", TanagerJsonContext.Default.UserDto, cancellationToken);
+        return User;
+    }
+
+    public async Task LogoutAsync(CancellationToken cancellationToken = default)
+    {
+        await SendAsync<object, object>(HttpMethod.Post, "auth/logout", null, null, null, cancellationToken);
+        Token = null;
+    }
+
+    public Task<WorkspaceDto> CreateWorkspaceAsync(string name, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, "workspaces", new CreateWorkspaceRequest { Name = name }, TanagerJsonContext.Default.CreateWorkspaceRequest, TanagerJsonContext.Default.WorkspaceDto, cancellationToken);
+
+    public Task<IReadOnlyList<WorkspaceDto>> ListWorkspacesAsync(CancellationToken cancellationToken = default) =>
+        GetAsync("workspaces", TanagerJsonContext.Default.IReadOnlyListWorkspaceDto, cancellationToken);
+
+    public Task<WorkspaceDto> GetWorkspaceAsync(string workspaceId, CancellationToken cancellationToken = default) =>
+        GetAsync($"workspaces/{Escape(workspaceId)}", TanagerJsonContext.Default.WorkspaceDto, cancellationToken);
+
+    /// <summary>Adds an existing user by email. <paramref name="role"/> is admin, member (default) or guest.</summary>
+    public Task<WorkspaceMemberDto> AddWorkspaceMemberAsync(string workspaceId, string email, string role = "member", CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, $"workspaces/{Escape(workspaceId)}/members", new AddWorkspaceMemberRequest { Email = email, Role = role }, TanagerJsonContext.Default.AddWorkspaceMemberRequest, TanagerJsonContext.Default.WorkspaceMemberDto, cancellationToken);
+
+    public Task<IReadOnlyList<WorkspaceMemberDto>> ListWorkspaceMembersAsync(string workspaceId, CancellationToken cancellationToken = default) =>
+        GetAsync($"workspaces/{Escape(workspaceId)}/members", TanagerJsonContext.Default.IReadOnlyListWorkspaceMemberDto, cancellationToken);
+
+    public Task<ChannelDto> CreateChannelAsync(string workspaceId, string name, string kind = "public", string? topic = null, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, $"workspaces/{Escape(workspaceId)}/channels", new CreateChannelRequest { Name = name, Kind = kind, Topic = topic }, TanagerJsonContext.Default.CreateChannelRequest, TanagerJsonContext.Default.ChannelDto, cancellationToken);
+
+    public Task<IReadOnlyList<ChannelDto>> ListChannelsAsync(string workspaceId, CancellationToken cancellationToken = default) =>
+        GetAsync($"workspaces/{Escape(workspaceId)}/channels", TanagerJsonContext.Default.IReadOnlyListChannelDto, cancellationToken);
+
+    public Task<ChannelDto> GetChannelAsync(string workspaceId, string channelId, CancellationToken cancellationToken = default) =>
+        GetAsync($"workspaces/{Escape(workspaceId)}/channels/{Escape(channelId)}", TanagerJsonContext.Default.ChannelDto, cancellationToken);
+
+    public Task<ChannelMemberDto> JoinChannelAsync(string workspaceId, string channelId, CancellationToken cancellationToken = default) =>
+        SendAsync<object, ChannelMemberDto>(HttpMethod.Post, $"workspaces/{Escape(workspaceId)}/channels/{Escape(channelId)}/join", null, null, TanagerJsonContext.Default.ChannelMemberDto, cancellationToken)!;
+
+    public Task LeaveChannelAsync(string workspaceId, string channelId, CancellationToken cancellationToken = default) =>
+        SendAsync<object, object>(HttpMethod.Post, $"workspaces/{Escape(workspaceId)}/channels/{Escape(channelId)}/leave", null, null, null, cancellationToken);
+
+    public Task<MessageDto> PostMessageAsync(string workspaceId, string channelId, string content, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, $"workspaces/{Escape(workspaceId)}/channels/{Escape(channelId)}/messages", new PostMessageRequest { Content = content }, TanagerJsonContext.Default.PostMessageRequest, TanagerJsonContext.Default.MessageDto, cancellationToken);
+
+    /// <summary>A page of history: the newest messages, or those before/after a sequence number. At most 100.</summary>
+    public Task<MessagePage> GetMessagesAsync(string workspaceId, string channelId, long? before = null, long? after = null, int? limit = null, CancellationToken cancellationToken = default) =>
+        GetAsync($"workspaces/{Escape(workspaceId)}/channels/{Escape(channelId)}/messages{Query(("before", before), ("after", after), ("limit", limit))}", TanagerJsonContext.Default.MessagePage, cancellationToken);
+
+    /// <summary>The current state of every message changed after sequence <paramref name="since"/>, in change order.</summary>
+    public Task<MessagePage> GetChangesAsync(string workspaceId, string channelId, long since, int? limit = null, CancellationToken cancellationToken = default) =>
+        GetAsync($"workspaces/{Escape(workspaceId)}/channels/{Escape(channelId)}/changes{Query(("since", since), ("limit", limit))}", TanagerJsonContext.Default.MessagePage, cancellationToken);
+
+    internal Uri GatewayUrl
+    {
+        get
+        {
+            var builder = new UriBuilder(new Uri(ServerUrl, "gateway"));
+            builder.Scheme = builder.Scheme == Uri.UriSchemeHttps ? "wss" : "ws";
+            return builder.Uri;
+        }
+    }
+
+    private Task<T> GetAsync<T>(string path, JsonTypeInfo<T> responseType, CancellationToken cancellationToken) =>
+        SendAsync<object, T>(HttpMethod.Get, path, null, null, responseType, cancellationToken)!;
+
+    private async Task<TResponse> SendAsync<TRequest, TResponse>(HttpMethod method, string path, TRequest? body, JsonTypeInfo<TRequest>? requestType, JsonTypeInfo<TResponse>? responseType, CancellationToken cancellationToken)
+    {
+        var url = new Uri(ServerUrl, "api/v1/" + path);
+        for (var attempt = 0; ; attempt++)
+        {
+            using var request = new HttpRequestMessage(method, url);
+            if (Token is not null)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+            }
+            if (body is not null && requestType is not null)
+            {
+                request.Content = JsonContent.Create(body, requestType);
+            }
+            using var response = await _http.SendAsync(request, cancellationToken);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests && attempt < MaxRateLimitRetries)
+            {
+                var delay = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1 << attempt);
+                await Task.Delay(delay < MaxRetryAfter ? delay : MaxRetryAfter, cancellationToken);
+                continue;
+            }
+            if (!response.IsSuccessStatusCode)
+            {
+                throw await ToExceptionAsync(response, cancellationToken);
+            }
+            if (responseType is null)
+            {
+                return default!;
+            }
+            return await response.Content.ReadFromJsonAsync(responseType, cancellationToken)
+                ?? throw new TanagerApiException((int)response.StatusCode, "empty_response", "The server answered with an empty body.");
+        }
+    }
+
+    private static async Task<TanagerApiException> ToExceptionAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        ProblemDocument? problem = null;
+        try
+        {
+            problem = await response.Content.ReadFromJsonAsync(ClientJsonContext.Default.ProblemDocument, cancellationToken);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+        catch (NotSupportedException)
+        {
+        }
+        return new TanagerApiException((int)response.StatusCode, problem?.Code ?? "http_" + (int)response.StatusCode, problem?.Detail ?? problem?.Title ?? response.ReasonPhrase ?? "Request failed.");
+    }
+
+    private static string Escape(string segment) => Uri.EscapeDataString(segment);
+
+    private static string Query(params (string Name, long? Value)[] parameters)
+    {
+        var parts = parameters.Where(p => p.Value is not null).Select(p => $"{p.Name}={p.Value!.Value.ToString(CultureInfo.InvariantCulture)}").ToList();
+        return parts.Count == 0 ? "" : "?" + string.Join('&', parts);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_gateway is not null)
+        {
+            await _gateway.DisposeAsync();
+        }
+        if (_ownsHttp)
+        {
+            _http.Dispose();
+        }
+    }
+}

@@ -1,0 +1,276 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Tanager.Protocol;
+
+namespace Tanager.Client;
+
+/// <summary>
+/// The live connection of a <see cref="TanagerClient"/>: identifies with the client's token, keeps the heartbeat, raises
+/// typed events, and reconnects by itself (backing off up to 30 s) until disposed or the token is refused.
+/// Handlers run one at a time, in the order events arrive; keep them short or hand work off.
+/// </summary>
+public sealed class TanagerGateway : IAsyncDisposable
+{
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+    private static readonly byte[] Heartbeat = GatewayEnvelope.Serialize(GatewayOpCode.Heartbeat);
+
+    private readonly TanagerClient _client;
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private CancellationTokenSource? _stop;
+    private Task? _run;
+    private TaskCompletionSource<ReadyData>? _firstReady;
+
+    internal TanagerGateway(TanagerClient client)
+    {
+        _client = client;
+    }
+
+    public event Func<ReadyData, Task>? Ready;
+    public event Func<MessageDto, Task>? MessageCreated;
+    public event Func<ChannelDto, Task>? ChannelCreated;
+    public event Func<ChannelMemberDto, Task>? ChannelMemberAdded;
+    public event Func<ChannelMemberDto, Task>? ChannelMemberRemoved;
+    public event Func<WorkspaceMemberDto, Task>? WorkspaceMemberAdded;
+    public event Func<GatewayDisconnect, Task>? Disconnected;
+    /// <summary>Every DISPATCH, READY included, before its typed event: for tools that handle events generically.</summary>
+    public event Func<GatewayDispatch, Task>? Dispatched;
+    /// <summary>A handler threw; the connection carries on.</summary>
+    public event Action<Exception>? HandlerFailed;
+
+    /// <summary>The READY of the current connection, or null while disconnected.</summary>
+    public ReadyData? Session { get; private set; }
+
+    /// <summary>
+    /// Connects and identifies; completes with the first READY. From then on the connection is kept up in the background.
+    /// Throws <see cref="TanagerApiException"/> with code <c>authentication_failed</c> when the token is refused.
+    /// </summary>
+    public Task<ReadyData> ConnectAsync(CancellationToken cancellationToken = default)
+    {
+        if (_run is not null)
+        {
+            throw new InvalidOperationException("The gateway is connected already.");
+        }
+        if (_client.Token is null)
+        {
+            throw new InvalidOperationException("Log in before connecting to the gateway.");
+        }
+        _stop = new CancellationTokenSource();
+        _firstReady = new TaskCompletionSource<ReadyData>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _run = RunAsync(_stop.Token);
+        return _firstReady.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task RunAsync(CancellationToken stop)
+    {
+        var backoff = TimeSpan.FromMilliseconds(250);
+        while (!stop.IsCancellationRequested)
+        {
+            var outcome = await ConnectOnceAsync(stop);
+            Session = null;
+            if (stop.IsCancellationRequested)
+            {
+                break;
+            }
+            var fatal = outcome.CloseCode is GatewayCloseCodes.AuthenticationFailed or GatewayCloseCodes.NotAuthenticated;
+            await RaiseAsync(Disconnected, new GatewayDisconnect(outcome.CloseCode, outcome.Reason, !fatal));
+            if (fatal)
+            {
+                _firstReady!.TrySetException(new TanagerApiException(401, "authentication_failed", outcome.Reason ?? "The gateway refused the token."));
+                return;
+            }
+            if (outcome.WasReady)
+            {
+                backoff = TimeSpan.FromMilliseconds(250);
+            }
+            // Full jitter keeps a node's clients from coming back in one wave, even after RECONNECT from a draining node.
+            var delay = TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * backoff.TotalMilliseconds);
+            try
+            {
+                await Task.Delay(delay, stop);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            backoff = backoff * 2 < MaxBackoff ? backoff * 2 : MaxBackoff;
+        }
+        _firstReady!.TrySetCanceled(CancellationToken.None);
+    }
+
+    private readonly record struct Outcome(int? CloseCode, string? Reason, bool WasReady);
+
+    private async Task<Outcome> ConnectOnceAsync(CancellationToken stop)
+    {
+        using var socket = new ClientWebSocket();
+        // Liveness is the gateway's own heartbeat; WebSocket pings would only add traffic.
+        socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        var ready = false;
+        using var connection = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        Task? heartbeat = null;
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        try
+        {
+            await socket.ConnectAsync(_client.GatewayUrl, stop);
+            while (true)
+            {
+                var frame = await ReceiveAsync(socket, buffer, connection.Token);
+                if (frame is null)
+                {
+                    break;
+                }
+                if (frame.Op == GatewayOpCode.Dispatch && Dispatched is not null)
+                {
+                    await RaiseAsync(Dispatched, new GatewayDispatch(frame.T ?? "", frame.D));
+                }
+                switch (frame.Op)
+                {
+                    case GatewayOpCode.Hello:
+                        var hello = frame.D.Deserialize(TanagerJsonContext.Default.HelloData)!;
+                        heartbeat = HeartbeatAsync(socket, TimeSpan.FromMilliseconds(hello.HeartbeatIntervalMs), connection.Token);
+                        await SendAsync(socket, GatewayEnvelope.Serialize(GatewayOpCode.Identify, null, new IdentifyData { Token = _client.Token }, TanagerJsonContext.Default.IdentifyData), connection.Token);
+                        break;
+                    case GatewayOpCode.Dispatch when frame.T == GatewayEvents.Ready:
+                        var readyData = frame.D.Deserialize(TanagerJsonContext.Default.ReadyData)!;
+                        ready = true;
+                        Session = readyData;
+                        _firstReady!.TrySetResult(readyData);
+                        await RaiseAsync(Ready, readyData);
+                        break;
+                    case GatewayOpCode.Dispatch:
+                        await DispatchAsync(frame);
+                        break;
+                    case GatewayOpCode.Reconnect:
+                        await CloseQuietlyAsync(socket);
+                        return new Outcome(null, "Server asked to reconnect.", ready);
+                    case GatewayOpCode.InvalidSession:
+                        return new Outcome(null, "Session invalid.", ready);
+                }
+            }
+            return new Outcome((int?)socket.CloseStatus, socket.CloseStatusDescription, ready);
+        }
+        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or IOException or HttpRequestException or JsonException)
+        {
+            return new Outcome((int?)socket.CloseStatus, exception.Message, ready);
+        }
+        finally
+        {
+            await connection.CancelAsync();
+            if (heartbeat is not null)
+            {
+                await heartbeat;
+            }
+        }
+    }
+
+    private async Task HeartbeatAsync(ClientWebSocket socket, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var timer = new PeriodicTimer(interval);
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                await SendAsync(socket, Heartbeat, cancellationToken);
+            }
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or WebSocketException or ObjectDisposedException)
+        {
+            // The receive loop notices the broken connection and reconnects.
+        }
+    }
+
+    private async Task SendAsync(ClientWebSocket socket, byte[] payload, CancellationToken cancellationToken)
+    {
+        await _sendLock.WaitAsync(cancellationToken);
+        try
+        {
+            await socket.SendAsync(payload, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>Reads one whole message; null when the server closed the connection.</summary>
+    private static async Task<GatewayFrame?> ReceiveAsync(ClientWebSocket socket, ArrayBufferWriter<byte> buffer, CancellationToken cancellationToken)
+    {
+        buffer.ResetWrittenCount();
+        while (true)
+        {
+            var result = await socket.ReceiveAsync(buffer.GetMemory(4096), cancellationToken);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                await CloseQuietlyAsync(socket);
+                return null;
+            }
+            buffer.Advance(result.Count);
+            if (result.EndOfMessage)
+            {
+                return GatewayEnvelope.Parse(buffer.WrittenSpan);
+            }
+        }
+    }
+
+    private Task DispatchAsync(GatewayFrame frame) => frame.T switch
+    {
+        GatewayEvents.MessageCreate => RaiseAsync(MessageCreated, frame.D, TanagerJsonContext.Default.MessageDto),
+        GatewayEvents.ChannelCreate => RaiseAsync(ChannelCreated, frame.D, TanagerJsonContext.Default.ChannelDto),
+        GatewayEvents.ChannelMemberAdd => RaiseAsync(ChannelMemberAdded, frame.D, TanagerJsonContext.Default.ChannelMemberDto),
+        GatewayEvents.ChannelMemberRemove => RaiseAsync(ChannelMemberRemoved, frame.D, TanagerJsonContext.Default.ChannelMemberDto),
+        GatewayEvents.WorkspaceMemberAdd => RaiseAsync(WorkspaceMemberAdded, frame.D, TanagerJsonContext.Default.WorkspaceMemberDto),
+        // Events this SDK version does not know are skipped, so newer servers stay compatible.
+        _ => Task.CompletedTask,
+    };
+
+    private Task RaiseAsync<T>(Func<T, Task>? handlers, JsonElement data, JsonTypeInfo<T> typeInfo) =>
+        handlers is null ? Task.CompletedTask : RaiseAsync(handlers, data.Deserialize(typeInfo)!);
+
+    private async Task RaiseAsync<T>(Func<T, Task>? handlers, T value)
+    {
+        if (handlers is null)
+        {
+            return;
+        }
+        foreach (var handler in handlers.GetInvocationList().Cast<Func<T, Task>>())
+        {
+            try
+            {
+                await handler(value);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                HandlerFailed?.Invoke(exception);
+            }
+        }
+    }
+
+    private static async Task CloseQuietlyAsync(ClientWebSocket socket)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
+            }
+        }
+        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>Closes the connection and stops reconnecting.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_stop is null || _run is null)
+        {
+            return;
+        }
+        await _stop.CancelAsync();
+        await _run;
+        _stop.Dispose();
+        _sendLock.Dispose();
+    }
+}

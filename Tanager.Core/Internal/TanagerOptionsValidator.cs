@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Options;
+
+namespace Tanager.Internal;
+
+/// <summary>Refuses settings that would make the engine unsafe or unusable, at start-up rather than at first use.</summary>
+internal sealed class TanagerOptionsValidator : IValidateOptions<TanagerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TanagerOptions options)
+    {
+        var failures = new List<string>();
+        // Argon2 needs at least 8 KiB per lane; below 1 MiB it is no longer memory-hard in any useful sense except for tests.
+        if (options.PasswordMemoryKiB is < 8 or > 4 * 1024 * 1024)
+        {
+            failures.Add("Tanager:PasswordMemoryKiB must be between 8 and 4194304.");
+        }
+        if (options.PasswordIterations is < 1 or > 100)
+        {
+            failures.Add("Tanager:PasswordIterations must be between 1 and 100.");
+        }
+        if (options.SessionLifetime <= TimeSpan.Zero)
+        {
+            failures.Add("Tanager:SessionLifetime must be positive.");
+        }
+        if (options.DrainTimeout < TimeSpan.Zero)
+        {
+            failures.Add("Tanager:DrainTimeout must not be negative.");
+        }
+        var gateway = options.Gateway;
+        if (gateway.HeartbeatInterval < TimeSpan.FromSeconds(1) || gateway.HeartbeatInterval > TimeSpan.FromMinutes(10))
+        {
+            failures.Add("Tanager:Gateway:HeartbeatInterval must be between 1 second and 10 minutes.");
+        }
+        if (gateway.IdentifyTimeout < TimeSpan.FromSeconds(1))
+        {
+            failures.Add("Tanager:Gateway:IdentifyTimeout must be at least 1 second.");
+        }
+        if (gateway.SendQueueFrames < 16)
+        {
+            failures.Add("Tanager:Gateway:SendQueueFrames must be at least 16.");
+        }
+        if (gateway.SendQueueBytes < 64 * 1024)
+        {
+            failures.Add("Tanager:Gateway:SendQueueBytes must be at least 65536.");
+        }
+        if (gateway.MaxInboundMessageBytes is < 1024 or > 16 * 1024 * 1024)
+        {
+            failures.Add("Tanager:Gateway:MaxInboundMessageBytes must be between 1024 and 16777216.");
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

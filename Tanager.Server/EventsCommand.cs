@@ -1,0 +1,61 @@
+using System.CommandLine;
+using System.Text.Json;
+using Tanager.Client;
+
+namespace Tanager.Server;
+
+/// <summary><c>tanager events</c>: connects to a server's gateway as a user and prints every event as one JSON line.</summary>
+internal static class EventsCommand
+{
+    public static Command Build()
+    {
+        var server = new Option<Uri>("--server")
+        {
+            Description = "The server's base URL.",
+            DefaultValueFactory = _ => new Uri(TanagerCommandLine.DefaultListen + "/"),
+        };
+        var token = new Option<string>("--token")
+        {
+            Description = "A session token (from register or login). Defaults to $TANAGER_TOKEN.",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TANAGER_TOKEN") ?? "",
+        };
+        var command = new Command("events", "Print a user's live gateway events as JSON lines (a debugging aid).") { server, token };
+        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(server)!, parse.GetValue(token)!, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(Uri server, string token, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(token))
+        {
+            await Console.Error.WriteLineAsync("Give --token or set TANAGER_TOKEN.");
+            return 2;
+        }
+        await using var client = new TanagerClient(server, token);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        client.Gateway.Dispatched += async dispatch =>
+        {
+            await Console.Out.WriteLineAsync($"{{\"t\":{JsonSerializer.Serialize(dispatch.Type, ServerJsonContext.Default.String)},\"d\":{dispatch.Data.GetRawText()}}}");
+            await Console.Out.FlushAsync(CancellationToken.None);
+        };
+        try
+        {
+            await client.Gateway.ConnectAsync(stop.Token);
+            await Task.Delay(Timeout.Infinite, stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (TanagerApiException exception)
+        {
+            await Console.Error.WriteLineAsync(exception.Message);
+            return 1;
+        }
+        return 0;
+    }
+}

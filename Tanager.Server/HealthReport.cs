@@ -1,0 +1,3 @@
+namespace Tanager.Server;
+
+internal sealed record HealthReport(string Status, int GatewaySessions);

@@ -1,0 +1,279 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Tanager.LoadTest;
+
+/// <summary>
+/// Drives one target: connects the subscribers, waits until every one has received a probe, then for each rate runs
+/// a warmup and a measured phase and waits for the measured deliveries to drain.
+/// </summary>
+internal sealed class FanoutRunner(LoadTestOptions options, TextWriter log)
+{
+    // Generous for one WebSocket upgrade plus IDENTIFY/READY on a loaded loopback server; a slower connect is a failure.
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
+    // Covers Tanager's setup: two registrations (Argon2 hashing each) and four more REST calls.
+    private static readonly TimeSpan PrepareTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
+    // 10 probes a second reaches late subscribers quickly without loading the server before the warmup.
+    private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(100);
+    // Drain ends when nothing arrived for this long (the rest is lost), or at DrainLimit in any case.
+    private static readonly TimeSpan DrainStall = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan DrainPoll = TimeSpan.FromMilliseconds(50);
+    // Publishes still unacknowledged this long after a phase ends are abandoned, so a stuck server cannot hang the run.
+    private static readonly TimeSpan PublishGrace = TimeSpan.FromSeconds(30);
+    // Hard cap on messages per phase besides the time limit (far above what one publisher reaches in 600 s here).
+    private const long MaxMessagesPerPhase = 5_000_000;
+    // A healthy run fails no publish; past this many the publisher is broken and the phase ends instead of spinning.
+    private const long MaxFailedPublishes = 1_000;
+
+    private readonly LoadTestOptions _options = options;
+    private readonly TextWriter _log = log;
+    private long _lastSequence;
+
+    public async Task<IReadOnlyList<RunResult>> RunAsync(IFanoutTarget target, CancellationToken cancellationToken)
+    {
+        using (var prepare = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            prepare.CancelAfter(PrepareTimeout);
+            await target.PrepareAsync(prepare.Token);
+        }
+
+        var recorder = new DeliveryRecorder();
+        var connected = await ConnectSubscribersAsync(target, recorder, cancellationToken);
+        await WaitUntilReadyAsync(target, recorder, connected, cancellationToken);
+
+        var results = new List<RunResult>();
+        foreach (var rate in _options.Rates)
+        {
+            results.Add(await MeasureAsync(target, recorder, rate, connected, cancellationToken));
+        }
+        return results;
+    }
+
+    private async Task<int> ConnectSubscribersAsync(IFanoutTarget target, DeliveryRecorder recorder, CancellationToken cancellationToken)
+    {
+        var requested = _options.Subscribers;
+        var connected = 0;
+        var failed = 0;
+        string? firstError = null;
+        var started = Stopwatch.GetTimestamp();
+        // Opening with bounded concurrency keeps the accept backlog and the handshake burst realistic.
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, requested),
+            new ParallelOptions { MaxDegreeOfParallelism = _options.ConnectConcurrency, CancellationToken = cancellationToken },
+            async (_, token) =>
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
+                timeout.CancelAfter(ConnectTimeout);
+                try
+                {
+                    await target.ConnectSubscriberAsync(recorder.CreateTracker(), timeout.Token);
+                    var count = Interlocked.Increment(ref connected);
+                    if (count % Math.Max(1, requested / 4) == 0)
+                    {
+                        Log($"{target.Name}: {count}/{requested} subscribers connected");
+                    }
+                }
+                catch (Exception ex) when (!token.IsCancellationRequested)
+                {
+                    Interlocked.Increment(ref failed);
+                    Interlocked.CompareExchange(ref firstError, ex.Message, null);
+                }
+            });
+        Log($"{target.Name}: {connected} connected, {failed} failed in {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s");
+        if (connected == 0)
+        {
+            throw new InvalidOperationException($"No subscriber could connect: {firstError}");
+        }
+        if (failed > 0)
+        {
+            Log($"{target.Name}: first connect error: {firstError}");
+        }
+        return connected;
+    }
+
+    /// <summary>Publishes probes until every connected subscriber has received one, proving the fan-out path is live for all.</summary>
+    private async Task WaitUntilReadyAsync(IFanoutTarget target, DeliveryRecorder recorder, int connected, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        while (recorder.ReadySubscribers < connected - target.LostSubscribers)
+        {
+            if (Stopwatch.GetElapsedTime(started) > ReadyTimeout)
+            {
+                Log($"{target.Name}: only {recorder.ReadySubscribers}/{connected} subscribers received a probe within {ReadyTimeout.TotalSeconds} s; measuring anyway");
+                return;
+            }
+            await target.PublishAsync(Payload.Create(++_lastSequence, Stopwatch.GetTimestamp(), _options.PayloadBytes), cancellationToken);
+            await Task.Delay(ProbeInterval, cancellationToken);
+        }
+        Log($"{target.Name}: all {recorder.ReadySubscribers} subscribers receiving after {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s");
+    }
+
+    private async Task<RunResult> MeasureAsync(IFanoutTarget target, DeliveryRecorder recorder, int rate, int connected, CancellationToken cancellationToken)
+    {
+        var mode = rate == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"saturation ({_options.InFlight} in flight)")
+            : string.Create(CultureInfo.InvariantCulture, $"fixed {rate} msg/s");
+        if (_options.WarmupSeconds > 0)
+        {
+            Log($"{target.Name} {mode}: warmup {_options.WarmupSeconds} s");
+            await PublishPhaseAsync(target, rate, TimeSpan.FromSeconds(_options.WarmupSeconds), cancellationToken);
+        }
+
+        Log($"{target.Name} {mode}: measuring {_options.DurationSeconds} s");
+        var subscribers = connected - target.LostSubscribers;
+        var run = recorder.BeginMeasurement(_lastSequence + 1);
+        var publish = await PublishPhaseAsync(target, rate, TimeSpan.FromSeconds(_options.DurationSeconds), cancellationToken);
+        run.Close(_lastSequence + 1);
+        var expected = publish.Succeeded * subscribers;
+        await DrainAsync(run, expected, cancellationToken);
+
+        var received = run.Received;
+        var elapsed = received == 0 ? 0 : (double)(run.LastReceivedTimestamp - run.StartTimestamp) / Stopwatch.Frequency;
+        var result = new RunResult
+        {
+            Target = target.Name,
+            Mode = mode,
+            Subscribers = subscribers,
+            RequestedSubscribers = _options.Subscribers,
+            Published = publish.Succeeded,
+            PublishFailures = publish.Failed,
+            Expected = expected,
+            Received = received,
+            DeliveriesPerSecond = elapsed > 0 ? received / elapsed : 0,
+            P50Ms = run.Latency.PercentileMicros(0.50) / 1000.0,
+            P99Ms = run.Latency.PercentileMicros(0.99) / 1000.0,
+            MaxMs = run.Latency.MaxMicros / 1000.0,
+            LostSubscribers = target.LostSubscribers,
+            Note = publish.FirstError is null ? null : $"first publish error: {publish.FirstError}",
+        };
+        Log($"{target.Name} {mode}: {result.DeliveriesPerSecond:N0} deliveries/s, p50 {result.P50Ms:F2} ms, p99 {result.P99Ms:F2} ms, lost {expected - received:N0}");
+        return result;
+    }
+
+    /// <summary>
+    /// Publishes for <paramref name="duration"/>: at <paramref name="rate"/> messages/s, or as fast as acknowledgements
+    /// allow when it is 0; never more than <see cref="LoadTestOptions.InFlight"/> unacknowledged. At a fixed rate the
+    /// embedded timestamp is the scheduled send time, so a publisher held back by the in-flight bound or by a late timer
+    /// still charges that delay to latency (no coordinated omission).
+    /// </summary>
+    private async Task<PublishCounts> PublishPhaseAsync(IFanoutTarget target, int rate, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var counts = new PublishCounts();
+        // Not disposed: abandoned publishes may still release it after this method returns; it holds no wait handle.
+        var slots = new SemaphoreSlim(_options.InFlight, _options.InFlight);
+        using var phase = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        phase.CancelAfter(duration + PublishGrace);
+        var start = Stopwatch.GetTimestamp();
+        var end = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        try
+        {
+            for (long i = 0; i < MaxMessagesPerPhase && counts.Failed < MaxFailedPublishes; i++)
+            {
+                long sentAt;
+                if (rate > 0)
+                {
+                    sentAt = start + (i * Stopwatch.Frequency / rate);
+                    if (sentAt >= end)
+                    {
+                        break;
+                    }
+                    var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), sentAt);
+                    if (wait > TimeSpan.Zero)
+                    {
+                        await Task.Delay(wait, phase.Token);
+                    }
+                    await slots.WaitAsync(phase.Token);
+                }
+                else
+                {
+                    await slots.WaitAsync(phase.Token);
+                    sentAt = Stopwatch.GetTimestamp();
+                    if (sentAt >= end)
+                    {
+                        slots.Release();
+                        break;
+                    }
+                }
+                _ = PublishOneAsync(target, Payload.Create(++_lastSequence, sentAt, _options.PayloadBytes), slots, counts, phase.Token);
+            }
+            // Taking every slot back means no publish of this phase is still outstanding.
+            for (var i = 0; i < _options.InFlight; i++)
+            {
+                await slots.WaitAsync(phase.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            Log($"{target.Name}: publishes still unacknowledged {PublishGrace.TotalSeconds} s after the phase were abandoned");
+        }
+        return counts;
+    }
+
+    private static async Task PublishOneAsync(IFanoutTarget target, string content, SemaphoreSlim slots, PublishCounts counts, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await target.PublishAsync(content, cancellationToken);
+            counts.Succeed();
+        }
+        catch (Exception ex)
+        {
+            // Any failure (HTTP error, closed connection, cancellation) is counted and reported, never fatal to the run.
+            counts.Fail(ex);
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+
+    private static async Task DrainAsync(MeasuredRun run, long expected, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var lastProgress = started;
+        var lastReceived = run.Received;
+        while (run.Received < expected && Stopwatch.GetElapsedTime(started) < DrainLimit)
+        {
+            await Task.Delay(DrainPoll, cancellationToken);
+            var received = run.Received;
+            if (received != lastReceived)
+            {
+                lastReceived = received;
+                lastProgress = Stopwatch.GetTimestamp();
+            }
+            else if (Stopwatch.GetElapsedTime(lastProgress) > DrainStall)
+            {
+                return;
+            }
+        }
+    }
+
+    private void Log(string message)
+    {
+        lock (_log)
+        {
+            _log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{DateTime.Now:HH:mm:ss}] {message}"));
+        }
+    }
+
+    private sealed class PublishCounts
+    {
+        private long _succeeded;
+        private long _failed;
+        private string? _firstError;
+
+        public long Succeeded => Interlocked.Read(ref _succeeded);
+        public long Failed => Interlocked.Read(ref _failed);
+        public string? FirstError => Volatile.Read(ref _firstError);
+
+        public void Succeed() => Interlocked.Increment(ref _succeeded);
+
+        public void Fail(Exception ex)
+        {
+            Interlocked.Increment(ref _failed);
+            Interlocked.CompareExchange(ref _firstError, ex.Message, null);
+        }
+    }
+}

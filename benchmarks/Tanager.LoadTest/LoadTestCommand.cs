@@ -1,0 +1,142 @@
+using System.Globalization;
+
+namespace Tanager.LoadTest;
+
+/// <summary>Starts the servers asked for, runs every selected target in turn, prints the table, and stops the servers.</summary>
+internal static class LoadTestCommand
+{
+    public const string Tanager = "tanager";
+    public const string SignalR = "signalr";
+    public const string WebSocket = "websocket";
+    public const string All = "all";
+
+    // Per subscriber one socket here; the rest covers the publisher, its HTTP connections (≤ 1024 in flight) and the runtime.
+    private const int DescriptorHeadroom = 1100;
+
+    public static async Task<int> RunAsync(LoadTestOptions options, CancellationToken cancellationToken)
+    {
+        var problems = options.Validate().ToList();
+        if (problems.Count > 0)
+        {
+            foreach (var problem in problems)
+            {
+                await Console.Error.WriteLineAsync(problem);
+            }
+            return 2;
+        }
+        WarnAboutDescriptorLimit(options.Subscribers);
+
+        var servers = new List<ServerProcess>();
+        // A backstop for an interrupted run: children must not outlive the load test.
+        void KillServers(object? sender, EventArgs e)
+        {
+            lock (servers)
+            {
+                servers.ForEach(server => server.KillNow());
+            }
+        }
+        AppDomain.CurrentDomain.ProcessExit += KillServers;
+        try
+        {
+            var wantsTanager = options.Targets.Contains(Tanager);
+            var wantsBaselines = options.Targets.Contains(SignalR) || options.Targets.Contains(WebSocket);
+            var tanagerUrl = options.TanagerUrl;
+            var baselineUrl = options.BaselineUrl;
+            try
+            {
+                if (wantsTanager && options.TanagerDll is not null)
+                {
+                    tanagerUrl = await StartAsync(servers, Tanager, options.TanagerDll, url => ["serve", "--listen", url, .. options.TanagerArgs], cancellationToken);
+                }
+                if (wantsBaselines && options.BaselinesDll is not null)
+                {
+                    baselineUrl = await StartAsync(servers, "baselines", options.BaselinesDll, url => ["--urls", url], cancellationToken);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception)
+            {
+                await Console.Error.WriteLineAsync($"could not start a server: {ex.Message}");
+                return 1;
+            }
+
+            // One handler for every WebSocket upgrade: each upgraded connection leaves the pool, so nothing is shared
+            // but the handler's settings, and 1000 connections do not build 1000 handlers.
+            using var invoker = new HttpMessageInvoker(new SocketsHttpHandler());
+            var runner = new FanoutRunner(options, Console.Error);
+            var results = new List<RunResult>();
+            var notes = new List<string>();
+            foreach (var name in options.Targets)
+            {
+                IFanoutTarget? target = name switch
+                {
+                    Tanager when tanagerUrl is not null => new TanagerTarget(tanagerUrl, invoker, options.InFlight),
+                    SignalR when baselineUrl is not null => new SignalRTarget(baselineUrl),
+                    WebSocket when baselineUrl is not null => new WebSocketTarget(baselineUrl, invoker),
+                    _ => null,
+                };
+                if (target is null)
+                {
+                    var missing = name == Tanager ? "--tanager-url or --tanager-dll" : "--baseline-url or --baselines-dll";
+                    results.Add(RunResult.Skipped(name, $"give {missing}"));
+                    continue;
+                }
+                await using (target)
+                {
+                    try
+                    {
+                        results.AddRange(await runner.RunAsync(target, cancellationToken));
+                        notes.Add(target.PublishNote);
+                    }
+                    catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        results.Add(RunResult.Failed(name, ex.Message));
+                    }
+                }
+            }
+
+            notes.Add(string.Create(CultureInfo.InvariantCulture, $"payload {options.PayloadBytes} bytes; latency = publish start (scheduled time at a fixed rate) to receipt, Stopwatch timestamps in one process; deliveries/s = measured deliveries / time from the first measured publish to the last measured receipt; lost = expected − received."));
+            notes.Add("Load generator and servers share this machine's cores: absolute figures include the client's own cost.");
+            await Console.Out.WriteAsync(MarkdownReport.Render(results, notes));
+            return results.Any(result => result.Mode == RunResult.FailedMode) ? 1 : 0;
+        }
+        finally
+        {
+            AppDomain.CurrentDomain.ProcessExit -= KillServers;
+            foreach (var server in servers)
+            {
+                await server.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<Uri> StartAsync(List<ServerProcess> servers, string name, string dll, Func<string, IEnumerable<string>> arguments, CancellationToken cancellationToken)
+    {
+        var server = await ServerProcess.StartAsync(name, dll, arguments, cancellationToken);
+        lock (servers)
+        {
+            servers.Add(server);
+        }
+        await Console.Error.WriteLineAsync($"started {name} at {server.BaseUrl}");
+        return server.BaseUrl;
+    }
+
+    /// <summary>
+    /// Warns when the open-file limit cannot hold the subscriber sockets. The .NET runtime raises its soft limit to the
+    /// hard limit at start-up, so /proc/self/limits shows what this process really has; only `ulimit -Hn` can help.
+    /// </summary>
+    private static void WarnAboutDescriptorLimit(int subscribers)
+    {
+        const string limitsFile = "/proc/self/limits";
+        if (!File.Exists(limitsFile))
+        {
+            return;
+        }
+        var line = File.ReadLines(limitsFile).FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal));
+        var fields = line?["Max open files".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (fields is { Length: > 0 } && long.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var soft)
+            && soft < subscribers + DescriptorHeadroom)
+        {
+            Console.Error.WriteLine($"warning: open-file limit {soft} is below {subscribers + DescriptorHeadroom} for {subscribers} subscribers; raise it (ulimit -n) or connects will fail with 'Too many open files'. Servers started with --*-dll inherit it.");
+        }
+    }
+}

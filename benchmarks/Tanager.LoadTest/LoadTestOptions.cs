@@ -1,0 +1,61 @@
+namespace Tanager.LoadTest;
+
+internal sealed record LoadTestOptions
+{
+    public required IReadOnlyList<string> Targets { get; init; }
+    public Uri? TanagerUrl { get; init; }
+    public Uri? BaselineUrl { get; init; }
+    public string? TanagerDll { get; init; }
+    public string? BaselinesDll { get; init; }
+    public IReadOnlyList<string> TanagerArgs { get; init; } = [];
+    public int Subscribers { get; init; }
+    public int DurationSeconds { get; init; }
+    public int WarmupSeconds { get; init; }
+    /// <summary>One measured run per entry: 0 is saturation, anything else a fixed rate in messages per second.</summary>
+    public required IReadOnlyList<int> Rates { get; init; }
+    public int InFlight { get; init; }
+    public int PayloadBytes { get; init; }
+    public int ConnectConcurrency { get; init; }
+
+    /// <summary>Range checks that keep every run bounded in count and time; returns the problems found.</summary>
+    public IEnumerable<string> Validate()
+    {
+        // 10 000 subscribers already needs ~10 000 descriptors in this process and as many in the server.
+        if (Subscribers is < 1 or > 10_000)
+        {
+            yield return "--subscribers must be between 1 and 10000.";
+        }
+        if (DurationSeconds is < 1 or > 600)
+        {
+            yield return "--duration must be between 1 and 600 seconds.";
+        }
+        if (WarmupSeconds is < 0 or > 120)
+        {
+            yield return "--warmup must be between 0 and 120 seconds.";
+        }
+        if (Rates.Count == 0 || Rates.Any(rate => rate is < 0 or > 100_000))
+        {
+            yield return "--rate takes one or more values between 0 (saturation) and 100000 messages/s.";
+        }
+        if (InFlight is < 1 or > 1024)
+        {
+            yield return "--in-flight must be between 1 and 1024.";
+        }
+        if (PayloadBytes is < Payload.MinimumSize or > 16 * 1024)
+        {
+            yield return $"--payload-bytes must be between {Payload.MinimumSize} and 16384.";
+        }
+        if (ConnectConcurrency is < 1 or > 500)
+        {
+            yield return "--connect-concurrency must be between 1 and 500.";
+        }
+        foreach (var (name, url) in new[] { ("--tanager-url", TanagerUrl), ("--baseline-url", BaselineUrl) })
+        {
+            // Load is only ever sent to this machine.
+            if (url is not null && (!url.IsAbsoluteUri || !url.IsLoopback || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)))
+            {
+                yield return $"{name} must be an http(s) URL on a loopback address (127.0.0.0/8, ::1 or localhost).";
+            }
+        }
+    }
+}

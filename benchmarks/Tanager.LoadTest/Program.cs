@@ -1,0 +1,79 @@
+using System.CommandLine;
+using Tanager.LoadTest;
+
+var target = new Option<string>("--target")
+{
+    Description = "What to load: tanager, signalr, websocket or all (all skips a target whose URL or DLL is not given).",
+    DefaultValueFactory = _ => LoadTestCommand.All,
+};
+target.AcceptOnlyFromAmong(LoadTestCommand.Tanager, LoadTestCommand.SignalR, LoadTestCommand.WebSocket, LoadTestCommand.All);
+var tanagerUrl = new Option<string?>("--tanager-url") { Description = "Base URL of a running Tanager server (loopback only), e.g. http://127.0.0.1:5080." };
+var baselineUrl = new Option<string?>("--baseline-url") { Description = "Base URL of a running Tanager.Baselines server (loopback only)." };
+var tanagerDll = new Option<string?>("--tanager-dll") { Description = "Start Tanager as `dotnet <dll> serve --listen http://127.0.0.1:<free port>` and load it." };
+var baselinesDll = new Option<string?>("--baselines-dll") { Description = "Start Tanager.Baselines as `dotnet <dll> --urls http://127.0.0.1:<free port>` and load it." };
+var tanagerArgs = new Option<string[]>("--tanager-arg")
+{
+    Description = "Extra argument for the started Tanager server (repeatable).",
+    DefaultValueFactory = _ => [],
+};
+var subscribers = new Option<int>("--subscribers") { Description = "Subscribers in the one channel or group.", DefaultValueFactory = _ => 1000 };
+var duration = new Option<int>("--duration") { Description = "Measured seconds per mode.", DefaultValueFactory = _ => 10 };
+// 3 s lets tiered JIT promote the hot paths and the pools fill before anything is measured.
+var warmup = new Option<int>("--warmup") { Description = "Unmeasured seconds before each measured run.", DefaultValueFactory = _ => 3 };
+var rate = new Option<int[]>("--rate")
+{
+    Description = "Messages/s of the publisher; 0 is saturation. Several values give several runs (default: 0 and 200).",
+    // 200 msg/s × 1000 subscribers = 200 000 deliveries/s: a busy channel, below what the baselines saturate at here.
+    DefaultValueFactory = _ => [0, 200],
+    AllowMultipleArgumentsPerToken = true,
+};
+// 64 keeps the publisher pipelined without letting queues (and so latency) grow without bound at saturation.
+var inFlight = new Option<int>("--in-flight") { Description = "Most unacknowledged publishes at once.", DefaultValueFactory = _ => 64 };
+// About a chat message of a couple of sentences.
+var payloadBytes = new Option<int>("--payload-bytes") { Description = "Size of each published payload.", DefaultValueFactory = _ => 200 };
+// 50 concurrent handshakes open 1000 subscribers in a second or two without a thundering herd on accept.
+var connectConcurrency = new Option<int>("--connect-concurrency") { Description = "Subscribers connecting at once.", DefaultValueFactory = _ => 50 };
+
+var root = new RootCommand("Tanager fan-out load test: N subscribers in one channel, one publisher; deliveries/s and latency, against Tanager and two ASP.NET Core baselines.");
+foreach (var option in new Option[] { target, tanagerUrl, baselineUrl, tanagerDll, baselinesDll, tanagerArgs, subscribers, duration, warmup, rate, inFlight, payloadBytes, connectConcurrency })
+{
+    root.Options.Add(option);
+}
+
+root.SetAction(async (parseResult, cancellationToken) =>
+{
+    if (!TryBaseUrl(parseResult.GetValue(tanagerUrl), out var tanagerBase) || !TryBaseUrl(parseResult.GetValue(baselineUrl), out var baselineBase))
+    {
+        await Console.Error.WriteLineAsync("--tanager-url and --baseline-url must be absolute URLs such as http://127.0.0.1:5080.");
+        return 2;
+    }
+    var selected = parseResult.GetValue(target) ?? LoadTestCommand.All;
+    var options = new LoadTestOptions
+    {
+        Targets = selected == LoadTestCommand.All
+            ? [LoadTestCommand.Tanager, LoadTestCommand.SignalR, LoadTestCommand.WebSocket]
+            : [selected],
+        TanagerUrl = tanagerBase,
+        BaselineUrl = baselineBase,
+        TanagerDll = parseResult.GetValue(tanagerDll),
+        BaselinesDll = parseResult.GetValue(baselinesDll),
+        TanagerArgs = parseResult.GetValue(tanagerArgs) ?? [],
+        Subscribers = parseResult.GetValue(subscribers),
+        DurationSeconds = parseResult.GetValue(duration),
+        WarmupSeconds = parseResult.GetValue(warmup),
+        Rates = parseResult.GetValue(rate) ?? [],
+        InFlight = parseResult.GetValue(inFlight),
+        PayloadBytes = parseResult.GetValue(payloadBytes),
+        ConnectConcurrency = parseResult.GetValue(connectConcurrency),
+    };
+    return await LoadTestCommand.RunAsync(options, cancellationToken);
+});
+
+return await root.Parse(args).InvokeAsync();
+
+// Relative paths ("hub", "gateway", "api/v1/") resolve under the base only when it ends with '/'.
+static bool TryBaseUrl(string? value, out Uri? url)
+{
+    url = null;
+    return value is null || Uri.TryCreate(value.EndsWith('/') ? value : value + "/", UriKind.Absolute, out url);
+}

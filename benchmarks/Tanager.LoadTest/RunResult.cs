@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Text;
+
+namespace Tanager.LoadTest;
+
+/// <summary>One line of the results table.</summary>
+internal sealed record RunResult
+{
+    public required string Target { get; init; }
+    public required string Mode { get; init; }
+    public int Subscribers { get; init; }
+    public int RequestedSubscribers { get; init; }
+    public long Published { get; init; }
+    public long PublishFailures { get; init; }
+    public long Expected { get; init; }
+    public long Received { get; init; }
+    public double DeliveriesPerSecond { get; init; }
+    public double P50Ms { get; init; }
+    public double P99Ms { get; init; }
+    public double MaxMs { get; init; }
+    public int LostSubscribers { get; init; }
+    public string? Note { get; init; }
+    /// <summary>False for a target that was skipped or failed before it measured anything.</summary>
+    public bool Measured { get; init; } = true;
+
+    public const string FailedMode = "failed";
+
+    public static RunResult Skipped(string target, string reason) => new() { Target = target, Mode = "skipped", Note = reason, Measured = false };
+
+    public static RunResult Failed(string target, string error) => new() { Target = target, Mode = FailedMode, Note = error, Measured = false };
+}
+
+internal static class MarkdownReport
+{
+    public static string Render(IReadOnlyList<RunResult> results, IEnumerable<string> notes)
+    {
+        var culture = CultureInfo.InvariantCulture;
+        var text = new StringBuilder();
+        text.AppendLine("| target | mode | subscribers | deliveries/s | p50 ms | p99 ms | max ms | lost |");
+        text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var r in results)
+        {
+            if (!r.Measured)
+            {
+                text.AppendLine(culture, $"| {r.Target} | {r.Mode} | - | - | - | - | - | - |");
+                continue;
+            }
+            var subscribers = r.Subscribers == r.RequestedSubscribers
+                ? r.Subscribers.ToString(culture)
+                : string.Create(culture, $"{r.Subscribers}/{r.RequestedSubscribers}");
+            text.AppendLine(culture, $"| {r.Target} | {r.Mode} | {subscribers} | {r.DeliveriesPerSecond:N0} | {r.P50Ms:F2} | {r.P99Ms:F2} | {r.MaxMs:F2} | {r.Expected - r.Received:N0} |");
+        }
+        text.AppendLine();
+        foreach (var r in results)
+        {
+            if (!r.Measured)
+            {
+                text.AppendLine(culture, $"- {r.Target} {r.Mode}: {r.Note}");
+                continue;
+            }
+            var line = string.Create(culture, $"- {r.Target} {r.Mode}: published {r.Published:N0}, expected {r.Expected:N0} deliveries, received {r.Received:N0}")
+                + (r.PublishFailures > 0 ? string.Create(culture, $", {r.PublishFailures:N0} publishes failed") : string.Empty)
+                + (r.LostSubscribers > 0 ? string.Create(culture, $", {r.LostSubscribers} subscribers disconnected by the server") : string.Empty)
+                + (r.Note is null ? string.Empty : $". {r.Note}");
+            text.AppendLine(line);
+        }
+        foreach (var note in notes)
+        {
+            text.AppendLine(culture, $"- {note}");
+        }
+        return text.ToString();
+    }
+}

@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Tanager.LoadTest;
+
+/// <summary>A server started as a child process on a free loopback port, killed (with its children) on disposal.</summary>
+internal sealed class ServerProcess : IAsyncDisposable
+{
+    // Tanager may create its store on first start; 60 s is generous for that and still ends a broken start.
+    private static readonly TimeSpan HealthTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan HealthPollInterval = TimeSpan.FromMilliseconds(250);
+    // Lines of server output kept to explain a failed start; the rest is discarded so the pipes never fill.
+    private const int OutputTailLines = 40;
+
+    private readonly Process _process;
+    private readonly string _workingDirectory;
+    private readonly Queue<string> _outputTail = new();
+
+    private ServerProcess(string name, Process process, string workingDirectory, Uri baseUrl)
+    {
+        Name = name;
+        _process = process;
+        _workingDirectory = workingDirectory;
+        BaseUrl = baseUrl;
+    }
+
+    public string Name { get; }
+    public Uri BaseUrl { get; }
+
+    /// <summary>
+    /// Runs <c>dotnet <paramref name="dllPath"/> …</c> with the arguments <paramref name="arguments"/> builds from the
+    /// chosen URL, in a scratch working directory (so a server that keeps data under its working directory leaves
+    /// nothing behind), and waits for <c>GET /health</c> to answer 200.
+    /// </summary>
+    public static async Task<ServerProcess> StartAsync(string name, string dllPath, Func<string, IEnumerable<string>> arguments, CancellationToken cancellationToken)
+    {
+        var fullPath = Path.GetFullPath(dllPath);
+        if (!File.Exists(fullPath))
+        {
+            throw new FileNotFoundException($"{name}: no such file", fullPath);
+        }
+        var url = $"http://127.0.0.1:{FreeLoopbackPort()}";
+        var workingDirectory = Directory.CreateTempSubdirectory($"tanager-loadtest-{name}-").FullName;
+        var startInfo = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        startInfo.ArgumentList.Add(fullPath);
+        foreach (var argument in arguments(url))
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+        var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"{name}: could not start dotnet.");
+        var server = new ServerProcess(name, process, workingDirectory, new Uri(url + "/"));
+        process.OutputDataReceived += (_, e) => server.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await server.WaitHealthyAsync(cancellationToken);
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                await _process.WaitForExitAsync(timeout.Token);
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException)
+        {
+            // Already gone, or would not die within the timeout: nothing more a client can do.
+        }
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(_workingDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open by a dying child; the temp directory is cleaned by the OS eventually.
+        }
+    }
+
+    /// <summary>Kills the process without waiting; safe to call from a process-exit handler.</summary>
+    public void KillNow()
+    {
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Already exited.
+        }
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_outputTail)
+        {
+            _outputTail.Enqueue(line);
+            if (_outputTail.Count > OutputTailLines)
+            {
+                _outputTail.Dequeue();
+            }
+        }
+    }
+
+    private string OutputTail()
+    {
+        lock (_outputTail)
+        {
+            return string.Join(Environment.NewLine, _outputTail);
+        }
+    }
+
+    private async Task WaitHealthyAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var health = new Uri(BaseUrl, "health");
+        var deadline = Stopwatch.GetTimestamp() + (long)(HealthTimeout.TotalSeconds * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"{Name} exited with code {_process.ExitCode} before it was healthy:{Environment.NewLine}{OutputTail()}");
+            }
+            try
+            {
+                using var response = await http.GetAsync(health, cancellationToken);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The 5 s request timeout: still starting.
+            }
+            await Task.Delay(HealthPollInterval, cancellationToken);
+        }
+        throw new TimeoutException($"{Name} did not answer GET /health with 200 within {HealthTimeout.TotalSeconds} s:{Environment.NewLine}{OutputTail()}");
+    }
+
+    /// <summary>
+    /// Asks the OS for a free loopback port. The port is released before the server binds it, so another process could
+    /// take it in between; on a test machine that window is harmless, and a clash fails loudly at the health check.
+    /// </summary>
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}

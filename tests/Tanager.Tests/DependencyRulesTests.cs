@@ -1,0 +1,60 @@
+using System.Reflection;
+
+namespace Tanager.Tests;
+
+/// <summary>ARCHITECTURE §1: which package may reference which, checked on the compiled assemblies.</summary>
+public sealed class DependencyRulesTests
+{
+    private static readonly string[] Bcl = ["System", "System.*", "netstandard", "mscorlib", "Microsoft.Win32.*"];
+
+    // IOptions<T> has no abstractions package: Microsoft.Extensions.Options (with Primitives) is the smallest home it has.
+    private static readonly string[] ExtensionAbstractions = ["Microsoft.Extensions.*.Abstractions", "Microsoft.Extensions.Options", "Microsoft.Extensions.Primitives"];
+
+    /// <summary>Names the BCL patterns would admit but a package must still not use.</summary>
+    private static readonly string[] TransportTypes = ["System.Net.WebSockets", "System.Net.Http", "System.Net.Sockets"];
+
+    public static TheoryData<string, string[], string[]> Rules => new()
+    {
+        { "Tanager.Protocol", Bcl, TransportTypes },
+        { "Tanager.Core", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "NUlid", "Isopoh.Cryptography.*"], TransportTypes },
+        { "Tanager.Transport.WebSockets", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "Tanager.Core"], ["System.Net.WebSockets"] },
+        { "Tanager.AspNetCore", [.. Bcl, .. ExtensionAbstractions, "Microsoft.AspNetCore.*", "Microsoft.Extensions.*", "NUlid", "Tanager.Protocol", "Tanager.Core", "Tanager.Transport.WebSockets"], [] },
+        { "Tanager.Client", [.. Bcl, "Tanager.Protocol"], [] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Rules))]
+    public void Package_references_only_what_the_architecture_allows(string assemblyName, string[] allowed, string[] forbidden)
+    {
+        var references = Assembly.Load(assemblyName).GetReferencedAssemblies().Select(r => r.Name!).ToList();
+        var violations = references
+            .Where(name => forbidden.Contains(name) || !allowed.Any(pattern => Matches(name, pattern)))
+            .ToList();
+        Assert.True(violations.Count == 0, $"{assemblyName} references {string.Join(", ", violations)}");
+        Assert.NotEmpty(references);
+    }
+
+    [Theory]
+    [InlineData("Tanager.Core", "Microsoft.AspNetCore.Http.Abstractions")]
+    [InlineData("Tanager.Core", "Npgsql")]
+    [InlineData("Tanager.Client", "Tanager.Core")]
+    [InlineData("Tanager.Protocol", "Tanager.Core")]
+    [InlineData("Tanager.Transport.WebSockets", "Microsoft.AspNetCore.Http")]
+    public void The_rules_refuse_a_reference_that_breaks_the_architecture(string assemblyName, string reference)
+    {
+        var allowed = (string[])Rules.Single(row => (string)row[0] == assemblyName)[1];
+        Assert.DoesNotContain(allowed, pattern => Matches(reference, pattern));
+    }
+
+    private static bool Matches(string name, string pattern)
+    {
+        var star = pattern.IndexOf('*', StringComparison.Ordinal);
+        if (star < 0)
+        {
+            return name == pattern;
+        }
+        var prefix = pattern[..star];
+        var suffix = pattern[(star + 1)..];
+        return name.Length >= prefix.Length + suffix.Length && name.StartsWith(prefix, StringComparison.Ordinal) && name.EndsWith(suffix, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,24 @@
+namespace Tanager.Tests.Infrastructure;
+
+internal static class Eventually
+{
+    /// <summary>Waits for a task with a generous deadline so a slow CI machine does not fail a correct test.</summary>
+    public static async Task<T> Within<T>(this Task<T> task, int seconds = 20) => await task.WaitAsync(TimeSpan.FromSeconds(seconds));
+
+    public static async Task Within(this Task task, int seconds = 20) => await task.WaitAsync(TimeSpan.FromSeconds(seconds));
+
+    /// <summary>Polls <paramref name="condition"/> until true or the deadline passes; returns whether it became true.</summary>
+    public static async Task<bool> Until(Func<bool> condition, int seconds = 20)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (condition())
+            {
+                return true;
+            }
+            await Task.Delay(20);
+        }
+        return condition();
+    }
+}

@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Tanager.Client;
+using Tanager.Server;
+
+namespace Tanager.Tests.Infrastructure;
+
+/// <summary>The real tanager server (Kestrel on a loopback port), with password hashing cheap enough for tests.</summary>
+public sealed class TestServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private int _userCounter;
+
+    private TestServer(WebApplication app, Uri url)
+    {
+        _app = app;
+        Url = url;
+    }
+
+    public Uri Url { get; }
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<TestServer> StartAsync(Action<TanagerOptions>? configure = null)
+    {
+        var app = TanagerServer.Build(new ServerSettings(new Uri("http://127.0.0.1:0")), builder =>
+        {
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.Services.Configure<TanagerOptions>(o =>
+            {
+                // Argon2 at its minimum: tests exercise the flow, not the cost.
+                o.PasswordMemoryKiB = 64;
+                o.PasswordIterations = 1;
+                configure?.Invoke(o);
+            });
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new TestServer(app, new Uri(address.TrimEnd('/') + "/"));
+    }
+
+    /// <summary>Registers a fresh user and returns a client signed in as them.</summary>
+    public async Task<TanagerClient> NewUserAsync(string? name = null)
+    {
+        var n = Interlocked.Increment(ref _userCounter);
+        var display = name ?? $"User {n}";
+        return await TanagerClient.RegisterAsync(Url, $"user{n}-{Guid.NewGuid():N}@example.test", "correct horse battery", display);
+    }
+
+    public Task StopAsync() => _app.StopAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
