@@ -74,6 +74,8 @@ public sealed class GatewayHub : IAsyncDisposable
         }
     }
 
+    internal IEnumerable<GatewaySession> Sessions => _sessions.Keys;
+
     internal void Remove(GatewaySession session) => _sessions.TryRemove(session, out _);
 
     /// <summary>

@@ -80,7 +80,6 @@ public sealed class WorkspaceService(IWorkspaceStore workspaces, IUserStore user
         null or "member" => WorkspaceRole.Member,
         "admin" => WorkspaceRole.Admin,
         "guest" => WorkspaceRole.Guest,
-        "owner" => WorkspaceRole.Owner,
         _ => throw TanagerException.Invalid("role must be one of admin, member, guest."),
     };
 }
