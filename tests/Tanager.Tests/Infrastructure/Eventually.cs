@@ -21,4 +21,18 @@ internal static class Eventually
         }
         return condition();
     }
+
+    public static async Task<bool> UntilAsync(Func<Task<bool>> condition, int seconds = 20)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+            {
+                return true;
+            }
+            await Task.Delay(100);
+        }
+        return await condition();
+    }
 }

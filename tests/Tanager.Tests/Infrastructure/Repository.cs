@@ -6,7 +6,7 @@ internal static class Repository
     public static string Root { get; } = FindRoot();
 
     /// <summary>Debug or Release: the configuration these tests were built in, which the samples share.</summary>
-    public static string Configuration { get; } = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
+    public static string Configuration { get; } = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
 
     public static string SampleDll(string sample) => Path.Combine(Root, "samples", sample, "bin", Configuration, "net10.0", sample + ".dll");
 
