@@ -112,6 +112,10 @@ public sealed class TanagerClient : IAsyncDisposable
     public Task<MessagePage> GetChangesAsync(string workspaceId, string channelId, long since, int? limit = null, CancellationToken cancellationToken = default) =>
         GetAsync($"workspaces/{Escape(workspaceId)}/channels/{Escape(channelId)}/changes{Query(("since", since), ("limit", limit))}", TanagerJsonContext.Default.MessagePage, cancellationToken);
 
+    /// <summary>Messages matching every word of <paramref name="query"/> in the channels you can read, best first.</summary>
+    public Task<SearchResults> SearchAsync(string workspaceId, string query, int? limit = null, CancellationToken cancellationToken = default) =>
+        GetAsync($"workspaces/{Escape(workspaceId)}/search?q={Uri.EscapeDataString(query)}{(limit is null ? "" : "&limit=" + limit.Value.ToString(CultureInfo.InvariantCulture))}", TanagerJsonContext.Default.SearchResults, cancellationToken);
+
     internal Uri GatewayUrl
     {
         get

@@ -17,6 +17,11 @@ public sealed class TanagerBuilder(IServiceCollection services)
         Replace<IWorkspaceStore, TStore>();
         Replace<IChannelStore, TStore>();
         Replace<IMessageStore, TStore>();
+        Replace<ISearchStore, TStore>();
+        if (typeof(IStorageMigrator).IsAssignableFrom(typeof(TStore)))
+        {
+            Services.TryAddEnumerable(ServiceDescriptor.Singleton<IStorageMigrator>(sp => (IStorageMigrator)sp.GetRequiredService<TStore>()));
+        }
         return this;
     }
 

@@ -11,5 +11,14 @@ public sealed class TanagerOptions
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromDays(30);
     /// <summary>On shutdown, how long to wait for gateway clients to leave after RECONNECT before the process exits.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// Parallel group-commit lanes for sends. Each lane has one write in flight; 4 keeps a 2-core database busy while
+    /// leaving room for reads.
+    /// </summary>
+    public int SendLanes { get; set; } = 4;
+    /// <summary>The most sends one store write takes. 256 rows of ~500 B is ~128 KB per statement.</summary>
+    public int SendBatchSize { get; set; } = 256;
+    /// <summary>Sends waiting per lane before senders are made to wait.</summary>
+    public int SendQueueCapacity { get; set; } = 4096;
     public GatewayOptions Gateway { get; } = new();
 }

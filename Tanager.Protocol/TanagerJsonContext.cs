@@ -25,6 +25,7 @@ namespace Tanager.Protocol;
 [JsonSerializable(typeof(MessageDto))]
 [JsonSerializable(typeof(PostMessageRequest))]
 [JsonSerializable(typeof(MessagePage))]
+[JsonSerializable(typeof(SearchResults))]
 [JsonSerializable(typeof(GatewayFrame))]
 [JsonSerializable(typeof(HelloData))]
 [JsonSerializable(typeof(IdentifyData))]

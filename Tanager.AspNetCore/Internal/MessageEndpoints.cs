@@ -31,5 +31,11 @@ internal static class MessageEndpoints
                 request.QueryLong("since"), request.QueryInt("limit"), context.RequestAborted);
             return TypedResults.Json(slice.ToDto(), TanagerJsonContext.Default.MessagePage);
         });
+    
+        api.MapGet("/workspaces/{workspaceId}/search", async (string workspaceId, HttpContext context, MessageService messages) =>
+        {
+            var hits = await messages.SearchAsync(context.Caller().UserId, Ids.Parse(workspaceId, "Workspace"), context.Request.Query["q"].ToString(), context.Request.QueryInt("limit"), context.RequestAborted);
+            return TypedResults.Json(new SearchResults { Messages = [.. hits.Select(m => m.ToDto())] }, TanagerJsonContext.Default.SearchResults);
+        });
     }
 }

@@ -27,6 +27,7 @@ public static class TanagerServiceCollectionExtensions
         services.TryAddSingleton<IWorkspaceStore>(sp => sp.GetRequiredService<InMemoryStore>());
         services.TryAddSingleton<IChannelStore>(sp => sp.GetRequiredService<InMemoryStore>());
         services.TryAddSingleton<IMessageStore>(sp => sp.GetRequiredService<InMemoryStore>());
+        services.TryAddSingleton<ISearchStore>(sp => sp.GetRequiredService<InMemoryStore>());
         services.TryAddSingleton<IPubSub, InProcessPubSub>();
         services.TryAddSingleton<EventDispatcher>();
         services.TryAddSingleton<FanOut>();
@@ -34,8 +35,10 @@ public static class TanagerServiceCollectionExtensions
         services.TryAddSingleton<AccountService>();
         services.TryAddSingleton<WorkspaceService>();
         services.TryAddSingleton<ChannelService>();
+        services.TryAddSingleton<SendPipeline>();
         services.TryAddSingleton<MessageService>();
         services.TryAddSingleton<GatewayHub>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StorageMigrationService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, GatewayDrainService>());
         return new TanagerBuilder(services);
     }

@@ -19,4 +19,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Error, Message = "Gateway session {SessionId} failed to update its subscriptions")]
     public static partial void SubscriptionFailed(ILogger logger, Exception exception, string sessionId);
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Warning, Message = "A batch of {Count} sends failed; retrying them one by one")]
+    public static partial void BatchFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Error, Message = "Message {Sequence} of channel {ChannelId} is stored but could not be announced")]
+    public static partial void AnnounceFailed(ILogger logger, Exception exception, string channelId, long sequence);
 }

@@ -25,6 +25,18 @@ internal sealed class TanagerOptionsValidator : IValidateOptions<TanagerOptions>
         {
             failures.Add("Tanager:DrainTimeout must not be negative.");
         }
+        if (options.SendLanes is < 1 or > 64)
+        {
+            failures.Add("Tanager:SendLanes must be between 1 and 64.");
+        }
+        if (options.SendBatchSize is < 1 or > 4096)
+        {
+            failures.Add("Tanager:SendBatchSize must be between 1 and 4096.");
+        }
+        if (options.SendQueueCapacity is < 1 or > 1_000_000)
+        {
+            failures.Add("Tanager:SendQueueCapacity must be between 1 and 1000000.");
+        }
         var gateway = options.Gateway;
         if (gateway.HeartbeatInterval < TimeSpan.FromSeconds(1) || gateway.HeartbeatInterval > TimeSpan.FromMinutes(10))
         {

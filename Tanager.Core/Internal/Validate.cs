@@ -13,6 +13,7 @@ internal static partial class Validate
     public const int MaxChannelNameLength = 80;
     public const int MaxTopicLength = 250;
     public const int MaxMessageLength = 4000;
+    public const int MaxSearchQueryLength = 256;
 
     [GeneratedRegex("^[^@\\s]+@[^@\\s]+$", RegexOptions.CultureInvariant)]
     private static partial Regex EmailPattern();

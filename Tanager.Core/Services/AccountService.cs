@@ -19,7 +19,7 @@ public sealed class AccountService(IUserStore users, PasswordHasher hasher, IOpt
         var validEmail = Validate.Email(email);
         var validPassword = Validate.Password(password);
         var validName = Validate.Text(displayName, "display_name", Validate.MaxDisplayNameLength);
-        var now = time.GetUtcNow();
+        var now = time.UtcNow();
         var hash = await hasher.HashAsync(validPassword, cancellationToken);
         var user = new User(Ulid.NewUlid(now), validEmail, validName, hash, now, now);
         if (!await users.TryCreateAsync(user, cancellationToken))
@@ -56,7 +56,7 @@ public sealed class AccountService(IUserStore users, PasswordHasher hasher, IOpt
             return null;
         }
         var session = await users.GetSessionAsync(HashToken(token), cancellationToken);
-        if (session is null || session.ExpiresAt <= time.GetUtcNow())
+        if (session is null || session.ExpiresAt <= time.UtcNow())
         {
             return null;
         }
@@ -71,7 +71,7 @@ public sealed class AccountService(IUserStore users, PasswordHasher hasher, IOpt
     private async Task<string> StartSessionAsync(Ulid userId, CancellationToken cancellationToken)
     {
         var token = TokenPrefix + Base64Url(RandomNumberGenerator.GetBytes(TokenBytes));
-        var now = time.GetUtcNow();
+        var now = time.UtcNow();
         await users.CreateSessionAsync(new UserSession(HashToken(token), userId, now, now + options.Value.SessionLifetime), cancellationToken);
         return token;
     }

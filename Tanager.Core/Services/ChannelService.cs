@@ -22,7 +22,7 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
         {
             throw TanagerException.Forbidden("Guests may not create channels.");
         }
-        var now = time.GetUtcNow();
+        var now = time.UtcNow();
         var channel = new Channel(workspaceId, Ulid.NewUlid(now), validName, validKind, validTopic, LastSequence: 0, now, now);
         var creator = new ChannelMember(workspaceId, channel.Id, callerId, now);
         if (!await channels.TryCreateAsync(channel, creator, cancellationToken))
@@ -64,7 +64,7 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
         {
             throw TanagerException.Forbidden("This channel is joined by invitation only.");
         }
-        var member = new ChannelMember(workspaceId, channelId, callerId, time.GetUtcNow());
+        var member = new ChannelMember(workspaceId, channelId, callerId, time.UtcNow());
         if (await channels.TryAddMemberAsync(member, cancellationToken))
         {
             await events.DispatchAsync([Subjects.Channel(workspaceId, channelId), Subjects.User(callerId)], GatewayEvents.ChannelMemberAdd, member.ToDto(), TanagerJsonContext.Default.ChannelMemberDto, cancellationToken);

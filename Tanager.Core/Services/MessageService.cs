@@ -1,20 +1,13 @@
 using NUlid;
 using Tanager.Internal;
-using Tanager.Protocol;
 
 namespace Tanager;
 
 /// <summary>Posting and reading messages.</summary>
-public sealed class MessageService(IWorkspaceStore workspaces, IChannelStore channels, IMessageStore messages, EventDispatcher events, TimeProvider time)
+public sealed class MessageService(IWorkspaceStore workspaces, IChannelStore channels, IMessageStore messages, ISearchStore search, SendPipeline sends, TimeProvider time)
 {
     public const int MaxPageSize = 100;
     public const int DefaultPageSize = 50;
-
-    /// <summary>
-    /// Append and publish happen under a per-channel stripe so that live events leave this node in sequence order.
-    /// 256 stripes keep unrelated channels from waiting on each other at any realistic concurrency while bounding memory.
-    /// </summary>
-    private static readonly SemaphoreSlim[] Stripes = [.. Enumerable.Range(0, 256).Select(_ => new SemaphoreSlim(1, 1))];
 
     public async Task<Message> PostAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, string? content, CancellationToken cancellationToken = default)
     {
@@ -24,21 +17,9 @@ public sealed class MessageService(IWorkspaceStore workspaces, IChannelStore cha
         {
             throw TanagerException.Forbidden("Join the channel to post in it.");
         }
-        var now = time.GetUtcNow();
+        var now = time.UtcNow();
         var draft = new NewMessage(workspaceId, channelId, Ulid.NewUlid(now), callerId, validContent, ThreadId: null, now);
-        var stripe = Stripes[(int)((uint)channelId.GetHashCode() % (uint)Stripes.Length)];
-        await stripe.WaitAsync(cancellationToken);
-        try
-        {
-            var stored = await messages.AppendAsync(draft, cancellationToken);
-            // The message is durable from here: a cancelled request must not keep it from being announced.
-            await events.DispatchAsync(Subjects.Channel(workspaceId, channelId), GatewayEvents.MessageCreate, stored.ToDto(), TanagerJsonContext.Default.MessageDto, CancellationToken.None);
-            return stored;
-        }
-        finally
-        {
-            stripe.Release();
-        }
+        return await sends.SendAsync(draft, cancellationToken);
     }
 
     public async Task<MessageSlice> ListAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, long? before, long? after, int? limit, CancellationToken cancellationToken = default)
@@ -62,5 +43,21 @@ public sealed class MessageService(IWorkspaceStore workspaces, IChannelStore cha
         var validLimit = Validate.Limit(limit, MaxPageSize, MaxPageSize);
         await Access.VisibleChannelAsync(workspaces, channels, workspaceId, channelId, callerId, cancellationToken);
         return await messages.ListChangesAsync(workspaceId, channelId, validSince, validLimit, cancellationToken);
+    }
+
+    public const int MaxSearchResults = 100;
+
+    /// <summary>Messages matching <paramref name="query"/> in the channels of the workspace the caller may read, best first.</summary>
+    public async Task<IReadOnlyList<Message>> SearchAsync(Ulid callerId, Ulid workspaceId, string? query, int? limit, CancellationToken cancellationToken = default)
+    {
+        var validQuery = Validate.Text(query, "q", Validate.MaxSearchQueryLength);
+        var validLimit = Validate.Limit(limit, 20, MaxSearchResults);
+        var member = await Access.WorkspaceMemberAsync(workspaces, workspaceId, callerId, cancellationToken);
+        var memberships = await channels.ListMembershipsAsync(workspaceId, callerId, cancellationToken);
+        var readable = (await channels.ListAsync(workspaceId, cancellationToken))
+            .Where(c => Permissions.CanSeeChannel(member.Role, c, memberships.Contains(c.Id)))
+            .Select(c => c.Id)
+            .ToList();
+        return readable.Count == 0 ? [] : await search.SearchAsync(workspaceId, readable, validQuery, validLimit, cancellationToken);
     }
 }

@@ -10,7 +10,7 @@ public sealed class WorkspaceService(IWorkspaceStore workspaces, IUserStore user
     public async Task<(Workspace Workspace, WorkspaceMember Member)> CreateAsync(Ulid callerId, string? name, CancellationToken cancellationToken = default)
     {
         var validName = Validate.Text(name, "name", Validate.MaxWorkspaceNameLength);
-        var now = time.GetUtcNow();
+        var now = time.UtcNow();
         var workspace = new Workspace(Ulid.NewUlid(now), validName, callerId, now, now);
         var owner = new WorkspaceMember(workspace.Id, callerId, WorkspaceRole.Owner, now);
         await workspaces.CreateAsync(workspace, owner, cancellationToken);
@@ -51,7 +51,7 @@ public sealed class WorkspaceService(IWorkspaceStore workspaces, IUserStore user
         {
             throw TanagerException.NotFound("User");
         }
-        var member = new WorkspaceMember(workspaceId, user.Id, granted, time.GetUtcNow());
+        var member = new WorkspaceMember(workspaceId, user.Id, granted, time.UtcNow());
         if (!await workspaces.TryAddMemberAsync(member, cancellationToken))
         {
             throw TanagerException.Conflict(ErrorCodes.Conflict, "The user is a member of this workspace already.");

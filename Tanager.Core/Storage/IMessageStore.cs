@@ -6,10 +6,11 @@ namespace Tanager;
 public interface IMessageStore
 {
     /// <summary>
-    /// Appends a message, taking the channel's next sequence number atomically: concurrent appends to one channel
-    /// never yield a gap or a duplicate. Returns the stored message.
+    /// Appends messages in one atomic write, each taking its channel's next sequence number in list order: concurrent
+    /// appends to one channel never yield a gap or a duplicate. Returns the stored messages in the order given. If any
+    /// message cannot be stored (its channel does not exist), none is.
     /// </summary>
-    ValueTask<Message> AppendAsync(NewMessage message, CancellationToken cancellationToken = default);
+    ValueTask<IReadOnlyList<Message>> AppendAsync(IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken = default);
     ValueTask<Message?> GetAsync(Ulid workspaceId, Ulid messageId, CancellationToken cancellationToken = default);
     /// <summary>A page of the timeline ordered by <see cref="Message.Sequence"/>, oldest first.</summary>
     ValueTask<MessageSlice> ListAsync(Ulid workspaceId, Ulid channelId, HistoryQuery query, CancellationToken cancellationToken = default);

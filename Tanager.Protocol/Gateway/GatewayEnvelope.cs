@@ -11,12 +11,23 @@ public static class GatewayEnvelope
     private static ReadOnlySpan<byte> TypeName => "t"u8;
     private static ReadOnlySpan<byte> DataName => "d"u8;
 
+    // Scratch space reused per thread: serializing an event then allocates only the exact-size result array.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_scratch;
+
     /// <summary>Serializes <c>{"op":op,"t":type,"d":data}</c> to a new UTF-8 array.</summary>
     public static byte[] Serialize<T>(GatewayOpCode op, string? type, T data, JsonTypeInfo<T> typeInfo)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        Write(buffer, op, type, data, typeInfo);
-        return buffer.WrittenSpan.ToArray();
+        var scratch = t_scratch ??= new ArrayBufferWriter<byte>(4096);
+        scratch.ResetWrittenCount();
+        Write(scratch, op, type, data, typeInfo);
+        var result = scratch.WrittenSpan.ToArray();
+        if (scratch.Capacity > 64 * 1024)
+        {
+            // Do not let one huge event pin a large buffer to the thread forever.
+            t_scratch = null;
+        }
+        return result;
     }
 
     /// <summary>Serializes an envelope with no <c>d</c>.</summary>

@@ -5,7 +5,9 @@ namespace Tanager.LoadTest;
 
 /// <summary>
 /// Drives one target: connects the subscribers, waits until every one has received a probe, then for each rate runs
-/// a warmup and a measured phase and waits for the measured deliveries to drain.
+/// a warmup, waits for the warmup's deliveries to drain, runs a measured phase and waits for its deliveries to drain.
+/// Draining the warmup first means the measured phase starts with empty queues, so the server CPU time read around it
+/// (when the server's process id is known) is spent on the measured messages, not on a warmup backlog.
 /// </summary>
 internal sealed class FanoutRunner(LoadTestOptions options, TextWriter log)
 {
@@ -20,6 +22,9 @@ internal sealed class FanoutRunner(LoadTestOptions options, TextWriter log)
     private static readonly TimeSpan DrainStall = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan DrainPoll = TimeSpan.FromMilliseconds(50);
+    // Server CPU with every subscriber connected and nothing published (heartbeats, timers), read once per target
+    // after its measured phases.
+    private static readonly TimeSpan IdleWindow = TimeSpan.FromSeconds(2);
     // Publishes still unacknowledged this long after a phase ends are abandoned, so a stuck server cannot hang the run.
     private static readonly TimeSpan PublishGrace = TimeSpan.FromSeconds(30);
     // Hard cap on messages per phase besides the time limit (far above what one publisher reaches in 600 s here).
@@ -31,7 +36,8 @@ internal sealed class FanoutRunner(LoadTestOptions options, TextWriter log)
     private readonly TextWriter _log = log;
     private long _lastSequence;
 
-    public async Task<IReadOnlyList<RunResult>> RunAsync(IFanoutTarget target, CancellationToken cancellationToken)
+    /// <param name="serverPid">Process id of the server behind <paramref name="target"/> if this tool started it; its CPU time is reported.</param>
+    public async Task<IReadOnlyList<RunResult>> RunAsync(IFanoutTarget target, int? serverPid, CancellationToken cancellationToken)
     {
         using (var prepare = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
@@ -46,7 +52,16 @@ internal sealed class FanoutRunner(LoadTestOptions options, TextWriter log)
         var results = new List<RunResult>();
         foreach (var rate in _options.Rates)
         {
-            results.Add(await MeasureAsync(target, recorder, rate, connected, cancellationToken));
+            results.Add(await MeasureAsync(target, recorder, rate, connected, serverPid, cancellationToken));
+        }
+
+        // Read after the measured phases, when start-up work (tiered JIT, pools) is done and every queue has drained.
+        if (CpuWindow.Start(serverPid) is { } idle)
+        {
+            await Task.Delay(IdleWindow, cancellationToken);
+            var idlePercent = idle.Stop()?.PercentOfOneCore;
+            Log(string.Create(CultureInfo.InvariantCulture, $"{target.Name}: server idle with {connected - target.LostSubscribers} subscribers connected: {idlePercent:F1} % CPU"));
+            return [.. results.Select(result => result with { ServerIdleCpuPercent = idlePercent })];
         }
         return results;
     }
@@ -110,7 +125,7 @@ internal sealed class FanoutRunner(LoadTestOptions options, TextWriter log)
         Log($"{target.Name}: all {recorder.ReadySubscribers} subscribers receiving after {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s");
     }
 
-    private async Task<RunResult> MeasureAsync(IFanoutTarget target, DeliveryRecorder recorder, int rate, int connected, CancellationToken cancellationToken)
+    private async Task<RunResult> MeasureAsync(IFanoutTarget target, DeliveryRecorder recorder, int rate, int connected, int? serverPid, CancellationToken cancellationToken)
     {
         var mode = rate == 0
             ? string.Create(CultureInfo.InvariantCulture, $"saturation ({_options.InFlight} in flight)")
@@ -118,16 +133,23 @@ internal sealed class FanoutRunner(LoadTestOptions options, TextWriter log)
         if (_options.WarmupSeconds > 0)
         {
             Log($"{target.Name} {mode}: warmup {_options.WarmupSeconds} s");
-            await PublishPhaseAsync(target, rate, TimeSpan.FromSeconds(_options.WarmupSeconds), cancellationToken);
+            var warmupRun = recorder.BeginMeasurement(_lastSequence + 1);
+            var warmup = await PublishPhaseAsync(target, rate, TimeSpan.FromSeconds(_options.WarmupSeconds), cancellationToken);
+            warmupRun.Close(_lastSequence + 1);
+            await DrainAsync(warmupRun, warmup.Succeeded * (connected - target.LostSubscribers), cancellationToken);
         }
 
         Log($"{target.Name} {mode}: measuring {_options.DurationSeconds} s");
         var subscribers = connected - target.LostSubscribers;
         var run = recorder.BeginMeasurement(_lastSequence + 1);
+        var serverCpu = CpuWindow.Start(serverPid);
+        var clientCpu = CpuWindow.Start(Environment.ProcessId);
         var publish = await PublishPhaseAsync(target, rate, TimeSpan.FromSeconds(_options.DurationSeconds), cancellationToken);
         run.Close(_lastSequence + 1);
         var expected = publish.Succeeded * subscribers;
         await DrainAsync(run, expected, cancellationToken);
+        var serverSample = serverCpu?.Stop();
+        var clientSample = clientCpu?.Stop();
 
         var received = run.Received;
         var elapsed = received == 0 ? 0 : (double)(run.LastReceivedTimestamp - run.StartTimestamp) / Stopwatch.Frequency;
@@ -146,9 +168,12 @@ internal sealed class FanoutRunner(LoadTestOptions options, TextWriter log)
             P99Ms = run.Latency.PercentileMicros(0.99) / 1000.0,
             MaxMs = run.Latency.MaxMicros / 1000.0,
             LostSubscribers = target.LostSubscribers,
+            Rate = rate,
+            ServerCpu = serverSample,
+            ClientCpu = clientSample,
             Note = publish.FirstError is null ? null : $"first publish error: {publish.FirstError}",
         };
-        Log($"{target.Name} {mode}: {result.DeliveriesPerSecond:N0} deliveries/s, p50 {result.P50Ms:F2} ms, p99 {result.P99Ms:F2} ms, lost {expected - received:N0}");
+        Log(string.Create(CultureInfo.InvariantCulture, $"{target.Name} {mode}: {result.DeliveriesPerSecond:N0} deliveries/s, p50 {result.P50Ms:F2} ms, p99 {result.P99Ms:F2} ms, lost {expected - received:N0}, server CPU {Percent(serverSample)}, {MicrosPerDelivery(serverSample, received)} µs/delivery, client CPU {Percent(clientSample)}"));
         return result;
     }
 
@@ -249,6 +274,12 @@ internal sealed class FanoutRunner(LoadTestOptions options, TextWriter log)
             }
         }
     }
+
+    private static string Percent(CpuSample? sample) =>
+        sample is { } s ? string.Create(CultureInfo.InvariantCulture, $"{s.PercentOfOneCore:F0} %") : "n/a";
+
+    private static string MicrosPerDelivery(CpuSample? sample, long deliveries) =>
+        sample is { } s && deliveries > 0 ? string.Create(CultureInfo.InvariantCulture, $"{s.MicrosPer(deliveries):F2}") : "n/a";
 
     private void Log(string message)
     {

@@ -13,7 +13,8 @@ internal static class LoadTestCommand
     // Per subscriber one socket here; the rest covers the publisher, its HTTP connections (≤ 1024 in flight) and the runtime.
     private const int DescriptorHeadroom = 1100;
 
-    public static async Task<int> RunAsync(LoadTestOptions options, CancellationToken cancellationToken)
+    /// <param name="commandLine">This process's arguments, re-run under taskset for <c>--pin</c>.</param>
+    public static async Task<int> RunAsync(LoadTestOptions options, string[] commandLine, CancellationToken cancellationToken)
     {
         var problems = options.Validate().ToList();
         if (problems.Count > 0)
@@ -23,6 +24,19 @@ internal static class LoadTestCommand
                 await Console.Error.WriteLineAsync(problem);
             }
             return 2;
+        }
+        string? taskset = null;
+        if (options.Pin)
+        {
+            if (await CpuPinning.EnsureClientPinnedAsync(commandLine, Console.Error, cancellationToken) is { } exitCode)
+            {
+                return exitCode;
+            }
+            taskset = CpuPinning.FindTaskset();
+            if (options.TanagerUrl is not null || options.BaselineUrl is not null)
+            {
+                await Console.Error.WriteLineAsync($"warning: --pin does not pin servers given by URL; start them under taskset -c {CpuPinning.ServerCore} yourself.");
+            }
         }
         WarnAboutDescriptorLimit(options.Subscribers);
 
@@ -42,15 +56,21 @@ internal static class LoadTestCommand
             var wantsBaselines = options.Targets.Contains(SignalR) || options.Targets.Contains(WebSocket);
             var tanagerUrl = options.TanagerUrl;
             var baselineUrl = options.BaselineUrl;
+            // Only servers started here have a known process whose CPU time can be read.
+            int? tanagerPid = null;
+            int? baselinesPid = null;
+            int? serverCore = options.Pin ? CpuPinning.ServerCore : null;
             try
             {
                 if (wantsTanager && options.TanagerDll is not null)
                 {
-                    tanagerUrl = await StartAsync(servers, Tanager, options.TanagerDll, url => ["serve", "--listen", url, .. options.TanagerArgs], cancellationToken);
+                    var server = await StartAsync(servers, Tanager, options.TanagerDll, url => ["serve", "--listen", url, .. options.TanagerArgs], taskset, serverCore, cancellationToken);
+                    (tanagerUrl, tanagerPid) = (server.BaseUrl, server.Pid);
                 }
                 if (wantsBaselines && options.BaselinesDll is not null)
                 {
-                    baselineUrl = await StartAsync(servers, "baselines", options.BaselinesDll, url => ["--urls", url], cancellationToken);
+                    var server = await StartAsync(servers, "baselines", options.BaselinesDll, url => ["--urls", url], taskset, serverCore, cancellationToken);
+                    (baselineUrl, baselinesPid) = (server.BaseUrl, server.Pid);
                 }
             }
             catch (Exception ex) when (ex is IOException or InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception)
@@ -84,7 +104,10 @@ internal static class LoadTestCommand
                 {
                     try
                     {
-                        results.AddRange(await runner.RunAsync(target, cancellationToken));
+                        // SignalR and WebSocket share the baselines process; they run one after the other, so each
+                        // measured phase still sees only its own target's work.
+                        var serverPid = name == Tanager ? tanagerPid : baselinesPid;
+                        results.AddRange(await runner.RunAsync(target, serverPid, cancellationToken));
                         notes.Add(target.PublishNote);
                     }
                     catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
@@ -95,7 +118,10 @@ internal static class LoadTestCommand
             }
 
             notes.Add(string.Create(CultureInfo.InvariantCulture, $"payload {options.PayloadBytes} bytes; latency = publish start (scheduled time at a fixed rate) to receipt, Stopwatch timestamps in one process; deliveries/s = measured deliveries / time from the first measured publish to the last measured receipt; lost = expected − received."));
-            notes.Add("Load generator and servers share this machine's cores: absolute figures include the client's own cost.");
+            notes.Add(string.Create(CultureInfo.InvariantCulture, $"server CPU = utime + stime of the server process from /proc/<pid>/stat ({ProcessCpu.TicksSource}) over the measured phase: from the first measured publish (the warmup's deliveries have all arrived by then) until the last measured delivery arrived (drain polled every 50 ms); % is of one core; µs/delivery = server CPU time / received deliveries. n/a = server given by URL. client CPU = the same for this load tool."));
+            notes.Add(options.Pin
+                ? string.Create(CultureInfo.InvariantCulture, $"pinned: servers on core {CpuPinning.ServerCore} (taskset -c {CpuPinning.ServerCore}), load tool on cores {CpuPinning.AllowedCoreList(Environment.ProcessId)}; a server at ~100 % CPU is the bottleneck, a client at ~100 % per client core is.")
+                : string.Create(CultureInfo.InvariantCulture, $"not pinned: load generator and servers share cores {CpuPinning.AllowedCoreList(Environment.ProcessId) ?? "?"}, so absolute throughput and latency include the client's competition for CPU."));
             await Console.Out.WriteAsync(MarkdownReport.Render(results, notes));
             return results.Any(result => result.Mode == RunResult.FailedMode) ? 1 : 0;
         }
@@ -109,15 +135,15 @@ internal static class LoadTestCommand
         }
     }
 
-    private static async Task<Uri> StartAsync(List<ServerProcess> servers, string name, string dll, Func<string, IEnumerable<string>> arguments, CancellationToken cancellationToken)
+    private static async Task<ServerProcess> StartAsync(List<ServerProcess> servers, string name, string dll, Func<string, IEnumerable<string>> arguments, string? taskset, int? core, CancellationToken cancellationToken)
     {
-        var server = await ServerProcess.StartAsync(name, dll, arguments, cancellationToken);
+        var server = await ServerProcess.StartAsync(name, dll, arguments, taskset, core, cancellationToken);
         lock (servers)
         {
             servers.Add(server);
         }
-        await Console.Error.WriteLineAsync($"started {name} at {server.BaseUrl}");
-        return server.BaseUrl;
+        await Console.Error.WriteLineAsync($"started {name} at {server.BaseUrl} (pid {server.Pid}, cores {CpuPinning.AllowedCoreList(server.Pid) ?? "?"})");
+        return server;
     }
 
     /// <summary>

@@ -16,6 +16,8 @@ internal sealed record LoadTestOptions
     public int InFlight { get; init; }
     public int PayloadBytes { get; init; }
     public int ConnectConcurrency { get; init; }
+    /// <summary>Started servers on core 0 (taskset), the load tool on the other cores.</summary>
+    public bool Pin { get; init; }
 
     /// <summary>Range checks that keep every run bounded in count and time; returns the problems found.</summary>
     public IEnumerable<string> Validate()

@@ -19,6 +19,14 @@ internal sealed record RunResult
     public double P99Ms { get; init; }
     public double MaxMs { get; init; }
     public int LostSubscribers { get; init; }
+    /// <summary>Publisher rate in messages/s; 0 is saturation.</summary>
+    public int Rate { get; init; }
+    /// <summary>Server process CPU over the measured phase; null when the server was given by URL.</summary>
+    public CpuSample? ServerCpu { get; init; }
+    /// <summary>This load tool's CPU over the measured phase.</summary>
+    public CpuSample? ClientCpu { get; init; }
+    /// <summary>Server CPU (% of one core) with all subscribers connected and nothing published.</summary>
+    public double? ServerIdleCpuPercent { get; init; }
     public string? Note { get; init; }
     /// <summary>False for a target that was skipped or failed before it measured anything.</summary>
     public bool Measured { get; init; } = true;
@@ -36,19 +44,22 @@ internal static class MarkdownReport
     {
         var culture = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
-        text.AppendLine("| target | mode | subscribers | deliveries/s | p50 ms | p99 ms | max ms | lost |");
-        text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        text.AppendLine("| target | mode | subscribers | deliveries/s | p50 ms | p99 ms | max ms | lost | server CPU % | server CPU µs/delivery | client CPU % |");
+        text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var r in results)
         {
             if (!r.Measured)
             {
-                text.AppendLine(culture, $"| {r.Target} | {r.Mode} | - | - | - | - | - | - |");
+                text.AppendLine(culture, $"| {r.Target} | {r.Mode} | - | - | - | - | - | - | - | - | - |");
                 continue;
             }
             var subscribers = r.Subscribers == r.RequestedSubscribers
                 ? r.Subscribers.ToString(culture)
                 : string.Create(culture, $"{r.Subscribers}/{r.RequestedSubscribers}");
-            text.AppendLine(culture, $"| {r.Target} | {r.Mode} | {subscribers} | {r.DeliveriesPerSecond:N0} | {r.P50Ms:F2} | {r.P99Ms:F2} | {r.MaxMs:F2} | {r.Expected - r.Received:N0} |");
+            var serverPercent = r.ServerCpu is { } server ? server.PercentOfOneCore.ToString("F0", culture) : "n/a";
+            var serverMicros = r.ServerCpu is { } perDelivery && r.Received > 0 ? perDelivery.MicrosPer(r.Received).ToString("F2", culture) : "n/a";
+            var clientPercent = r.ClientCpu is { } client ? client.PercentOfOneCore.ToString("F0", culture) : "n/a";
+            text.AppendLine(culture, $"| {r.Target} | {r.Mode} | {subscribers} | {r.DeliveriesPerSecond:N0} | {r.P50Ms:F2} | {r.P99Ms:F2} | {r.MaxMs:F2} | {r.Expected - r.Received:N0} | {serverPercent} | {serverMicros} | {clientPercent} |");
         }
         text.AppendLine();
         foreach (var r in results)
@@ -59,6 +70,8 @@ internal static class MarkdownReport
                 continue;
             }
             var line = string.Create(culture, $"- {r.Target} {r.Mode}: published {r.Published:N0}, expected {r.Expected:N0} deliveries, received {r.Received:N0}")
+                + (r.Rate > 0 ? string.Create(culture, $", offered {(long)r.Rate * r.Subscribers:N0} deliveries/s") : string.Empty)
+                + (r.ServerIdleCpuPercent is { } idle ? string.Create(culture, $", server idle {idle:F1} % CPU") : string.Empty)
                 + (r.PublishFailures > 0 ? string.Create(culture, $", {r.PublishFailures:N0} publishes failed") : string.Empty)
                 + (r.LostSubscribers > 0 ? string.Create(culture, $", {r.LostSubscribers} subscribers disconnected by the server") : string.Empty)
                 + (r.Note is null ? string.Empty : $". {r.Note}");

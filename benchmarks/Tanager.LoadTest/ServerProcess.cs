@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
@@ -28,12 +29,17 @@ internal sealed class ServerProcess : IAsyncDisposable
     public string Name { get; }
     public Uri BaseUrl { get; }
 
+    /// <summary>Process id of the server: the dotnet host runs the app in-process, and taskset execs into it.</summary>
+    public int Pid => _process.Id;
+
     /// <summary>
     /// Runs <c>dotnet <paramref name="dllPath"/> …</c> with the arguments <paramref name="arguments"/> builds from the
     /// chosen URL, in a scratch working directory (so a server that keeps data under its working directory leaves
-    /// nothing behind), and waits for <c>GET /health</c> to answer 200.
+    /// nothing behind), and waits for <c>GET /health</c> to answer 200. With <paramref name="tasksetCore"/> the command
+    /// is <c>taskset -c &lt;core&gt; dotnet …</c> (taskset at <paramref name="tasksetPath"/>), which sets the affinity and
+    /// execs dotnet in the same process.
     /// </summary>
-    public static async Task<ServerProcess> StartAsync(string name, string dllPath, Func<string, IEnumerable<string>> arguments, CancellationToken cancellationToken)
+    public static async Task<ServerProcess> StartAsync(string name, string dllPath, Func<string, IEnumerable<string>> arguments, string? tasksetPath, int? tasksetCore, CancellationToken cancellationToken)
     {
         var fullPath = Path.GetFullPath(dllPath);
         if (!File.Exists(fullPath))
@@ -42,13 +48,20 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
         var url = $"http://127.0.0.1:{FreeLoopbackPort()}";
         var workingDirectory = Directory.CreateTempSubdirectory($"tanager-loadtest-{name}-").FullName;
-        var startInfo = new ProcessStartInfo("dotnet")
+        var pinned = tasksetPath is not null && tasksetCore is not null;
+        var startInfo = new ProcessStartInfo(pinned ? tasksetPath! : "dotnet")
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (pinned)
+        {
+            startInfo.ArgumentList.Add("-c");
+            startInfo.ArgumentList.Add(tasksetCore!.Value.ToString(CultureInfo.InvariantCulture));
+            startInfo.ArgumentList.Add("dotnet");
+        }
         startInfo.ArgumentList.Add(fullPath);
         foreach (var argument in arguments(url))
         {

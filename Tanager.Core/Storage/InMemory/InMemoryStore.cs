@@ -6,7 +6,7 @@ namespace Tanager;
 /// Every storage interface over process memory: the zero-dependency default for tests, samples and trying things out.
 /// One lock guards everything; it is held only for dictionary work, never across an await.
 /// </summary>
-public sealed class InMemoryStore : IUserStore, IWorkspaceStore, IChannelStore, IMessageStore
+public sealed partial class InMemoryStore : IUserStore, IWorkspaceStore, IChannelStore, IMessageStore, ISearchStore
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<Ulid, User> _users = [];
@@ -219,20 +219,31 @@ public sealed class InMemoryStore : IUserStore, IWorkspaceStore, IChannelStore, 
         }
     }
 
-    public ValueTask<Message> AppendAsync(NewMessage message, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<Message>> AppendAsync(IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(messages);
         lock (_lock)
         {
-            var state = _channels.GetValueOrDefault((message.WorkspaceId, message.ChannelId))
-                ?? throw new InvalidOperationException($"Channel {message.ChannelId} does not exist in workspace {message.WorkspaceId}.");
-            var sequence = state.Channel.LastSequence + 1;
-            var stored = new Message(message.WorkspaceId, message.ChannelId, message.Id, message.AuthorId, message.Content,
-                sequence, sequence, message.ThreadId, message.CreatedAt, EditedAt: null, DeletedAt: null);
-            state.Channel = state.Channel with { LastSequence = sequence };
-            state.Timeline.Add(stored);
-            _messages.Add((message.WorkspaceId, message.Id), stored);
-            return ValueTask.FromResult(stored);
+            foreach (var message in messages)
+            {
+                if (!_channels.ContainsKey((message.WorkspaceId, message.ChannelId)))
+                {
+                    throw new InvalidOperationException($"Channel {message.ChannelId} does not exist in workspace {message.WorkspaceId}.");
+                }
+            }
+            var stored = new List<Message>(messages.Count);
+            foreach (var message in messages)
+            {
+                var state = _channels[(message.WorkspaceId, message.ChannelId)];
+                var sequence = state.Channel.LastSequence + 1;
+                var row = new Message(message.WorkspaceId, message.ChannelId, message.Id, message.AuthorId, message.Content,
+                    sequence, sequence, message.ThreadId, message.CreatedAt, EditedAt: null, DeletedAt: null);
+                state.Channel = state.Channel with { LastSequence = sequence };
+                state.Timeline.Add(row);
+                _messages.Add((message.WorkspaceId, message.Id), row);
+                stored.Add(row);
+            }
+            return ValueTask.FromResult<IReadOnlyList<Message>>(stored);
         }
     }
 
@@ -300,4 +311,35 @@ public sealed class InMemoryStore : IUserStore, IWorkspaceStore, IChannelStore, 
             return ValueTask.FromResult(new MessageSlice(changed, hasMore, state.Channel.LastSequence));
         }
     }
+
+    /// <summary>Word matching without stemming: enough to develop against; the database stores rank properly.</summary>
+    public ValueTask<IReadOnlyList<Message>> SearchAsync(Ulid workspaceId, IReadOnlyCollection<Ulid> channelIds, string query, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(channelIds);
+        var words = SearchWords(query);
+        if (words.Count == 0)
+        {
+            return ValueTask.FromResult<IReadOnlyList<Message>>([]);
+        }
+        lock (_lock)
+        {
+            IReadOnlyList<Message> hits = [.. channelIds
+                .Select(id => _channels.GetValueOrDefault((workspaceId, id)))
+                .Where(state => state is not null)
+                .SelectMany(state => state!.Timeline)
+                .Where(m => m.DeletedAt is null)
+                .Select(m => (Message: m, Words: SearchWords(m.Content)))
+                .Where(p => words.All(p.Words.Contains))
+                .OrderByDescending(p => words.Sum(w => p.Words.Count(x => x == w)))
+                .ThenByDescending(p => p.Message.Id)
+                .Take(limit)
+                .Select(p => p.Message)];
+            return ValueTask.FromResult(hits);
+        }
+    }
+
+    private static List<string> SearchWords(string text) => [.. Word().Matches(text).Select(m => m.Value.ToUpperInvariant())];
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"[\p{L}\p{N}]+")]
+    private static partial System.Text.RegularExpressions.Regex Word();
 }

@@ -1,0 +1,47 @@
+using Npgsql;
+using NUlid;
+
+namespace Tanager.Storage.Postgres.Internal;
+
+/// <summary>Conversions between domain values and PostgreSQL columns.</summary>
+internal static class PostgresValues
+{
+    /// <summary>A ULID as a uuid whose bytes are the ULID's, so uuid order is time order and inserts stay at the index's end.</summary>
+    public static Guid Uuid(Ulid id) => new(id.ToByteArray(), bigEndian: true);
+
+    public static Guid? Uuid(Ulid? id) => id is { } value ? Uuid(value) : null;
+
+    public static Ulid GetUlid(this NpgsqlDataReader reader, int ordinal) => new(reader.GetGuid(ordinal).ToByteArray(bigEndian: true));
+
+    public static Ulid? GetNullableUlid(this NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetUlid(ordinal);
+
+    public static DateTimeOffset GetTime(this NpgsqlDataReader reader, int ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal);
+
+    public static DateTimeOffset? GetNullableTime(this NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetTime(ordinal);
+
+    public static string? GetNullableString(this NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    public static string EmailKey(string email) => email.ToUpperInvariant();
+
+    public static WorkspaceRole ParseRole(string role) => role switch
+    {
+        "owner" => WorkspaceRole.Owner,
+        "admin" => WorkspaceRole.Admin,
+        "member" => WorkspaceRole.Member,
+        _ => WorkspaceRole.Guest,
+    };
+
+    public static string Kind(ChannelKind kind) => kind == ChannelKind.Public ? "public" : "private";
+
+    public static ChannelKind ParseKind(string kind) => kind == "public" ? ChannelKind.Public : ChannelKind.Private;
+
+    /// <summary>Adds positional parameters ($1, $2, …) in order.</summary>
+    public static NpgsqlCommand With(this NpgsqlCommand command, params object?[] values)
+    {
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+        }
+        return command;
+    }
+}

@@ -1,0 +1,155 @@
+using Npgsql;
+using NpgsqlTypes;
+using NUlid;
+using Tanager.Storage.Postgres.Internal;
+using static Tanager.Storage.Postgres.Internal.PostgresValues;
+
+namespace Tanager.Storage.Postgres;
+
+public sealed partial class PostgresStore
+{
+    private const string MessageColumns = "workspace_id, channel_id, id, author_id, content, sequence, change_sequence, thread_id, created_at, edited_at, deleted_at";
+
+    /// <summary>
+    /// The whole batch in one statement: lock the channels' rows in a fixed order (so concurrent batches from other nodes
+    /// cannot deadlock), advance each channel's sequence once by its number of messages, number the messages in list
+    /// order from the old value, and insert them with one multi-row INSERT.
+    /// </summary>
+    private const string AppendSql = """
+        WITH input AS (
+            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::uuid[], $7::timestamptz[])
+                WITH ORDINALITY AS t(workspace_id, id, channel_id, author_id, content, thread_id, created_at, ordinal)
+        ),
+        counts AS (
+            SELECT workspace_id, channel_id, count(*) AS n FROM input GROUP BY workspace_id, channel_id
+        ),
+        locked AS (
+            SELECT c.workspace_id, c.id FROM channels c JOIN counts ON c.workspace_id = counts.workspace_id AND c.id = counts.channel_id
+            ORDER BY c.workspace_id, c.id FOR UPDATE OF c
+        ),
+        bumped AS (
+            UPDATE channels c SET last_sequence = c.last_sequence + counts.n
+            FROM counts, locked
+            WHERE c.workspace_id = counts.workspace_id AND c.id = counts.channel_id AND locked.workspace_id = c.workspace_id AND locked.id = c.id
+            RETURNING c.workspace_id, c.id AS channel_id, c.last_sequence - counts.n AS base
+        ),
+        numbered AS (
+            SELECT i.*, row_number() OVER (PARTITION BY i.workspace_id, i.channel_id ORDER BY i.ordinal) AS rank FROM input i
+        )
+        INSERT INTO messages (workspace_id, id, channel_id, author_id, content, sequence, change_sequence, thread_id, created_at)
+        SELECT n.workspace_id, n.id, n.channel_id, n.author_id, n.content, b.base + n.rank, b.base + n.rank, n.thread_id, n.created_at
+        FROM numbered n JOIN bumped b ON b.workspace_id = n.workspace_id AND b.channel_id = n.channel_id
+        RETURNING id, sequence
+        """;
+
+    public async ValueTask<IReadOnlyList<Message>> AppendAsync(IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        if (messages.Count == 0)
+        {
+            return [];
+        }
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        // Npgsql sends BEGIN with the statement, so the transaction costs one extra round trip: the COMMIT.
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(AppendSql, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = messages.Select(m => Uuid(m.WorkspaceId)).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = messages.Select(m => Uuid(m.Id)).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = messages.Select(m => Uuid(m.ChannelId)).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = messages.Select(m => Uuid(m.AuthorId)).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = messages.Select(m => m.Content).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = messages.Select(m => Uuid(m.ThreadId)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter { Value = messages.Select(m => m.CreatedAt).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        var sequences = new Dictionary<Ulid, long>(messages.Count);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                sequences[reader.GetUlid(0)] = reader.GetInt64(1);
+            }
+        }
+        if (sequences.Count != messages.Count)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            var missing = messages.First(m => !sequences.ContainsKey(m.Id));
+            throw new InvalidOperationException($"Channel {missing.ChannelId} does not exist in workspace {missing.WorkspaceId}.");
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return [.. messages.Select(m => new Message(m.WorkspaceId, m.ChannelId, m.Id, m.AuthorId, m.Content, sequences[m.Id], sequences[m.Id], m.ThreadId, m.CreatedAt, null, null))];
+    }
+
+    async ValueTask<Message?> IMessageStore.GetAsync(Ulid workspaceId, Ulid messageId, CancellationToken cancellationToken)
+    {
+        await using var command = Command($"SELECT {MessageColumns} FROM messages WHERE workspace_id = $1 AND id = $2").With(Uuid(workspaceId), Uuid(messageId));
+        var found = await ReadMessagesAsync(command, cancellationToken);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    public async ValueTask<MessageSlice> ListAsync(Ulid workspaceId, Ulid channelId, HistoryQuery query, CancellationToken cancellationToken = default)
+    {
+        // Newest first unless paging forward; one extra row tells whether more lie beyond the page.
+        var sql = query.After is not null
+            ? $"SELECT {MessageColumns} FROM messages WHERE workspace_id = $1 AND channel_id = $2 AND sequence > $3 ORDER BY sequence LIMIT $4"
+            : $"SELECT {MessageColumns} FROM messages WHERE workspace_id = $1 AND channel_id = $2 AND sequence < $3 ORDER BY sequence DESC LIMIT $4";
+        await using var command = Command(sql).With(Uuid(workspaceId), Uuid(channelId), query.After ?? query.Before ?? long.MaxValue, query.Limit + 1);
+        var rows = await ReadMessagesAsync(command, cancellationToken);
+        var hasMore = rows.Count > query.Limit;
+        if (hasMore)
+        {
+            rows.RemoveAt(rows.Count - 1);
+        }
+        if (query.After is null)
+        {
+            rows.Reverse();
+        }
+        return new MessageSlice(rows, hasMore, await LastSequenceAsync(workspaceId, channelId, cancellationToken));
+    }
+
+    public async ValueTask<MessageSlice> ListChangesAsync(Ulid workspaceId, Ulid channelId, long since, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = Command($"SELECT {MessageColumns} FROM messages WHERE workspace_id = $1 AND channel_id = $2 AND change_sequence > $3 ORDER BY change_sequence LIMIT $4")
+            .With(Uuid(workspaceId), Uuid(channelId), since, limit + 1);
+        var rows = await ReadMessagesAsync(command, cancellationToken);
+        var hasMore = rows.Count > limit;
+        if (hasMore)
+        {
+            rows.RemoveAt(limit);
+        }
+        return new MessageSlice(rows, hasMore, await LastSequenceAsync(workspaceId, channelId, cancellationToken));
+    }
+
+    public async ValueTask<IReadOnlyList<Message>> SearchAsync(Ulid workspaceId, IReadOnlyCollection<Ulid> channelIds, string query, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(channelIds);
+        if (channelIds.Count == 0)
+        {
+            return [];
+        }
+        // websearch_to_tsquery accepts anything a person types (quotes, or, -word) and never raises a syntax error.
+        await using var command = Command($"""
+            SELECT {MessageColumns} FROM messages, websearch_to_tsquery('english', $3) q
+            WHERE workspace_id = $1 AND channel_id = ANY($2) AND deleted_at IS NULL AND search @@ q
+            ORDER BY ts_rank(search, q) DESC, id DESC
+            LIMIT $4
+            """).With(Uuid(workspaceId), channelIds.Select(Uuid).ToArray(), query, limit);
+        return await ReadMessagesAsync(command, cancellationToken);
+    }
+
+    private async Task<long> LastSequenceAsync(Ulid workspaceId, Ulid channelId, CancellationToken cancellationToken)
+    {
+        await using var command = Command("SELECT last_sequence FROM channels WHERE workspace_id = $1 AND id = $2").With(Uuid(workspaceId), Uuid(channelId));
+        return await command.ExecuteScalarAsync(cancellationToken) as long? ?? 0;
+    }
+
+    private static async Task<List<Message>> ReadMessagesAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<Message>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new Message(reader.GetUlid(0), reader.GetUlid(1), reader.GetUlid(2), reader.GetUlid(3), reader.GetString(4), reader.GetInt64(5), reader.GetInt64(6),
+                reader.GetNullableUlid(7), reader.GetTime(8), reader.GetNullableTime(9), reader.GetNullableTime(10)));
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,62 @@
+using Npgsql;
+using Tanager.Storage.Postgres.Internal;
+
+namespace Tanager.Storage.Postgres;
+
+/// <summary>
+/// Every Tanager storage interface over PostgreSQL. Statements are plain SQL with positional parameters and no session
+/// state, so the store works through PgBouncer in transaction pooling mode; migrations hold a transaction-level
+/// advisory lock so that nodes starting together apply them once.
+/// </summary>
+public sealed partial class PostgresStore : IUserStore, IWorkspaceStore, IChannelStore, IMessageStore, ISearchStore, IStorageMigrator, IAsyncDisposable
+{
+    /// <summary>Any fixed number: it names the lock that serializes migrations across nodes.</summary>
+    private const long MigrationLockKey = 0x7A_6E_61_67_65_72; // "tanager" truncated
+
+    private readonly NpgsqlDataSource _dataSource;
+
+    public PostgresStore(string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        var builder = new NpgsqlDataSourceBuilder(PostgresConnectionString.Normalize(connectionString));
+        _dataSource = builder.Build();
+    }
+
+    public string StorageName => "postgresql";
+
+    private NpgsqlCommand Command(string sql) => _dataSource.CreateCommand(sql);
+
+    public async Task MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await Execute(connection, "SELECT pg_advisory_xact_lock($1)", cancellationToken, MigrationLockKey);
+        await Execute(connection, "CREATE TABLE IF NOT EXISTS schema_migrations (version integer NOT NULL PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())", cancellationToken);
+        await using var versionCommand = new NpgsqlCommand("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", connection);
+        var current = (int)(await versionCommand.ExecuteScalarAsync(cancellationToken))!;
+        await using var citusCommand = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')", connection);
+        var citus = (bool)(await citusCommand.ExecuteScalarAsync(cancellationToken))!;
+        foreach (var (number, sql) in PostgresMigrations.All())
+        {
+            if (number <= current)
+            {
+                continue;
+            }
+            await Execute(connection, sql, cancellationToken);
+            if (number == 1 && citus)
+            {
+                await Execute(connection, PostgresMigrations.Citus(), cancellationToken);
+            }
+            await Execute(connection, "INSERT INTO schema_migrations (version) VALUES ($1)", cancellationToken, number);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object[] parameters)
+    {
+        await using var command = new NpgsqlCommand(sql, connection).With(parameters);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+}

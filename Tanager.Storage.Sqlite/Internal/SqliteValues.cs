@@ -1,0 +1,48 @@
+using Microsoft.Data.Sqlite;
+using NUlid;
+
+namespace Tanager.Storage.Sqlite.Internal;
+
+/// <summary>Conversions between domain values and SQLite columns.</summary>
+internal static class SqliteValues
+{
+    public static byte[] Blob(Ulid id) => id.ToByteArray();
+
+    public static object Blob(Ulid? id) => id is { } value ? value.ToByteArray() : DBNull.Value;
+
+    public static long Ticks(DateTimeOffset time) => time.UtcTicks;
+
+    public static object Ticks(DateTimeOffset? time) => time is { } value ? value.UtcTicks : DBNull.Value;
+
+    public static Ulid GetUlid(this SqliteDataReader reader, int ordinal) => new((byte[])reader.GetValue(ordinal));
+
+    public static Ulid? GetNullableUlid(this SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetUlid(ordinal);
+
+    public static DateTimeOffset GetTime(this SqliteDataReader reader, int ordinal) => new(reader.GetInt64(ordinal), TimeSpan.Zero);
+
+    public static DateTimeOffset? GetNullableTime(this SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetTime(ordinal);
+
+    public static string? GetNullableString(this SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    public static string EmailKey(string email) => email.ToUpperInvariant();
+
+    public static string Role(WorkspaceRole role) => role.ToWire();
+
+    public static WorkspaceRole ParseRole(string role) => role switch
+    {
+        "owner" => WorkspaceRole.Owner,
+        "admin" => WorkspaceRole.Admin,
+        "member" => WorkspaceRole.Member,
+        _ => WorkspaceRole.Guest,
+    };
+
+    public static string Kind(ChannelKind kind) => kind == ChannelKind.Public ? "public" : "private";
+
+    public static ChannelKind ParseKind(string kind) => kind == "public" ? ChannelKind.Public : ChannelKind.Private;
+
+    public static SqliteCommand With(this SqliteCommand command, string name, object? value)
+    {
+        command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return command;
+    }
+}

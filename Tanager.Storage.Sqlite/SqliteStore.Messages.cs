@@ -1,0 +1,158 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+using NUlid;
+using static Tanager.Storage.Sqlite.Internal.SqliteValues;
+
+namespace Tanager.Storage.Sqlite;
+
+public sealed partial class SqliteStore
+{
+    private const string MessageColumns = "workspace_id, channel_id, id, author_id, content, sequence, change_sequence, thread_id, created_at, edited_at, deleted_at";
+
+    public async ValueTask<IReadOnlyList<Message>> AppendAsync(IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        await using var connection = await OpenAsync(cancellationToken);
+        // BEGIN IMMEDIATE: take the write lock up front so two appends cannot both read the same last_sequence.
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var bump = Command(connection, "UPDATE channels SET last_sequence = last_sequence + 1 WHERE workspace_id = $ws AND id = $ch RETURNING last_sequence", transaction);
+        var wsParameter = bump.Parameters.Add("$ws", SqliteType.Blob);
+        var chParameter = bump.Parameters.Add("$ch", SqliteType.Blob);
+        var insert = Command(connection, """
+            INSERT INTO messages (workspace_id, id, channel_id, author_id, content, sequence, change_sequence, thread_id, created_at)
+            VALUES ($ws, $id, $ch, $author, $content, $seq, $seq, $thread, $created)
+            """, transaction);
+        var p = new[] { "$ws", "$id", "$ch", "$author", "$content", "$seq", "$thread", "$created" }.ToDictionary(n => n, n => insert.Parameters.Add(n, SqliteType.Blob));
+        p["$content"].SqliteType = SqliteType.Text;
+        p["$seq"].SqliteType = SqliteType.Integer;
+        p["$created"].SqliteType = SqliteType.Integer;
+        await using (bump)
+        await using (insert)
+        {
+            var stored = new List<Message>(messages.Count);
+            foreach (var message in messages)
+            {
+                wsParameter.Value = Blob(message.WorkspaceId);
+                chParameter.Value = Blob(message.ChannelId);
+                var sequence = await bump.ExecuteScalarAsync(cancellationToken) as long?
+                    ?? throw new InvalidOperationException($"Channel {message.ChannelId} does not exist in workspace {message.WorkspaceId}.");
+                p["$ws"].Value = Blob(message.WorkspaceId);
+                p["$id"].Value = Blob(message.Id);
+                p["$ch"].Value = Blob(message.ChannelId);
+                p["$author"].Value = Blob(message.AuthorId);
+                p["$content"].Value = message.Content;
+                p["$seq"].Value = sequence;
+                p["$thread"].Value = Blob(message.ThreadId);
+                p["$created"].Value = Ticks(message.CreatedAt);
+                await insert.ExecuteNonQueryAsync(cancellationToken);
+                stored.Add(new Message(message.WorkspaceId, message.ChannelId, message.Id, message.AuthorId, message.Content, sequence, sequence, message.ThreadId, message.CreatedAt, null, null));
+            }
+            await transaction.CommitAsync(cancellationToken);
+            return stored;
+        }
+    }
+
+    async ValueTask<Message?> IMessageStore.GetAsync(Ulid workspaceId, Ulid messageId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, $"SELECT {MessageColumns} FROM messages WHERE workspace_id = $ws AND id = $id")
+            .With("$ws", Blob(workspaceId)).With("$id", Blob(messageId));
+        var found = await ReadMessagesAsync(command, cancellationToken);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    public async ValueTask<MessageSlice> ListAsync(Ulid workspaceId, Ulid channelId, HistoryQuery query, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        // Newest first unless paging forward; one extra row tells whether more lie beyond the page.
+        var sql = query.After is not null
+            ? $"SELECT {MessageColumns} FROM messages WHERE workspace_id = $ws AND channel_id = $ch AND sequence > $after ORDER BY sequence LIMIT $limit"
+            : $"SELECT {MessageColumns} FROM messages WHERE workspace_id = $ws AND channel_id = $ch AND sequence < $before ORDER BY sequence DESC LIMIT $limit";
+        await using var command = Command(connection, sql)
+            .With("$ws", Blob(workspaceId)).With("$ch", Blob(channelId))
+            .With("$after", query.After ?? 0).With("$before", query.Before ?? long.MaxValue).With("$limit", query.Limit + 1);
+        var rows = await ReadMessagesAsync(command, cancellationToken);
+        var hasMore = rows.Count > query.Limit;
+        if (hasMore)
+        {
+            rows.RemoveAt(rows.Count - 1);
+        }
+        if (query.After is null)
+        {
+            rows.Reverse();
+        }
+        return new MessageSlice(rows, hasMore, await LastSequenceAsync(connection, workspaceId, channelId, cancellationToken));
+    }
+
+    public async ValueTask<MessageSlice> ListChangesAsync(Ulid workspaceId, Ulid channelId, long since, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, $"SELECT {MessageColumns} FROM messages WHERE workspace_id = $ws AND channel_id = $ch AND change_sequence > $since ORDER BY change_sequence LIMIT $limit")
+            .With("$ws", Blob(workspaceId)).With("$ch", Blob(channelId)).With("$since", since).With("$limit", limit + 1);
+        var rows = await ReadMessagesAsync(command, cancellationToken);
+        var hasMore = rows.Count > limit;
+        if (hasMore)
+        {
+            rows.RemoveAt(limit);
+        }
+        return new MessageSlice(rows, hasMore, await LastSequenceAsync(connection, workspaceId, channelId, cancellationToken));
+    }
+
+    public async ValueTask<IReadOnlyList<Message>> SearchAsync(Ulid workspaceId, IReadOnlyCollection<Ulid> channelIds, string query, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(channelIds);
+        var match = FtsQuery(query);
+        if (match.Length == 0 || channelIds.Count == 0)
+        {
+            return [];
+        }
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, $"""
+            SELECT {string.Join(", ", MessageColumns.Split(", ").Select(c => "m." + c))}
+            FROM messages_fts f JOIN messages m ON m.rowid = f.rowid
+            WHERE messages_fts MATCH $match AND m.workspace_id = $ws AND m.deleted_at IS NULL
+              AND m.channel_id IN (SELECT unhex(value) FROM json_each($channels))
+            ORDER BY bm25(messages_fts), m.id DESC
+            LIMIT $limit
+            """)
+            .With("$match", match).With("$ws", Blob(workspaceId)).With("$limit", limit)
+            .With("$channels", "[" + string.Join(",", channelIds.Select(id => "\"" + Convert.ToHexString(id.ToByteArray()) + "\"")) + "]");
+        return await ReadMessagesAsync(command, cancellationToken);
+    }
+
+    /// <summary>
+    /// Turns what a person typed into an FTS5 query that cannot be a syntax error: every word quoted, all required.
+    /// </summary>
+    private static string FtsQuery(string query)
+    {
+        var builder = new StringBuilder();
+        foreach (Match word in Word().Matches(query))
+        {
+            builder.Append(builder.Length == 0 ? "\"" : " \"").Append(word.Value).Append('"');
+        }
+        return builder.ToString();
+    }
+
+    [GeneratedRegex(@"[\p{L}\p{N}]+")]
+    private static partial Regex Word();
+
+    private static async Task<long> LastSequenceAsync(SqliteConnection connection, Ulid workspaceId, Ulid channelId, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, "SELECT last_sequence FROM channels WHERE workspace_id = $ws AND id = $ch")
+            .With("$ws", Blob(workspaceId)).With("$ch", Blob(channelId));
+        return await command.ExecuteScalarAsync(cancellationToken) as long? ?? 0;
+    }
+
+    private static async Task<List<Message>> ReadMessagesAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<Message>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new Message(reader.GetUlid(0), reader.GetUlid(1), reader.GetUlid(2), reader.GetUlid(3), reader.GetString(4), reader.GetInt64(5), reader.GetInt64(6),
+                reader.GetNullableUlid(7), reader.GetTime(8), reader.GetNullableTime(9), reader.GetNullableTime(10)));
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,69 @@
+using Microsoft.Data.Sqlite;
+using NUlid;
+using static Tanager.Storage.Sqlite.Internal.SqliteValues;
+
+namespace Tanager.Storage.Sqlite;
+
+public sealed partial class SqliteStore
+{
+    private const string UserColumns = "id, email, display_name, password_hash, created_at, updated_at";
+
+    public async ValueTask<bool> TryCreateAsync(User user, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection,
+            "INSERT INTO users (id, email, email_key, display_name, password_hash, created_at, updated_at) VALUES ($id, $email, $key, $name, $hash, $created, $updated) ON CONFLICT DO NOTHING")
+            .With("$id", Blob(user.Id)).With("$email", user.Email).With("$key", EmailKey(user.Email)).With("$name", user.DisplayName)
+            .With("$hash", user.PasswordHash).With("$created", Ticks(user.CreatedAt)).With("$updated", Ticks(user.UpdatedAt));
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async ValueTask<User?> GetAsync(Ulid userId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, $"SELECT {UserColumns} FROM users WHERE id = $id").With("$id", Blob(userId));
+        return await ReadUserAsync(command, cancellationToken);
+    }
+
+    public async ValueTask<User?> FindByEmailAsync(string email, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, $"SELECT {UserColumns} FROM users WHERE email_key = $key").With("$key", EmailKey(email));
+        return await ReadUserAsync(command, cancellationToken);
+    }
+
+    public async ValueTask CreateSessionAsync(UserSession session, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($hash, $user, $created, $expires)")
+            .With("$hash", session.TokenHash).With("$user", Blob(session.UserId)).With("$created", Ticks(session.CreatedAt)).With("$expires", Ticks(session.ExpiresAt));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async ValueTask<UserSession?> GetSessionAsync(byte[] tokenHash, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, "SELECT token_hash, user_id, created_at, expires_at FROM sessions WHERE token_hash = $hash").With("$hash", tokenHash);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new UserSession((byte[])reader.GetValue(0), reader.GetUlid(1), reader.GetTime(2), reader.GetTime(3))
+            : null;
+    }
+
+    public async ValueTask DeleteSessionAsync(byte[] tokenHash, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, "DELETE FROM sessions WHERE token_hash = $hash").With("$hash", tokenHash);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<User?> ReadUserAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new User(reader.GetUlid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetTime(4), reader.GetTime(5))
+            : null;
+    }
+}

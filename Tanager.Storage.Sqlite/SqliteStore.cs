@@ -1,0 +1,98 @@
+using System.Reflection;
+using Microsoft.Data.Sqlite;
+using Tanager.Storage.Sqlite.Internal;
+
+namespace Tanager.Storage.Sqlite;
+
+/// <summary>
+/// Every Tanager storage interface over one SQLite file in WAL mode. SQLite allows one writer at a time; sends arrive
+/// in batches from the engine's group commit, so one write transaction carries many messages.
+/// </summary>
+public sealed partial class SqliteStore : IUserStore, IWorkspaceStore, IChannelStore, IMessageStore, ISearchStore, IStorageMigrator
+{
+    private readonly string _connectionString;
+
+    public SqliteStore(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        Path = System.IO.Path.GetFullPath(path);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            ForeignKeys = true,
+            Pooling = true,
+        }.ToString();
+    }
+
+    /// <summary>The database file.</summary>
+    public string Path { get; }
+
+    public string StorageName => "sqlite";
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        // busy_timeout: wait for the single writer rather than fail; synchronous=FULL: an acknowledged send survives power loss.
+        await using var pragmas = connection.CreateCommand();
+        pragmas.CommandText = "PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL;";
+        await pragmas.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        return command;
+    }
+
+    public async Task MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using (var wal = Command(connection, "PRAGMA journal_mode = WAL;"))
+        {
+            await wal.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using (var create = Command(connection, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY, applied_at INTEGER NOT NULL)", transaction))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+        long current;
+        await using (var version = Command(connection, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", transaction))
+        {
+            current = (long)(await version.ExecuteScalarAsync(cancellationToken))!;
+        }
+        foreach (var (number, sql) in Migrations())
+        {
+            if (number <= current)
+            {
+                continue;
+            }
+            await using (var apply = Command(connection, sql, transaction))
+            {
+                await apply.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await using var record = Command(connection, "INSERT INTO schema_migrations (version, applied_at) VALUES ($v, $t)", transaction)
+                .With("$v", number).With("$t", DateTimeOffset.UtcNow.UtcTicks);
+            await record.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>The embedded migrations, in order: files named <c>NNNN_name.sql</c>.</summary>
+    private static IEnumerable<(int Number, string Sql)> Migrations()
+    {
+        var assembly = typeof(SqliteStore).Assembly;
+        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.EndsWith(".sql", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            using var stream = assembly.GetManifestResourceStream(name)!;
+            using var reader = new StreamReader(stream);
+            yield return (int.Parse(name.AsSpan(0, 4), System.Globalization.CultureInfo.InvariantCulture), reader.ReadToEnd());
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace Tanager.LoadTest;
+
+/// <summary>
+/// CPU time of one process from <c>/proc/&lt;pid&gt;/stat</c>: utime + stime (fields 14 and 15, in clock ticks),
+/// summed over all its threads by the kernel. Linux only; elsewhere <see cref="TryRead"/> returns null.
+/// </summary>
+internal static class ProcessCpu
+{
+    // sysconf(_SC_CLK_TCK); _SC_CLK_TCK is 2 in glibc and musl. 100 is what every mainstream Linux build uses (USER_HZ).
+    private const int ScClkTck = 2;
+    private const long AssumedTicksPerSecond = 100;
+
+    private static readonly Lazy<(long Ticks, bool FromSysconf)> s_ticksPerSecond = new(ReadTicksPerSecond);
+
+    /// <summary>Clock ticks per second used by <c>/proc/&lt;pid&gt;/stat</c>.</summary>
+    public static long TicksPerSecond => s_ticksPerSecond.Value.Ticks;
+
+    /// <summary>Where <see cref="TicksPerSecond"/> came from, for the report.</summary>
+    public static string TicksSource => s_ticksPerSecond.Value.FromSysconf
+        ? string.Create(CultureInfo.InvariantCulture, $"CLK_TCK {TicksPerSecond} from sysconf(_SC_CLK_TCK)")
+        : string.Create(CultureInfo.InvariantCulture, $"CLK_TCK assumed {TicksPerSecond} (sysconf unavailable)");
+
+    /// <summary>utime + stime of <paramref name="pid"/>, or null when it cannot be read (gone, not Linux).</summary>
+    public static TimeSpan? TryRead(int pid)
+    {
+        string stat;
+        try
+        {
+            stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+        // Field 2 (comm) is in parentheses and may contain spaces or ')'; fields 3… follow the last ')'.
+        var close = stat.LastIndexOf(')');
+        if (close < 0)
+        {
+            return null;
+        }
+        var fields = stat[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        // fields[0] is field 3 (state), so field n is fields[n - 3]: utime = fields[11], stime = fields[12].
+        if (fields.Length < 13
+            || !long.TryParse(fields[11], NumberStyles.None, CultureInfo.InvariantCulture, out var utime)
+            || !long.TryParse(fields[12], NumberStyles.None, CultureInfo.InvariantCulture, out var stime))
+        {
+            return null;
+        }
+        return TimeSpan.FromSeconds((double)(utime + stime) / TicksPerSecond);
+    }
+
+    private static (long, bool) ReadTicksPerSecond()
+    {
+        try
+        {
+            var ticks = SysConf(ScClkTck);
+            if (ticks > 0)
+            {
+                return (ticks, true);
+            }
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Not glibc/musl: fall through to the assumption.
+        }
+        return (AssumedTicksPerSecond, false);
+    }
+
+    // DllImport rather than LibraryImport: the signature is blittable, and LibraryImport would need unsafe code
+    // enabled for the whole project. C long is pointer-sized on Linux (LP64 and ILP32).
+#pragma warning disable SYSLIB1054
+    [DllImport("libc", EntryPoint = "sysconf")]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern nint SysConf(int name);
+#pragma warning restore SYSLIB1054
+}
+
+/// <summary>CPU time and wall time of one process between two points; a missing reading yields no figures.</summary>
+internal sealed class CpuWindow
+{
+    private readonly int _pid;
+    private readonly TimeSpan? _cpuStart;
+    private readonly long _wallStart;
+
+    private CpuWindow(int pid)
+    {
+        _pid = pid;
+        _cpuStart = ProcessCpu.TryRead(pid);
+        _wallStart = Stopwatch.GetTimestamp();
+    }
+
+    public static CpuWindow? Start(int? pid) => pid is { } id ? new CpuWindow(id) : null;
+
+    /// <summary>CPU seconds used and wall seconds elapsed since <see cref="Start"/>.</summary>
+    public CpuSample? Stop()
+    {
+        var cpuEnd = ProcessCpu.TryRead(_pid);
+        var wall = Stopwatch.GetElapsedTime(_wallStart).TotalSeconds;
+        return _cpuStart is { } start && cpuEnd is { } end && wall > 0
+            ? new CpuSample((end - start).TotalSeconds, wall)
+            : null;
+    }
+}
+
+/// <summary><paramref name="CpuSeconds"/> of CPU used over <paramref name="WallSeconds"/>.</summary>
+internal readonly record struct CpuSample(double CpuSeconds, double WallSeconds)
+{
+    /// <summary>Percent of one core (200 % = two cores fully busy).</summary>
+    public double PercentOfOneCore => CpuSeconds / WallSeconds * 100;
+
+    public double MicrosPer(long count) => count > 0 ? CpuSeconds * 1_000_000 / count : double.NaN;
+}

@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace Tanager.Tests.Infrastructure;
+
+/// <summary>
+/// A real PostgreSQL server (Debian's, in /usr/lib/postgresql) and a PgBouncer in transaction pooling mode in front of
+/// it, started once per test run on private ports in a temporary folder, and stopped when the run ends.
+/// </summary>
+public sealed class PostgresServer
+{
+    private static readonly Lazy<Task<PostgresServer>> Shared = new(StartAsync);
+    private readonly string _directory;
+    private Process? _pgbouncer;
+
+    private PostgresServer(string directory, int port)
+    {
+        _directory = directory;
+        Port = port;
+    }
+
+    public int Port { get; }
+    public int PgBouncerPort { get; private set; }
+
+    public static Task<PostgresServer> GetAsync() => Shared.Value;
+
+    /// <summary>A fresh, empty database on the server.</summary>
+    public async Task<string> CreateDatabaseAsync()
+    {
+        var name = "t" + Guid.NewGuid().ToString("N")[..16];
+        await using var connection = new NpgsqlConnection(ConnectionString("postgres"));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+        await command.ExecuteNonQueryAsync();
+        return name;
+    }
+
+    public string ConnectionString(string database) => $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=30";
+
+    /// <summary>The same database reached through PgBouncer (transaction pooling).</summary>
+    public string PgBouncerConnectionString(string database) => $"Host=127.0.0.1;Port={PgBouncerPort};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=30";
+
+    public string Url(string database) => $"postgres://postgres@127.0.0.1:{Port}/{database}";
+
+    private static async Task<PostgresServer> StartAsync()
+    {
+        var bin = Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "initdb"))).Order().LastOrDefault()
+            ?? throw new InvalidOperationException("PostgreSQL is not installed (apt-get install postgresql); .ci/run installs it.");
+        var directory = Directory.CreateTempSubdirectory("tanager-pg-").FullName;
+        var data = Path.Combine(directory, "data");
+        await RunAsPostgresAsync("chown", ["postgres:postgres", directory], asRoot: true);
+        await RunAsPostgresAsync(Path.Combine(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth-local=trust", "--auth-host=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]);
+        var port = FreePort();
+        await RunAsPostgresAsync(Path.Combine(bin, "pg_ctl"), ["-D", data, "-l", Path.Combine(directory, "server.log"), "-w", "-o",
+            $"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c max_connections=300", "start"]);
+        var server = new PostgresServer(directory, port);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop(bin, data);
+        await server.StartPgBouncerAsync();
+        return server;
+    }
+
+    private async Task StartPgBouncerAsync()
+    {
+        const string binary = "/usr/sbin/pgbouncer";
+        if (!File.Exists(binary))
+        {
+            throw new InvalidOperationException("PgBouncer is not installed (apt-get install pgbouncer); .ci/run installs it.");
+        }
+        PgBouncerPort = FreePort();
+        var config = Path.Combine(_directory, "pgbouncer.ini");
+        File.WriteAllText(Path.Combine(_directory, "userlist.txt"), "\"postgres\" \"\"\n");
+        File.WriteAllText(config, $"""
+            [databases]
+            * = host=127.0.0.1 port={Port}
+            [pgbouncer]
+            listen_addr = 127.0.0.1
+            listen_port = {PgBouncerPort}
+            unix_socket_dir =
+            auth_type = trust
+            auth_file = {_directory}/userlist.txt
+            pool_mode = transaction
+            max_client_conn = 1000
+            default_pool_size = 20
+            logfile = {_directory}/pgbouncer.log
+            """);
+        // PgBouncer refuses to run as root.
+        var start = Environment.UserName == "root"
+            ? new ProcessStartInfo("runuser", ["-u", "postgres", "--", binary, config])
+            : new ProcessStartInfo(binary, [config]);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        await RunAsPostgresAsync("chown", ["-R", "postgres:postgres", _directory], asRoot: true);
+        _pgbouncer = Process.Start(start)!;
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!Listening(PgBouncerPort))
+        {
+            if (_pgbouncer.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException("PgBouncer did not start: " + _pgbouncer.StandardError.ReadToEnd());
+            }
+            await Task.Delay(50);
+        }
+    }
+
+    private void Stop(string bin, string data)
+    {
+        try
+        {
+            _pgbouncer?.Kill();
+            var stop = Environment.UserName == "root"
+                ? Process.Start("runuser", ["-u", "postgres", "--", Path.Combine(bin, "pg_ctl"), "-D", data, "-m", "immediate", "stop"])
+                : Process.Start(Path.Combine(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "stop"]);
+            stop?.WaitForExit(10_000);
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            // Best effort at process exit; a temp folder left behind is harmless.
+        }
+    }
+
+    private static async Task RunAsPostgresAsync(string program, IEnumerable<string> arguments, bool asRoot = false)
+    {
+        var root = Environment.UserName == "root";
+        if (asRoot && !root)
+        {
+            return;
+        }
+        var info = root && !asRoot ? new ProcessStartInfo("runuser", ["-u", "postgres", "--", program, .. arguments]) : new ProcessStartInfo(program, arguments);
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{program} failed ({process.ExitCode}): {await output}\n{await error}");
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static bool Listening(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            client.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}

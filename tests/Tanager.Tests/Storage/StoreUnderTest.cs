@@ -1,0 +1,9 @@
+namespace Tanager.Tests.Storage;
+
+/// <summary>A store implementation as the specification sees it: every storage interface, plus how to migrate it.</summary>
+public sealed record StoreUnderTest(IUserStore Users, IWorkspaceStore Workspaces, IChannelStore Channels, IMessageStore Messages, ISearchStore Search, Func<Task> MigrateAsync)
+{
+    public static StoreUnderTest Of<T>(T store)
+        where T : IUserStore, IWorkspaceStore, IChannelStore, IMessageStore, ISearchStore =>
+        new(store, store, store, store, store, store is IStorageMigrator migrator ? () => migrator.MigrateAsync() : () => Task.CompletedTask);
+}
