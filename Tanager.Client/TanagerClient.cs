@@ -25,7 +25,8 @@ public sealed class TanagerClient : IAsyncDisposable
     public TanagerClient(Uri serverUrl, string? token = null, HttpClient? httpClient = null)
     {
         ArgumentNullException.ThrowIfNull(serverUrl);
-        ServerUrl = serverUrl;
+        // Without a trailing slash, relative URLs would replace the last segment: http://host/chat + api → http://host/api.
+        ServerUrl = serverUrl.AbsolutePath.EndsWith('/') ? serverUrl : new Uri(serverUrl + "/");
         _ownsHttp = httpClient is null;
         _http = httpClient ?? new HttpClient();
         Token = token;

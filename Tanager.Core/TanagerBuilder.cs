@@ -18,9 +18,11 @@ public sealed class TanagerBuilder(IServiceCollection services)
         Replace<IChannelStore, TStore>();
         Replace<IMessageStore, TStore>();
         Replace<ISearchStore, TStore>();
+        // One store at a time: the previous store's migrator goes with it.
+        Services.RemoveAll<IStorageMigrator>();
         if (typeof(IStorageMigrator).IsAssignableFrom(typeof(TStore)))
         {
-            Services.TryAddEnumerable(ServiceDescriptor.Singleton<IStorageMigrator>(sp => (IStorageMigrator)sp.GetRequiredService<TStore>()));
+            Services.AddSingleton(sp => (IStorageMigrator)sp.GetRequiredService<TStore>());
         }
         return this;
     }

@@ -5,6 +5,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Tanager listening on {Listen} with {Storage} storage, heartbeat {HeartbeatSeconds}s")]
     public static partial void Starting(ILogger logger, string listen, string storage, double heartbeatSeconds);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Storage is in memory: everything is lost when the process stops. Durable SQLite storage becomes the default in a later release.")]
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Storage is in memory: everything is lost when the process stops.")]
     public static partial void InMemoryWarning(ILogger logger);
 }

@@ -1,14 +1,24 @@
 namespace Tanager.Server;
 
-/// <summary>What the command line decided.</summary>
-internal sealed record ServerSettings(Uri Listen)
+/// <summary>What the command line (or its environment defaults) decided.</summary>
+/// <param name="DataDirectory">Where the SQLite database lives when no database URL is given.</param>
+/// <param name="DatabaseUrl">A PostgreSQL URL or connection string; null for SQLite.</param>
+/// <param name="InMemory">Keep everything in memory (tests and demos): nothing survives a restart.</param>
+internal sealed record ServerSettings(Uri Listen, string DataDirectory = ServerSettings.DefaultDataDirectory, string? DatabaseUrl = null, bool InMemory = false)
 {
+    public const string DefaultDataDirectory = "data";
+
+    public string SqlitePath => Path.Combine(DataDirectory, "tanager.db");
+
+    public string StorageDescription => InMemory ? "in-memory" : DatabaseUrl is not null ? "postgresql" : $"sqlite ({Path.GetFullPath(SqlitePath)})";
+
+    /// <summary>An absolute http:// URL with an explicit port and no path; null otherwise.</summary>
     public static Uri? ParseListen(string? value)
     {
         return Uri.TryCreate(value, UriKind.Absolute, out var uri)
             && uri.Scheme == Uri.UriSchemeHttp
             && !string.IsNullOrEmpty(uri.Host)
-            && uri.IsDefaultPort == false
+            && value!.Contains($":{uri.Port}", StringComparison.Ordinal)
             && uri.AbsolutePath == "/"
             ? uri
             : null;

@@ -19,14 +19,19 @@ internal static class TanagerCommandLine
             var value = result.GetValueOrDefault<string>();
             if (ServerSettings.ParseListen(value) is null)
             {
-                result.AddError($"--listen must be an absolute http:// URL with a host and port, such as {DefaultListen}; got '{value}'.");
+                result.AddError($"--listen must be an http:// URL with a host and an explicit port and no path, such as {DefaultListen}; got '{value}'.");
             }
         });
 
-        var serve = new Command("serve", "Run the Tanager server.") { listen };
-        serve.SetAction((parse, cancellationToken) =>
-            TanagerServer.RunAsync(new ServerSettings(ServerSettings.ParseListen(parse.GetValue(listen))!), cancellationToken));
+        var storage = new StorageOptions();
+        var serve = new Command("serve", "Run the Tanager server (SQLite in --data-dir unless --database-url is given).") { listen };
+        storage.AddTo(serve);
+        serve.SetAction((parse, cancellationToken) => TanagerServer.RunAsync(storage.Read(parse, ServerSettings.ParseListen(parse.GetValue(listen))!), cancellationToken));
 
-        return new RootCommand("Tanager: self-hostable team chat.") { serve, EventsCommand.Build() };
+        var migrate = new Command("migrate", "Create or upgrade the database schema, then exit. (serve also does this at start-up.)");
+        storage.AddTo(migrate);
+        migrate.SetAction((parse, cancellationToken) => TanagerServer.MigrateAsync(storage.Read(parse, new Uri(DefaultListen)), cancellationToken));
+
+        return new RootCommand("Tanager: self-hostable team chat.") { serve, migrate, EventsCommand.Build() };
     }
 }

@@ -11,12 +11,31 @@ internal static class TanagerServer
         builder.Configuration.AddEnvironmentVariables("TANAGER_");
         builder.WebHost.UseUrls(settings.Listen.GetLeftPart(UriPartial.Authority));
         builder.Logging.ClearProviders();
-        builder.Logging.AddJsonConsole(o => o.UseUtcTimestamp = true);
-        builder.Services.AddTanager();
+        builder.Logging.AddJsonConsole(o =>
+        {
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+        });
+        // Errors outside Tanager's endpoints (unknown routes, wrong methods, crashes) are problem documents too.
+        builder.Services.AddProblemDetails();
+        var tanager = builder.Services.AddTanager();
+        if (!settings.InMemory)
+        {
+            if (settings.DatabaseUrl is { } url)
+            {
+                tanager.UsePostgres(url);
+            }
+            else
+            {
+                tanager.UseSqlite(settings.SqlitePath);
+            }
+        }
         builder.Services.Configure<TanagerOptions>(builder.Configuration.GetSection("Tanager"));
         customize?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
         app.MapGet("/health", (GatewayHub hub) => Results.Json(
             new HealthReport(hub.IsDraining ? "draining" : "ok", hub.SessionCount),
             ServerJsonContext.Default.HealthReport,
@@ -30,9 +49,23 @@ internal static class TanagerServer
         var app = Build(settings);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Tanager.Server");
         var options = app.Services.GetRequiredService<IOptions<TanagerOptions>>().Value;
-        Log.Starting(logger, settings.Listen.ToString(), "in-memory", options.Gateway.HeartbeatInterval.TotalSeconds);
-        Log.InMemoryWarning(logger);
+        Log.Starting(logger, settings.Listen.ToString(), settings.StorageDescription, options.Gateway.HeartbeatInterval.TotalSeconds);
+        if (settings.InMemory)
+        {
+            Log.InMemoryWarning(logger);
+        }
         await app.RunAsync(cancellationToken);
+        return 0;
+    }
+
+    public static async Task<int> MigrateAsync(ServerSettings settings, CancellationToken cancellationToken)
+    {
+        await using var app = Build(settings);
+        foreach (var migrator in app.Services.GetServices<IStorageMigrator>())
+        {
+            await migrator.MigrateAsync(cancellationToken);
+            await Console.Out.WriteLineAsync($"{migrator.StorageName}: schema is up to date ({settings.StorageDescription}).");
+        }
         return 0;
     }
 }

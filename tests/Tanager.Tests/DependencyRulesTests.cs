@@ -20,6 +20,9 @@ public sealed class DependencyRulesTests
         { "Tanager.Transport.WebSockets", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "Tanager.Core"], ["System.Net.WebSockets"] },
         { "Tanager.AspNetCore", [.. Bcl, .. ExtensionAbstractions, "Microsoft.AspNetCore.*", "Microsoft.Extensions.*", "NUlid", "Tanager.Protocol", "Tanager.Core", "Tanager.Transport.WebSockets"], [] },
         { "Tanager.Client", [.. Bcl, "Tanager.Protocol"], [] },
+        // Adapters: Core and their own SDK, never each other.
+        { "Tanager.Storage.Sqlite", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "Tanager.Core", "NUlid", "Microsoft.Data.Sqlite"], ["Tanager.Storage.Postgres", "Npgsql"] },
+        { "Tanager.Storage.Postgres", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "Tanager.Core", "NUlid", "Npgsql"], ["Tanager.Storage.Sqlite", "Microsoft.Data.Sqlite"] },
     };
 
     [Theory]
@@ -40,6 +43,8 @@ public sealed class DependencyRulesTests
     [InlineData("Tanager.Client", "Tanager.Core")]
     [InlineData("Tanager.Protocol", "Tanager.Core")]
     [InlineData("Tanager.Transport.WebSockets", "Microsoft.AspNetCore.Http")]
+    [InlineData("Tanager.Storage.Sqlite", "Tanager.Storage.Postgres")]
+    [InlineData("Tanager.Storage.Postgres", "Microsoft.Data.Sqlite")]
     public void The_rules_refuse_a_reference_that_breaks_the_architecture(string assemblyName, string reference)
     {
         var allowed = (string[])Rules.Single(row => (string)row[0] == assemblyName)[1];

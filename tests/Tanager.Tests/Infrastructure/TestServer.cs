@@ -20,9 +20,27 @@ public sealed class TestServer : IAsyncDisposable
     public Uri Url { get; }
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<TestServer> StartAsync(Action<TanagerOptions>? configure = null)
+    public static Task<TestServer> StartAsync(Action<TanagerOptions>? configure = null) =>
+        StartAsync(new ServerSettings(new Uri("http://127.0.0.1:0"), InMemory: true), configure);
+
+    /// <summary>A server on a fresh store of the given kind (a new SQLite file or PostgreSQL database).</summary>
+    public static async Task<TestServer> StartAsync(TestStorage storage, Action<TanagerOptions>? configure = null) =>
+        await StartAsync(await SettingsForAsync(storage), configure);
+
+    internal static async Task<ServerSettings> SettingsForAsync(TestStorage storage)
     {
-        var app = TanagerServer.Build(new ServerSettings(new Uri("http://127.0.0.1:0")), builder =>
+        var listen = new Uri("http://127.0.0.1:0");
+        return storage switch
+        {
+            TestStorage.Sqlite => new ServerSettings(listen, Directory.CreateTempSubdirectory("tanager-server-").FullName),
+            TestStorage.Postgres => new ServerSettings(listen, DatabaseUrl: (await PostgresServer.GetAsync()).Url(await (await PostgresServer.GetAsync()).CreateDatabaseAsync())),
+            _ => new ServerSettings(listen, InMemory: true),
+        };
+    }
+
+    internal static async Task<TestServer> StartAsync(ServerSettings settings, Action<TanagerOptions>? configure = null)
+    {
+        var app = TanagerServer.Build(settings, builder =>
         {
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
             builder.Services.Configure<TanagerOptions>(o =>

@@ -1,0 +1,38 @@
+using Tanager.Tests.Infrastructure;
+
+namespace Tanager.Tests;
+
+/// <summary>The tanager executable as a self-hoster runs it.</summary>
+public sealed class CommandLineTests
+{
+    private static string TanagerDll => Path.Combine(Repository.Root, "Tanager.Server", "bin", Repository.Configuration, "net10.0", "tanager.dll");
+
+    [Fact]
+    public async Task Migrate_creates_the_sqlite_database_in_the_data_folder_and_is_repeatable()
+    {
+        var data = Directory.CreateTempSubdirectory("tanager-cli-").FullName;
+        for (var run = 0; run < 2; run++)
+        {
+            await using var migrate = ChildProcess.Start("dotnet", [TanagerDll, "migrate", "--data-dir", data]);
+            await migrate.WaitForExitAsync(60);
+            Assert.True(migrate.ExitCode == 0, migrate.Errors);
+            Assert.Contains(migrate.Lines, l => l.StartsWith("sqlite: schema is up to date", StringComparison.Ordinal));
+        }
+        Assert.True(File.Exists(Path.Combine(data, "tanager.db")));
+        Directory.Delete(data, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("--listen", "127.0.0.1:8080")]
+    [InlineData("--listen", "http://127.0.0.1")]
+    [InlineData("--listen", "https://127.0.0.1:8443")]
+    [InlineData("--listen", "http://127.0.0.1:8080/chat")]
+    [InlineData("--database-url", "mysql://localhost/x")]
+    public async Task Serve_refuses_bad_options_with_a_message_and_a_non_zero_exit(string option, string value)
+    {
+        await using var serve = ChildProcess.Start("dotnet", [TanagerDll, "serve", option, value]);
+        await serve.WaitForExitAsync(60);
+        Assert.NotEqual(0, serve.ExitCode);
+        Assert.Contains(option, serve.Errors, StringComparison.Ordinal);
+    }
+}
