@@ -14,7 +14,7 @@ internal static class TanagerServer
         builder.Logging.AddJsonConsole(o =>
         {
             o.UseUtcTimestamp = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
         });
         // Errors outside Tanager's endpoints (unknown routes, wrong methods, crashes) are problem documents too.
         builder.Services.AddProblemDetails();

@@ -58,6 +58,23 @@ public sealed partial class PostgresStore
         return ids;
     }
 
+    public async ValueTask<ChannelAccess?> GetAccessAsync(Ulid workspaceId, Ulid channelId, Ulid userId, CancellationToken cancellationToken = default)
+    {
+        await using var command = Command($"""
+            SELECT wm.role, cm.user_id IS NOT NULL, {string.Join(", ", ChannelColumns.Split(", ").Select(c => "c." + c))}
+            FROM workspace_members wm
+            LEFT JOIN channels c ON c.workspace_id = wm.workspace_id AND c.id = $2
+            LEFT JOIN channel_members cm ON cm.workspace_id = wm.workspace_id AND cm.channel_id = $2 AND cm.user_id = wm.user_id
+            WHERE wm.workspace_id = $1 AND wm.user_id = $3
+            """).With(Uuid(workspaceId), Uuid(channelId), Uuid(userId));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+        return new ChannelAccess(ParseRole(reader.GetString(0)), reader.IsDBNull(3) ? null : ReadChannel(reader, 2), reader.GetBoolean(1));
+    }
+
     public async ValueTask<ChannelMember?> GetMemberAsync(Ulid workspaceId, Ulid channelId, Ulid userId, CancellationToken cancellationToken = default)
     {
         await using var command = Command($"SELECT {ChannelMemberColumns} FROM channel_members WHERE workspace_id = $1 AND channel_id = $2 AND user_id = $3")
@@ -83,6 +100,7 @@ public sealed partial class PostgresStore
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    private static Channel ReadChannel(NpgsqlDataReader reader) =>
-        new(reader.GetUlid(0), reader.GetUlid(1), reader.GetString(2), ParseKind(reader.GetString(3)), reader.GetNullableString(4), reader.GetInt64(5), reader.GetTime(6), reader.GetTime(7));
+    private static Channel ReadChannel(NpgsqlDataReader reader, int first = 0) =>
+        new(reader.GetUlid(first), reader.GetUlid(first + 1), reader.GetString(first + 2), ParseKind(reader.GetString(first + 3)), reader.GetNullableString(first + 4),
+            reader.GetInt64(first + 5), reader.GetTime(first + 6), reader.GetTime(first + 7));
 }

@@ -70,6 +70,24 @@ public sealed partial class SqliteStore
         return ids;
     }
 
+    public async ValueTask<ChannelAccess?> GetAccessAsync(Ulid workspaceId, Ulid channelId, Ulid userId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, $"""
+            SELECT wm.role, cm.user_id IS NOT NULL, {string.Join(", ", ChannelColumns.Split(", ").Select(c => "c." + c))}
+            FROM workspace_members wm
+            LEFT JOIN channels c ON c.workspace_id = wm.workspace_id AND c.id = $ch
+            LEFT JOIN channel_members cm ON cm.workspace_id = wm.workspace_id AND cm.channel_id = $ch AND cm.user_id = wm.user_id
+            WHERE wm.workspace_id = $ws AND wm.user_id = $user
+            """).With("$ws", Blob(workspaceId)).With("$ch", Blob(channelId)).With("$user", Blob(userId));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+        return new ChannelAccess(ParseRole(reader.GetString(0)), reader.IsDBNull(3) ? null : ReadChannel(reader, 2), reader.GetBoolean(1));
+    }
+
     public async ValueTask<ChannelMember?> GetMemberAsync(Ulid workspaceId, Ulid channelId, Ulid userId, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
@@ -102,6 +120,7 @@ public sealed partial class SqliteStore
         Command(connection, "INSERT INTO channel_members (workspace_id, channel_id, user_id, joined_at) VALUES ($ws, $ch, $user, $joined)", transaction)
             .With("$ws", Blob(member.WorkspaceId)).With("$ch", Blob(member.ChannelId)).With("$user", Blob(member.UserId)).With("$joined", Ticks(member.JoinedAt));
 
-    private static Channel ReadChannel(SqliteDataReader reader) =>
-        new(reader.GetUlid(0), reader.GetUlid(1), reader.GetString(2), ParseKind(reader.GetString(3)), reader.GetNullableString(4), reader.GetInt64(5), reader.GetTime(6), reader.GetTime(7));
+    private static Channel ReadChannel(SqliteDataReader reader, int first = 0) =>
+        new(reader.GetUlid(first), reader.GetUlid(first + 1), reader.GetString(first + 2), ParseKind(reader.GetString(first + 3)), reader.GetNullableString(first + 4),
+            reader.GetInt64(first + 5), reader.GetTime(first + 6), reader.GetTime(first + 7));
 }

@@ -42,13 +42,16 @@ public sealed partial class SqliteStore
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async ValueTask<UserSession?> GetSessionAsync(byte[] tokenHash, CancellationToken cancellationToken = default)
+    public async ValueTask<SignedInUser?> GetSessionAsync(byte[] tokenHash, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, "SELECT token_hash, user_id, created_at, expires_at FROM sessions WHERE token_hash = $hash").With("$hash", tokenHash);
+        await using var command = Command(connection, $"""
+            SELECT s.token_hash, s.user_id, s.created_at, s.expires_at, {string.Join(", ", UserColumns.Split(", ").Select(c => "u." + c))}
+            FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $hash
+            """).With("$hash", tokenHash);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
-            ? new UserSession((byte[])reader.GetValue(0), reader.GetUlid(1), reader.GetTime(2), reader.GetTime(3))
+            ? new SignedInUser(new UserSession((byte[])reader.GetValue(0), reader.GetUlid(1), reader.GetTime(2), reader.GetTime(3)), ReadUser(reader, 4))
             : null;
     }
 
@@ -62,8 +65,9 @@ public sealed partial class SqliteStore
     private static async Task<User?> ReadUserAsync(SqliteCommand command, CancellationToken cancellationToken)
     {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new User(reader.GetUlid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetTime(4), reader.GetTime(5))
-            : null;
+        return await reader.ReadAsync(cancellationToken) ? ReadUser(reader, 0) : null;
     }
+
+    private static User ReadUser(SqliteDataReader reader, int first) =>
+        new(reader.GetUlid(first), reader.GetString(first + 1), reader.GetString(first + 2), reader.GetString(first + 3), reader.GetTime(first + 4), reader.GetTime(first + 5));
 }

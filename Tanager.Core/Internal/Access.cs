@@ -10,15 +10,13 @@ internal static class Access
         return await workspaces.GetMemberAsync(workspaceId, userId, cancellationToken) ?? throw TanagerException.NotFound("Workspace");
     }
 
-    public static async ValueTask<VisibleChannel> VisibleChannelAsync(IWorkspaceStore workspaces, IChannelStore channels, Ulid workspaceId, Ulid channelId, Ulid userId, CancellationToken cancellationToken)
+    public static async ValueTask<VisibleChannel> VisibleChannelAsync(IChannelStore channels, Ulid workspaceId, Ulid channelId, Ulid userId, CancellationToken cancellationToken)
     {
-        var member = await WorkspaceMemberAsync(workspaces, workspaceId, userId, cancellationToken);
-        var channel = await channels.GetAsync(workspaceId, channelId, cancellationToken) ?? throw TanagerException.NotFound("Channel");
-        var isMember = await channels.GetMemberAsync(workspaceId, channelId, userId, cancellationToken) is not null;
-        if (!Permissions.CanSeeChannel(member.Role, channel, isMember))
+        var access = await channels.GetAccessAsync(workspaceId, channelId, userId, cancellationToken) ?? throw TanagerException.NotFound("Workspace");
+        if (access.Channel is not { } channel || !Permissions.CanSeeChannel(access.Role, channel, access.IsMember))
         {
             throw TanagerException.NotFound("Channel");
         }
-        return new VisibleChannel(channel, member.Role, isMember);
+        return new VisibleChannel(channel, access.Role, access.IsMember);
     }
 }

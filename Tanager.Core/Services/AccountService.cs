@@ -55,12 +55,8 @@ public sealed class AccountService(IUserStore users, PasswordHasher hasher, IOpt
         {
             return null;
         }
-        var session = await users.GetSessionAsync(HashToken(token), cancellationToken);
-        if (session is null || session.ExpiresAt <= time.UtcNow())
-        {
-            return null;
-        }
-        return await users.GetAsync(session.UserId, cancellationToken);
+        var signedIn = await users.GetSessionAsync(HashToken(token), cancellationToken);
+        return signedIn is null || signedIn.Session.ExpiresAt <= time.UtcNow() ? null : signedIn.User;
     }
 
     public async Task<User> GetUserAsync(Ulid userId, CancellationToken cancellationToken = default)

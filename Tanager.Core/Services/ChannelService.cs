@@ -48,14 +48,14 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
 
     public async Task<(Channel Channel, bool IsMember)> GetAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, CancellationToken cancellationToken = default)
     {
-        var visible = await Access.VisibleChannelAsync(workspaces, channels, workspaceId, channelId, callerId, cancellationToken);
+        var visible = await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
         return (visible.Channel, visible.IsMember);
     }
 
     /// <summary>Joins a public channel. Joining a channel one is in already succeeds and changes nothing.</summary>
     public async Task<ChannelMember> JoinAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, CancellationToken cancellationToken = default)
     {
-        var visible = await Access.VisibleChannelAsync(workspaces, channels, workspaceId, channelId, callerId, cancellationToken);
+        var visible = await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
         if (visible.IsMember)
         {
             return (await channels.GetMemberAsync(workspaceId, channelId, callerId, cancellationToken))!;
@@ -75,7 +75,7 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
     /// <summary>Leaves a channel. Leaving a channel one is not in is "not found" for a private channel and a no-op for a public one.</summary>
     public async Task LeaveAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, CancellationToken cancellationToken = default)
     {
-        var visible = await Access.VisibleChannelAsync(workspaces, channels, workspaceId, channelId, callerId, cancellationToken);
+        var visible = await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
         if (!visible.IsMember)
         {
             return;

@@ -12,7 +12,7 @@ public sealed class MessageService(IWorkspaceStore workspaces, IChannelStore cha
     public async Task<Message> PostAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, string? content, CancellationToken cancellationToken = default)
     {
         var validContent = Validate.MessageContent(content);
-        var visible = await Access.VisibleChannelAsync(workspaces, channels, workspaceId, channelId, callerId, cancellationToken);
+        var visible = await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
         if (!Permissions.CanPost(visible.IsMember))
         {
             throw TanagerException.Forbidden("Join the channel to post in it.");
@@ -32,7 +32,7 @@ public sealed class MessageService(IWorkspaceStore workspaces, IChannelStore cha
         {
             throw TanagerException.Invalid("Give before or after, not both.");
         }
-        await Access.VisibleChannelAsync(workspaces, channels, workspaceId, channelId, callerId, cancellationToken);
+        await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
         return await messages.ListAsync(workspaceId, channelId, query, cancellationToken);
     }
 
@@ -41,7 +41,7 @@ public sealed class MessageService(IWorkspaceStore workspaces, IChannelStore cha
     {
         var validSince = Validate.Sequence(since, "since");
         var validLimit = Validate.Limit(limit, MaxPageSize, MaxPageSize);
-        await Access.VisibleChannelAsync(workspaces, channels, workspaceId, channelId, callerId, cancellationToken);
+        await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
         return await messages.ListChangesAsync(workspaceId, channelId, validSince, validLimit, cancellationToken);
     }
 

@@ -12,6 +12,11 @@ public interface IChannelStore
     ValueTask<IReadOnlyList<Channel>> ListAsync(Ulid workspaceId, CancellationToken cancellationToken = default);
     /// <summary>The ids of the channels of the workspace the user is a member of.</summary>
     ValueTask<IReadOnlySet<Ulid>> ListMembershipsAsync(Ulid workspaceId, Ulid userId, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// The user's role in the workspace, the channel and the user's membership of it, in one lookup (it runs on every
+    /// send); null when the user is not a member of the workspace.
+    /// </summary>
+    ValueTask<ChannelAccess?> GetAccessAsync(Ulid workspaceId, Ulid channelId, Ulid userId, CancellationToken cancellationToken = default);
     ValueTask<ChannelMember?> GetMemberAsync(Ulid workspaceId, Ulid channelId, Ulid userId, CancellationToken cancellationToken = default);
     /// <summary>Adds a member; false when already one.</summary>
     ValueTask<bool> TryAddMemberAsync(ChannelMember member, CancellationToken cancellationToken = default);

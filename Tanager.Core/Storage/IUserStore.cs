@@ -11,6 +11,7 @@ public interface IUserStore
     /// <summary>Finds a user by email, compared case-insensitively.</summary>
     ValueTask<User?> FindByEmailAsync(string email, CancellationToken cancellationToken = default);
     ValueTask CreateSessionAsync(UserSession session, CancellationToken cancellationToken = default);
-    ValueTask<UserSession?> GetSessionAsync(byte[] tokenHash, CancellationToken cancellationToken = default);
+    /// <summary>The session with this token hash and its user, in one lookup; null when there is none.</summary>
+    ValueTask<SignedInUser?> GetSessionAsync(byte[] tokenHash, CancellationToken cancellationToken = default);
     ValueTask DeleteSessionAsync(byte[] tokenHash, CancellationToken cancellationToken = default);
 }

@@ -65,11 +65,12 @@ public sealed partial class InMemoryStore : IUserStore, IWorkspaceStore, IChanne
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask<UserSession?> GetSessionAsync(byte[] tokenHash, CancellationToken cancellationToken = default)
+    public ValueTask<SignedInUser?> GetSessionAsync(byte[] tokenHash, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
-            return ValueTask.FromResult(_sessions.GetValueOrDefault(Convert.ToHexString(tokenHash)));
+            var session = _sessions.GetValueOrDefault(Convert.ToHexString(tokenHash));
+            return ValueTask.FromResult(session is null ? null : new SignedInUser(session, _users[session.UserId]));
         }
     }
 
@@ -189,6 +190,19 @@ public sealed partial class InMemoryStore : IUserStore, IWorkspaceStore, IChanne
                 .Select(c => c.Channel.Id)
                 .ToHashSet();
             return ValueTask.FromResult(ids);
+        }
+    }
+
+    public ValueTask<ChannelAccess?> GetAccessAsync(Ulid workspaceId, Ulid channelId, Ulid userId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            if (!_workspaceMembers.TryGetValue((workspaceId, userId), out var member))
+            {
+                return ValueTask.FromResult<ChannelAccess?>(null);
+            }
+            var state = _channels.GetValueOrDefault((workspaceId, channelId));
+            return ValueTask.FromResult<ChannelAccess?>(new ChannelAccess(member.Role, state?.Channel, state?.Members.ContainsKey(userId) ?? false));
         }
     }
 

@@ -78,8 +78,9 @@ public abstract class StorageSpecification : IAsyncLifetime
         await _store.Users.CreateSessionAsync(session);
         var found = await _store.Users.GetSessionAsync([.. session.TokenHash]);
         Assert.NotNull(found);
-        Assert.Equal(session.TokenHash, found.TokenHash);
-        Assert.Equal((session.UserId, session.CreatedAt, session.ExpiresAt), (found.UserId, found.CreatedAt, found.ExpiresAt));
+        Assert.Equal(session.TokenHash, found.Session.TokenHash);
+        Assert.Equal((session.UserId, session.CreatedAt, session.ExpiresAt), (found.Session.UserId, found.Session.CreatedAt, found.Session.ExpiresAt));
+        Assert.Equal(user, found.User);
         await _store.Users.DeleteSessionAsync(session.TokenHash);
         Assert.Null(await _store.Users.GetSessionAsync(session.TokenHash));
     }
@@ -139,6 +140,23 @@ public abstract class StorageSpecification : IAsyncLifetime
         Assert.True(await _store.Channels.TryRemoveMemberAsync(workspace.Id, zeta.Id, member.Id));
         Assert.False(await _store.Channels.TryRemoveMemberAsync(workspace.Id, zeta.Id, member.Id));
         Assert.Empty(await _store.Channels.ListMembershipsAsync(workspace.Id, member.Id));
+    }
+
+    [Fact]
+    public async Task Channel_access_tells_role_channel_and_membership_in_one_lookup()
+    {
+        var (workspace, owner) = await NewWorkspaceAsync();
+        var channel = await NewChannelAsync(workspace, owner);
+        var guest = await NewUserAsync();
+        await _store.Workspaces.TryAddMemberAsync(new WorkspaceMember(workspace.Id, guest.Id, WorkspaceRole.Guest, At(4)));
+        var outsider = await NewUserAsync();
+
+        Assert.Equal(new ChannelAccess(WorkspaceRole.Owner, channel, true), await _store.Channels.GetAccessAsync(workspace.Id, channel.Id, owner.Id));
+        Assert.Equal(new ChannelAccess(WorkspaceRole.Guest, channel, false), await _store.Channels.GetAccessAsync(workspace.Id, channel.Id, guest.Id));
+        Assert.Equal(new ChannelAccess(WorkspaceRole.Guest, null, false), await _store.Channels.GetAccessAsync(workspace.Id, Ulid.NewUlid(), guest.Id));
+        Assert.Null(await _store.Channels.GetAccessAsync(workspace.Id, channel.Id, outsider.Id));
+        var (other, _) = await NewWorkspaceAsync();
+        Assert.Null(await _store.Channels.GetAccessAsync(other.Id, channel.Id, owner.Id));
     }
 
     [Fact]
