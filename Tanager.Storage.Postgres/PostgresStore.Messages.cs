@@ -11,7 +11,7 @@ public sealed partial class PostgresStore
     private const string MessageColumns = "workspace_id, channel_id, id, author_id, content, sequence, change_sequence, thread_id, created_at, edited_at, deleted_at";
 
     /// <summary>
-    /// The whole batch in one statement: lock the channels' rows in a fixed order (so concurrent batches from other nodes
+    /// One workspace's share of a batch in one statement: lock the channels' rows in a fixed order (so concurrent batches from other nodes
     /// cannot deadlock), advance each channel's sequence once by its number of messages, number the messages in list
     /// order from the old value, and insert them with one multi-row INSERT.
     /// </summary>
@@ -50,23 +50,33 @@ public sealed partial class PostgresStore
             return [];
         }
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        // Npgsql sends BEGIN with the statement, so the transaction costs one extra round trip: the COMMIT.
+        // Npgsql sends BEGIN with the batch, so the transaction costs one extra round trip: the COMMIT.
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(AppendSql, connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter { Value = messages.Select(m => Uuid(m.WorkspaceId)).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = messages.Select(m => Uuid(m.Id)).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = messages.Select(m => Uuid(m.ChannelId)).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = messages.Select(m => Uuid(m.AuthorId)).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = messages.Select(m => m.Content).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = messages.Select(m => Uuid(m.ThreadId)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
-        command.Parameters.Add(new NpgsqlParameter { Value = messages.Select(m => m.CreatedAt).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
-        var sequences = new Dictionary<Ulid, long>(messages.Count);
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        // One statement per workspace, all in one round trip: under Citus each statement then touches a single shard.
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var group in messages.GroupBy(m => m.WorkspaceId))
         {
-            while (await reader.ReadAsync(cancellationToken))
+            var command = new NpgsqlBatchCommand(AppendSql);
+            command.Parameters.Add(new NpgsqlParameter { Value = group.Select(m => Uuid(m.WorkspaceId)).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter { Value = group.Select(m => Uuid(m.Id)).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter { Value = group.Select(m => Uuid(m.ChannelId)).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter { Value = group.Select(m => Uuid(m.AuthorId)).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter { Value = group.Select(m => m.Content).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter { Value = group.Select(m => Uuid(m.ThreadId)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+            command.Parameters.Add(new NpgsqlParameter { Value = group.Select(m => m.CreatedAt).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+            batch.BatchCommands.Add(command);
+        }
+        var sequences = new Dictionary<Ulid, long>(messages.Count);
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        {
+            do
             {
-                sequences[reader.GetUlid(0)] = reader.GetInt64(1);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    sequences[reader.GetUlid(0)] = reader.GetInt64(1);
+                }
             }
+            while (await reader.NextResultAsync(cancellationToken));
         }
         if (sequences.Count != messages.Count)
         {

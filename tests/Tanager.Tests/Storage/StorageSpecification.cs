@@ -181,6 +181,21 @@ public abstract class StorageSpecification : IAsyncLifetime
     }
 
     [Fact]
+    public async Task One_batch_may_span_workspaces_and_numbers_each_channel_on_its_own()
+    {
+        var (first, firstOwner) = await NewWorkspaceAsync();
+        var (second, secondOwner) = await NewWorkspaceAsync();
+        var a = await NewChannelAsync(first, firstOwner);
+        var b = await NewChannelAsync(second, secondOwner);
+
+        var stored = await _store.Messages.AppendAsync([Draft(a, firstOwner, "a1"), Draft(b, secondOwner, "b1"), Draft(a, firstOwner, "a2"), Draft(b, secondOwner, "b2")]);
+
+        Assert.Equal(["a1", "b1", "a2", "b2"], stored.Select(m => m.Content));
+        Assert.Equal([1L, 1, 2, 2], stored.Select(m => m.Sequence));
+        Assert.Equal(["a1", "a2"], (await _store.Messages.ListAsync(first.Id, a.Id, new HistoryQuery(null, null, 10))).Messages.Select(m => m.Content));
+    }
+
+    [Fact]
     public async Task A_batch_naming_a_missing_channel_stores_nothing_and_takes_no_sequence_number()
     {
         var (workspace, owner) = await NewWorkspaceAsync();
