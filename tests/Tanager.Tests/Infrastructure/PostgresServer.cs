@@ -108,12 +108,23 @@ public sealed class PostgresServer
     {
         try
         {
-            _pgbouncer?.Kill();
+            _pgbouncer?.Kill(entireProcessTree: true);
             var stop = Environment.UserName == "root"
                 ? Process.Start("runuser", ["-u", "postgres", "--", Path.Combine(bin, "pg_ctl"), "-D", data, "-m", "immediate", "stop"])
                 : Process.Start(Path.Combine(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "stop"]);
             stop?.WaitForExit(10_000);
-            Directory.Delete(_directory, recursive: true);
+            // The postmaster may still be removing its own files for a moment after pg_ctl returns.
+            for (var attempt = 0; attempt < 5 && Directory.Exists(_directory); attempt++)
+            {
+                try
+                {
+                    Directory.Delete(_directory, recursive: true);
+                }
+                catch (IOException)
+                {
+                    Thread.Sleep(200);
+                }
+            }
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidOperationException)
         {
