@@ -32,7 +32,7 @@ public static class DtoMapping
             Id = channel.Id.ToString(),
             WorkspaceId = channel.WorkspaceId.ToString(),
             Name = channel.Name,
-            Kind = channel.Kind == ChannelKind.Public ? "public" : "private",
+            Kind = channel.Kind.ToWire(),
             Topic = channel.Topic,
             LastSequence = channel.LastSequence,
             IsMember = isMember,
@@ -70,6 +70,37 @@ public static class DtoMapping
         ArgumentNullException.ThrowIfNull(slice);
         return new MessagePage { Messages = [.. slice.Messages.Select(m => m.ToDto())], HasMore = slice.HasMore, LastSequence = slice.LastSequence };
     }
+
+    public static string ToWire(this ChannelKind kind) => kind == ChannelKind.Public ? "public" : "private";
+
+    /// <summary>Reads a role as written by <see cref="ToWire(WorkspaceRole)"/>.</summary>
+    public static bool TryParseRole(string? value, out WorkspaceRole role)
+    {
+        role = value switch
+        {
+            "owner" => WorkspaceRole.Owner,
+            "admin" => WorkspaceRole.Admin,
+            "member" => WorkspaceRole.Member,
+            "guest" => WorkspaceRole.Guest,
+            _ => (WorkspaceRole)(-1),
+        };
+        return Enum.IsDefined(role);
+    }
+
+    /// <summary>Reads a channel kind as written by <see cref="ToWire(ChannelKind)"/>.</summary>
+    public static bool TryParseChannelKind(string? value, out ChannelKind kind)
+    {
+        kind = value == "private" ? ChannelKind.Private : ChannelKind.Public;
+        return value is "public" or "private";
+    }
+
+    /// <summary>Reads a stored role; a value no version of Tanager writes is corrupt data.</summary>
+    public static WorkspaceRole ParseRole(string value) =>
+        TryParseRole(value, out var role) ? role : throw new FormatException($"'{value}' is not a workspace role.");
+
+    /// <summary>Reads a stored channel kind; a value no version of Tanager writes is corrupt data.</summary>
+    public static ChannelKind ParseChannelKind(string value) =>
+        TryParseChannelKind(value, out var kind) ? kind : throw new FormatException($"'{value}' is not a channel kind.");
 
     public static string ToWire(this WorkspaceRole role) => role switch
     {

@@ -22,7 +22,7 @@ public sealed partial class PostgresStore
             INSERT INTO channel_members ({ChannelMemberColumns})
             SELECT workspace_id, id, $9, $10 FROM created
             """)
-            .With(Uuid(channel.WorkspaceId), Uuid(channel.Id), channel.Name, Kind(channel.Kind), channel.Topic, channel.LastSequence, channel.CreatedAt, channel.UpdatedAt,
+            .With(Uuid(channel.WorkspaceId), Uuid(channel.Id), channel.Name, channel.Kind.ToWire(), channel.Topic, channel.LastSequence, channel.CreatedAt, channel.UpdatedAt,
                 Uuid(creator.UserId), creator.JoinedAt);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
@@ -72,7 +72,7 @@ public sealed partial class PostgresStore
         {
             return null;
         }
-        return new ChannelAccess(ParseRole(reader.GetString(0)), reader.IsDBNull(3) ? null : ReadChannel(reader, 2), reader.GetBoolean(1));
+        return new ChannelAccess(DtoMapping.ParseRole(reader.GetString(0)), reader.IsDBNull(3) ? null : ReadChannel(reader, 2), reader.GetBoolean(1));
     }
 
     public async ValueTask<ChannelMember?> GetMemberAsync(Ulid workspaceId, Ulid channelId, Ulid userId, CancellationToken cancellationToken = default)
@@ -101,6 +101,6 @@ public sealed partial class PostgresStore
     }
 
     private static Channel ReadChannel(NpgsqlDataReader reader, int first = 0) =>
-        new(reader.GetUlid(first), reader.GetUlid(first + 1), reader.GetString(first + 2), ParseKind(reader.GetString(first + 3)), reader.GetNullableString(first + 4),
+        new(reader.GetUlid(first), reader.GetUlid(first + 1), reader.GetString(first + 2), DtoMapping.ParseChannelKind(reader.GetString(first + 3)), reader.GetNullableString(first + 4),
             reader.GetInt64(first + 5), reader.GetTime(first + 6), reader.GetTime(first + 7));
 }

@@ -13,7 +13,7 @@ public sealed partial class PostgresStore
     {
         ArgumentNullException.ThrowIfNull(user);
         await using var command = Command("INSERT INTO users (id, email, email_key, display_name, password_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING")
-            .With(Uuid(user.Id), user.Email, EmailKey(user.Email), user.DisplayName, user.PasswordHash, user.CreatedAt, user.UpdatedAt);
+            .With(Uuid(user.Id), user.Email, User.EmailKey(user.Email), user.DisplayName, user.PasswordHash, user.CreatedAt, user.UpdatedAt);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
@@ -25,7 +25,7 @@ public sealed partial class PostgresStore
 
     public async ValueTask<User?> FindByEmailAsync(string email, CancellationToken cancellationToken = default)
     {
-        await using var command = Command($"SELECT {UserColumns} FROM users WHERE email_key = $1").With(EmailKey(email));
+        await using var command = Command($"SELECT {UserColumns} FROM users WHERE email_key = $1").With(User.EmailKey(email));
         return await ReadUserAsync(command, cancellationToken);
     }
 

@@ -80,5 +80,5 @@ public sealed partial class PostgresStore
     }
 
     private static WorkspaceMember ReadWorkspaceMember(NpgsqlDataReader reader, int first) =>
-        new(reader.GetUlid(first), reader.GetUlid(first + 1), ParseRole(reader.GetString(first + 2)), reader.GetTime(first + 3));
+        new(reader.GetUlid(first), reader.GetUlid(first + 1), DtoMapping.ParseRole(reader.GetString(first + 2)), reader.GetTime(first + 3));
 }

@@ -18,7 +18,7 @@ public sealed partial class SqliteStore
             INSERT INTO channels (workspace_id, id, name, kind, topic, last_sequence, created_at, updated_at)
             VALUES ($ws, $id, $name, $kind, $topic, $seq, $created, $updated) ON CONFLICT DO NOTHING
             """, transaction)
-            .With("$ws", Blob(channel.WorkspaceId)).With("$id", Blob(channel.Id)).With("$name", channel.Name).With("$kind", Kind(channel.Kind))
+            .With("$ws", Blob(channel.WorkspaceId)).With("$id", Blob(channel.Id)).With("$name", channel.Name).With("$kind", channel.Kind.ToWire())
             .With("$topic", channel.Topic).With("$seq", channel.LastSequence).With("$created", Ticks(channel.CreatedAt)).With("$updated", Ticks(channel.UpdatedAt)))
         {
             if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0)
@@ -85,7 +85,7 @@ public sealed partial class SqliteStore
         {
             return null;
         }
-        return new ChannelAccess(ParseRole(reader.GetString(0)), reader.IsDBNull(3) ? null : ReadChannel(reader, 2), reader.GetBoolean(1));
+        return new ChannelAccess(DtoMapping.ParseRole(reader.GetString(0)), reader.IsDBNull(3) ? null : ReadChannel(reader, 2), reader.GetBoolean(1));
     }
 
     public async ValueTask<ChannelMember?> GetMemberAsync(Ulid workspaceId, Ulid channelId, Ulid userId, CancellationToken cancellationToken = default)
@@ -121,6 +121,6 @@ public sealed partial class SqliteStore
             .With("$ws", Blob(member.WorkspaceId)).With("$ch", Blob(member.ChannelId)).With("$user", Blob(member.UserId)).With("$joined", Ticks(member.JoinedAt));
 
     private static Channel ReadChannel(SqliteDataReader reader, int first = 0) =>
-        new(reader.GetUlid(first), reader.GetUlid(first + 1), reader.GetString(first + 2), ParseKind(reader.GetString(first + 3)), reader.GetNullableString(first + 4),
+        new(reader.GetUlid(first), reader.GetUlid(first + 1), reader.GetString(first + 2), DtoMapping.ParseChannelKind(reader.GetString(first + 3)), reader.GetNullableString(first + 4),
             reader.GetInt64(first + 5), reader.GetTime(first + 6), reader.GetTime(first + 7));
 }

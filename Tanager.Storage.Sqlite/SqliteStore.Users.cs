@@ -14,7 +14,7 @@ public sealed partial class SqliteStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection,
             "INSERT INTO users (id, email, email_key, display_name, password_hash, created_at, updated_at) VALUES ($id, $email, $key, $name, $hash, $created, $updated) ON CONFLICT DO NOTHING")
-            .With("$id", Blob(user.Id)).With("$email", user.Email).With("$key", EmailKey(user.Email)).With("$name", user.DisplayName)
+            .With("$id", Blob(user.Id)).With("$email", user.Email).With("$key", User.EmailKey(user.Email)).With("$name", user.DisplayName)
             .With("$hash", user.PasswordHash).With("$created", Ticks(user.CreatedAt)).With("$updated", Ticks(user.UpdatedAt));
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
@@ -29,7 +29,7 @@ public sealed partial class SqliteStore
     public async ValueTask<User?> FindByEmailAsync(string email, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, $"SELECT {UserColumns} FROM users WHERE email_key = $key").With("$key", EmailKey(email));
+        await using var command = Command(connection, $"SELECT {UserColumns} FROM users WHERE email_key = $key").With("$key", User.EmailKey(email));
         return await ReadUserAsync(command, cancellationToken);
     }
 

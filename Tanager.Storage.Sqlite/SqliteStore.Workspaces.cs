@@ -85,8 +85,8 @@ public sealed partial class SqliteStore
 
     private static Microsoft.Data.Sqlite.SqliteCommand InsertWorkspaceMember(Microsoft.Data.Sqlite.SqliteConnection connection, WorkspaceMember member, Microsoft.Data.Sqlite.SqliteTransaction? transaction) =>
         Command(connection, "INSERT INTO workspace_members (workspace_id, user_id, role, joined_at) VALUES ($ws, $user, $role, $joined)", transaction)
-            .With("$ws", Blob(member.WorkspaceId)).With("$user", Blob(member.UserId)).With("$role", Role(member.Role)).With("$joined", Ticks(member.JoinedAt));
+            .With("$ws", Blob(member.WorkspaceId)).With("$user", Blob(member.UserId)).With("$role", member.Role.ToWire()).With("$joined", Ticks(member.JoinedAt));
 
     private static WorkspaceMember ReadWorkspaceMember(Microsoft.Data.Sqlite.SqliteDataReader reader, int first) =>
-        new(reader.GetUlid(first), reader.GetUlid(first + 1), ParseRole(reader.GetString(first + 2)), reader.GetTime(first + 3));
+        new(reader.GetUlid(first), reader.GetUlid(first + 1), DtoMapping.ParseRole(reader.GetString(first + 2)), reader.GetTime(first + 3));
 }

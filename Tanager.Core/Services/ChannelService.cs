@@ -12,12 +12,9 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
         var member = await Access.WorkspaceMemberAsync(workspaces, workspaceId, callerId, cancellationToken);
         var validName = Validate.ChannelName(name);
         var validTopic = Validate.OptionalText(topic, "topic", Validate.MaxTopicLength);
-        var validKind = kind switch
-        {
-            null or "public" => ChannelKind.Public,
-            "private" => ChannelKind.Private,
-            _ => throw TanagerException.Invalid("kind must be public or private."),
-        };
+        var validKind = kind is null ? ChannelKind.Public
+            : DtoMapping.TryParseChannelKind(kind, out var parsed) ? parsed
+            : throw TanagerException.Invalid("kind must be public or private.");
         if (!Permissions.CanCreateChannel(member.Role, validKind))
         {
             throw TanagerException.Forbidden("Guests may not create channels.");

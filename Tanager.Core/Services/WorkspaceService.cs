@@ -75,11 +75,8 @@ public sealed class WorkspaceService(IWorkspaceStore workspaces, IUserStore user
         return result;
     }
 
-    private static WorkspaceRole ParseRole(string? role) => role switch
-    {
-        null or "member" => WorkspaceRole.Member,
-        "admin" => WorkspaceRole.Admin,
-        "guest" => WorkspaceRole.Guest,
-        _ => throw TanagerException.Invalid("role must be one of admin, member, guest."),
-    };
+    private static WorkspaceRole ParseRole(string? role) =>
+        role is null ? WorkspaceRole.Member
+        : DtoMapping.TryParseRole(role, out var parsed) && parsed != WorkspaceRole.Owner ? parsed
+        : throw TanagerException.Invalid("role must be one of admin, member, guest.");
 }

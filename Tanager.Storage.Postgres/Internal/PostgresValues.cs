@@ -21,20 +21,6 @@ internal static class PostgresValues
 
     public static string? GetNullableString(this NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
-    public static string EmailKey(string email) => email.ToUpperInvariant();
-
-    public static WorkspaceRole ParseRole(string role) => role switch
-    {
-        "owner" => WorkspaceRole.Owner,
-        "admin" => WorkspaceRole.Admin,
-        "member" => WorkspaceRole.Member,
-        _ => WorkspaceRole.Guest,
-    };
-
-    public static string Kind(ChannelKind kind) => kind == ChannelKind.Public ? "public" : "private";
-
-    public static ChannelKind ParseKind(string kind) => kind == "public" ? ChannelKind.Public : ChannelKind.Private;
-
     /// <summary>Adds positional parameters ($1, $2, …) in order.</summary>
     public static NpgsqlCommand With(this NpgsqlCommand command, params object?[] values)
     {

@@ -24,22 +24,6 @@ internal static class SqliteValues
 
     public static string? GetNullableString(this SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
-    public static string EmailKey(string email) => email.ToUpperInvariant();
-
-    public static string Role(WorkspaceRole role) => role.ToWire();
-
-    public static WorkspaceRole ParseRole(string role) => role switch
-    {
-        "owner" => WorkspaceRole.Owner,
-        "admin" => WorkspaceRole.Admin,
-        "member" => WorkspaceRole.Member,
-        _ => WorkspaceRole.Guest,
-    };
-
-    public static string Kind(ChannelKind kind) => kind == ChannelKind.Public ? "public" : "private";
-
-    public static ChannelKind ParseKind(string kind) => kind == "public" ? ChannelKind.Public : ChannelKind.Private;
-
     public static SqliteCommand With(this SqliteCommand command, string name, object? value)
     {
         command.Parameters.AddWithValue(name, value ?? DBNull.Value);

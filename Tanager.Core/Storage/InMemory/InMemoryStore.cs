@@ -10,7 +10,7 @@ public sealed partial class InMemoryStore : IUserStore, IWorkspaceStore, IChanne
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<Ulid, User> _users = [];
-    private readonly Dictionary<string, Ulid> _userIdsByEmail = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Ulid> _userIdsByEmail = new(StringComparer.Ordinal);
     private readonly Dictionary<string, UserSession> _sessions = new(StringComparer.Ordinal);
     private readonly Dictionary<Ulid, Workspace> _workspaces = [];
     private readonly Dictionary<(Ulid Workspace, Ulid User), WorkspaceMember> _workspaceMembers = [];
@@ -30,7 +30,7 @@ public sealed partial class InMemoryStore : IUserStore, IWorkspaceStore, IChanne
         ArgumentNullException.ThrowIfNull(user);
         lock (_lock)
         {
-            if (!_userIdsByEmail.TryAdd(user.Email, user.Id))
+            if (!_userIdsByEmail.TryAdd(User.EmailKey(user.Email), user.Id))
             {
                 return ValueTask.FromResult(false);
             }
@@ -51,7 +51,7 @@ public sealed partial class InMemoryStore : IUserStore, IWorkspaceStore, IChanne
     {
         lock (_lock)
         {
-            return ValueTask.FromResult(_userIdsByEmail.TryGetValue(email, out var id) ? _users[id] : null);
+            return ValueTask.FromResult(_userIdsByEmail.TryGetValue(User.EmailKey(email), out var id) ? _users[id] : null);
         }
     }
 
