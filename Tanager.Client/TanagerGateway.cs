@@ -18,6 +18,8 @@ public sealed class TanagerGateway : IAsyncDisposable
 
     private readonly TanagerClient _client;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
+    /// <summary>The newest sequence delivered to <see cref="MessageCreated"/> per channel id; touched only by the receive loop.</summary>
+    private readonly Dictionary<string, long> _delivered = new(StringComparer.Ordinal);
     private CancellationTokenSource? _stop;
     private Task? _run;
     private TaskCompletionSource<ReadyData>? _firstReady;
@@ -28,6 +30,11 @@ public sealed class TanagerGateway : IAsyncDisposable
     }
 
     public event Func<ReadyData, Task>? Ready;
+
+    /// <summary>
+    /// Each new message once, in sequence order per channel, with nothing missing: messages posted while the connection
+    /// was down, or whose live event was lost, are fetched from the server ("changes since") before later ones.
+    /// </summary>
     public event Func<MessageDto, Task>? MessageCreated;
     public event Func<ChannelDto, Task>? ChannelCreated;
     public event Func<ChannelMemberDto, Task>? ChannelMemberAdded;
@@ -137,6 +144,7 @@ public sealed class TanagerGateway : IAsyncDisposable
                         Session = readyData;
                         _firstReady!.TrySetResult(readyData);
                         await RaiseAsync(Ready, readyData);
+                        await CatchUpAfterReadyAsync(readyData);
                         break;
                     case GatewayOpCode.Dispatch:
                         await DispatchAsync(frame);
@@ -215,7 +223,7 @@ public sealed class TanagerGateway : IAsyncDisposable
 
     private Task DispatchAsync(GatewayFrame frame) => frame.T switch
     {
-        GatewayEvents.MessageCreate => RaiseAsync(MessageCreated, frame.D, TanagerJsonContext.Default.MessageDto),
+        GatewayEvents.MessageCreate => OnMessageCreatedAsync(frame.D.Deserialize(TanagerJsonContext.Default.MessageDto)!),
         GatewayEvents.ChannelCreate => RaiseAsync(ChannelCreated, frame.D, TanagerJsonContext.Default.ChannelDto),
         GatewayEvents.ChannelMemberAdd => RaiseAsync(ChannelMemberAdded, frame.D, TanagerJsonContext.Default.ChannelMemberDto),
         GatewayEvents.ChannelMemberRemove => RaiseAsync(ChannelMemberRemoved, frame.D, TanagerJsonContext.Default.ChannelMemberDto),
@@ -223,6 +231,75 @@ public sealed class TanagerGateway : IAsyncDisposable
         // Events this SDK version does not know are skipped, so newer servers stay compatible.
         _ => Task.CompletedTask,
     };
+
+    /// <summary>Channels seen before: fetch what was posted while away. Channels new to this client start from now.</summary>
+    private async Task CatchUpAfterReadyAsync(ReadyData ready)
+    {
+        foreach (var channel in ready.Workspaces.SelectMany(w => w.Channels))
+        {
+            if (!_delivered.TryGetValue(channel.Id, out var delivered))
+            {
+                _delivered[channel.Id] = channel.LastSequence;
+            }
+            else if (delivered < channel.LastSequence)
+            {
+                await CatchUpAsync(channel.WorkspaceId, channel.Id, delivered);
+            }
+        }
+    }
+
+    private async Task OnMessageCreatedAsync(MessageDto message)
+    {
+        if (!_delivered.TryGetValue(message.ChannelId, out var delivered))
+        {
+            // A channel joined during this connection: its history before now is not news.
+            _delivered[message.ChannelId] = message.Sequence;
+            await RaiseAsync(MessageCreated, message);
+            return;
+        }
+        if (message.Sequence > delivered + 1)
+        {
+            await CatchUpAsync(message.WorkspaceId, message.ChannelId, delivered);
+        }
+        if (message.Sequence <= _delivered[message.ChannelId])
+        {
+            return;
+        }
+        _delivered[message.ChannelId] = message.Sequence;
+        await RaiseAsync(MessageCreated, message);
+    }
+
+    /// <summary>Delivers, in order, the messages created after <paramref name="since"/> that this client has not delivered.</summary>
+    private async Task CatchUpAsync(string workspaceId, string channelId, long since)
+    {
+        try
+        {
+            var cursor = since;
+            while (true)
+            {
+                var page = await _client.GetChangesAsync(workspaceId, channelId, cursor, limit: 100);
+                foreach (var message in page.Messages)
+                {
+                    cursor = Math.Max(cursor, message.ChangeSequence);
+                    // Changes include later edits of older messages; only messages new to this client are created events.
+                    if (message.Sequence > _delivered[channelId])
+                    {
+                        _delivered[channelId] = message.Sequence;
+                        await RaiseAsync(MessageCreated, message);
+                    }
+                }
+                if (!page.HasMore || page.Messages.Count == 0)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TanagerApiException or TaskCanceledException)
+        {
+            // The gap stays known: the next event of the channel, or the next READY, tries again.
+            HandlerFailed?.Invoke(exception);
+        }
+    }
 
     private Task RaiseAsync<T>(Func<T, Task>? handlers, JsonElement data, JsonTypeInfo<T> typeInfo) =>
         handlers is null ? Task.CompletedTask : RaiseAsync(handlers, data.Deserialize(typeInfo)!);
