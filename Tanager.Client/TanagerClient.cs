@@ -16,6 +16,8 @@ public sealed class TanagerClient : IAsyncDisposable
 {
     /// <summary>How many times a call that got 429 is retried, honouring Retry-After, before the 429 is surfaced.</summary>
     private const int MaxRateLimitRetries = 3;
+    /// <summary>Attempts of a send whose connection failed; the nonce makes the repeats harmless.</summary>
+    private const int MaxSendAttempts = 3;
     private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(30);
 
     private readonly HttpClient _http;
@@ -102,8 +104,27 @@ public sealed class TanagerClient : IAsyncDisposable
     public Task LeaveChannelAsync(string workspaceId, string channelId, CancellationToken cancellationToken = default) =>
         SendAsync<object, object>(HttpMethod.Post, $"workspaces/{Escape(workspaceId)}/channels/{Escape(channelId)}/leave", null, null, null, cancellationToken);
 
-    public Task<MessageDto> PostMessageAsync(string workspaceId, string channelId, string content, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Post, $"workspaces/{Escape(workspaceId)}/channels/{Escape(channelId)}/messages", new PostMessageRequest { Content = content }, TanagerJsonContext.Default.PostMessageRequest, TanagerJsonContext.Default.MessageDto, cancellationToken);
+    /// <summary>
+    /// Posts a message. Every send carries a nonce (one is made up when <paramref name="nonce"/> is null), so when the
+    /// connection fails mid-request the call is retried safely: the server returns the message the first attempt
+    /// created rather than storing it twice.
+    /// </summary>
+    public async Task<MessageDto> PostMessageAsync(string workspaceId, string channelId, string content, string? nonce = null, CancellationToken cancellationToken = default)
+    {
+        var request = new PostMessageRequest { Content = content, Nonce = nonce ?? Guid.NewGuid().ToString("N") };
+        var path = $"workspaces/{Escape(workspaceId)}/channels/{Escape(channelId)}/messages";
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await SendAsync(HttpMethod.Post, path, request, TanagerJsonContext.Default.PostMessageRequest, TanagerJsonContext.Default.MessageDto, cancellationToken);
+            }
+            catch (HttpRequestException) when (attempt < MaxSendAttempts && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken);
+            }
+        }
+    }
 
     /// <summary>A page of history: the newest messages, or those before/after a sequence number. At most 100.</summary>
     public Task<MessagePage> GetMessagesAsync(string workspaceId, string channelId, long? before = null, long? after = null, int? limit = null, CancellationToken cancellationToken = default) =>

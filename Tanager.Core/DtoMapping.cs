@@ -62,6 +62,7 @@ public static class DtoMapping
             CreatedAt = message.CreatedAt,
             EditedAt = message.EditedAt,
             DeletedAt = message.DeletedAt,
+            Nonce = message.Nonce,
         };
     }
 

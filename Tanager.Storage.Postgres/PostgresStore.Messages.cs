@@ -8,7 +8,7 @@ namespace Tanager.Storage.Postgres;
 
 public sealed partial class PostgresStore
 {
-    private const string MessageColumns = "workspace_id, channel_id, id, author_id, content, sequence, change_sequence, thread_id, created_at, edited_at, deleted_at";
+    private const string MessageColumns = "workspace_id, channel_id, id, author_id, content, sequence, change_sequence, thread_id, created_at, edited_at, deleted_at, nonce";
 
     /// <summary>
     /// One workspace's share of a batch in one statement: lock the channels' rows in a fixed order (so concurrent batches from other nodes
@@ -17,8 +17,8 @@ public sealed partial class PostgresStore
     /// </summary>
     private const string AppendSql = """
         WITH input AS (
-            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::uuid[], $7::timestamptz[])
-                WITH ORDINALITY AS t(workspace_id, id, channel_id, author_id, content, thread_id, created_at, ordinal)
+            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::uuid[], $7::timestamptz[], $8::text[])
+                WITH ORDINALITY AS t(workspace_id, id, channel_id, author_id, content, thread_id, created_at, nonce, ordinal)
         ),
         counts AS (
             SELECT workspace_id, channel_id, count(*) AS n FROM input GROUP BY workspace_id, channel_id
@@ -36,8 +36,8 @@ public sealed partial class PostgresStore
         numbered AS (
             SELECT i.*, row_number() OVER (PARTITION BY i.workspace_id, i.channel_id ORDER BY i.ordinal) AS rank FROM input i
         )
-        INSERT INTO messages (workspace_id, id, channel_id, author_id, content, sequence, change_sequence, thread_id, created_at)
-        SELECT n.workspace_id, n.id, n.channel_id, n.author_id, n.content, b.base + n.rank, b.base + n.rank, n.thread_id, n.created_at
+        INSERT INTO messages (workspace_id, id, channel_id, author_id, content, sequence, change_sequence, thread_id, created_at, nonce)
+        SELECT n.workspace_id, n.id, n.channel_id, n.author_id, n.content, b.base + n.rank, b.base + n.rank, n.thread_id, n.created_at, n.nonce
         FROM numbered n JOIN bumped b ON b.workspace_id = n.workspace_id AND b.channel_id = n.channel_id
         RETURNING id, sequence
         """;
@@ -50,8 +50,66 @@ public sealed partial class PostgresStore
             return [];
         }
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        // Npgsql sends BEGIN with the batch, so the transaction costs one extra round trip: the COMMIT.
+        // Npgsql sends BEGIN with the first statement, so the transaction costs one extra round trip: the COMMIT.
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // Retried sends (same author, channel and nonce as an earlier message) get the earlier message, and take no number.
+        var earlier = await FindByNonceAsync(connection, transaction, messages, cancellationToken);
+        var firstOfNonce = new Dictionary<(Ulid, Ulid, Ulid, string), NewMessage>();
+        var fresh = new List<NewMessage>(messages.Count);
+        foreach (var message in messages)
+        {
+            if (message.Nonce is not { } nonce)
+            {
+                fresh.Add(message);
+            }
+            else if (!earlier.ContainsKey((message.WorkspaceId, message.ChannelId, message.AuthorId, nonce)) && firstOfNonce.TryAdd((message.WorkspaceId, message.ChannelId, message.AuthorId, nonce), message))
+            {
+                fresh.Add(message);
+            }
+        }
+        var sequences = fresh.Count == 0 ? [] : await InsertAsync(connection, transaction, fresh, cancellationToken);
+        if (sequences.Count != fresh.Count)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            var missing = fresh.First(m => !sequences.ContainsKey(m.Id));
+            throw new InvalidOperationException($"Channel {missing.ChannelId} does not exist in workspace {missing.WorkspaceId}.");
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return [.. messages.Select(m =>
+        {
+            if (m.Nonce is { } nonce)
+            {
+                var key = (m.WorkspaceId, m.ChannelId, m.AuthorId, nonce);
+                if (earlier.TryGetValue(key, out var stored))
+                {
+                    return stored;
+                }
+                m = firstOfNonce[key];
+            }
+            var sequence = sequences[m.Id];
+            return new Message(m.WorkspaceId, m.ChannelId, m.Id, m.AuthorId, m.Content, sequence, sequence, m.ThreadId, m.CreatedAt, null, null, m.Nonce);
+        })];
+    }
+
+    private static async Task<Dictionary<(Ulid, Ulid, Ulid, string), Message>> FindByNonceAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken)
+    {
+        var keyed = messages.Where(m => m.Nonce is not null).ToList();
+        if (keyed.Count == 0)
+        {
+            return [];
+        }
+        await using var command = new NpgsqlCommand($"""
+            SELECT {string.Join(", ", MessageColumns.Split(", ").Select(c => "m." + c))}
+            FROM messages m JOIN unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[]) AS k(workspace_id, channel_id, author_id, nonce)
+              ON m.workspace_id = k.workspace_id AND m.channel_id = k.channel_id AND m.author_id = k.author_id AND m.nonce = k.nonce
+            """, connection, transaction).With(
+            keyed.Select(m => Uuid(m.WorkspaceId)).ToArray(), keyed.Select(m => Uuid(m.ChannelId)).ToArray(), keyed.Select(m => Uuid(m.AuthorId)).ToArray(), keyed.Select(m => m.Nonce!).ToArray());
+        return (await ReadMessagesAsync(command, cancellationToken)).ToDictionary(m => (m.WorkspaceId, m.ChannelId, m.AuthorId, m.Nonce!));
+    }
+
+    /// <summary>Inserts messages none of which exists yet; returns each one's sequence number by id.</summary>
+    private static async Task<Dictionary<Ulid, long>> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<NewMessage> messages, CancellationToken cancellationToken)
+    {
         // One statement per workspace, all in one round trip: under Citus each statement then touches a single shard.
         await using var batch = new NpgsqlBatch(connection, transaction);
         foreach (var group in messages.GroupBy(m => m.WorkspaceId))
@@ -64,6 +122,7 @@ public sealed partial class PostgresStore
             command.Parameters.Add(new NpgsqlParameter { Value = group.Select(m => m.Content).ToArray() });
             command.Parameters.Add(new NpgsqlParameter { Value = group.Select(m => Uuid(m.ThreadId)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
             command.Parameters.Add(new NpgsqlParameter { Value = group.Select(m => m.CreatedAt).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(new NpgsqlParameter { Value = group.Select(m => m.Nonce).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             batch.BatchCommands.Add(command);
         }
         var sequences = new Dictionary<Ulid, long>(messages.Count);
@@ -78,14 +137,7 @@ public sealed partial class PostgresStore
             }
             while (await reader.NextResultAsync(cancellationToken));
         }
-        if (sequences.Count != messages.Count)
-        {
-            await transaction.RollbackAsync(cancellationToken);
-            var missing = messages.First(m => !sequences.ContainsKey(m.Id));
-            throw new InvalidOperationException($"Channel {missing.ChannelId} does not exist in workspace {missing.WorkspaceId}.");
-        }
-        await transaction.CommitAsync(cancellationToken);
-        return [.. messages.Select(m => new Message(m.WorkspaceId, m.ChannelId, m.Id, m.AuthorId, m.Content, sequences[m.Id], sequences[m.Id], m.ThreadId, m.CreatedAt, null, null))];
+        return sequences;
     }
 
     async ValueTask<Message?> IMessageStore.GetAsync(Ulid workspaceId, Ulid messageId, CancellationToken cancellationToken)
@@ -158,7 +210,7 @@ public sealed partial class PostgresStore
         while (await reader.ReadAsync(cancellationToken))
         {
             rows.Add(new Message(reader.GetUlid(0), reader.GetUlid(1), reader.GetUlid(2), reader.GetUlid(3), reader.GetString(4), reader.GetInt64(5), reader.GetInt64(6),
-                reader.GetNullableUlid(7), reader.GetTime(8), reader.GetNullableTime(9), reader.GetNullableTime(10)));
+                reader.GetNullableUlid(7), reader.GetTime(8), reader.GetNullableTime(9), reader.GetNullableTime(10), reader.GetNullableString(11)));
         }
         return rows;
     }

@@ -8,7 +8,7 @@ namespace Tanager.Storage.Sqlite;
 
 public sealed partial class SqliteStore
 {
-    private const string MessageColumns = "workspace_id, channel_id, id, author_id, content, sequence, change_sequence, thread_id, created_at, edited_at, deleted_at";
+    private const string MessageColumns = "workspace_id, channel_id, id, author_id, content, sequence, change_sequence, thread_id, created_at, edited_at, deleted_at, nonce";
 
     public async ValueTask<IReadOnlyList<Message>> AppendAsync(IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken = default)
     {
@@ -20,19 +20,40 @@ public sealed partial class SqliteStore
         var wsParameter = bump.Parameters.Add("$ws", SqliteType.Blob);
         var chParameter = bump.Parameters.Add("$ch", SqliteType.Blob);
         var insert = Command(connection, """
-            INSERT INTO messages (workspace_id, id, channel_id, author_id, content, sequence, change_sequence, thread_id, created_at)
-            VALUES ($ws, $id, $ch, $author, $content, $seq, $seq, $thread, $created)
+            INSERT INTO messages (workspace_id, id, channel_id, author_id, content, sequence, change_sequence, thread_id, created_at, nonce)
+            VALUES ($ws, $id, $ch, $author, $content, $seq, $seq, $thread, $created, $nonce)
             """, transaction);
-        var p = new[] { "$ws", "$id", "$ch", "$author", "$content", "$seq", "$thread", "$created" }.ToDictionary(n => n, n => insert.Parameters.Add(n, SqliteType.Blob));
+        var p = new[] { "$ws", "$id", "$ch", "$author", "$content", "$seq", "$thread", "$created", "$nonce" }.ToDictionary(n => n, n => insert.Parameters.Add(n, SqliteType.Blob));
         p["$content"].SqliteType = SqliteType.Text;
+        p["$nonce"].SqliteType = SqliteType.Text;
+        var earlier = Command(connection, $"SELECT {MessageColumns} FROM messages WHERE workspace_id = $ws AND channel_id = $ch AND author_id = $author AND nonce = $nonce", transaction);
+        var e = new[] { "$ws", "$ch", "$author", "$nonce" }.ToDictionary(n => n, n => earlier.Parameters.Add(n, SqliteType.Blob));
+        e["$nonce"].SqliteType = SqliteType.Text;
+        var byNonce = new Dictionary<(Ulid, Ulid, Ulid, string), Message>();
         p["$seq"].SqliteType = SqliteType.Integer;
         p["$created"].SqliteType = SqliteType.Integer;
         await using (bump)
         await using (insert)
+        await using (earlier)
         {
             var stored = new List<Message>(messages.Count);
             foreach (var message in messages)
             {
+                if (message.Nonce is { } nonce)
+                {
+                    var key = (message.WorkspaceId, message.ChannelId, message.AuthorId, nonce);
+                    if (!byNonce.TryGetValue(key, out var first))
+                    {
+                        (e["$ws"].Value, e["$ch"].Value, e["$author"].Value, e["$nonce"].Value) = (Blob(message.WorkspaceId), Blob(message.ChannelId), Blob(message.AuthorId), nonce);
+                        first = (await ReadMessagesAsync(earlier, cancellationToken)).FirstOrDefault();
+                    }
+                    if (first is not null)
+                    {
+                        byNonce[key] = first;
+                        stored.Add(first);
+                        continue;
+                    }
+                }
                 wsParameter.Value = Blob(message.WorkspaceId);
                 chParameter.Value = Blob(message.ChannelId);
                 var sequence = await bump.ExecuteScalarAsync(cancellationToken) as long?
@@ -45,8 +66,14 @@ public sealed partial class SqliteStore
                 p["$seq"].Value = sequence;
                 p["$thread"].Value = Blob(message.ThreadId);
                 p["$created"].Value = Ticks(message.CreatedAt);
+                p["$nonce"].Value = (object?)message.Nonce ?? DBNull.Value;
                 await insert.ExecuteNonQueryAsync(cancellationToken);
-                stored.Add(new Message(message.WorkspaceId, message.ChannelId, message.Id, message.AuthorId, message.Content, sequence, sequence, message.ThreadId, message.CreatedAt, null, null));
+                var row = new Message(message.WorkspaceId, message.ChannelId, message.Id, message.AuthorId, message.Content, sequence, sequence, message.ThreadId, message.CreatedAt, null, null, message.Nonce);
+                if (message.Nonce is not null)
+                {
+                    byNonce[(message.WorkspaceId, message.ChannelId, message.AuthorId, message.Nonce)] = row;
+                }
+                stored.Add(row);
             }
             await transaction.CommitAsync(cancellationToken);
             return stored;
@@ -151,7 +178,7 @@ public sealed partial class SqliteStore
         while (await reader.ReadAsync(cancellationToken))
         {
             rows.Add(new Message(reader.GetUlid(0), reader.GetUlid(1), reader.GetUlid(2), reader.GetUlid(3), reader.GetString(4), reader.GetInt64(5), reader.GetInt64(6),
-                reader.GetNullableUlid(7), reader.GetTime(8), reader.GetNullableTime(9), reader.GetNullableTime(10)));
+                reader.GetNullableUlid(7), reader.GetTime(8), reader.GetNullableTime(9), reader.GetNullableTime(10), reader.GetNullableString(11)));
         }
         return rows;
     }

@@ -12,7 +12,7 @@ internal static class MessageEndpoints
         api.MapPost("/workspaces/{workspaceId}/channels/{channelId}/messages", async (string workspaceId, string channelId, HttpContext context, MessageService messages) =>
         {
             var body = await context.Request.ReadJsonAsync(TanagerJsonContext.Default.PostMessageRequest);
-            var message = await messages.PostAsync(context.Caller().UserId, Ids.Parse(workspaceId, "Workspace"), Ids.Parse(channelId, "Channel"), body.Content, context.RequestAborted);
+            var message = await messages.PostAsync(context.Caller().UserId, Ids.Parse(workspaceId, "Workspace"), Ids.Parse(channelId, "Channel"), body.Content, body.Nonce, context.RequestAborted);
             return TypedResults.Json(message.ToDto(), TanagerJsonContext.Default.MessageDto, statusCode: StatusCodes.Status201Created);
         });
 

@@ -21,6 +21,18 @@ internal static partial class Validate
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]*$", RegexOptions.CultureInvariant)]
     private static partial Regex ChannelNamePattern();
 
+    [GeneratedRegex("^[A-Za-z0-9._:-]{1,64}$", RegexOptions.CultureInvariant)]
+    private static partial Regex NoncePattern();
+
+    public static string? Nonce(string? nonce)
+    {
+        if (nonce is not null && !NoncePattern().IsMatch(nonce))
+        {
+            throw TanagerException.Invalid("nonce must be 1 to 64 characters of letters, digits, '.', '_', ':' and '-'.");
+        }
+        return nonce;
+    }
+
     public static string Email(string? email)
     {
         var value = email?.Trim();

@@ -9,16 +9,18 @@ public sealed class MessageService(IWorkspaceStore workspaces, IChannelStore cha
     public const int MaxPageSize = 100;
     public const int DefaultPageSize = 50;
 
-    public async Task<Message> PostAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, string? content, CancellationToken cancellationToken = default)
+    /// <summary>Posts a message. With a <paramref name="nonce"/>, a retry returns the message the first attempt created.</summary>
+    public async Task<Message> PostAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, string? content, string? nonce = null, CancellationToken cancellationToken = default)
     {
         var validContent = Validate.MessageContent(content);
+        var validNonce = Validate.Nonce(nonce);
         var visible = await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
         if (!Permissions.CanPost(visible.IsMember))
         {
             throw TanagerException.Forbidden("Join the channel to post in it.");
         }
         var now = time.UtcNow();
-        var draft = new NewMessage(workspaceId, channelId, Ulid.NewUlid(now), callerId, validContent, ThreadId: null, now);
+        var draft = new NewMessage(workspaceId, channelId, Ulid.NewUlid(now), callerId, validContent, ThreadId: null, now, validNonce);
         return await sends.SendAsync(draft, cancellationToken);
     }
 

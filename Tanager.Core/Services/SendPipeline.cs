@@ -96,6 +96,12 @@ public sealed class SendPipeline : IAsyncDisposable
         for (var i = 0; i < stored.Count; i++)
         {
             var message = stored[i];
+            if (message.Id != batch[i].Draft.Id)
+            {
+                // A retried send: the store returned the message the first attempt created, which was announced then.
+                batch[i].Completion.TrySetResult(message);
+                continue;
+            }
             try
             {
                 await _events.DispatchAsync(Subjects.Channel(message.WorkspaceId, message.ChannelId), GatewayEvents.MessageCreate, message.ToDto(), TanagerJsonContext.Default.MessageDto, CancellationToken.None);

@@ -17,4 +17,6 @@ public sealed record MessageDto
     public required DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? EditedAt { get; init; }
     public DateTimeOffset? DeletedAt { get; init; }
+    /// <summary>The sender's idempotency key, when it gave one: lets the sender match the live event to its send.</summary>
+    public string? Nonce { get; init; }
 }

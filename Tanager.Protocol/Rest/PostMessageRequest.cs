@@ -3,4 +3,9 @@ namespace Tanager.Protocol;
 public sealed record PostMessageRequest
 {
     public string? Content { get; init; }
+    /// <summary>
+    /// An idempotency key of the sender's choosing (1–64 characters of letters, digits, '.', '_', ':', '-'): a send
+    /// retried with the same nonce in the same channel returns the message the first one created instead of a second one.
+    /// </summary>
+    public string? Nonce { get; init; }
 }

@@ -24,7 +24,9 @@ internal sealed class FanoutRunner(LoadTestOptions options, TextWriter log)
     private static readonly TimeSpan DrainPoll = TimeSpan.FromMilliseconds(50);
     // Server CPU with every subscriber connected and nothing published (heartbeats, timers), read once per target
     // after its measured phases.
-    private static readonly TimeSpan IdleWindow = TimeSpan.FromSeconds(2);
+    // The settle time lets work the last phase left behind (GC, store checkpoints, timers) finish first.
+    private static readonly TimeSpan IdleSettle = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan IdleWindow = TimeSpan.FromSeconds(3);
     // Publishes still unacknowledged this long after a phase ends are abandoned, so a stuck server cannot hang the run.
     private static readonly TimeSpan PublishGrace = TimeSpan.FromSeconds(30);
     // Hard cap on messages per phase besides the time limit (far above what one publisher reaches in 600 s here).
@@ -56,8 +58,10 @@ internal sealed class FanoutRunner(LoadTestOptions options, TextWriter log)
         }
 
         // Read after the measured phases, when start-up work (tiered JIT, pools) is done and every queue has drained.
-        if (CpuWindow.Start(serverPid) is { } idle)
+        if (serverPid is not null)
         {
+            await Task.Delay(IdleSettle, cancellationToken);
+            var idle = CpuWindow.Start(serverPid)!;
             await Task.Delay(IdleWindow, cancellationToken);
             var idlePercent = idle.Stop()?.PercentOfOneCore;
             Log(string.Create(CultureInfo.InvariantCulture, $"{target.Name}: server idle with {connected - target.LostSubscribers} subscribers connected: {idlePercent:F1} % CPU"));
@@ -144,12 +148,14 @@ internal sealed class FanoutRunner(LoadTestOptions options, TextWriter log)
         var run = recorder.BeginMeasurement(_lastSequence + 1);
         var serverCpu = CpuWindow.Start(serverPid);
         var clientCpu = CpuWindow.Start(Environment.ProcessId);
+        var machineCpu = new MachineCpuWindow();
         var publish = await PublishPhaseAsync(target, rate, TimeSpan.FromSeconds(_options.DurationSeconds), cancellationToken);
         run.Close(_lastSequence + 1);
         var expected = publish.Succeeded * subscribers;
         await DrainAsync(run, expected, cancellationToken);
         var serverSample = serverCpu?.Stop();
         var clientSample = clientCpu?.Stop();
+        var machineSample = machineCpu.Stop();
 
         var received = run.Received;
         var elapsed = received == 0 ? 0 : (double)(run.LastReceivedTimestamp - run.StartTimestamp) / Stopwatch.Frequency;
@@ -171,9 +177,11 @@ internal sealed class FanoutRunner(LoadTestOptions options, TextWriter log)
             Rate = rate,
             ServerCpu = serverSample,
             ClientCpu = clientSample,
+            MachineCpu = machineSample?.Busy,
+            StealCpu = machineSample?.Steal,
             Note = publish.FirstError is null ? null : $"first publish error: {publish.FirstError}",
         };
-        Log(string.Create(CultureInfo.InvariantCulture, $"{target.Name} {mode}: {result.DeliveriesPerSecond:N0} deliveries/s, p50 {result.P50Ms:F2} ms, p99 {result.P99Ms:F2} ms, lost {expected - received:N0}, server CPU {Percent(serverSample)}, {MicrosPerDelivery(serverSample, received)} µs/delivery, client CPU {Percent(clientSample)}"));
+        Log(string.Create(CultureInfo.InvariantCulture, $"{target.Name} {mode}: {result.DeliveriesPerSecond:N0} deliveries/s, p50 {result.P50Ms:F2} ms, p99 {result.P99Ms:F2} ms, lost {expected - received:N0}, server CPU {Percent(serverSample)}, {MicrosPerDelivery(serverSample, received)} µs/delivery, client CPU {Percent(clientSample)}, machine busy {Percent(machineSample?.Busy)}"));
         return result;
     }
 

@@ -114,3 +114,75 @@ internal readonly record struct CpuSample(double CpuSeconds, double WallSeconds)
 
     public double MicrosPer(long count) => count > 0 ? CpuSeconds * 1_000_000 / count : double.NaN;
 }
+
+/// <summary>
+/// Busy time of the whole machine from the aggregate <c>cpu</c> line of <c>/proc/stat</c>: user + nice + system + irq +
+/// softirq (idle, iowait and steal excluded; guest time is already inside user). Used to see whether anything besides
+/// the server and this tool was running during a phase, as another engineer's build on a shared machine would.
+/// </summary>
+internal static class MachineCpu
+{
+    /// <summary>Online cores of the machine (cpuN lines of /proc/stat), whatever this process's affinity; 0 if unknown.</summary>
+    public static int CoreCount { get; } = CountCores();
+
+    /// <summary>Busy and steal time so far, or null when /proc/stat cannot be read.</summary>
+    public static (TimeSpan Busy, TimeSpan Steal)? TryRead()
+    {
+        string? line;
+        try
+        {
+            line = File.ReadLines("/proc/stat").FirstOrDefault(l => l.StartsWith("cpu ", StringComparison.Ordinal));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+        var fields = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        // cpu user nice system idle iowait irq softirq steal …
+        if (fields is not { Length: >= 9 })
+        {
+            return null;
+        }
+        var values = new long[8];
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (!long.TryParse(fields[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out values[i]))
+            {
+                return null;
+            }
+        }
+        var busy = values[0] + values[1] + values[2] + values[5] + values[6];
+        return (Ticks(busy), Ticks(values[7]));
+    }
+
+    private static int CountCores()
+    {
+        try
+        {
+            return File.ReadLines("/proc/stat").Count(l => l.Length > 3 && l.StartsWith("cpu", StringComparison.Ordinal) && char.IsAsciiDigit(l[3]));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
+
+    private static TimeSpan Ticks(long ticks) => TimeSpan.FromSeconds((double)ticks / ProcessCpu.TicksPerSecond);
+}
+
+/// <summary>Machine-wide busy and steal time between two points.</summary>
+internal sealed class MachineCpuWindow
+{
+    private readonly (TimeSpan Busy, TimeSpan Steal)? _start = MachineCpu.TryRead();
+    private readonly long _wallStart = Stopwatch.GetTimestamp();
+
+    /// <summary>Busy and steal over the window (CPU seconds, summed over cores) and its wall time; null if unreadable.</summary>
+    public (CpuSample Busy, CpuSample Steal)? Stop()
+    {
+        var end = MachineCpu.TryRead();
+        var wall = Stopwatch.GetElapsedTime(_wallStart).TotalSeconds;
+        return _start is { } start && end is { } stop && wall > 0
+            ? (new CpuSample((stop.Busy - start.Busy).TotalSeconds, wall), new CpuSample((stop.Steal - start.Steal).TotalSeconds, wall))
+            : null;
+    }
+}

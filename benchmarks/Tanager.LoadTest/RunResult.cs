@@ -25,6 +25,10 @@ internal sealed record RunResult
     public CpuSample? ServerCpu { get; init; }
     /// <summary>This load tool's CPU over the measured phase.</summary>
     public CpuSample? ClientCpu { get; init; }
+    /// <summary>Whole-machine busy time over the measured phase (all processes, all cores).</summary>
+    public CpuSample? MachineCpu { get; init; }
+    /// <summary>Time the hypervisor ran something else while this VM wanted a core, over the measured phase.</summary>
+    public CpuSample? StealCpu { get; init; }
     /// <summary>Server CPU (% of one core) with all subscribers connected and nothing published.</summary>
     public double? ServerIdleCpuPercent { get; init; }
     public string? Note { get; init; }
@@ -44,13 +48,13 @@ internal static class MarkdownReport
     {
         var culture = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
-        text.AppendLine("| target | mode | subscribers | deliveries/s | p50 ms | p99 ms | max ms | lost | server CPU % | server CPU µs/delivery | client CPU % |");
-        text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        text.AppendLine("| target | mode | subscribers | deliveries/s | p50 ms | p99 ms | max ms | lost | server CPU % | server CPU µs/delivery | client CPU % | other CPU % |");
+        text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var r in results)
         {
             if (!r.Measured)
             {
-                text.AppendLine(culture, $"| {r.Target} | {r.Mode} | - | - | - | - | - | - | - | - | - |");
+                text.AppendLine(culture, $"| {r.Target} | {r.Mode} | - | - | - | - | - | - | - | - | - | - |");
                 continue;
             }
             var subscribers = r.Subscribers == r.RequestedSubscribers
@@ -59,7 +63,7 @@ internal static class MarkdownReport
             var serverPercent = r.ServerCpu is { } server ? server.PercentOfOneCore.ToString("F0", culture) : "n/a";
             var serverMicros = r.ServerCpu is { } perDelivery && r.Received > 0 ? perDelivery.MicrosPer(r.Received).ToString("F2", culture) : "n/a";
             var clientPercent = r.ClientCpu is { } client ? client.PercentOfOneCore.ToString("F0", culture) : "n/a";
-            text.AppendLine(culture, $"| {r.Target} | {r.Mode} | {subscribers} | {r.DeliveriesPerSecond:N0} | {r.P50Ms:F2} | {r.P99Ms:F2} | {r.MaxMs:F2} | {r.Expected - r.Received:N0} | {serverPercent} | {serverMicros} | {clientPercent} |");
+            text.AppendLine(culture, $"| {r.Target} | {r.Mode} | {subscribers} | {r.DeliveriesPerSecond:N0} | {r.P50Ms:F2} | {r.P99Ms:F2} | {r.MaxMs:F2} | {r.Expected - r.Received:N0} | {serverPercent} | {serverMicros} | {clientPercent} | {OtherPercent(r)} |");
         }
         text.AppendLine();
         foreach (var r in results)
@@ -72,6 +76,8 @@ internal static class MarkdownReport
             var line = string.Create(culture, $"- {r.Target} {r.Mode}: published {r.Published:N0}, expected {r.Expected:N0} deliveries, received {r.Received:N0}")
                 + (r.Rate > 0 ? string.Create(culture, $", offered {(long)r.Rate * r.Subscribers:N0} deliveries/s") : string.Empty)
                 + (r.ServerIdleCpuPercent is { } idle ? string.Create(culture, $", server idle {idle:F1} % CPU") : string.Empty)
+                + (r.MachineCpu is { } machine ? string.Create(culture, $", machine busy {machine.PercentOfOneCore:F0} % of {MachineCpu.CoreCount * 100} %") : string.Empty)
+                + (r.StealCpu is { } steal && steal.PercentOfOneCore >= 1 ? string.Create(culture, $", steal {steal.PercentOfOneCore:F0} %") : string.Empty)
                 + (r.PublishFailures > 0 ? string.Create(culture, $", {r.PublishFailures:N0} publishes failed") : string.Empty)
                 + (r.LostSubscribers > 0 ? string.Create(culture, $", {r.LostSubscribers} subscribers disconnected by the server") : string.Empty)
                 + (r.Note is null ? string.Empty : $". {r.Note}");
@@ -83,4 +89,13 @@ internal static class MarkdownReport
         }
         return text.ToString();
     }
+
+    /// <summary>
+    /// Machine busy time not charged to the server or this tool, in % of one core: other processes (a build, a test
+    /// run) and kernel time charged to no process. "n/a" when the server's CPU is unknown.
+    /// </summary>
+    private static string OtherPercent(RunResult r) =>
+        r.MachineCpu is { } machine && r.ServerCpu is { } server && r.ClientCpu is { } client
+            ? Math.Max(0, machine.PercentOfOneCore - server.PercentOfOneCore - client.PercentOfOneCore).ToString("F0", CultureInfo.InvariantCulture)
+            : "n/a";
 }

@@ -16,6 +16,7 @@ public sealed partial class InMemoryStore : IUserStore, IWorkspaceStore, IChanne
     private readonly Dictionary<(Ulid Workspace, Ulid User), WorkspaceMember> _workspaceMembers = [];
     private readonly Dictionary<(Ulid Workspace, Ulid Channel), ChannelState> _channels = [];
     private readonly Dictionary<(Ulid Workspace, Ulid Message), Message> _messages = [];
+    private readonly Dictionary<(Ulid Workspace, Ulid Channel, Ulid Author, string Nonce), Message> _messagesByNonce = [];
 
     private sealed class ChannelState(Channel channel)
     {
@@ -248,13 +249,22 @@ public sealed partial class InMemoryStore : IUserStore, IWorkspaceStore, IChanne
             var stored = new List<Message>(messages.Count);
             foreach (var message in messages)
             {
+                if (message.Nonce is { } nonce && _messagesByNonce.TryGetValue((message.WorkspaceId, message.ChannelId, message.AuthorId, nonce), out var earlier))
+                {
+                    stored.Add(earlier);
+                    continue;
+                }
                 var state = _channels[(message.WorkspaceId, message.ChannelId)];
                 var sequence = state.Channel.LastSequence + 1;
                 var row = new Message(message.WorkspaceId, message.ChannelId, message.Id, message.AuthorId, message.Content,
-                    sequence, sequence, message.ThreadId, message.CreatedAt, EditedAt: null, DeletedAt: null);
+                    sequence, sequence, message.ThreadId, message.CreatedAt, EditedAt: null, DeletedAt: null, message.Nonce);
                 state.Channel = state.Channel with { LastSequence = sequence };
                 state.Timeline.Add(row);
                 _messages.Add((message.WorkspaceId, message.Id), row);
+                if (message.Nonce is not null)
+                {
+                    _messagesByNonce.Add((message.WorkspaceId, message.ChannelId, message.AuthorId, message.Nonce), row);
+                }
                 stored.Add(row);
             }
             return ValueTask.FromResult<IReadOnlyList<Message>>(stored);

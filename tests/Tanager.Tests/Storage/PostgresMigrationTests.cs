@@ -22,7 +22,8 @@ public sealed class PostgresMigrationTests
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT array_agg(version ORDER BY version) FROM schema_migrations", connection);
         var applied = (int[])(await command.ExecuteScalarAsync())!;
-        Assert.Equal(new[] { 1, 2 }, applied);
+        Assert.Equal(Tanager.Storage.Postgres.Internal.PostgresMigrations.All().Select(m => m.Number), applied);
+        Assert.True(applied.Length >= 3);
         foreach (var node in nodes)
         {
             await node.DisposeAsync();

@@ -196,6 +196,32 @@ public abstract class StorageSpecification : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_repeated_nonce_returns_the_first_message_and_takes_no_number()
+    {
+        var (workspace, owner) = await NewWorkspaceAsync();
+        var channel = await NewChannelAsync(workspace, owner);
+        var other = await NewChannelAsync(workspace, owner);
+        var first = (await _store.Messages.AppendAsync([Draft(channel, owner, "hello") with { Nonce = "n-1" }]))[0];
+
+        var again = await _store.Messages.AppendAsync([
+            Draft(channel, owner, "hello, retried") with { Nonce = "n-1" },
+            Draft(channel, owner, "new") with { Nonce = "n-2" },
+            Draft(channel, owner, "new, twice in one batch") with { Nonce = "n-2" },
+            Draft(other, owner, "same nonce, other channel") with { Nonce = "n-1" },
+            Draft(channel, owner, "no nonce")]);
+
+        Assert.Equal(first, again[0]);
+        Assert.Equal("n-1", again[0].Nonce);
+        Assert.Equal((2L, "new"), (again[1].Sequence, again[1].Content));
+        Assert.Equal(again[1], again[2]);
+        Assert.Equal((1L, other.Id), (again[3].Sequence, again[3].ChannelId));
+        Assert.Equal(3, again[4].Sequence);
+        Assert.Equal(3, (await _store.Channels.GetAsync(workspace.Id, channel.Id))!.LastSequence);
+        Assert.Equal(["hello", "new", "no nonce"], (await _store.Messages.ListAsync(workspace.Id, channel.Id, new HistoryQuery(null, null, 10))).Messages.Select(m => m.Content));
+        Assert.Equal(again[1], await _store.Messages.GetAsync(workspace.Id, again[1].Id));
+    }
+
+    [Fact]
     public async Task A_batch_naming_a_missing_channel_stores_nothing_and_takes_no_sequence_number()
     {
         var (workspace, owner) = await NewWorkspaceAsync();

@@ -1,0 +1,3 @@
+-- Idempotent sends: an author's nonce is unique within a channel.
+ALTER TABLE messages ADD COLUMN nonce TEXT;
+CREATE UNIQUE INDEX messages_nonce ON messages (workspace_id, channel_id, author_id, nonce) WHERE nonce IS NOT NULL;
