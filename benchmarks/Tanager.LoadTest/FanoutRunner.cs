@@ -23,8 +23,7 @@ internal sealed class FanoutRunner(LoadTestOptions options, TextWriter log)
     private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan DrainPoll = TimeSpan.FromMilliseconds(50);
     // Server CPU with every subscriber connected and nothing published (heartbeats, timers), read once per target
-    // after its measured phases.
-    // The settle time lets work the last phase left behind (GC, store checkpoints, timers) finish first.
+    // after its measured phases; the settle time first lets work the last phase left behind (GC, store) finish.
     private static readonly TimeSpan IdleSettle = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan IdleWindow = TimeSpan.FromSeconds(3);
     // Publishes still unacknowledged this long after a phase ends are abandoned, so a stuck server cannot hang the run.

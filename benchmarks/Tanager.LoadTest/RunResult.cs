@@ -76,6 +76,7 @@ internal static class MarkdownReport
             var line = string.Create(culture, $"- {r.Target} {r.Mode}: published {r.Published:N0}, expected {r.Expected:N0} deliveries, received {r.Received:N0}")
                 + (r.Rate > 0 ? string.Create(culture, $", offered {(long)r.Rate * r.Subscribers:N0} deliveries/s") : string.Empty)
                 + (r.ServerIdleCpuPercent is { } idle ? string.Create(culture, $", server idle {idle:F1} % CPU") : string.Empty)
+                + (r.ClientCpu is { } client && r.Received > 0 ? string.Create(culture, $", client {client.MicrosPer(r.Received):F2} µs/delivery") : string.Empty)
                 + (r.MachineCpu is { } machine ? string.Create(culture, $", machine busy {machine.PercentOfOneCore:F0} % of {MachineCpu.CoreCount * 100} %") : string.Empty)
                 + (r.StealCpu is { } steal && steal.PercentOfOneCore >= 1 ? string.Create(culture, $", steal {steal.PercentOfOneCore:F0} %") : string.Empty)
                 + (r.PublishFailures > 0 ? string.Create(culture, $", {r.PublishFailures:N0} publishes failed") : string.Empty)
