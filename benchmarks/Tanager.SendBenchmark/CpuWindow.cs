@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Tanager.SendBenchmark;
 
 /// <summary>CPU time spent during the measured window by the server, by named processes, by this tool, and by the machine.</summary>
-internal sealed class CpuWindow(int? serverPid, IReadOnlyList<string> watched)
+internal sealed class CpuWindow(int? serverPid, IReadOnlyList<string> watched, string? serverLog)
 {
     private Snapshot? _start;
     private Snapshot? _end;
@@ -22,6 +22,10 @@ internal sealed class CpuWindow(int? serverPid, IReadOnlyList<string> watched)
         {
             yield return Line("server process", s1 - s0, sends, seconds);
             yield return string.Create(CultureInfo.InvariantCulture, $"server threads: {a.ServerThreads} at window start, {b.ServerThreads} at window end");
+        }
+        if (a.LogBytes is { } l0 && b.LogBytes is { } l1)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture, $"server output (logs): {(l1 - l0) / 1e6:F1} MB in the window = {(sends == 0 ? double.NaN : (l1 - l0) / (double)sends):F0} bytes per request");
         }
         foreach (var (name, (t0, _)) in a.Watched)
         {
@@ -87,9 +91,10 @@ internal sealed class CpuWindow(int? serverPid, IReadOnlyList<string> watched)
     private Snapshot Take() => new(
         serverPid is { } pid ? ProcCpu.ProcessTicks(pid) : null,
         serverPid is { } p ? ProcCpu.Threads(p) : null,
+        serverLog is not null && File.Exists(serverLog) ? new FileInfo(serverLog).Length : null,
         watched.Distinct().ToDictionary(n => n, ProcCpu.TicksByName),
         ProcCpu.ProcessTicks(Environment.ProcessId),
         ProcCpu.Machine());
 
-    private sealed record Snapshot(long? Server, int? ServerThreads, Dictionary<string, (long Ticks, int Processes)> Watched, long? Self, MachineTicks? Machine);
+    private sealed record Snapshot(long? Server, int? ServerThreads, long? LogBytes, Dictionary<string, (long Ticks, int Processes)> Watched, long? Self, MachineTicks? Machine);
 }

@@ -32,7 +32,7 @@ internal static class SendBenchmarkCommand
             Description = "With --tanager-dll: SIGKILL the server after the run, start it again on the same storage, and verify through the new process.",
         };
 
-        var serverLog = new Option<string?>("--server-log") { Description = "With --tanager-dll: append the server's stdout and stderr to this file." };
+        var serverLog = new Option<string?>("--server-log") { Description = "With --tanager-dll: append the server's stdout and stderr to this file (default: a scratch file, deleted at the end)." };
         var healthBaseline = new Option<bool>("--health-baseline")
         {
             Description = "Before the sends, run the same loops for the same time against GET /health (no auth, no storage): what HTTP alone allows here.",

@@ -84,7 +84,7 @@ internal static class SendBenchmarkRun
 
     private static async Task<(LoadResult Result, CpuWindow Cpu)> MeasureAsync(SendLoad load, ServerProcess? server, SendBenchmarkOptions options, CancellationToken cancellationToken)
     {
-        var cpu = new CpuWindow(server?.Pid, options.WatchProcesses);
+        var cpu = new CpuWindow(server?.Pid, options.WatchProcesses, server?.LogPath);
         load.WindowEdge += starting =>
         {
             if (starting)

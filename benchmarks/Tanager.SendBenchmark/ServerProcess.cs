@@ -6,29 +6,38 @@ using System.Net.Sockets;
 namespace Tanager.SendBenchmark;
 
 /// <summary><c>dotnet tanager.dll serve --listen http://127.0.0.1:&lt;free port&gt; …</c> as a child process, stopped on disposal.</summary>
+/// <remarks>
+/// The server's stdout and stderr go straight to a file (through <c>/bin/sh -c 'exec dotnet … &gt;&gt;file 2&gt;&amp;1'</c>,
+/// so the process id is still the server's): a server that logs every request must not make the load generator spend
+/// CPU on reading its output.
+/// </remarks>
 internal sealed class ServerProcess : IAsyncDisposable
 {
     private static readonly TimeSpan HealthTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan HealthPollInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);
     private const int OutputTailLines = 40;
+    private const int OutputTailBytes = 16 * 1024;
 
     private readonly Process _process;
     private readonly string _workingDirectory;
-    private readonly Queue<string> _outputTail = new();
-    private StreamWriter? _log;
+    private readonly string _logPath;
 
-    private ServerProcess(Process process, string workingDirectory, Uri baseUrl, StreamWriter? log)
+    private ServerProcess(Process process, string workingDirectory, Uri baseUrl, string logPath)
     {
-        _log = log;
         _process = process;
         _workingDirectory = workingDirectory;
+        _logPath = logPath;
         BaseUrl = baseUrl;
     }
 
     public Uri BaseUrl { get; }
     public int Pid => _process.Id;
 
+    /// <summary>The file the server's output goes to.</summary>
+    public string LogPath => _logPath;
+
+    /// <param name="logPath">Where the server's output is appended; null: a file in the scratch directory, deleted at the end.</param>
     public static async Task<ServerProcess> StartAsync(string dllPath, IReadOnlyList<string> serveArguments, string? logPath, CancellationToken cancellationToken)
     {
         var fullPath = Path.GetFullPath(dllPath);
@@ -39,24 +48,22 @@ internal sealed class ServerProcess : IAsyncDisposable
         var url = $"http://127.0.0.1:{FreeLoopbackPort().ToString(CultureInfo.InvariantCulture)}";
         // A scratch working directory, so a server that defaults to ./data leaves nothing in the caller's directory.
         var workingDirectory = Directory.CreateTempSubdirectory("tanager-sendbench-").FullName;
-        var startInfo = new ProcessStartInfo("dotnet")
+        var log = Path.GetFullPath(logPath ?? Path.Combine(workingDirectory, "server.log"));
+        var startInfo = new ProcessStartInfo("/bin/sh")
         {
             WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { fullPath, "serve", "--listen", url }.Concat(serveArguments))
+        // sh -c 'exec "$0" "$@" >>"$LOG" 2>&1' dotnet <dll> serve …: the arguments are never parsed by the shell.
+        startInfo.ArgumentList.Add("-c");
+        startInfo.ArgumentList.Add("exec \"$0\" \"$@\" >>\"$TANAGER_SENDBENCH_LOG\" 2>&1");
+        startInfo.Environment["TANAGER_SENDBENCH_LOG"] = log;
+        foreach (var argument in new[] { "dotnet", fullPath, "serve", "--listen", url }.Concat(serveArguments))
         {
             startInfo.ArgumentList.Add(argument);
         }
-        var process = Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start dotnet.");
-        var log = logPath is null ? null : new StreamWriter(logPath, append: true) { AutoFlush = true };
+        var process = Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start /bin/sh.");
         var server = new ServerProcess(process, workingDirectory, new Uri(url + "/"), log);
-        process.OutputDataReceived += (_, e) => server.Keep(e.Data);
-        process.ErrorDataReceived += (_, e) => server.Keep(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
         try
         {
             await server.WaitHealthyAsync(cancellationToken);
@@ -111,15 +118,10 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
         catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
         {
-            // Already exited, or kill(1) missing: fall back to SIGKILL below.
+            // Already exited, or kill(1) missing: fall back to SIGKILL.
             KillNow();
         }
         _process.Dispose();
-        lock (_outputTail)
-        {
-            _log?.Dispose();
-            _log = null;
-        }
         try
         {
             Directory.Delete(_workingDirectory, recursive: true);
@@ -143,28 +145,20 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The last lines of the server's output, to explain a failed start.</summary>
     public string OutputTail()
     {
-        lock (_outputTail)
+        try
         {
-            return string.Join(Environment.NewLine, _outputTail);
+            using var stream = new FileStream(_logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            stream.Seek(Math.Max(0, stream.Length - OutputTailBytes), SeekOrigin.Begin);
+            using var reader = new StreamReader(stream);
+            var lines = reader.ReadToEnd().Split('\n');
+            return string.Join(Environment.NewLine, lines.TakeLast(OutputTailLines));
         }
-    }
-
-    private void Keep(string? line)
-    {
-        if (line is null)
+        catch (IOException)
         {
-            return;
-        }
-        lock (_outputTail)
-        {
-            _log?.WriteLine(line);
-            _outputTail.Enqueue(line);
-            if (_outputTail.Count > OutputTailLines)
-            {
-                _outputTail.Dequeue();
-            }
+            return "(no server output)";
         }
     }
 
