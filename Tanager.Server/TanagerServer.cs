@@ -11,6 +11,9 @@ internal static class TanagerServer
         builder.Configuration.AddEnvironmentVariables("TANAGER_");
         builder.WebHost.UseUrls(settings.Listen.GetLeftPart(UriPartial.Authority));
         builder.Logging.ClearProviders();
+        // ASP.NET Core logs ~3 KB of JSON per request at Information; on a chat server that cost more than the request
+        // (an empty GET /health: 10.2k/s with it, 37.6k/s without). TANAGER_Logging__LogLevel__Microsoft.AspNetCore overrides.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddJsonConsole(o =>
         {
             o.UseUtcTimestamp = true;
