@@ -13,7 +13,7 @@ public sealed class CatchUpTests
     [Fact]
     public async Task A_client_that_was_away_while_messages_were_posted_receives_each_exactly_once_in_order()
     {
-        var port = FreePort();
+        var port = Ports.Free();
         var data = Directory.CreateTempSubdirectory("tanager-catchup-").FullName;
         var settings = new ServerSettings(new Uri($"http://127.0.0.1:{port}"), data);
         var received = new ConcurrentQueue<long>();
@@ -82,10 +82,4 @@ public sealed class CatchUpTests
         await reader.DisposeAsync();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -12,7 +12,7 @@ public sealed class SampleTests
     [Fact]
     public async Task The_embedded_sample_serves_its_own_page_and_chat_under_chat()
     {
-        var port = FreePort();
+        var port = Ports.Free();
         await using var app = ChildProcess.Start("dotnet", [Repository.SampleDll("EmbeddedChat"), "--urls", $"http://127.0.0.1:{port}"]);
         var baseUrl = new Uri($"http://127.0.0.1:{port}/");
         using var http = new HttpClient();
@@ -76,12 +76,6 @@ public sealed class SampleTests
         .Select(l => l.Trim())
         .Count(l => l.Length > 0 && !l.StartsWith("//", StringComparison.Ordinal) && l is not "{" and not "}" and not "};");
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static async Task<bool> ReachableAsync(HttpClient http, Uri url)
     {

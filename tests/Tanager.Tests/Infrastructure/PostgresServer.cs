@@ -52,7 +52,7 @@ public sealed class PostgresServer
         var data = Path.Combine(directory, "data");
         await RunAsPostgresAsync("chown", ["postgres:postgres", directory], asRoot: true);
         await RunAsPostgresAsync(Path.Combine(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth-local=trust", "--auth-host=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]);
-        var port = FreePort();
+        var port = Ports.Free();
         await RunAsPostgresAsync(Path.Combine(bin, "pg_ctl"), ["-D", data, "-l", Path.Combine(directory, "server.log"), "-w", "-o",
             $"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c max_connections=300", "start"]);
         var server = new PostgresServer(directory, port);
@@ -68,7 +68,7 @@ public sealed class PostgresServer
         {
             throw new InvalidOperationException("PgBouncer is not installed (apt-get install pgbouncer); .ci/run installs it.");
         }
-        PgBouncerPort = FreePort();
+        PgBouncerPort = Ports.Free();
         var config = Path.Combine(_directory, "pgbouncer.ini");
         File.WriteAllText(Path.Combine(_directory, "userlist.txt"), "\"postgres\" \"\"\n");
         File.WriteAllText(config, $"""
@@ -152,12 +152,6 @@ public sealed class PostgresServer
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static bool Listening(int port)
     {
