@@ -14,4 +14,11 @@ public interface IPubSub
     /// subscription is disposed. Handlers must not block: they run on the delivery path.
     /// </summary>
     ValueTask<IAsyncDisposable> SubscribeAsync(string subject, PubSubHandler handler, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Raised once the pub/sub works again after a break during which payloads may have been lost (a broker
+    /// reconnect, say). Subscriptions are live again when it is raised; listeners catch up from the store. Handlers must
+    /// not block. A pub/sub that cannot lose payloads never raises it.
+    /// </summary>
+    event EventHandler? DeliveriesLost;
 }

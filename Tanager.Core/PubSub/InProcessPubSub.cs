@@ -8,6 +8,13 @@ public sealed class InProcessPubSub : IPubSub
 {
     private readonly ConcurrentDictionary<string, ImmutableArray<PubSubHandler>> _handlers = new(StringComparer.Ordinal);
 
+    /// <summary>Never raised: a publish reaches every handler before it returns.</summary>
+    public event EventHandler? DeliveriesLost
+    {
+        add { }
+        remove { }
+    }
+
     public ValueTask PublishAsync(string subject, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
     {
         if (_handlers.TryGetValue(subject, out var handlers))
