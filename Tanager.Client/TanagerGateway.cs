@@ -18,8 +18,11 @@ public sealed class TanagerGateway : IAsyncDisposable
 
     private readonly TanagerClient _client;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
-    /// <summary>The newest sequence delivered to <see cref="MessageCreated"/> per channel id; touched only by the receive loop.</summary>
-    private readonly Dictionary<string, long> _delivered = new(StringComparer.Ordinal);
+    /// <summary>
+    /// The newest change sequence applied per channel id (creates, edits, deletes): sent with RESUME so the server replays
+    /// what this client missed. Touched only by the receive loop.
+    /// </summary>
+    private readonly Dictionary<string, long> _cursors = new(StringComparer.Ordinal);
     private CancellationTokenSource? _stop;
     private Task? _run;
     private TaskCompletionSource<ReadyData>? _firstReady;
@@ -36,6 +39,10 @@ public sealed class TanagerGateway : IAsyncDisposable
     /// was down, or whose live event was lost, are fetched from the server ("changes since") before later ones.
     /// </summary>
     public event Func<MessageDto, Task>? MessageCreated;
+    /// <summary>A message was edited (or otherwise changed); the message's current state. Ordered with <see cref="MessageCreated"/>.</summary>
+    public event Func<MessageDto, Task>? MessageUpdated;
+    /// <summary>A message was deleted; its tombstone. Ordered with <see cref="MessageCreated"/>.</summary>
+    public event Func<MessageDto, Task>? MessageDeleted;
     public event Func<ChannelDto, Task>? ChannelCreated;
     public event Func<ChannelMemberDto, Task>? ChannelMemberAdded;
     public event Func<ChannelMemberDto, Task>? ChannelMemberRemoved;
@@ -136,15 +143,18 @@ public sealed class TanagerGateway : IAsyncDisposable
                     case GatewayOpCode.Hello:
                         var hello = frame.D.Deserialize(TanagerJsonContext.Default.HelloData)!;
                         heartbeat = HeartbeatAsync(socket, TimeSpan.FromMilliseconds(hello.HeartbeatIntervalMs), connection.Token);
-                        await SendAsync(socket, GatewayEnvelope.Serialize(GatewayOpCode.Identify, null, new IdentifyData { Token = _client.Token }, TanagerJsonContext.Default.IdentifyData), connection.Token);
+                        // After the first session, RESUME with where each channel stopped: the server replays the rest first.
+                        var resume = _cursors.Count > 0;
+                        var identify = new IdentifyData { Token = _client.Token, LastSequences = resume ? new Dictionary<string, long>(_cursors, StringComparer.Ordinal) : null };
+                        await SendAsync(socket, GatewayEnvelope.Serialize(resume ? GatewayOpCode.Resume : GatewayOpCode.Identify, null, identify, TanagerJsonContext.Default.IdentifyData), connection.Token);
                         break;
                     case GatewayOpCode.Dispatch when frame.T == GatewayEvents.Ready:
                         var readyData = frame.D.Deserialize(TanagerJsonContext.Default.ReadyData)!;
                         ready = true;
                         Session = readyData;
                         _firstReady!.TrySetResult(readyData);
+                        FollowChannels(readyData);
                         await RaiseAsync(Ready, readyData);
-                        await CatchUpAfterReadyAsync(readyData);
                         break;
                     case GatewayOpCode.Dispatch:
                         await DispatchAsync(frame);
@@ -223,7 +233,7 @@ public sealed class TanagerGateway : IAsyncDisposable
 
     private Task DispatchAsync(GatewayFrame frame) => frame.T switch
     {
-        GatewayEvents.MessageCreate => OnMessageCreatedAsync(frame.D.Deserialize(TanagerJsonContext.Default.MessageDto)!),
+        GatewayEvents.MessageCreate or GatewayEvents.MessageUpdate or GatewayEvents.MessageDelete => OnChangeAsync(frame.T, frame.D.Deserialize(TanagerJsonContext.Default.MessageDto)!),
         GatewayEvents.ChannelCreate => RaiseAsync(ChannelCreated, frame.D, TanagerJsonContext.Default.ChannelDto),
         GatewayEvents.ChannelMemberAdd => RaiseAsync(ChannelMemberAdded, frame.D, TanagerJsonContext.Default.ChannelMemberDto),
         GatewayEvents.ChannelMemberRemove => RaiseAsync(ChannelMemberRemoved, frame.D, TanagerJsonContext.Default.ChannelMemberDto),
@@ -232,44 +242,47 @@ public sealed class TanagerGateway : IAsyncDisposable
         _ => Task.CompletedTask,
     };
 
-    /// <summary>Channels seen before: fetch what was posted while away. Channels new to this client start from now.</summary>
-    private async Task CatchUpAfterReadyAsync(ReadyData ready)
+    /// <summary>
+    /// Channels READY lists that this client followed before keep their cursor (the server replays from it); new ones
+    /// start at READY's last_sequence; channels no longer listed are forgotten.
+    /// </summary>
+    private void FollowChannels(ReadyData ready)
     {
-        foreach (var channel in ready.Workspaces.SelectMany(w => w.Channels))
+        var listed = ready.Workspaces.SelectMany(w => w.Channels).ToDictionary(c => c.Id, c => c.LastSequence, StringComparer.Ordinal);
+        foreach (var channelId in _cursors.Keys.Where(id => !listed.ContainsKey(id)).ToList())
         {
-            if (!_delivered.TryGetValue(channel.Id, out var delivered))
-            {
-                _delivered[channel.Id] = channel.LastSequence;
-            }
-            else if (delivered < channel.LastSequence)
-            {
-                await CatchUpAsync(channel.WorkspaceId, channel.Id, delivered);
-            }
+            _cursors.Remove(channelId);
+        }
+        foreach (var (channelId, lastSequence) in listed)
+        {
+            // A cursor beyond the server's head (its database was restored from a backup, say) would hide new changes.
+            _cursors[channelId] = _cursors.TryGetValue(channelId, out var cursor) ? Math.Min(cursor, lastSequence) : lastSequence;
         }
     }
 
-    private async Task OnMessageCreatedAsync(MessageDto message)
+    /// <summary>Applies one channel change in order: drops what was applied already, and fetches what was skipped first.</summary>
+    private async Task OnChangeAsync(string eventName, MessageDto message)
     {
-        if (!_delivered.TryGetValue(message.ChannelId, out var delivered))
+        if (!_cursors.TryGetValue(message.ChannelId, out var cursor))
         {
-            // A channel joined during this connection: its history before now is not news.
-            _delivered[message.ChannelId] = message.Sequence;
-            await RaiseAsync(MessageCreated, message);
+            // A channel joined during this connection: its history before this event is not news.
+            cursor = message.ChangeSequence - 1;
+            _cursors[message.ChannelId] = cursor;
+        }
+        if (message.ChangeSequence > cursor + 1)
+        {
+            // The server sends each channel gap-free; a jump means it skipped old changes (too far behind): page them in.
+            await CatchUpAsync(message.WorkspaceId, message.ChannelId, cursor);
+        }
+        if (message.ChangeSequence <= _cursors[message.ChannelId])
+        {
             return;
         }
-        if (message.Sequence > delivered + 1)
-        {
-            await CatchUpAsync(message.WorkspaceId, message.ChannelId, delivered);
-        }
-        if (message.Sequence <= _delivered[message.ChannelId])
-        {
-            return;
-        }
-        _delivered[message.ChannelId] = message.Sequence;
-        await RaiseAsync(MessageCreated, message);
+        _cursors[message.ChannelId] = message.ChangeSequence;
+        await RaiseAsync(eventName == GatewayEvents.MessageCreate ? MessageCreated : eventName == GatewayEvents.MessageDelete ? MessageDeleted : MessageUpdated, message);
     }
 
-    /// <summary>Delivers, in order, the messages created after <paramref name="since"/> that this client has not delivered.</summary>
+    /// <summary>Applies, in order, the changes after <paramref name="since"/> read over REST ("changes since").</summary>
     private async Task CatchUpAsync(string workspaceId, string channelId, long since)
     {
         try
@@ -281,12 +294,14 @@ public sealed class TanagerGateway : IAsyncDisposable
                 foreach (var message in page.Messages)
                 {
                     cursor = Math.Max(cursor, message.ChangeSequence);
-                    // Changes include later edits of older messages; only messages new to this client are created events.
-                    if (message.Sequence > _delivered[channelId])
+                    if (message.ChangeSequence <= _cursors[channelId])
                     {
-                        _delivered[channelId] = message.Sequence;
-                        await RaiseAsync(MessageCreated, message);
+                        continue;
                     }
+                    _cursors[channelId] = message.ChangeSequence;
+                    // "Changes since" gives each message's current state: new to this client, gone, or changed.
+                    var handlers = message.Sequence > since ? MessageCreated : message.DeletedAt is not null ? MessageDeleted : MessageUpdated;
+                    await RaiseAsync(handlers, message);
                 }
                 if (!page.HasMore || page.Messages.Count == 0)
                 {
@@ -296,7 +311,7 @@ public sealed class TanagerGateway : IAsyncDisposable
         }
         catch (Exception exception) when (exception is HttpRequestException or TanagerApiException or TaskCanceledException)
         {
-            // The gap stays known: the next event of the channel, or the next READY, tries again.
+            // The gap stays known: the next event of the channel, or the next RESUME, tries again.
             HandlerFailed?.Invoke(exception);
         }
     }

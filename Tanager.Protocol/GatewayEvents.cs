@@ -5,6 +5,8 @@ public static class GatewayEvents
 {
     public const string Ready = "READY";
     public const string MessageCreate = "MESSAGE_CREATE";
+    public const string MessageUpdate = "MESSAGE_UPDATE";
+    public const string MessageDelete = "MESSAGE_DELETE";
     public const string ChannelCreate = "CHANNEL_CREATE";
     public const string ChannelMemberAdd = "CHANNEL_MEMBER_ADD";
     public const string ChannelMemberRemove = "CHANNEL_MEMBER_REMOVE";

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using NUlid;
 using Tanager.Internal;
 using Tanager.Protocol;
 
@@ -14,17 +15,25 @@ public sealed class GatewayHub : IAsyncDisposable
     private readonly ConcurrentDictionary<GatewaySession, byte> _sessions = new();
     private readonly IWorkspaceStore _workspaces;
     private readonly IChannelStore _channels;
+    private readonly IMessageStore _messages;
+    private readonly IPubSub _pubSub;
     private readonly TimeProvider _time;
+    /// <summary>Bounds the store reads of catch-ups, so that a pub/sub outage on a busy node does not stampede the store.</summary>
+    private readonly SemaphoreSlim _catchUpSlots = new(8, 8);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _sweeper;
     private volatile bool _draining;
 
-    public GatewayHub(AccountService accounts, IWorkspaceStore workspaces, IChannelStore channels, FanOut fanOut, IOptions<TanagerOptions> options, TimeProvider time, ILogger<GatewayHub> logger)
+    public GatewayHub(AccountService accounts, IWorkspaceStore workspaces, IChannelStore channels, IMessageStore messages, IPubSub pubSub, FanOut fanOut, IOptions<TanagerOptions> options, TimeProvider time, ILogger<GatewayHub> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(pubSub);
         Accounts = accounts;
         _workspaces = workspaces;
         _channels = channels;
+        _messages = messages;
+        _pubSub = pubSub;
+        _pubSub.DeliveriesLost += OnDeliveriesLost;
         FanOut = fanOut;
         Options = options.Value.Gateway;
         _time = time;
@@ -40,13 +49,21 @@ public sealed class GatewayHub : IAsyncDisposable
     internal GatewayOptions Options { get; }
     internal ILogger Logger { get; }
     internal long Now => _time.GetTimestamp();
+    internal TimeProvider Time => _time;
 
-    /// <summary>Starts a session on a new connection and sends HELLO. The transport disposes the session when the connection ends.</summary>
-    public GatewaySession Connect(IGatewayConnection connection)
+    /// <summary>
+    /// Starts a session on a new connection. A two-way transport (<paramref name="clientHeartbeats"/>) gets HELLO and must
+    /// IDENTIFY and heartbeat; a one-way transport (SSE) calls <see cref="GatewaySession.StartAsync"/> itself. The
+    /// transport disposes the session when the connection ends.
+    /// </summary>
+    public GatewaySession Connect(IGatewayConnection connection, bool clientHeartbeats = true)
     {
-        var session = new GatewaySession(this, connection, Now);
+        var session = new GatewaySession(this, connection, Now, clientHeartbeats);
         _sessions.TryAdd(session, 0);
-        session.SendHello();
+        if (clientHeartbeats)
+        {
+            session.SendHello();
+        }
         if (_draining)
         {
             session.Reconnect();
@@ -77,6 +94,52 @@ public sealed class GatewayHub : IAsyncDisposable
     internal IEnumerable<GatewaySession> Sessions => _sessions.Keys;
 
     internal void Remove(GatewaySession session) => _sessions.TryRemove(session, out _);
+
+    /// <summary>
+    /// The stored changes of a channel after <paramref name="since"/>, and the channel's head: the change sequence up to
+    /// which the returned messages are its whole current state. At most <see cref="GatewayOptions.ReplayLimit"/> (the newest).
+    /// </summary>
+    internal async Task<(IReadOnlyList<Message> Changes, long Head)> ReadChangesAsync(Ulid workspaceId, Ulid channelId, long since)
+    {
+        var cancellationToken = _stop.Token;
+        await _catchUpSlots.WaitAsync(cancellationToken);
+        try
+        {
+            // The head is read first: every change up to it is committed, so the rows read next include its effect.
+            var channel = await _channels.GetAsync(workspaceId, channelId, cancellationToken);
+            if (channel is null)
+            {
+                return ([], since);
+            }
+            var head = channel.LastSequence;
+            var from = Math.Max(since, head - Options.ReplayLimit);
+            var changes = new List<Message>();
+            while (from < head)
+            {
+                var page = await _messages.ListChangesAsync(workspaceId, channelId, from, 500, cancellationToken);
+                changes.AddRange(page.Messages);
+                if (!page.HasMore || page.Messages.Count == 0)
+                {
+                    break;
+                }
+                from = page.Messages[^1].ChangeSequence;
+            }
+            return (changes, Math.Max(head, since));
+        }
+        finally
+        {
+            _catchUpSlots.Release();
+        }
+    }
+
+    private void OnDeliveriesLost(object? sender, EventArgs e)
+    {
+        Log.DeliveriesLost(Logger, _sessions.Count);
+        foreach (var session in _sessions.Keys)
+        {
+            session.CatchUpAll();
+        }
+    }
 
     /// <summary>
     /// Builds READY, calling <paramref name="subscribe"/> for each workspace and channel subject before reading the state
@@ -117,7 +180,7 @@ public sealed class GatewayHub : IAsyncDisposable
                     {
                         session.Close(GatewayCloseCodes.SessionTimedOut, "No IDENTIFY in time.");
                     }
-                    else if (_time.GetElapsedTime(session.LastReceived, now) > 2 * Options.HeartbeatInterval)
+                    else if (session.ClientHeartbeats && _time.GetElapsedTime(session.LastReceived, now) > 2 * Options.HeartbeatInterval)
                     {
                         session.Close(GatewayCloseCodes.SessionTimedOut, "No heartbeat in time.");
                     }
@@ -131,6 +194,7 @@ public sealed class GatewayHub : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _pubSub.DeliveriesLost -= OnDeliveriesLost;
         await _stop.CancelAsync();
         await _sweeper;
         _stop.Dispose();

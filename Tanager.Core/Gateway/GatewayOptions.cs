@@ -16,4 +16,14 @@ public sealed class GatewayOptions
     public long SendQueueBytes { get; set; } = 4 * 1024 * 1024;
     /// <summary>The largest message a client may send. Client ops are small (IDENTIFY is ~100 B); 64 KiB leaves room for the ops to come without inviting memory abuse.</summary>
     public int MaxInboundMessageBytes { get; set; } = 64 * 1024;
+    /// <summary>
+    /// How long a connection holds a channel event that arrived ahead of a missing one (events published by different
+    /// nodes may cross) before it reads the missing changes from the store.
+    /// </summary>
+    public TimeSpan GapTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
+    /// <summary>
+    /// The most changes of one channel replayed from the store on a resume or catch-up. A client further behind gets the
+    /// newest ones; the jump in <c>change_sequence</c> tells it to page the rest over REST (<c>GET …/changes</c>).
+    /// </summary>
+    public int ReplayLimit { get; set; } = 1000;
 }

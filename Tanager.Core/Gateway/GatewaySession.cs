@@ -7,19 +7,26 @@ using Tanager.Protocol;
 namespace Tanager;
 
 /// <summary>
-/// One client connection's gateway state machine, whatever the transport: HELLO → IDENTIFY → READY → DISPATCH…,
+/// One client connection's gateway state machine, whatever the transport: HELLO → IDENTIFY/RESUME → READY → DISPATCH…,
 /// heartbeats, and the subjects the connection listens to.
 /// </summary>
+/// <remarks>
+/// Channel changes (events with a <c>change_sequence</c>) reach the client gap-free and in order per channel: a
+/// duplicate is dropped, an event that overtook a missing one waits (<see cref="GatewayOptions.GapTimeout"/>) and the
+/// missing changes are then read from the store, and so is everything a resuming client or a pub/sub outage missed.
+/// </remarks>
 public sealed class GatewaySession : ISubjectListener, IAsyncDisposable
 {
     private static readonly byte[] HeartbeatAck = GatewayEnvelope.Serialize(GatewayOpCode.HeartbeatAck);
-    private static readonly byte[] InvalidSession = GatewayEnvelope.Serialize(GatewayOpCode.InvalidSession, null, false, TanagerJsonContext.Default.Boolean);
 
     private readonly GatewayHub _hub;
     private readonly IGatewayConnection _connection;
+    private readonly ISequencedGatewayConnection? _sequenced;
     private readonly Lock _gate = new();
     private readonly HashSet<string> _subjects = new(StringComparer.Ordinal);
-    /// <summary>Events that arrive while READY is being built; sent right after it so none is lost or reordered.</summary>
+    /// <summary>Per channel id: what the client has been sent. Guarded by <see cref="_gate"/>.</summary>
+    private readonly Dictionary<string, ChannelStream> _streams = new(StringComparer.Ordinal);
+    /// <summary>Events that arrive while READY is being built; delivered right after it so none is lost or reordered.</summary>
     private List<OutboundEvent>? _pending;
     private volatile bool _ready;
     private bool _identifying;
@@ -27,12 +34,14 @@ public sealed class GatewaySession : ISubjectListener, IAsyncDisposable
     private string? _userSubject;
     private long _lastReceived;
 
-    internal GatewaySession(GatewayHub hub, IGatewayConnection connection, long now)
+    internal GatewaySession(GatewayHub hub, IGatewayConnection connection, long now, bool clientHeartbeats)
     {
         _hub = hub;
         _connection = connection;
+        _sequenced = connection as ISequencedGatewayConnection;
         ConnectedAt = now;
         _lastReceived = now;
+        ClientHeartbeats = clientHeartbeats;
     }
 
     public string Id { get; } = Ulid.NewUlid().ToString();
@@ -41,6 +50,8 @@ public sealed class GatewaySession : ISubjectListener, IAsyncDisposable
 
     internal long ConnectedAt { get; }
     internal long LastReceived => Interlocked.Read(ref _lastReceived);
+    /// <summary>False for one-way transports (SSE): the sweeper then does not expect heartbeats.</summary>
+    internal bool ClientHeartbeats { get; }
 
     /// <summary>Handles one complete client message (UTF-8 JSON). The transport calls this from one loop, in order.</summary>
     public async ValueTask ReceiveAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
@@ -61,12 +72,8 @@ public sealed class GatewaySession : ISubjectListener, IAsyncDisposable
             case GatewayOpCode.Heartbeat:
                 Send(HeartbeatAck);
                 break;
-            case GatewayOpCode.Identify:
+            case GatewayOpCode.Identify or GatewayOpCode.Resume:
                 await IdentifyAsync(frame, cancellationToken);
-                break;
-            case GatewayOpCode.Resume:
-                // Resuming a session is not offered yet: the client identifies again and catches up over REST.
-                Send(InvalidSession);
                 break;
             case GatewayOpCode.Dispatch or GatewayOpCode.Hello or GatewayOpCode.HeartbeatAck or GatewayOpCode.Reconnect or GatewayOpCode.InvalidSession or GatewayOpCode.Error:
                 Close(GatewayCloseCodes.UnknownOp, $"Op {(int)frame.Op} is sent by the server only.");
@@ -77,6 +84,16 @@ public sealed class GatewaySession : ISubjectListener, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Identifies a session without an IDENTIFY frame, for one-way transports (SSE) that authenticate with the request.
+    /// Returns false, having closed the session, when the token is refused.
+    /// </summary>
+    public async ValueTask<bool> StartAsync(string token, IReadOnlyDictionary<string, long>? lastSequences, CancellationToken cancellationToken = default)
+    {
+        await IdentifyAsync(new IdentifyData { Token = token, LastSequences = lastSequences }, cancellationToken);
+        return IsIdentified;
+    }
+
     public void Deliver(string subject, OutboundEvent outboundEvent)
     {
         ArgumentNullException.ThrowIfNull(outboundEvent);
@@ -84,27 +101,46 @@ public sealed class GatewaySession : ISubjectListener, IAsyncDisposable
         {
             ObserveOwnMembership(outboundEvent.Payload);
         }
-        if (!_ready)
+        var position = outboundEvent.Position;
+        if (_ready && position is null)
         {
-            lock (_gate)
+            _connection.TrySend(outboundEvent.GetFrame(_connection.Encoder));
+            return;
+        }
+        lock (_gate)
+        {
+            if (_closed)
             {
-                if (_closed)
+                return;
+            }
+            if (_pending is not null)
+            {
+                if (_pending.Count >= _hub.Options.SendQueueFrames)
                 {
+                    Close(GatewayCloseCodes.SlowConsumer, "Too many events arrived before READY was sent.");
                     return;
                 }
-                if (_pending is not null)
-                {
-                    if (_pending.Count >= _hub.Options.SendQueueFrames)
-                    {
-                        Close(GatewayCloseCodes.SlowConsumer, "Too many events arrived before READY was sent.");
-                        return;
-                    }
-                    _pending.Add(outboundEvent);
-                    return;
-                }
+                _pending.Add(outboundEvent);
+                return;
+            }
+            DeliverLocked(outboundEvent, position);
+        }
+    }
+
+    /// <summary>Reads from the store whatever each followed channel may have missed (after a pub/sub outage).</summary>
+    internal void CatchUpAll()
+    {
+        lock (_gate)
+        {
+            if (_closed || !_ready)
+            {
+                return;
+            }
+            foreach (var stream in _streams.Values)
+            {
+                StartFetchLocked(stream);
             }
         }
-        _connection.TrySend(outboundEvent.GetFrame(_connection.Encoder));
     }
 
     /// <summary>Tells the client to reconnect elsewhere and closes the connection; used when this node drains.</summary>
@@ -136,6 +172,7 @@ public sealed class GatewaySession : ISubjectListener, IAsyncDisposable
             _closed = true;
             subjects = [.. _subjects];
             _subjects.Clear();
+            _streams.Clear();
         }
         foreach (var subject in subjects)
         {
@@ -150,13 +187,8 @@ public sealed class GatewaySession : ISubjectListener, IAsyncDisposable
         Send(GatewayEnvelope.Serialize(GatewayOpCode.Hello, null, hello, TanagerJsonContext.Default.HelloData));
     }
 
-    private async ValueTask IdentifyAsync(GatewayFrame frame, CancellationToken cancellationToken)
+    private ValueTask IdentifyAsync(GatewayFrame frame, CancellationToken cancellationToken)
     {
-        if (IsIdentified || _identifying)
-        {
-            Close(GatewayCloseCodes.AlreadyAuthenticated, "Already identified.");
-            return;
-        }
         IdentifyData? identify;
         try
         {
@@ -166,9 +198,19 @@ public sealed class GatewaySession : ISubjectListener, IAsyncDisposable
         {
             identify = null;
         }
-        if (identify is null)
+        if (identify is null || (identify.LastSequences?.Values.Any(sequence => sequence < 0) ?? false))
         {
-            Close(GatewayCloseCodes.DecodeError, "IDENTIFY needs d: {\"token\": \"…\"}.");
+            Close(GatewayCloseCodes.DecodeError, "IDENTIFY and RESUME need d: {\"token\": \"…\", \"last_sequences\": {\"channel id\": sequence ≥ 0}}.");
+            return ValueTask.CompletedTask;
+        }
+        return IdentifyAsync(identify, cancellationToken);
+    }
+
+    private async ValueTask IdentifyAsync(IdentifyData identify, CancellationToken cancellationToken)
+    {
+        if (IsIdentified || _identifying)
+        {
+            Close(GatewayCloseCodes.AlreadyAuthenticated, "Already identified.");
             return;
         }
         var user = await _hub.Accounts.AuthenticateAsync(identify.Token, cancellationToken);
@@ -195,13 +237,181 @@ public sealed class GatewaySession : ISubjectListener, IAsyncDisposable
                 return;
             }
             Send(GatewayEnvelope.Serialize(GatewayOpCode.Dispatch, GatewayEvents.Ready, ready, TanagerJsonContext.Default.ReadyData));
+            var behind = new List<ChannelStream>();
+            foreach (var channel in ready.Workspaces.SelectMany(w => w.Channels))
+            {
+                // READY was read after subscribing: its last_sequence is where live events take over. A client that
+                // says where it stopped gets the changes in between from the store first.
+                var stream = new ChannelStream(channel.WorkspaceId, channel.Id) { Delivered = channel.LastSequence };
+                if (identify.LastSequences is not null && identify.LastSequences.TryGetValue(channel.Id, out var seen) && seen < channel.LastSequence)
+                {
+                    stream.Delivered = seen;
+                    behind.Add(stream);
+                }
+                _streams[channel.Id] = stream;
+            }
+            _sequenced?.SetPositions(_streams.Select(s => KeyValuePair.Create(s.Key, s.Value.Delivered)).ToList());
+            foreach (var stream in behind)
+            {
+                StartFetchLocked(stream);
+            }
             foreach (var pending in _pending!)
             {
-                _connection.TrySend(pending.GetFrame(_connection.Encoder));
+                DeliverLocked(pending, pending.Position);
             }
             _pending = null;
             _ready = true;
         }
+    }
+
+    private void DeliverLocked(OutboundEvent outboundEvent, ChannelPosition? position)
+    {
+        if (position is null)
+        {
+            _connection.TrySend(outboundEvent.GetFrame(_connection.Encoder));
+            return;
+        }
+        if (!_streams.TryGetValue(position.ChannelId, out var stream))
+        {
+            // A channel joined during this connection: its history before this event is not news.
+            stream = new ChannelStream(position.WorkspaceId, position.ChannelId) { Delivered = position.Sequence - 1 };
+            _streams.Add(position.ChannelId, stream);
+        }
+        if (position.Sequence <= stream.Delivered)
+        {
+            return;
+        }
+        if (!stream.Fetching && position.Sequence == stream.Delivered + 1)
+        {
+            SendChange(stream, outboundEvent.GetFrame(_connection.Encoder), position.Sequence);
+            ReleaseHeldLocked(stream);
+            return;
+        }
+        stream.Held ??= [];
+        if (stream.Held.Count >= _hub.Options.ReplayLimit)
+        {
+            // Too much waiting already: drop it and read it from the store with the rest.
+            stream.FetchAgain = true;
+            StartFetchLocked(stream);
+            return;
+        }
+        stream.Held.TryAdd(position.Sequence, outboundEvent);
+        if (!stream.Fetching && !stream.WaitingForGap)
+        {
+            stream.WaitingForGap = true;
+            _ = WaitForGapAsync(stream);
+        }
+    }
+
+    private void SendChange(ChannelStream stream, ReadOnlyMemory<byte> frame, long sequence)
+    {
+        stream.Delivered = sequence;
+        if (_sequenced is not null)
+        {
+            _sequenced.TrySend(frame, stream.ChannelId, sequence);
+        }
+        else
+        {
+            _connection.TrySend(frame);
+        }
+    }
+
+    /// <summary>Sends held events that are now next in line; drops those already covered.</summary>
+    private void ReleaseHeldLocked(ChannelStream stream)
+    {
+        var held = stream.Held;
+        while (held is { Count: > 0 })
+        {
+            var sequence = held.Keys[0];
+            if (sequence > stream.Delivered + 1)
+            {
+                return;
+            }
+            var next = held.Values[0];
+            held.RemoveAt(0);
+            if (sequence == stream.Delivered + 1)
+            {
+                SendChange(stream, next.GetFrame(_connection.Encoder), sequence);
+            }
+        }
+    }
+
+    private async Task WaitForGapAsync(ChannelStream stream)
+    {
+        await Task.Delay(_hub.Options.GapTimeout, _hub.Time);
+        lock (_gate)
+        {
+            stream.WaitingForGap = false;
+            if (!_closed && stream.Held is { Count: > 0 })
+            {
+                StartFetchLocked(stream);
+            }
+        }
+    }
+
+    private void StartFetchLocked(ChannelStream stream)
+    {
+        if (stream.Fetching)
+        {
+            stream.FetchAgain = true;
+            return;
+        }
+        stream.Fetching = true;
+        stream.FetchAgain = false;
+        _ = FetchAsync(stream, stream.Delivered);
+    }
+
+    /// <summary>Reads the changes after <paramref name="since"/> from the store and sends them, then what was held meanwhile.</summary>
+    private async Task FetchAsync(ChannelStream stream, long since)
+    {
+        IReadOnlyList<Message> changes;
+        long head;
+        try
+        {
+            (changes, head) = await _hub.ReadChangesAsync(stream.WorkspaceId, stream.ChannelUlid, since);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            Log.CatchUpFailed(_hub.Logger, exception, Id, stream.ChannelId);
+            Close(GatewayCloseCodes.InternalError, "Catching up failed; reconnect.");
+            return;
+        }
+        lock (_gate)
+        {
+            stream.Fetching = false;
+            if (_closed)
+            {
+                return;
+            }
+            foreach (var message in changes)
+            {
+                if (message.ChangeSequence > stream.Delivered)
+                {
+                    SendChange(stream, _connection.Encoder.Encode(ReplayPayload(message, since)), message.ChangeSequence);
+                }
+            }
+            // The client now has the channel's whole state up to the head, even where a change left no row of its own.
+            stream.Delivered = Math.Max(stream.Delivered, head);
+            ReleaseHeldLocked(stream);
+            if (stream.FetchAgain)
+            {
+                StartFetchLocked(stream);
+            }
+            else if (stream.Held is { Count: > 0 } && !stream.WaitingForGap)
+            {
+                stream.WaitingForGap = true;
+                _ = WaitForGapAsync(stream);
+            }
+        }
+    }
+
+    /// <summary>A stored message as the event that brings a client at <paramref name="since"/> to its current state.</summary>
+    private static byte[] ReplayPayload(Message message, long since)
+    {
+        var eventName = message.Sequence > since ? GatewayEvents.MessageCreate
+            : message.DeletedAt is not null ? GatewayEvents.MessageDelete
+            : GatewayEvents.MessageUpdate;
+        return GatewayEnvelope.Serialize(GatewayOpCode.Dispatch, eventName, message.ToDto(), TanagerJsonContext.Default.MessageDto);
     }
 
     private async ValueTask SubscribeAsync(string subject, CancellationToken cancellationToken)
@@ -253,7 +463,18 @@ public sealed class GatewaySession : ISubjectListener, IAsyncDisposable
                 when data.TryGetProperty("user_id"u8, out var userId) && userId.GetString() == self
                     && data.TryGetProperty("channel_id"u8, out var ch) && Ulid.TryParse(ch.GetString(), out var channel):
                 var subject = Subjects.Channel(workspace, channel);
-                Track(eventName == GatewayEvents.ChannelMemberAdd ? SubscribeAsync(subject, CancellationToken.None) : UnsubscribeAsync(subject));
+                if (eventName == GatewayEvents.ChannelMemberAdd)
+                {
+                    Track(SubscribeAsync(subject, CancellationToken.None));
+                }
+                else
+                {
+                    lock (_gate)
+                    {
+                        _streams.Remove(channel.ToString());
+                    }
+                    Track(UnsubscribeAsync(subject));
+                }
                 break;
         }
     }
@@ -281,4 +502,21 @@ public sealed class GatewaySession : ISubjectListener, IAsyncDisposable
     }
 
     private void Send(byte[] payload) => _connection.TrySend(_connection.Encoder.Encode(payload));
+
+    /// <summary>One channel's change stream as this client sees it.</summary>
+    private sealed class ChannelStream(string workspaceId, string channelId)
+    {
+        public Ulid WorkspaceId { get; } = Ulid.Parse(workspaceId);
+        public Ulid ChannelUlid { get; } = Ulid.Parse(channelId);
+        public string ChannelId { get; } = channelId;
+        /// <summary>The newest change sequence the client has been sent.</summary>
+        public long Delivered { get; set; }
+        /// <summary>Events that arrived ahead of a missing one, by change sequence.</summary>
+        public SortedList<long, OutboundEvent>? Held { get; set; }
+        /// <summary>A store read is running: live events wait in <see cref="Held"/> until it is sent.</summary>
+        public bool Fetching { get; set; }
+        /// <summary>An event was dropped, or a new outage happened, while reading: read once more afterwards.</summary>
+        public bool FetchAgain { get; set; }
+        public bool WaitingForGap { get; set; }
+    }
 }

@@ -15,3 +15,17 @@ public interface IGatewayConnection
     /// <summary>Sends a close with <paramref name="code"/> after the frames already queued, then ends the connection.</summary>
     void Close(int code, string reason);
 }
+
+/// <summary>
+/// A connection whose transport labels each channel change with the client's resume position (SSE's <c>id:</c>
+/// field). The session calls <see cref="SetPositions"/> once, right after READY, then <see cref="TrySend(ReadOnlyMemory{byte}, string, long)"/>
+/// for every channel change, in the order the client receives them.
+/// </summary>
+public interface ISequencedGatewayConnection : IGatewayConnection
+{
+    /// <summary>The position of every channel the session follows when READY was sent.</summary>
+    void SetPositions(IReadOnlyCollection<KeyValuePair<string, long>> positions);
+
+    /// <summary>Queues the frame of a change that moved <paramref name="channelId"/> to <paramref name="sequence"/>.</summary>
+    bool TrySend(ReadOnlyMemory<byte> frame, string channelId, long sequence);
+}

@@ -20,6 +20,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 1004, Level = LogLevel.Error, Message = "Gateway session {SessionId} failed to update its subscriptions")]
     public static partial void SubscriptionFailed(ILogger logger, Exception exception, string sessionId);
 
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Error, Message = "Gateway session {SessionId} could not read the missed changes of channel {ChannelId}")]
+    public static partial void CatchUpFailed(ILogger logger, Exception exception, string sessionId, string channelId);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "Pub/sub may have lost events; {Count} gateway sessions catch up from the store")]
+    public static partial void DeliveriesLost(ILogger logger, int count);
+
     [LoggerMessage(EventId = 1010, Level = LogLevel.Warning, Message = "A batch of {Count} sends failed; retrying them one by one")]
     public static partial void BatchFailed(ILogger logger, Exception exception, int count);
 

@@ -58,6 +58,14 @@ internal sealed class TanagerOptionsValidator : IValidateOptions<TanagerOptions>
         {
             failures.Add("Tanager:Gateway:MaxInboundMessageBytes must be between 1024 and 16777216.");
         }
+        if (gateway.GapTimeout < TimeSpan.FromMilliseconds(10) || gateway.GapTimeout > TimeSpan.FromSeconds(30))
+        {
+            failures.Add("Tanager:Gateway:GapTimeout must be between 10 milliseconds and 30 seconds.");
+        }
+        if (gateway.ReplayLimit is < 10 or > 100_000)
+        {
+            failures.Add("Tanager:Gateway:ReplayLimit must be between 10 and 100000.");
+        }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

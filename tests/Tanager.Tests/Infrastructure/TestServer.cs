@@ -38,11 +38,12 @@ public sealed class TestServer : IAsyncDisposable
         };
     }
 
-    internal static async Task<TestServer> StartAsync(ServerSettings settings, Action<TanagerOptions>? configure = null)
+    internal static async Task<TestServer> StartAsync(ServerSettings settings, Action<TanagerOptions>? configure = null, Action<IServiceCollection>? services = null)
     {
         var app = TanagerServer.Build(settings, builder =>
         {
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            services?.Invoke(builder.Services);
             builder.Services.Configure<TanagerOptions>(o =>
             {
                 // Argon2 at its minimum: tests exercise the flow, not the cost.
