@@ -9,7 +9,8 @@ namespace Microsoft.AspNetCore.Builder;
 public static class TanagerEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps Tanager's REST API under <c>{prefix}/api/v1</c> and the WebSocket gateway at <c>{prefix}/gateway</c>.
+    /// Maps Tanager's REST API under <c>{prefix}/api/v1</c>, the WebSocket gateway at <c>{prefix}/gateway</c>,
+    /// and the same dispatch stream as server-sent events at <c>{prefix}/api/v1/events</c>.
     /// Requires <c>services.AddTanager()</c>.
     /// </summary>
     public static RouteGroupBuilder MapTanager(this IEndpointRouteBuilder endpoints, string prefix = "")
@@ -26,6 +27,7 @@ public static class TanagerEndpointRouteBuilderExtensions
         WorkspaceEndpoints.Map(authenticated);
         ChannelEndpoints.Map(authenticated);
         MessageEndpoints.Map(authenticated);
+        api.MapGet("/events", EventStreamEndpoint.HandleAsync);
 
         root.Map("/gateway", (HttpContext context) => GatewayEndpoint.HandleAsync(context, gateway));
         return root;

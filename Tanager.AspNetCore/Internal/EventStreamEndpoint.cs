@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using Tanager.Protocol;
+
+namespace Tanager.AspNetCore.Internal;
+
+/// <summary>
+/// <c>GET /api/v1/events</c>: the gateway's dispatch stream as <c>text/event-stream</c> for read-only clients. It is
+/// resumable: a client that reconnects with <c>Last-Event-ID</c> gets every channel change it missed, from the store,
+/// before live events.
+/// </summary>
+internal static class EventStreamEndpoint
+{
+    public static async Task HandleAsync(HttpContext context, GatewayHub hub, AccountService accounts, IOptions<TanagerOptions> options, TimeProvider time)
+    {
+        var request = context.Request;
+        // Browsers' EventSource cannot set headers, so the token may also come as ?access_token=.
+        const string scheme = "Bearer ";
+        var header = request.Headers.Authorization.ToString();
+        var token = header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? header[scheme.Length..].Trim() : request.Query["access_token"].ToString();
+        if (await accounts.AuthenticateAsync(token, context.RequestAborted) is null)
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            await ProblemFilter.Problem(StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized, "A valid bearer token is required (Authorization header or access_token).").ExecuteAsync(context);
+            return;
+        }
+        var lastEventId = request.Headers["Last-Event-ID"].ToString();
+        if (lastEventId.Length == 0)
+        {
+            lastEventId = request.Query["last_event_id"].ToString();
+        }
+        var positions = lastEventId.Length == 0 ? null : EventIds.TryParse(lastEventId);
+        if (lastEventId.Length > 0 && positions is null)
+        {
+            await ProblemFilter.Problem(StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest, "Last-Event-ID is not an id this server sent (channel:sequence pairs separated by commas).").ExecuteAsync(context);
+            return;
+        }
+
+        var response = context.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        // nginx buffers responses by default, which would hold events back.
+        response.Headers["X-Accel-Buffering"] = "no";
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        // EventSource reconnects after this many milliseconds when the stream ends.
+        await response.Body.WriteAsync("retry: 1000\n\n"u8.ToArray(), context.RequestAborted);
+        await response.Body.FlushAsync(context.RequestAborted);
+
+        var connection = new SseConnection(options.Value.Gateway);
+        await using var session = hub.Connect(connection, clientHeartbeats: false);
+        var writer = connection.RunWriterAsync(response.BodyWriter, time, context.RequestAborted);
+        // A token revoked since the check above closes the stream with an event: close record (4004).
+        await session.StartAsync(token, positions, context.RequestAborted);
+        await writer;
+    }
+}

@@ -1,0 +1,250 @@
+using System.Buffers;
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using Tanager.Protocol;
+
+namespace Tanager.AspNetCore.Internal;
+
+/// <summary>
+/// One <c>text/event-stream</c> response as a gateway connection: a bounded queue of pre-built SSE records and one
+/// writer that drains it. Each channel change is labelled (<c>id:</c>) with the client's position in every channel it
+/// follows, which the browser sends back as <c>Last-Event-ID</c> when it reconnects.
+/// </summary>
+internal sealed class SseConnection : ISequencedGatewayConnection
+{
+    /// <summary>Proxies close idle responses; a comment line every 15 s keeps the stream open and detects dead peers.</summary>
+    private static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(15);
+    private static readonly byte[] KeepAlive = ": keep-alive\n\n"u8.ToArray();
+
+    private readonly System.Threading.Channels.Channel<ReadOnlyMemory<byte>> _queue;
+    private readonly GatewayOptions _options;
+    /// <summary>The client's position per channel; written under the session's lock, in delivery order.</summary>
+    private readonly Dictionary<string, long> _positions = new(StringComparer.Ordinal);
+    private long _queuedBytes;
+    private int _closing;
+
+    public SseConnection(GatewayOptions options)
+    {
+        _options = options;
+        _queue = System.Threading.Channels.Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(options.SendQueueFrames)
+        {
+            SingleReader = true,
+            SingleWriter = false,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    public IFrameEncoder Encoder => SseFrameEncoder.Instance;
+
+    /// <summary>Why the stream ended, when the server ended it.</summary>
+    public (int Code, string Reason)? ClosedWith { get; private set; }
+
+    public void SetPositions(IReadOnlyCollection<KeyValuePair<string, long>> positions)
+    {
+        ArgumentNullException.ThrowIfNull(positions);
+        foreach (var (channelId, sequence) in positions)
+        {
+            _positions[channelId] = sequence;
+        }
+    }
+
+    public bool TrySend(ReadOnlyMemory<byte> frame, string channelId, long sequence)
+    {
+        _positions[channelId] = sequence;
+        var id = new StringBuilder("id: ", 8 + (_positions.Count * 32));
+        EventIds.Write(id, _positions);
+        id.Append('\n');
+        var idBytes = Encoding.ASCII.GetBytes(id.ToString());
+        var record = new byte[idBytes.Length + frame.Length];
+        idBytes.CopyTo(record, 0);
+        frame.Span.CopyTo(record.AsSpan(idBytes.Length));
+        return TrySend(record);
+    }
+
+    public bool TrySend(ReadOnlyMemory<byte> frame)
+    {
+        if (Volatile.Read(ref _closing) != 0)
+        {
+            return false;
+        }
+        if (Interlocked.Add(ref _queuedBytes, frame.Length) > _options.SendQueueBytes || !_queue.Writer.TryWrite(frame))
+        {
+            Interlocked.Add(ref _queuedBytes, -frame.Length);
+            // The client resumes from its last event id, so dropping it loses nothing.
+            Close(GatewayCloseCodes.SlowConsumer, "Slow consumer: events were not read in time.");
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>Ends the stream after what is queued, with a final <c>event: close</c> record giving the code and reason.</summary>
+    public void Close(int code, string reason)
+    {
+        if (Interlocked.Exchange(ref _closing, 1) != 0)
+        {
+            return;
+        }
+        ClosedWith = (code, reason);
+        if (code == GatewayCloseCodes.SlowConsumer)
+        {
+            // Do not queue behind the backlog that made it slow: end as soon as the writer notices.
+            _queue.Writer.TryComplete(new SlowConsumerException());
+            return;
+        }
+        var close = SseFrameEncoder.Record("CLOSE", writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("code"u8, code);
+            writer.WriteString("reason"u8, reason);
+            writer.WriteEndObject();
+        });
+        // Past the limits on purpose: the close record is what tells the client to come back.
+        _queue.Writer.TryWrite(close);
+        _queue.Writer.TryComplete();
+    }
+
+    /// <summary>Writes queued records until the stream is closed or the client goes away.</summary>
+    public async Task RunWriterAsync(PipeWriter output, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var reader = _queue.Reader;
+        using var keepAlive = new PeriodicTimer(KeepAliveInterval, time);
+        Task<bool>? tick = null;
+        try
+        {
+            while (true)
+            {
+                var readable = reader.WaitToReadAsync(cancellationToken).AsTask();
+                while (!readable.IsCompleted)
+                {
+                    tick ??= keepAlive.WaitForNextTickAsync(cancellationToken).AsTask();
+                    if (await Task.WhenAny(readable, tick) == tick)
+                    {
+                        tick = null;
+                        output.Write(KeepAlive);
+                        await output.FlushAsync(cancellationToken);
+                    }
+                }
+                if (!await readable)
+                {
+                    return;
+                }
+                while (reader.TryRead(out var record))
+                {
+                    Interlocked.Add(ref _queuedBytes, -record.Length);
+                    output.Write(record.Span);
+                }
+                var flush = await output.FlushAsync(cancellationToken);
+                if (flush.IsCanceled || flush.IsCompleted)
+                {
+                    return;
+                }
+            }
+        }
+        catch (SlowConsumerException)
+        {
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _closing, 1);
+        }
+    }
+
+    private sealed class SlowConsumerException : Exception
+    {
+    }
+}
+
+/// <summary>Frames a gateway envelope as one SSE record: <c>event: {t}</c> and <c>data: {d}</c>.</summary>
+internal sealed class SseFrameEncoder : IFrameEncoder
+{
+    public static readonly SseFrameEncoder Instance = new();
+
+    public ReadOnlyMemory<byte> Encode(ReadOnlyMemory<byte> payload)
+    {
+        var frame = GatewayEnvelope.Parse(payload.Span);
+        var name = frame.T ?? frame.Op.ToString().ToUpperInvariant() switch
+        {
+            "HEARTBEATACK" => "HEARTBEAT_ACK",
+            "INVALIDSESSION" => "INVALID_SESSION",
+            var other => other,
+        };
+        return Record(name, writer =>
+        {
+            if (frame.D.ValueKind == JsonValueKind.Undefined)
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                frame.D.WriteTo(writer);
+            }
+        });
+    }
+
+    /// <summary>
+    /// <c>event: name\ndata: json\n\n</c>. The JSON writer escapes control characters inside strings, so the data is one
+    /// line, as SSE needs.
+    /// </summary>
+    public static byte[] Record(string name, Action<Utf8JsonWriter> writeData)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        buffer.Write("event: "u8);
+        buffer.Write(Encoding.ASCII.GetBytes(name));
+        buffer.Write("\ndata: "u8);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writeData(writer);
+        }
+        buffer.Write("\n\n"u8);
+        return buffer.WrittenSpan.ToArray();
+    }
+}
+
+/// <summary>
+/// The SSE event id: every followed channel's position, <c>channel:sequence</c> pairs joined by commas. Channel ids are
+/// ULIDs, so neither separator can occur inside one.
+/// </summary>
+internal static class EventIds
+{
+    public static void Write(StringBuilder output, IReadOnlyDictionary<string, long> positions)
+    {
+        var first = true;
+        foreach (var (channelId, sequence) in positions)
+        {
+            if (!first)
+            {
+                output.Append(',');
+            }
+            first = false;
+            output.Append(channelId).Append(':').Append(sequence.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
+    /// <summary>Reads an id written by <see cref="Write"/>; null when it is not one.</summary>
+    public static Dictionary<string, long>? TryParse(string value)
+    {
+        var positions = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (value.Length == 0)
+        {
+            return positions;
+        }
+        foreach (var pair in value.Split(','))
+        {
+            var colon = pair.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0
+                || !NUlid.Ulid.TryParse(pair[..colon], out var channel)
+                || !long.TryParse(pair.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var sequence)
+                || !positions.TryAdd(channel.ToString(), sequence))
+            {
+                return null;
+            }
+        }
+        return positions;
+    }
+}
