@@ -12,4 +12,17 @@ public static class GatewayEvents
     public const string ChannelMemberRemove = "CHANNEL_MEMBER_REMOVE";
     public const string WorkspaceCreate = "WORKSPACE_CREATE";
     public const string WorkspaceMemberAdd = "WORKSPACE_MEMBER_ADD";
+    public const string ReactionAdd = "REACTION_ADD";
+    public const string ReactionRemove = "REACTION_REMOVE";
+    public const string ChannelUpdate = "CHANNEL_UPDATE";
+    public const string ChannelDelete = "CHANNEL_DELETE";
+    public const string ChannelPinsUpdate = "CHANNEL_PINS_UPDATE";
+    public const string WorkspaceMemberUpdate = "WORKSPACE_MEMBER_UPDATE";
+    public const string WorkspaceMemberRemove = "WORKSPACE_MEMBER_REMOVE";
+    public const string WorkspaceUpdate = "WORKSPACE_UPDATE";
+    public const string TypingStart = "TYPING_START";
+    public const string PresenceUpdate = "PRESENCE_UPDATE";
+    public const string ReadStateUpdate = "READ_STATE_UPDATE";
+    public const string UserUpdate = "USER_UPDATE";
+    public const string ThreadUpdate = "THREAD_UPDATE";
 }

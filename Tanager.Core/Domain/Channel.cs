@@ -11,4 +11,8 @@ public sealed record Channel(
     string? Topic,
     long LastSequence,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>Per-role changes to the workspace role's permissions in this channel; empty for most channels.</summary>
+    public IReadOnlyList<ChannelOverride> Overrides { get; init; } = [];
+}
