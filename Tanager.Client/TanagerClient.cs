@@ -12,7 +12,7 @@ namespace Tanager.Client;
 /// A Tanager account's view of a server: typed REST calls, and <see cref="Gateway"/> for live events.
 /// Create one with <see cref="LoginAsync"/> or <see cref="RegisterAsync"/>, or from a token you hold.
 /// </summary>
-public sealed class TanagerClient : IAsyncDisposable
+public sealed partial class TanagerClient : IAsyncDisposable
 {
     /// <summary>How many times a call that got 429 is retried, honouring Retry-After, before the 429 is surfaced.</summary>
     private const int MaxRateLimitRetries = 3;

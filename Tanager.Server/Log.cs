@@ -7,4 +7,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Storage is in memory: everything is lost when the process stops.")]
     public static partial void InMemoryWarning(ILogger logger);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Live events travel through {PubSub} pub/sub")]
+    public static partial void PubSub(ILogger logger, string pubSub);
 }

@@ -1,10 +1,13 @@
+using Tanager.PubSub.Nats;
+
 namespace Tanager.Server;
 
 /// <summary>What the command line (or its environment defaults) decided.</summary>
 /// <param name="DataDirectory">Where the SQLite database lives when no database URL is given.</param>
 /// <param name="DatabaseUrl">A PostgreSQL URL or connection string; null for SQLite.</param>
 /// <param name="InMemory">Keep everything in memory (tests and demos): nothing survives a restart.</param>
-internal sealed record ServerSettings(Uri Listen, string DataDirectory = ServerSettings.DefaultDataDirectory, string? DatabaseUrl = null, bool InMemory = false)
+/// <param name="NatsUrl">A NATS server (or cluster) that carries live events between nodes; null for in-process pub/sub.</param>
+internal sealed record ServerSettings(Uri Listen, string DataDirectory = ServerSettings.DefaultDataDirectory, string? DatabaseUrl = null, bool InMemory = false, string? NatsUrl = null)
 {
     public const string DefaultDataDirectory = "data";
 
@@ -22,5 +25,15 @@ internal sealed record ServerSettings(Uri Listen, string DataDirectory = ServerS
             && uri.AbsolutePath == "/"
             ? uri
             : null;
+    }
+
+    /// <summary>
+    /// Why <paramref name="value"/> is not a usable NATS URL (the same rules <c>NatsPubSubOptions</c> applies at start-up),
+    /// or null when it is.
+    /// </summary>
+    public static string? NatsUrlError(string value)
+    {
+        var failures = new NatsPubSubOptions { Url = value }.Validate();
+        return failures.Count == 0 ? null : "--nats-url" + failures[0]["Nats:Url".Length..];
     }
 }

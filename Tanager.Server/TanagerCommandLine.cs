@@ -23,10 +23,29 @@ internal static class TanagerCommandLine
             }
         });
 
+        var natsUrl = new Option<string?>("--nats-url")
+        {
+            Description = "A NATS server that carries live events between several tanager nodes, e.g. nats://10.0.0.5:4222. Default: $TANAGER_NATS_URL; without it, events stay in this process.",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TANAGER_NATS_URL"),
+        };
+        natsUrl.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string?>();
+            if (!string.IsNullOrWhiteSpace(value) && ServerSettings.NatsUrlError(value) is { } error)
+            {
+                result.AddError(error);
+            }
+        });
+
         var storage = new StorageOptions();
-        var serve = new Command("serve", "Run the Tanager server (SQLite in --data-dir unless --database-url is given).") { listen };
+        var serve = new Command("serve", "Run the Tanager server (SQLite in --data-dir unless --database-url is given).") { listen, natsUrl };
         storage.AddTo(serve);
-        serve.SetAction((parse, cancellationToken) => TanagerServer.RunAsync(storage.Read(parse, ServerSettings.ParseListen(parse.GetValue(listen))!), cancellationToken));
+        serve.SetAction((parse, cancellationToken) =>
+        {
+            var settings = storage.Read(parse, ServerSettings.ParseListen(parse.GetValue(listen))!);
+            var nats = parse.GetValue(natsUrl);
+            return TanagerServer.RunAsync(string.IsNullOrWhiteSpace(nats) ? settings : settings with { NatsUrl = nats.Trim() }, cancellationToken);
+        });
 
         var migrate = new Command("migrate", "Create or upgrade the database schema, then exit. (serve also does this at start-up.)");
         storage.AddTo(migrate);

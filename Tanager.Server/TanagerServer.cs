@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Tanager.PubSub.Nats;
 
 namespace Tanager.Server;
 
@@ -33,6 +34,10 @@ internal static class TanagerServer
                 tanager.UseSqlite(settings.SqlitePath);
             }
         }
+        if (settings.NatsUrl is { } natsUrl)
+        {
+            tanager.UseNats(natsUrl);
+        }
         builder.Services.Configure<TanagerOptions>(builder.Configuration.GetSection("Tanager"));
         customize?.Invoke(builder);
 
@@ -57,7 +62,17 @@ internal static class TanagerServer
         {
             Log.InMemoryWarning(logger);
         }
-        await app.RunAsync(cancellationToken);
+        Log.PubSub(logger, app.Services.GetRequiredService<IPubSub>() is NatsPubSub nats ? $"nats ({nats.Url})" : "in-process");
+        try
+        {
+            await app.RunAsync(cancellationToken);
+        }
+        catch (NatsUnreachableException exception)
+        {
+            // Fail fast at start-up with the one line a self-hoster needs; once started, NATS outages are survived.
+            await Console.Error.WriteLineAsync(exception.Message);
+            return 1;
+        }
         return 0;
     }
 

@@ -6,7 +6,7 @@ namespace Tanager.Tests.Storage;
 /// What every storage implementation must do. Each backend runs this suite through a subclass that says how to get a
 /// fresh, migrated store; the tests never look past the interfaces.
 /// </summary>
-public abstract class StorageSpecification : IAsyncLifetime
+public abstract partial class StorageSpecification : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
     private StoreUnderTest _store = null!;
