@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Rebuilds NATS.NKeys.1.0.1.nupkg in this folder: an empty netstandard2.0 library that stands in for the real
-# NATS.NKeys 1.0.1, which our NuGet mirror does not serve (see README.md here). Run it from anywhere; it builds in a
-# temporary folder so the repository's Directory.Build.props (warnings as errors, API tracking) does not apply.
+# Rebuilds NATS.NKeys.1.0.1.nupkg in this folder: a tiny library that stands in for the real NATS.NKeys 1.0.1, which
+# our NuGet mirror does not serve (see README.md here). It declares the one type and three members NATS.Client.Core
+# 3.3.2 references (KeyPair.FromSeed, Sign, GetPublicKey), each throwing NotSupportedException, so that the JIT can
+# compile NATS.Client.Core's authentication code for user/password and token logins. Run it from anywhere; it builds in
+# a temporary folder so the repository's Directory.Build.props (warnings as errors, API tracking) does not apply.
 set -euo pipefail
 feed="$(cd "$(dirname "$0")" && pwd)"
 work="$(mktemp -d)"
@@ -10,7 +12,8 @@ trap 'rm -rf "$work"' EXIT
 cat > "$work/NATS.NKeys.csproj" <<'XML'
 <Project Sdk="Microsoft.NET.Sdk">
   <PropertyGroup>
-    <TargetFramework>netstandard2.0</TargetFramework>
+    <!-- netstandard2.1: Span and Memory are built in, so the placeholder needs no package of its own. -->
+    <TargetFramework>netstandard2.1</TargetFramework>
     <PackageId>NATS.NKeys</PackageId>
     <Version>1.0.1</Version>
     <AssemblyName>NATS.NKeys</AssemblyName>
@@ -22,12 +25,32 @@ cat > "$work/NATS.NKeys.csproj" <<'XML'
   </PropertyGroup>
 </Project>
 XML
-cat > "$work/Placeholder.cs" <<'CS'
-namespace NATS.NKeys.Placeholder
+cat > "$work/KeyPair.cs" <<'CS'
+using System;
+
+namespace NATS.NKeys
 {
-    /// <summary>Marks the stand-in assembly; the real NATS.NKeys has no such type.</summary>
-    internal static class Marker
+    /// <summary>
+    /// Stand-in for NATS.NKeys.KeyPair with the members NATS.Client.Core 3.3.2 calls. NKey and JWT authentication need
+    /// the real package; everything else never calls these.
+    /// </summary>
+    public sealed class KeyPair : IDisposable
     {
+        private const string Message = "NKey/JWT authentication needs the real NATS.NKeys package; this build uses Tanager's placeholder (build/local-feed/README.md).";
+
+        private KeyPair()
+        {
+        }
+
+        public static KeyPair FromSeed(ReadOnlySpan<char> seed) => throw new NotSupportedException(Message);
+
+        public void Sign(ReadOnlyMemory<byte> input, Memory<byte> signature) => throw new NotSupportedException(Message);
+
+        public string GetPublicKey() => throw new NotSupportedException(Message);
+
+        public void Dispose()
+        {
+        }
     }
 }
 CS
