@@ -23,6 +23,8 @@ public sealed class DependencyRulesTests
         // Adapters: Core and their own SDK, never each other.
         { "Tanager.Storage.Sqlite", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "Tanager.Core", "NUlid", "Microsoft.Data.Sqlite"], ["Tanager.Storage.Postgres", "Npgsql"] },
         { "Tanager.Storage.Postgres", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "Tanager.Core", "NUlid", "Npgsql"], ["Tanager.Storage.Sqlite", "Microsoft.Data.Sqlite"] },
+        // NATS.Client.Core, not the NATS.Net meta-package (JetStream, key/value and object store are not used).
+        { "Tanager.PubSub.Nats", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "Tanager.Core", "NATS.Client.Core", "NATS.Client.Abstractions"], ["Tanager.Storage.Sqlite", "Tanager.Storage.Postgres", "Npgsql", "Microsoft.Data.Sqlite", "NATS.Client.JetStream", "NATS.Net"] },
     };
 
     [Theory]
@@ -45,6 +47,9 @@ public sealed class DependencyRulesTests
     [InlineData("Tanager.Transport.WebSockets", "Microsoft.AspNetCore.Http")]
     [InlineData("Tanager.Storage.Sqlite", "Tanager.Storage.Postgres")]
     [InlineData("Tanager.Storage.Postgres", "Microsoft.Data.Sqlite")]
+    [InlineData("Tanager.Core", "NATS.Client.Core")]
+    [InlineData("Tanager.PubSub.Nats", "Tanager.Storage.Postgres")]
+    [InlineData("Tanager.PubSub.Nats", "NATS.Client.JetStream")]
     public void The_rules_refuse_a_reference_that_breaks_the_architecture(string assemblyName, string reference)
     {
         var allowed = (string[])Rules.Single(row => (string)row[0] == assemblyName)[1];
