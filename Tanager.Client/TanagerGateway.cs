@@ -24,6 +24,11 @@ public sealed class TanagerGateway : IAsyncDisposable
     /// </summary>
     private readonly Dictionary<string, long> _cursors = new(StringComparer.Ordinal);
     private CancellationTokenSource? _stop;
+    private int _disposed;
+    /// <summary>The connection after READY, for ops sent from outside the receive loop; null while disconnected.</summary>
+    private volatile ClientWebSocket? _connected;
+    /// <summary>The status chosen with <see cref="SetPresenceAsync"/>; sent again after every reconnect.</summary>
+    private string _presence = "online";
     private Task? _run;
     private TaskCompletionSource<ReadyData>? _firstReady;
 
@@ -47,6 +52,10 @@ public sealed class TanagerGateway : IAsyncDisposable
     public event Func<ChannelMemberDto, Task>? ChannelMemberAdded;
     public event Func<ChannelMemberDto, Task>? ChannelMemberRemoved;
     public event Func<WorkspaceMemberDto, Task>? WorkspaceMemberAdded;
+    /// <summary>Someone started typing in a channel; show it for <see cref="TypingData.ExpiresInMs"/> unless renewed.</summary>
+    public event Func<TypingData, Task>? TypingStarted;
+    /// <summary>A workspace member's presence changed (online, away, dnd, offline).</summary>
+    public event Func<PresenceData, Task>? PresenceUpdated;
     public event Func<GatewayDisconnect, Task>? Disconnected;
     /// <summary>Every DISPATCH, READY included, before its typed event: for tools that handle events generically.</summary>
     public event Func<GatewayDispatch, Task>? Dispatched;
@@ -154,6 +163,11 @@ public sealed class TanagerGateway : IAsyncDisposable
                         Session = readyData;
                         _firstReady!.TrySetResult(readyData);
                         FollowChannels(readyData);
+                        _connected = socket;
+                        if (_presence != "online")
+                        {
+                            await SendAsync(socket, PresenceFrame(_presence), connection.Token);
+                        }
                         await RaiseAsync(Ready, readyData);
                         break;
                     case GatewayOpCode.Dispatch:
@@ -174,6 +188,7 @@ public sealed class TanagerGateway : IAsyncDisposable
         }
         finally
         {
+            _connected = null;
             await connection.CancelAsync();
             if (heartbeat is not null)
             {
@@ -181,6 +196,38 @@ public sealed class TanagerGateway : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Tells the channel's members that this user is typing; call it every few seconds while they type. Returns false
+    /// (and sends nothing) while disconnected: a typing indicator is not worth queueing.
+    /// </summary>
+    public async Task<bool> SendTypingAsync(string workspaceId, string channelId, CancellationToken cancellationToken = default)
+    {
+        if (_connected is not { } socket)
+        {
+            return false;
+        }
+        var typing = new TypingData { WorkspaceId = workspaceId, ChannelId = channelId };
+        await SendAsync(socket, GatewayEnvelope.Serialize(GatewayOpCode.Typing, null, typing, TanagerJsonContext.Default.TypingData), cancellationToken);
+        return true;
+    }
+
+    /// <summary>Sets this connection's presence: <c>online</c>, <c>away</c> or <c>dnd</c>. Kept across reconnects.</summary>
+    public async Task SetPresenceAsync(string status, CancellationToken cancellationToken = default)
+    {
+        if (status is not ("online" or "away" or "dnd"))
+        {
+            throw new ArgumentException("Presence is online, away or dnd.", nameof(status));
+        }
+        _presence = status;
+        if (_connected is { } socket)
+        {
+            await SendAsync(socket, PresenceFrame(status), cancellationToken);
+        }
+    }
+
+    private static byte[] PresenceFrame(string status) =>
+        GatewayEnvelope.Serialize(GatewayOpCode.PresenceUpdate, null, new PresenceData { Status = status }, TanagerJsonContext.Default.PresenceData);
 
     private async Task HeartbeatAsync(ClientWebSocket socket, TimeSpan interval, CancellationToken cancellationToken)
     {
@@ -235,6 +282,8 @@ public sealed class TanagerGateway : IAsyncDisposable
     {
         GatewayEvents.MessageCreate or GatewayEvents.MessageUpdate or GatewayEvents.MessageDelete => OnChangeAsync(frame.T, frame.D.Deserialize(TanagerJsonContext.Default.MessageDto)!),
         GatewayEvents.ChannelCreate => RaiseAsync(ChannelCreated, frame.D, TanagerJsonContext.Default.ChannelDto),
+        GatewayEvents.TypingStart => RaiseAsync(TypingStarted, frame.D, TanagerJsonContext.Default.TypingData),
+        GatewayEvents.PresenceUpdate => RaiseAsync(PresenceUpdated, frame.D, TanagerJsonContext.Default.PresenceData),
         GatewayEvents.ChannelMemberAdd => RaiseAsync(ChannelMemberAdded, frame.D, TanagerJsonContext.Default.ChannelMemberDto),
         GatewayEvents.ChannelMemberRemove => RaiseAsync(ChannelMemberRemoved, frame.D, TanagerJsonContext.Default.ChannelMemberDto),
         GatewayEvents.WorkspaceMemberAdd => RaiseAsync(WorkspaceMemberAdded, frame.D, TanagerJsonContext.Default.WorkspaceMemberDto),
@@ -356,7 +405,8 @@ public sealed class TanagerGateway : IAsyncDisposable
     /// <summary>Closes the connection and stops reconnecting.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_stop is null || _run is null)
+        // Safe to call twice (an `await using` after an explicit dispose, say).
+        if (_stop is null || _run is null || Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }

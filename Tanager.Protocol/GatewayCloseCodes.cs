@@ -28,6 +28,8 @@ public static class GatewayCloseCodes
     public const int AlreadyAuthenticated = 4005;
     /// <summary>No heartbeat (or IDENTIFY) arrived within the allowed time.</summary>
     public const int SessionTimedOut = 4009;
+    /// <summary>The client sent ops faster than allowed (a burst of 120, then 2 per second).</summary>
+    public const int RateLimited = 4008;
     /// <summary>The client did not read fast enough and its bounded send queue overflowed. Reconnect and catch up.</summary>
     public const int SlowConsumer = 4010;
 }

@@ -9,7 +9,11 @@ public enum GatewayOpCode
     Heartbeat = 1,
     /// <summary>Client → server: authenticate the connection with a session token.</summary>
     Identify = 2,
-    /// <summary>Client → server: resume after a reconnect (reserved; the server answers <see cref="InvalidSession"/> until supported).</summary>
+    /// <summary>Client → server: set this connection's presence (online, away, dnd) and mark the user active.</summary>
+    PresenceUpdate = 3,
+    /// <summary>Client → server: the user is typing in a channel; renew every few seconds while typing.</summary>
+    Typing = 4,
+    /// <summary>Client → server: like <see cref="Identify"/>, with where each channel stopped; the server replays what was missed.</summary>
     Resume = 6,
     /// <summary>Server → client: the server is going away; reconnect (to any node).</summary>
     Reconnect = 7,

@@ -31,4 +31,6 @@ namespace Tanager.Protocol;
 [JsonSerializable(typeof(IdentifyData))]
 [JsonSerializable(typeof(ReadyData))]
 [JsonSerializable(typeof(ErrorData))]
+[JsonSerializable(typeof(TypingData))]
+[JsonSerializable(typeof(PresenceData))]
 public sealed partial class TanagerJsonContext : JsonSerializerContext;

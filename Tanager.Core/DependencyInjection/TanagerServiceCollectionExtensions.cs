@@ -31,6 +31,7 @@ public static class TanagerServiceCollectionExtensions
         services.TryAddSingleton<IPubSub, InProcessPubSub>();
         services.TryAddSingleton<EventDispatcher>();
         services.TryAddSingleton<FanOut>();
+        services.TryAddSingleton<PresenceTracker>();
         services.TryAddSingleton<PasswordHasher>();
         services.TryAddSingleton<AccountService>();
         services.TryAddSingleton<WorkspaceService>();

@@ -69,6 +69,23 @@ public sealed class FanOut
         }
     }
 
+    /// <summary>
+    /// Hands <paramref name="payload"/> to this node's listeners of <paramref name="subject"/> only, without pub/sub: for
+    /// what every node works out for itself (presence).
+    /// </summary>
+    public void DeliverLocal(string subject, ReadOnlyMemory<byte> payload)
+    {
+        Entry? entry;
+        lock (_lock)
+        {
+            _entries.TryGetValue(subject, out entry);
+        }
+        if (entry is not null)
+        {
+            Deliver(entry, payload);
+        }
+    }
+
     private static void Deliver(Entry entry, ReadOnlyMemory<byte> payload)
     {
         var listeners = entry.Listeners;

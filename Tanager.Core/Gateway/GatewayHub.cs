@@ -24,8 +24,10 @@ public sealed class GatewayHub : IAsyncDisposable
     private readonly Task _sweeper;
     private volatile bool _draining;
 
-    public GatewayHub(AccountService accounts, IWorkspaceStore workspaces, IChannelStore channels, IMessageStore messages, IPubSub pubSub, FanOut fanOut, IOptions<TanagerOptions> options, TimeProvider time, ILogger<GatewayHub> logger)
+    public GatewayHub(AccountService accounts, IWorkspaceStore workspaces, IChannelStore channels, IMessageStore messages, IPubSub pubSub, FanOut fanOut, PresenceTracker presence, EventDispatcher events, IOptions<TanagerOptions> options, TimeProvider time, ILogger<GatewayHub> logger)
     {
+        Presence = presence;
+        Events = events;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(pubSub);
         Accounts = accounts;
@@ -45,6 +47,9 @@ public sealed class GatewayHub : IAsyncDisposable
     public bool IsDraining => _draining;
 
     internal AccountService Accounts { get; }
+    internal PresenceTracker Presence { get; }
+    internal EventDispatcher Events { get; }
+    internal IChannelStore Channels => _channels;
     internal FanOut FanOut { get; }
     internal GatewayOptions Options { get; }
     internal ILogger Logger { get; }
@@ -160,7 +165,7 @@ public sealed class GatewayHub : IAsyncDisposable
                 .Where(c => memberships.Contains(c.Id))
                 .Select(c => c.ToDto(isMember: true))
                 .ToList();
-            workspaces.Add(new ReadyWorkspace { Workspace = workspace.ToDto(member), Channels = channels });
+            workspaces.Add(new ReadyWorkspace { Workspace = workspace.ToDto(member), Channels = channels, Presences = Presence.Snapshot(workspace.Id) });
         }
         return new ReadyData { SessionId = sessionId, User = user.ToDto(includeEmail: true), Workspaces = workspaces };
     }

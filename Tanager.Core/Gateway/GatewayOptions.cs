@@ -26,4 +26,6 @@ public sealed class GatewayOptions
     /// newest ones; the jump in <c>change_sequence</c> tells it to page the rest over REST (<c>GET …/changes</c>).
     /// </summary>
     public int ReplayLimit { get; set; } = 1000;
+    /// <summary>A connection with no activity (ops other than HEARTBEAT) for this long shows its user as away.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
 }

@@ -18,6 +18,11 @@ namespace Tanager;
 public sealed class GatewaySession : ISubjectListener, IAsyncDisposable
 {
     private static readonly byte[] HeartbeatAck = GatewayEnvelope.Serialize(GatewayOpCode.HeartbeatAck);
+    /// <summary>Client ops allowed in a burst, and refilled per second after it.</summary>
+    private const double OpBurst = 120, OpsPerSecond = 2;
+    /// <summary>TYPING is forwarded at most this often per channel; receivers keep the indicator <see cref="TypingLifetimeMs"/>.</summary>
+    private static readonly TimeSpan TypingInterval = TimeSpan.FromSeconds(2.5);
+    private const int TypingLifetimeMs = 5000;
 
     private readonly GatewayHub _hub;
     private readonly IGatewayConnection _connection;
@@ -33,6 +38,14 @@ public sealed class GatewaySession : ISubjectListener, IAsyncDisposable
     private bool _closed;
     private string? _userSubject;
     private long _lastReceived;
+    private double _opTokens = OpBurst;
+    private long _opTokensAt;
+    /// <summary>Channel ids the user is a member of. Guarded by <see cref="_gate"/>.</summary>
+    private readonly HashSet<string> _memberChannels = new(StringComparer.Ordinal);
+    /// <summary>Workspace subjects where the user is a guest: channel events there pass only for their own channels.</summary>
+    private readonly HashSet<string> _guestWorkspaces = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _typingForwarded = new(StringComparer.Ordinal);
+    private PresenceTracker.Connection? _presence;
 
     internal GatewaySession(GatewayHub hub, IGatewayConnection connection, long now, bool clientHeartbeats)
     {
@@ -41,6 +54,7 @@ public sealed class GatewaySession : ISubjectListener, IAsyncDisposable
         _sequenced = connection as ISequencedGatewayConnection;
         ConnectedAt = now;
         _lastReceived = now;
+        _opTokensAt = now;
         ClientHeartbeats = clientHeartbeats;
     }
 
@@ -67,6 +81,11 @@ public sealed class GatewaySession : ISubjectListener, IAsyncDisposable
             Close(GatewayCloseCodes.DecodeError, "Frame is not a gateway envelope.");
             return;
         }
+        if (!TakeOpToken())
+        {
+            Close(GatewayCloseCodes.RateLimited, "Too many ops; slow down.");
+            return;
+        }
         switch (frame.Op)
         {
             case GatewayOpCode.Heartbeat:
@@ -74,6 +93,15 @@ public sealed class GatewaySession : ISubjectListener, IAsyncDisposable
                 break;
             case GatewayOpCode.Identify or GatewayOpCode.Resume:
                 await IdentifyAsync(frame, cancellationToken);
+                break;
+            case GatewayOpCode.PresenceUpdate or GatewayOpCode.Typing when !_ready:
+                Close(GatewayCloseCodes.NotAuthenticated, "IDENTIFY first.");
+                break;
+            case GatewayOpCode.PresenceUpdate:
+                await PresenceUpdateAsync(frame);
+                break;
+            case GatewayOpCode.Typing:
+                await TypingAsync(frame, cancellationToken);
                 break;
             case GatewayOpCode.Dispatch or GatewayOpCode.Hello or GatewayOpCode.HeartbeatAck or GatewayOpCode.Reconnect or GatewayOpCode.InvalidSession or GatewayOpCode.Error:
                 Close(GatewayCloseCodes.UnknownOp, $"Op {(int)frame.Op} is sent by the server only.");
@@ -102,6 +130,10 @@ public sealed class GatewaySession : ISubjectListener, IAsyncDisposable
             ObserveOwnMembership(outboundEvent.Payload);
         }
         var position = outboundEvent.Position;
+        if (position is null && !Admit(subject, outboundEvent))
+        {
+            return;
+        }
         if (_ready && position is null)
         {
             _connection.TrySend(outboundEvent.GetFrame(_connection.Encoder));
@@ -126,6 +158,120 @@ public sealed class GatewaySession : ISubjectListener, IAsyncDisposable
             DeliverLocked(outboundEvent, position);
         }
     }
+
+    /// <summary>
+    /// Whether a non-sequenced event goes to this client: a guest gets channel events on the workspace subject only for
+    /// channels they are in. Follows CHANNEL_DELETE too, whatever subject it came on.
+    /// </summary>
+    private bool Admit(string subject, OutboundEvent outboundEvent)
+    {
+        if (_guestWorkspaces.Count == 0 && !outboundEvent.Payload.Span.StartsWith("{\"op\":0,\"t\":\"CHANNEL_DELETE\""u8))
+        {
+            return true;
+        }
+        var info = outboundEvent.Info;
+        bool admitted;
+        lock (_gate)
+        {
+            admitted = info.ChannelId is null || !_guestWorkspaces.Contains(subject) || _memberChannels.Contains(info.ChannelId);
+        }
+        if (info.Type == GatewayEvents.ChannelDelete && info.ChannelId is { } deleted)
+        {
+            ForgetChannel(deleted);
+        }
+        return admitted;
+    }
+
+    private void ForgetChannel(string channelId)
+    {
+        string? subject;
+        lock (_gate)
+        {
+            _memberChannels.Remove(channelId);
+            subject = _streams.Remove(channelId, out var stream) ? Subjects.Channel(stream.WorkspaceId, stream.ChannelUlid) : null;
+        }
+        if (subject is not null)
+        {
+            Track(UnsubscribeAsync(subject));
+        }
+    }
+
+    private bool TakeOpToken()
+    {
+        var now = _hub.Now;
+        _opTokens = Math.Min(OpBurst, _opTokens + (_hub.Time.GetElapsedTime(_opTokensAt, now).TotalSeconds * OpsPerSecond));
+        _opTokensAt = now;
+        if (_opTokens < 1)
+        {
+            return false;
+        }
+        _opTokens--;
+        return true;
+    }
+
+    private async ValueTask PresenceUpdateAsync(GatewayFrame frame)
+    {
+        var data = TryRead(frame, TanagerJsonContext.Default.PresenceData);
+        if (data is null || !PresenceTracker.TryParse(data.Status, out var status) || status == PresenceTracker.Status.Offline)
+        {
+            Close(GatewayCloseCodes.DecodeError, "PRESENCE_UPDATE needs d: {\"status\": \"online\" | \"away\" | \"dnd\"}.");
+            return;
+        }
+        if (_presence is not null)
+        {
+            await _presence.ChooseAsync(status);
+        }
+    }
+
+    private async ValueTask TypingAsync(GatewayFrame frame, CancellationToken cancellationToken)
+    {
+        var data = TryRead(frame, TanagerJsonContext.Default.TypingData);
+        if (data is null || !Ulid.TryParse(data.WorkspaceId, out var workspaceId) || !Ulid.TryParse(data.ChannelId, out var channelId))
+        {
+            Close(GatewayCloseCodes.DecodeError, "TYPING needs d: {\"workspace_id\": \"…\", \"channel_id\": \"…\"}.");
+            return;
+        }
+        if (_presence is not null)
+        {
+            await _presence.ActiveAsync();
+        }
+        var now = _hub.Now;
+        var key = data.ChannelId;
+        if (_typingForwarded.TryGetValue(key, out var last) && _hub.Time.GetElapsedTime(last, now) < TypingInterval)
+        {
+            // Renewals come every few seconds; receivers keep the indicator for 5 s, so forwarding more adds nothing.
+            return;
+        }
+        var access = await _hub.Channels.GetAccessAsync(workspaceId, channelId, UserId!.Value, cancellationToken);
+        if (access is not { Channel: { } channel, IsMember: true } || !Permissions.Has(access.Role, channel, Permission.SendMessages))
+        {
+            SendError(ErrorCodes.NotFound, "No such channel, or you may not post in it.");
+            return;
+        }
+        if (_typingForwarded.Count > 256)
+        {
+            _typingForwarded.Clear();
+        }
+        _typingForwarded[key] = now;
+        var typing = new TypingData { WorkspaceId = data.WorkspaceId, ChannelId = data.ChannelId, UserId = UserId.Value.ToString(), ExpiresInMs = TypingLifetimeMs };
+        await _hub.Events.DispatchAsync(Subjects.Channel(workspaceId, channelId), GatewayEvents.TypingStart, typing, TanagerJsonContext.Default.TypingData, cancellationToken);
+    }
+
+    private static T? TryRead<T>(GatewayFrame frame, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
+        where T : class
+    {
+        try
+        {
+            return frame.D.ValueKind == JsonValueKind.Object ? frame.D.Deserialize(typeInfo) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private void SendError(string code, string message) =>
+        Send(GatewayEnvelope.Serialize(GatewayOpCode.Error, null, new ErrorData { Code = code, Message = message }, TanagerJsonContext.Default.ErrorData));
 
     /// <summary>Reads from the store whatever each followed channel may have missed (after a pub/sub outage).</summary>
     internal void CatchUpAll()
@@ -166,6 +312,10 @@ public sealed class GatewaySession : ISubjectListener, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_presence is not null)
+        {
+            await _presence.DisposeAsync();
+        }
         string[] subjects;
         lock (_gate)
         {
@@ -249,6 +399,11 @@ public sealed class GatewaySession : ISubjectListener, IAsyncDisposable
                     behind.Add(stream);
                 }
                 _streams[channel.Id] = stream;
+                _memberChannels.Add(channel.Id);
+            }
+            foreach (var workspace in ready.Workspaces.Where(w => w.Workspace.Role == "guest"))
+            {
+                _guestWorkspaces.Add(Subjects.Workspace(Ulid.Parse(workspace.Workspace.Id)));
             }
             _sequenced?.SetPositions(_streams.Select(s => KeyValuePair.Create(s.Key, s.Value.Delivered)).ToList());
             foreach (var stream in behind)
@@ -261,6 +416,11 @@ public sealed class GatewaySession : ISubjectListener, IAsyncDisposable
             }
             _pending = null;
             _ready = true;
+        }
+        if (ClientHeartbeats)
+        {
+            // One-way (SSE) readers are not someone at a keyboard: only interactive connections count for presence.
+            _presence = await _hub.Presence.ConnectAsync(user.Id, [.. ready.Workspaces.Select(w => Ulid.Parse(w.Workspace.Id))], cancellationToken);
         }
     }
 
@@ -454,26 +614,59 @@ public sealed class GatewaySession : ISubjectListener, IAsyncDisposable
         {
             return;
         }
+        var ownUser = data.TryGetProperty("user"u8, out var user) && user.ValueKind == JsonValueKind.Object && user.TryGetProperty("id"u8, out var id) && id.GetString() == self;
+        var workspaceSubject = Subjects.Workspace(workspace);
         switch (eventName)
         {
-            case GatewayEvents.WorkspaceMemberAdd when data.TryGetProperty("user"u8, out var user) && user.TryGetProperty("id"u8, out var id) && id.GetString() == self:
-                Track(SubscribeAsync(Subjects.Workspace(workspace), CancellationToken.None));
+            case GatewayEvents.WorkspaceMemberAdd or GatewayEvents.WorkspaceMemberUpdate when ownUser:
+                var guest = data.TryGetProperty("role"u8, out var role) && role.GetString() == "guest";
+                lock (_gate)
+                {
+                    if (guest)
+                    {
+                        _guestWorkspaces.Add(workspaceSubject);
+                    }
+                    else
+                    {
+                        _guestWorkspaces.Remove(workspaceSubject);
+                    }
+                }
+                Track(SubscribeAsync(workspaceSubject, CancellationToken.None));
+                break;
+            case GatewayEvents.WorkspaceMemberRemove when ownUser:
+                // Removed from the workspace: stop following it and every channel in it.
+                string[] channels, subjects;
+                lock (_gate)
+                {
+                    _guestWorkspaces.Remove(workspaceSubject);
+                    channels = [.. _streams.Values.Where(s => s.WorkspaceId == workspace).Select(s => s.ChannelId)];
+                    subjects = [.. _subjects.Where(s => s.StartsWith(workspaceSubject + ".", StringComparison.Ordinal))];
+                }
+                foreach (var channelId in channels)
+                {
+                    ForgetChannel(channelId);
+                }
+                foreach (var subject in subjects)
+                {
+                    Track(UnsubscribeAsync(subject));
+                }
+                Track(UnsubscribeAsync(workspaceSubject));
                 break;
             case GatewayEvents.ChannelMemberAdd or GatewayEvents.ChannelMemberRemove
                 when data.TryGetProperty("user_id"u8, out var userId) && userId.GetString() == self
                     && data.TryGetProperty("channel_id"u8, out var ch) && Ulid.TryParse(ch.GetString(), out var channel):
-                var subject = Subjects.Channel(workspace, channel);
                 if (eventName == GatewayEvents.ChannelMemberAdd)
-                {
-                    Track(SubscribeAsync(subject, CancellationToken.None));
-                }
-                else
                 {
                     lock (_gate)
                     {
-                        _streams.Remove(channel.ToString());
+                        _memberChannels.Add(channel.ToString());
                     }
-                    Track(UnsubscribeAsync(subject));
+                    Track(SubscribeAsync(Subjects.Channel(workspace, channel), CancellationToken.None));
+                }
+                else
+                {
+                    ForgetChannel(channel.ToString());
+                    Track(UnsubscribeAsync(Subjects.Channel(workspace, channel)));
                 }
                 break;
         }

@@ -12,28 +12,30 @@ public sealed class OutboundEvent(ReadOnlyMemory<byte> payload)
     private Encoded? _first;
     private List<Encoded>? _others;
 
-    private static readonly object NotSequenced = new();
-    private object? _position;
+    private EventInfo? _info;
 
     public ReadOnlyMemory<byte> Payload { get; } = payload;
 
-    /// <summary>
-    /// Where this event stands in its channel's change stream (events whose <c>d</c> has <c>channel_id</c> and
-    /// <c>change_sequence</c>), or null for other events. Read from the bytes once per node, on first use.
-    /// </summary>
-    internal ChannelPosition? Position
+    /// <summary>The event's name and the channel it concerns, read from the bytes once per node, on first use.</summary>
+    internal EventInfo Info
     {
         get
         {
-            var position = Volatile.Read(ref _position);
-            if (position is null)
+            var info = Volatile.Read(ref _info);
+            if (info is null)
             {
-                position = (object?)ChannelPosition.Read(Payload.Span) ?? NotSequenced;
-                Volatile.Write(ref _position, position);
+                info = EventInfo.Read(Payload.Span);
+                Volatile.Write(ref _info, info);
             }
-            return position as ChannelPosition;
+            return info;
         }
     }
+
+    /// <summary>
+    /// Where this event stands in its channel's change stream (events whose <c>d</c> has <c>channel_id</c> and
+    /// <c>change_sequence</c>), or null for other events.
+    /// </summary>
+    internal ChannelPosition? Position => Info.Position;
 
     public ReadOnlyMemory<byte> GetFrame(IFrameEncoder encoder)
     {
@@ -73,35 +75,46 @@ public sealed class OutboundEvent(ReadOnlyMemory<byte> payload)
 }
 
 /// <summary>A channel change's place: the channel (and its workspace) and the change sequence it took.</summary>
-internal sealed record ChannelPosition(string WorkspaceId, string ChannelId, long Sequence)
+internal sealed record ChannelPosition(string WorkspaceId, string ChannelId, long Sequence);
+
+/// <summary>
+/// What the gateway needs to know of an event without deserializing it: its name (<c>t</c>), the channel it concerns
+/// (<c>d.channel_id</c>, or <c>d.id</c> for CHANNEL_* events, whose <c>d</c> is the channel) and, for channel changes,
+/// their position.
+/// </summary>
+internal sealed record EventInfo(string? Type, string? ChannelId, ChannelPosition? Position)
 {
-    /// <summary>Reads <c>d.workspace_id</c>, <c>d.channel_id</c> and <c>d.change_sequence</c> of a DISPATCH envelope.</summary>
-    public static ChannelPosition? Read(ReadOnlySpan<byte> envelope)
+    private static readonly EventInfo Unknown = new(null, null, null);
+
+    public static EventInfo Read(ReadOnlySpan<byte> envelope)
     {
         try
         {
             var reader = new Utf8JsonReader(envelope);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
-                return null;
+                return Unknown;
             }
+            string? type = null, workspace = null, channel = null, id = null;
+            long? sequence = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (!reader.ValueTextEquals("d"u8))
+                var isType = reader.ValueTextEquals("t"u8);
+                var isData = reader.ValueTextEquals("d"u8);
+                reader.Read();
+                if (isType && reader.TokenType == JsonTokenType.String)
                 {
-                    reader.Read();
+                    type = reader.GetString();
+                    continue;
+                }
+                if (!isData || reader.TokenType != JsonTokenType.StartObject)
+                {
                     reader.Skip();
                     continue;
                 }
-                if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-                {
-                    return null;
-                }
-                string? workspace = null, channel = null;
-                long? sequence = null;
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    var field = reader.ValueTextEquals("channel_id"u8) ? 1 : reader.ValueTextEquals("workspace_id"u8) ? 2 : reader.ValueTextEquals("change_sequence"u8) ? 3 : 0;
+                    var field = reader.ValueTextEquals("channel_id"u8) ? 1 : reader.ValueTextEquals("workspace_id"u8) ? 2 : reader.ValueTextEquals("change_sequence"u8) ? 3 : reader.ValueTextEquals("id"u8) ? 4 : 0;
                     reader.Read();
                     switch (field)
                     {
@@ -114,22 +127,27 @@ internal sealed record ChannelPosition(string WorkspaceId, string ChannelId, lon
                         case 3 when reader.TokenType == JsonTokenType.Number:
                             sequence = reader.GetInt64();
                             break;
+                        case 4 when reader.TokenType == JsonTokenType.String:
+                            id = reader.GetString();
+                            break;
                         default:
                             reader.Skip();
                             break;
                     }
                 }
-                return sequence is > 0 && workspace is not null && channel is not null && Ulid.TryParse(workspace, out _) && Ulid.TryParse(channel, out _) ? new ChannelPosition(workspace, channel, sequence.Value) : null;
             }
-            return null;
+            if (channel is null && type is not null && type.StartsWith("CHANNEL_", StringComparison.Ordinal) && !type.StartsWith("CHANNEL_MEMBER", StringComparison.Ordinal))
+            {
+                channel = id;
+            }
+            var position = sequence is > 0 && workspace is not null && channel is not null && Ulid.TryParse(workspace, out _) && Ulid.TryParse(channel, out _)
+                ? new ChannelPosition(workspace, channel, sequence.Value)
+                : null;
+            return new EventInfo(type, channel, position);
         }
         catch (JsonException)
         {
-            return null;
-        }
-        catch (FormatException)
-        {
-            return null;
+            return Unknown;
         }
     }
 }

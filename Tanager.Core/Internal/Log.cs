@@ -23,6 +23,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1005, Level = LogLevel.Error, Message = "Gateway session {SessionId} could not read the missed changes of channel {ChannelId}")]
     public static partial void CatchUpFailed(ILogger logger, Exception exception, string sessionId, string channelId);
 
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "A presence update could not be published; the next repetition carries it")]
+    public static partial void PresencePublishFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "Pub/sub may have lost events; {Count} gateway sessions catch up from the store")]
     public static partial void DeliveriesLost(ILogger logger, int count);
 

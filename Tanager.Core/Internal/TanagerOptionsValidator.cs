@@ -62,6 +62,10 @@ internal sealed class TanagerOptionsValidator : IValidateOptions<TanagerOptions>
         {
             failures.Add("Tanager:Gateway:GapTimeout must be between 10 milliseconds and 30 seconds.");
         }
+        if (gateway.IdleTimeout < TimeSpan.FromSeconds(1) || gateway.IdleTimeout > TimeSpan.FromDays(1))
+        {
+            failures.Add("Tanager:Gateway:IdleTimeout must be between 1 second and 1 day.");
+        }
         if (gateway.ReplayLimit is < 10 or > 100_000)
         {
             failures.Add("Tanager:Gateway:ReplayLimit must be between 10 and 100000.");

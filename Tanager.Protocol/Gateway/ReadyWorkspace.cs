@@ -5,4 +5,6 @@ public sealed record ReadyWorkspace
 {
     public required WorkspaceDto Workspace { get; init; }
     public required IReadOnlyList<ChannelDto> Channels { get; init; }
+    /// <summary>Members of the workspace who are not offline, as this node knows them when READY is sent.</summary>
+    public IReadOnlyList<PresenceData>? Presences { get; init; }
 }
