@@ -107,7 +107,7 @@ public sealed partial class NatsPubSub : IPubSub, IAsyncDisposable
         {
             Log.ConnectFailed(_logger, exception, _url.Display);
             throw new NatsUnreachableException(
-                $"Cannot connect to NATS at {_url.Display} ({Innermost(exception).Message}). Check that nats-server runs there and that the URL is right.",
+                $"Cannot connect to NATS at {_url.Display} ({ConnectFailureReason(exception)}). Check that nats-server runs there and that the URL is right.",
                 exception);
         }
         if (!_connected)
@@ -221,6 +221,18 @@ public sealed partial class NatsPubSub : IPubSub, IAsyncDisposable
     {
         Log.ReconnectFailed(_logger, _url.Display);
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// NATS.Net reports an unreachable server as "can not connect uris: …" without the socket error (which it logs
+    /// itself); anything more specific (TLS, authentication, timeout) is passed on.
+    /// </summary>
+    private string ConnectFailureReason(Exception exception)
+    {
+        var innermost = Innermost(exception);
+        return innermost is NatsException && innermost.Message.StartsWith("can not connect uris", StringComparison.OrdinalIgnoreCase)
+            ? $"no server accepted a connection within {_options.ConnectTimeout.TotalSeconds:0.###} s"
+            : innermost.Message;
     }
 
     private static Exception Innermost(Exception exception)
