@@ -86,9 +86,9 @@ public sealed partial class NatsPubSub
                 }
             }
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        catch (Exception) when (stopping.IsCancellationRequested)
         {
-            // Disposed.
+            // Disposed: the connection may throw anything while it closes.
         }
     }
 
@@ -145,9 +145,9 @@ public sealed partial class NatsPubSub
         {
             await _signal.ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (Exception)
         {
-            // Disposed while it waited.
+            // Disposed while it waited; nothing is left to signal.
         }
     }
 }

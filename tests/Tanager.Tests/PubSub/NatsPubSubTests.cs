@@ -146,13 +146,13 @@ public sealed class NatsPubSubTests
         {
             await node.PublishAsync(subject, Numbered(i));
         }
-        Assert.True(await Eventually.Until(() => node.DroppedDeliveries > 0), "nothing was dropped");
+        Assert.True(await Eventually.Until(() => node.DroppedDeliveries > 0), $"nothing was dropped: {received.Count} received, {node.DroppedPublishes} publishes dropped, connected: {node.IsConnected}");
         release.Set();
 
-        await lost.Task.Within();
+        Assert.True(await Eventually.Until(() => lost.Task.IsCompleted), $"no DeliveriesLost: {node.DroppedDeliveries} dropped, {received.Count} received, connected: {node.IsConnected}");
         Assert.True(received.Count + node.DroppedDeliveries <= 200);
         await node.PublishAsync(subject, Numbered(1000));
-        Assert.True(await Eventually.Until(() => received.Contains(1000)), "the subscription stopped after dropping");
+        Assert.True(await Eventually.Until(() => received.Contains(1000)), $"the subscription stopped after dropping: {node.DroppedDeliveries} dropped, {received.Count} received");
         // What did arrive arrived in order.
         Assert.Equal(received.Order(), received);
     }
