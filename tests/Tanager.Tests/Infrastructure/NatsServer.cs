@@ -9,7 +9,7 @@ namespace Tanager.Tests.Infrastructure;
 /// A real nats-server (Debian's package) on a private loopback port. One is shared by the whole test run
 /// (<see cref="GetSharedAsync"/>); a test that stops or restarts the server starts its own (<see cref="StartAsync"/>).
 /// <see cref="StopAsync"/> and <see cref="RestartAsync"/> keep the port, as a restarted server on a real host would.
-/// Every server still running when the test run ends is killed.
+/// Every server still running when the test run ends is killed (by the ProcessExit handler, or else by its watchdog).
 /// </summary>
 public sealed class NatsServer : IAsyncDisposable
 {
@@ -122,7 +122,12 @@ public sealed class NatsServer : IAsyncDisposable
 
     private Process Launch()
     {
-        var info = new ProcessStartInfo(Binary(), ["-a", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. _arguments])
+        // The test host is often ended without running ProcessExit handlers, so a watchdog shell ends the server within
+        // a second of this process going away; killing the shell's process tree (StopAsync) ends both at once.
+        var watchdog = "\"$0\" \"$@\" & server=$!; "
+            + $"while kill -0 {Environment.ProcessId} 2>/dev/null && kill -0 $server 2>/dev/null; do sleep 1; done; "
+            + "kill $server 2>/dev/null; wait $server";
+        var info = new ProcessStartInfo("/bin/bash", ["-c", watchdog, Binary(), "-a", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. _arguments])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
