@@ -52,6 +52,18 @@ public sealed class TanagerGateway : IAsyncDisposable
     public event Func<ChannelMemberDto, Task>? ChannelMemberAdded;
     public event Func<ChannelMemberDto, Task>? ChannelMemberRemoved;
     public event Func<WorkspaceMemberDto, Task>? WorkspaceMemberAdded;
+    /// <summary>A channel you can see was renamed, given a topic or description, archived or unarchived, or had its overrides changed: its new state.</summary>
+    public event Func<ChannelDto, Task>? ChannelUpdated;
+    /// <summary>A channel you could see was deleted. May arrive twice (workspace and own subject); apply it idempotently.</summary>
+    public event Func<ChannelDeleteDto, Task>? ChannelDeleted;
+    /// <summary>A member's role changed (yours included).</summary>
+    public event Func<WorkspaceMemberDto, Task>? WorkspaceMemberUpdated;
+    /// <summary>A member left or was removed (you included: then the workspace is gone for you).</summary>
+    public event Func<WorkspaceMemberDto, Task>? WorkspaceMemberRemoved;
+    /// <summary>A workspace was renamed or changed owner; <see cref="WorkspaceDto.Role"/> is absent.</summary>
+    public event Func<WorkspaceDto, Task>? WorkspaceUpdated;
+    /// <summary>Someone who shares a workspace with you (or you) changed their profile.</summary>
+    public event Func<UserDto, Task>? UserUpdated;
     /// <summary>Someone started typing in a channel; show it for <see cref="TypingData.ExpiresInMs"/> unless renewed.</summary>
     public event Func<TypingData, Task>? TypingStarted;
     /// <summary>A workspace member's presence changed (online, away, dnd, offline).</summary>
@@ -287,6 +299,12 @@ public sealed class TanagerGateway : IAsyncDisposable
         GatewayEvents.ChannelMemberAdd => RaiseAsync(ChannelMemberAdded, frame.D, TanagerJsonContext.Default.ChannelMemberDto),
         GatewayEvents.ChannelMemberRemove => RaiseAsync(ChannelMemberRemoved, frame.D, TanagerJsonContext.Default.ChannelMemberDto),
         GatewayEvents.WorkspaceMemberAdd => RaiseAsync(WorkspaceMemberAdded, frame.D, TanagerJsonContext.Default.WorkspaceMemberDto),
+        GatewayEvents.ChannelUpdate => RaiseAsync(ChannelUpdated, frame.D, TanagerJsonContext.Default.ChannelDto),
+        GatewayEvents.ChannelDelete => RaiseAsync(ChannelDeleted, frame.D, TanagerJsonContext.Default.ChannelDeleteDto),
+        GatewayEvents.WorkspaceMemberUpdate => RaiseAsync(WorkspaceMemberUpdated, frame.D, TanagerJsonContext.Default.WorkspaceMemberDto),
+        GatewayEvents.WorkspaceMemberRemove => RaiseAsync(WorkspaceMemberRemoved, frame.D, TanagerJsonContext.Default.WorkspaceMemberDto),
+        GatewayEvents.WorkspaceUpdate => RaiseAsync(WorkspaceUpdated, frame.D, TanagerJsonContext.Default.WorkspaceDto),
+        GatewayEvents.UserUpdate => RaiseAsync(UserUpdated, frame.D, TanagerJsonContext.Default.UserDto),
         // Events this SDK version does not know are skipped, so newer servers stay compatible.
         _ => Task.CompletedTask,
     };

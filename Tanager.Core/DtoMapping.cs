@@ -8,7 +8,16 @@ public static class DtoMapping
     public static UserDto ToDto(this User user, bool includeEmail = false)
     {
         ArgumentNullException.ThrowIfNull(user);
-        return new UserDto { Id = user.Id.ToString(), DisplayName = user.DisplayName, Email = includeEmail ? user.Email : null, CreatedAt = user.CreatedAt };
+        return new UserDto
+        {
+            Id = user.Id.ToString(),
+            DisplayName = user.DisplayName,
+            Email = includeEmail ? user.Email : null,
+            AvatarUrl = user.AvatarUrl,
+            StatusText = user.StatusText,
+            StatusEmoji = user.StatusEmoji,
+            CreatedAt = user.CreatedAt,
+        };
     }
 
     public static WorkspaceDto ToDto(this Workspace workspace, WorkspaceMember caller)
@@ -16,6 +25,37 @@ public static class DtoMapping
         ArgumentNullException.ThrowIfNull(workspace);
         ArgumentNullException.ThrowIfNull(caller);
         return new WorkspaceDto { Id = workspace.Id.ToString(), Name = workspace.Name, OwnerId = workspace.OwnerId.ToString(), Role = caller.Role.ToWire(), CreatedAt = workspace.CreatedAt };
+    }
+
+    /// <summary>The workspace as every member sees it, with no caller role: the payload of WORKSPACE_UPDATE.</summary>
+    public static WorkspaceDto ToDto(this Workspace workspace)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        return new WorkspaceDto { Id = workspace.Id.ToString(), Name = workspace.Name, OwnerId = workspace.OwnerId.ToString(), CreatedAt = workspace.CreatedAt };
+    }
+
+    public static InviteDto ToDto(this WorkspaceInvite invite, string? code = null)
+    {
+        ArgumentNullException.ThrowIfNull(invite);
+        return new InviteDto
+        {
+            Id = invite.Id.ToString(),
+            WorkspaceId = invite.WorkspaceId.ToString(),
+            Code = code,
+            Role = invite.Role.ToWire(),
+            CreatedBy = invite.CreatedBy.ToString(),
+            CreatedAt = invite.CreatedAt,
+            ExpiresAt = invite.ExpiresAt,
+            MaxUses = invite.MaxUses,
+            Uses = invite.Uses,
+            RevokedAt = invite.RevokedAt,
+        };
+    }
+
+    public static ChannelOverrideDto ToDto(this ChannelOverride change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return new ChannelOverrideDto { Role = change.Role.ToWire(), Allow = Permissions.NamesOf(change.Allow), Deny = Permissions.NamesOf(change.Deny) };
     }
 
     public static WorkspaceMemberDto ToDto(this WorkspaceMember member, User user)
@@ -34,6 +74,9 @@ public static class DtoMapping
             Name = channel.Name,
             Kind = channel.Kind.ToWire(),
             Topic = channel.Topic,
+            Description = channel.Description,
+            ArchivedAt = channel.ArchivedAt,
+            Overrides = channel.Overrides.Count == 0 ? null : [.. channel.Overrides.Select(o => o.ToDto())],
             LastSequence = channel.LastSequence,
             IsMember = isMember,
             CreatedAt = channel.CreatedAt,

@@ -12,4 +12,9 @@ public static class ErrorCodes
     public const string InvalidCredentials = "invalid_credentials";
     public const string RateLimited = "rate_limited";
     public const string Internal = "internal";
+    /// <summary>The channel is archived: it can be read but not posted in, joined or added to.</summary>
+    public const string ChannelArchived = "channel_archived";
+    public const string InviteExpired = "invite_expired";
+    public const string InviteUsedUp = "invite_used_up";
+    public const string InviteRevoked = "invite_revoked";
 }

@@ -7,7 +7,9 @@ namespace Tanager.Storage.Postgres;
 
 public sealed partial class PostgresStore
 {
-    private const string ChannelColumns = "workspace_id, id, name, kind, topic, last_sequence, created_at, updated_at";
+    private const string ChannelColumns = "workspace_id, id, name, kind, topic, last_sequence, created_at, updated_at, description, archived_at, overrides";
+    /// <summary>The columns a new channel is inserted with; the rest take their defaults.</summary>
+    private const string NewChannelColumns = "workspace_id, id, name, kind, topic, last_sequence, created_at, updated_at";
     private const string ChannelMemberColumns = "workspace_id, channel_id, user_id, joined_at";
 
     public async ValueTask<bool> TryCreateAsync(Channel channel, ChannelMember creator, CancellationToken cancellationToken = default)
@@ -17,7 +19,7 @@ public sealed partial class PostgresStore
         // The member row is inserted only if the channel row was: a taken name inserts neither.
         await using var command = Command($"""
             WITH created AS (
-                INSERT INTO channels ({ChannelColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                INSERT INTO channels ({NewChannelColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                 ON CONFLICT DO NOTHING RETURNING workspace_id, id)
             INSERT INTO channel_members ({ChannelMemberColumns})
             SELECT workspace_id, id, $9, $10 FROM created
@@ -29,14 +31,14 @@ public sealed partial class PostgresStore
 
     public async ValueTask<Channel?> GetAsync(Ulid workspaceId, Ulid channelId, CancellationToken cancellationToken = default)
     {
-        await using var command = Command($"SELECT {ChannelColumns} FROM channels WHERE workspace_id = $1 AND id = $2").With(Uuid(workspaceId), Uuid(channelId));
+        await using var command = Command($"SELECT {ChannelColumns} FROM channels WHERE workspace_id = $1 AND id = $2 AND deleted_at IS NULL").With(Uuid(workspaceId), Uuid(channelId));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? ReadChannel(reader) : null;
     }
 
     public async ValueTask<IReadOnlyList<Channel>> ListAsync(Ulid workspaceId, CancellationToken cancellationToken = default)
     {
-        await using var command = Command($"SELECT {ChannelColumns} FROM channels WHERE workspace_id = $1 ORDER BY name COLLATE \"C\"").With(Uuid(workspaceId));
+        await using var command = Command($"SELECT {ChannelColumns} FROM channels WHERE workspace_id = $1 AND deleted_at IS NULL ORDER BY name COLLATE \"C\"").With(Uuid(workspaceId));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var channels = new List<Channel>();
         while (await reader.ReadAsync(cancellationToken))
@@ -63,7 +65,7 @@ public sealed partial class PostgresStore
         await using var command = Command($"""
             SELECT wm.role, cm.user_id IS NOT NULL, {string.Join(", ", ChannelColumns.Split(", ").Select(c => "c." + c))}
             FROM workspace_members wm
-            LEFT JOIN channels c ON c.workspace_id = wm.workspace_id AND c.id = $2
+            LEFT JOIN channels c ON c.workspace_id = wm.workspace_id AND c.id = $2 AND c.deleted_at IS NULL
             LEFT JOIN channel_members cm ON cm.workspace_id = wm.workspace_id AND cm.channel_id = $2 AND cm.user_id = wm.user_id
             WHERE wm.workspace_id = $1 AND wm.user_id = $3
             """).With(Uuid(workspaceId), Uuid(channelId), Uuid(userId));
@@ -102,5 +104,10 @@ public sealed partial class PostgresStore
 
     private static Channel ReadChannel(NpgsqlDataReader reader, int first = 0) =>
         new(reader.GetUlid(first), reader.GetUlid(first + 1), reader.GetString(first + 2), DtoMapping.ParseChannelKind(reader.GetString(first + 3)), reader.GetNullableString(first + 4),
-            reader.GetInt64(first + 5), reader.GetTime(first + 6), reader.GetTime(first + 7));
+            reader.GetInt64(first + 5), reader.GetTime(first + 6), reader.GetTime(first + 7))
+        {
+            Description = reader.GetNullableString(first + 8),
+            ArchivedAt = reader.GetNullableTime(first + 9),
+            Overrides = ChannelOverrideFormat.Read(reader.GetString(first + 10)),
+        };
 }

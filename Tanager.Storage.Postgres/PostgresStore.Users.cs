@@ -7,7 +7,7 @@ namespace Tanager.Storage.Postgres;
 
 public sealed partial class PostgresStore
 {
-    private const string UserColumns = "id, email, display_name, password_hash, created_at, updated_at";
+    private const string UserColumns = "id, email, display_name, password_hash, created_at, updated_at, avatar_url, status_text, status_emoji";
 
     public async ValueTask<bool> TryCreateAsync(User user, CancellationToken cancellationToken = default)
     {
@@ -61,6 +61,19 @@ public sealed partial class PostgresStore
         return await reader.ReadAsync(cancellationToken) ? ReadUser(reader, 0) : null;
     }
 
+    public async ValueTask<bool> UpdateProfileAsync(User user, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        await using var command = Command("UPDATE users SET display_name = $2, avatar_url = $3, status_text = $4, status_emoji = $5, updated_at = $6 WHERE id = $1")
+            .With(Uuid(user.Id), user.DisplayName, user.AvatarUrl, user.StatusText, user.StatusEmoji, user.UpdatedAt);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
     private static User ReadUser(NpgsqlDataReader reader, int first) =>
-        new(reader.GetUlid(first), reader.GetString(first + 1), reader.GetString(first + 2), reader.GetString(first + 3), reader.GetTime(first + 4), reader.GetTime(first + 5));
+        new(reader.GetUlid(first), reader.GetString(first + 1), reader.GetString(first + 2), reader.GetString(first + 3), reader.GetTime(first + 4), reader.GetTime(first + 5))
+        {
+            AvatarUrl = reader.GetNullableString(first + 6),
+            StatusText = reader.GetNullableString(first + 7),
+            StatusEmoji = reader.GetNullableString(first + 8),
+        };
 }

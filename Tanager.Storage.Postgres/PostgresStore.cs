@@ -32,13 +32,22 @@ public sealed partial class PostgresStore : IUserStore, IWorkspaceStore, IChanne
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await Execute(connection, "SELECT pg_advisory_xact_lock($1)", cancellationToken, MigrationLockKey);
         await Execute(connection, "CREATE TABLE IF NOT EXISTS schema_migrations (version integer NOT NULL PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())", cancellationToken);
-        await using var versionCommand = new NpgsqlCommand("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", connection);
-        var current = (int)(await versionCommand.ExecuteScalarAsync(cancellationToken))!;
+        // Each migration is applied unless recorded, not "everything above the highest": migrations written side by side
+        // (0004 and 0005, say) land in either order, and a database that has the later one still gets the earlier one.
+        var applied = new HashSet<int>();
+        await using (var versionCommand = new NpgsqlCommand("SELECT version FROM schema_migrations", connection))
+        await using (var reader = await versionCommand.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                applied.Add(reader.GetInt32(0));
+            }
+        }
         await using var citusCommand = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')", connection);
         var citus = (bool)(await citusCommand.ExecuteScalarAsync(cancellationToken))!;
         foreach (var (number, sql) in PostgresMigrations.All())
         {
-            if (number <= current)
+            if (applied.Contains(number))
             {
                 continue;
             }

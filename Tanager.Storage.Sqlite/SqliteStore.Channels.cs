@@ -6,7 +6,7 @@ namespace Tanager.Storage.Sqlite;
 
 public sealed partial class SqliteStore
 {
-    private const string ChannelColumns = "workspace_id, id, name, kind, topic, last_sequence, created_at, updated_at";
+    private const string ChannelColumns = "workspace_id, id, name, kind, topic, last_sequence, created_at, updated_at, description, archived_at, overrides";
 
     public async ValueTask<bool> TryCreateAsync(Channel channel, ChannelMember creator, CancellationToken cancellationToken = default)
     {
@@ -37,7 +37,7 @@ public sealed partial class SqliteStore
     public async ValueTask<Channel?> GetAsync(Ulid workspaceId, Ulid channelId, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, $"SELECT {ChannelColumns} FROM channels WHERE workspace_id = $ws AND id = $id")
+        await using var command = Command(connection, $"SELECT {ChannelColumns} FROM channels WHERE workspace_id = $ws AND id = $id AND deleted_at IS NULL")
             .With("$ws", Blob(workspaceId)).With("$id", Blob(channelId));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? ReadChannel(reader) : null;
@@ -46,7 +46,7 @@ public sealed partial class SqliteStore
     public async ValueTask<IReadOnlyList<Channel>> ListAsync(Ulid workspaceId, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, $"SELECT {ChannelColumns} FROM channels WHERE workspace_id = $ws ORDER BY name").With("$ws", Blob(workspaceId));
+        await using var command = Command(connection, $"SELECT {ChannelColumns} FROM channels WHERE workspace_id = $ws AND deleted_at IS NULL ORDER BY name").With("$ws", Blob(workspaceId));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var channels = new List<Channel>();
         while (await reader.ReadAsync(cancellationToken))
@@ -76,7 +76,7 @@ public sealed partial class SqliteStore
         await using var command = Command(connection, $"""
             SELECT wm.role, cm.user_id IS NOT NULL, {string.Join(", ", ChannelColumns.Split(", ").Select(c => "c." + c))}
             FROM workspace_members wm
-            LEFT JOIN channels c ON c.workspace_id = wm.workspace_id AND c.id = $ch
+            LEFT JOIN channels c ON c.workspace_id = wm.workspace_id AND c.id = $ch AND c.deleted_at IS NULL
             LEFT JOIN channel_members cm ON cm.workspace_id = wm.workspace_id AND cm.channel_id = $ch AND cm.user_id = wm.user_id
             WHERE wm.workspace_id = $ws AND wm.user_id = $user
             """).With("$ws", Blob(workspaceId)).With("$ch", Blob(channelId)).With("$user", Blob(userId));
@@ -122,5 +122,10 @@ public sealed partial class SqliteStore
 
     private static Channel ReadChannel(SqliteDataReader reader, int first = 0) =>
         new(reader.GetUlid(first), reader.GetUlid(first + 1), reader.GetString(first + 2), DtoMapping.ParseChannelKind(reader.GetString(first + 3)), reader.GetNullableString(first + 4),
-            reader.GetInt64(first + 5), reader.GetTime(first + 6), reader.GetTime(first + 7));
+            reader.GetInt64(first + 5), reader.GetTime(first + 6), reader.GetTime(first + 7))
+        {
+            Description = reader.GetNullableString(first + 8),
+            ArchivedAt = reader.GetNullableTime(first + 9),
+            Overrides = ChannelOverrideFormat.Read(reader.GetString(first + 10)),
+        };
 }

@@ -6,7 +6,7 @@ namespace Tanager.Storage.Sqlite;
 
 public sealed partial class SqliteStore
 {
-    private const string UserColumns = "id, email, display_name, password_hash, created_at, updated_at";
+    private const string UserColumns = "id, email, display_name, password_hash, created_at, updated_at, avatar_url, status_text, status_emoji";
 
     public async ValueTask<bool> TryCreateAsync(User user, CancellationToken cancellationToken = default)
     {
@@ -68,6 +68,21 @@ public sealed partial class SqliteStore
         return await reader.ReadAsync(cancellationToken) ? ReadUser(reader, 0) : null;
     }
 
+    public async ValueTask<bool> UpdateProfileAsync(User user, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, "UPDATE users SET display_name = $name, avatar_url = $avatar, status_text = $status, status_emoji = $emoji, updated_at = $updated WHERE id = $id")
+            .With("$id", Blob(user.Id)).With("$name", user.DisplayName).With("$avatar", user.AvatarUrl).With("$status", user.StatusText)
+            .With("$emoji", user.StatusEmoji).With("$updated", Ticks(user.UpdatedAt));
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
     private static User ReadUser(SqliteDataReader reader, int first) =>
-        new(reader.GetUlid(first), reader.GetString(first + 1), reader.GetString(first + 2), reader.GetString(first + 3), reader.GetTime(first + 4), reader.GetTime(first + 5));
+        new(reader.GetUlid(first), reader.GetString(first + 1), reader.GetString(first + 2), reader.GetString(first + 3), reader.GetTime(first + 4), reader.GetTime(first + 5))
+        {
+            AvatarUrl = reader.GetNullableString(first + 6),
+            StatusText = reader.GetNullableString(first + 7),
+            StatusEmoji = reader.GetNullableString(first + 8),
+        };
 }

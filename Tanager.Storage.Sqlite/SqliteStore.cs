@@ -62,14 +62,20 @@ public sealed partial class SqliteStore : IUserStore, IWorkspaceStore, IChannelS
         {
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
-        long current;
-        await using (var version = Command(connection, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", transaction))
+        // Each migration is applied unless recorded, not "everything above the highest": migrations written side by side
+        // (0004 and 0005, say) land in either order, and a database that has the later one still gets the earlier one.
+        var applied = new HashSet<long>();
+        await using (var versions = Command(connection, "SELECT version FROM schema_migrations", transaction))
         {
-            current = (long)(await version.ExecuteScalarAsync(cancellationToken))!;
+            await using var reader = await versions.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                applied.Add(reader.GetInt64(0));
+            }
         }
         foreach (var (number, sql) in Migrations())
         {
-            if (number <= current)
+            if (applied.Contains(number))
             {
                 continue;
             }

@@ -34,5 +34,12 @@ internal static class AccountEndpoints
 
         api.MapGet("/users/me", (HttpContext context) =>
             TypedResults.Json(context.Caller().User.ToDto(includeEmail: true), TanagerJsonContext.Default.UserDto));
+
+        api.MapPatch("/users/me", async (HttpContext context, AccountService accounts) =>
+        {
+            var body = await context.Request.ReadJsonAsync(TanagerJsonContext.Default.UpdateProfileRequest);
+            var user = await accounts.UpdateProfileAsync(context.Caller().UserId, body.DisplayName, body.AvatarUrl, body.StatusText, body.StatusEmoji, context.RequestAborted);
+            return TypedResults.Json(user.ToDto(includeEmail: true), TanagerJsonContext.Default.UserDto);
+        });
     }
 }

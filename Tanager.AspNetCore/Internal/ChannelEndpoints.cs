@@ -35,6 +35,65 @@ internal static class ChannelEndpoints
             return TypedResults.Json(member.ToDto(), TanagerJsonContext.Default.ChannelMemberDto);
         });
 
+        api.MapPatch("/workspaces/{workspaceId}/channels/{channelId}", async (string workspaceId, string channelId, HttpContext context, ChannelService channels) =>
+        {
+            var body = await context.Request.ReadJsonAsync(TanagerJsonContext.Default.UpdateChannelRequest);
+            var channel = await channels.UpdateAsync(context.Caller().UserId, Ids.Parse(workspaceId, "Workspace"), Ids.Parse(channelId, "Channel"), body.Name, body.Topic, body.Description, context.RequestAborted);
+            return TypedResults.Json(channel.ToDto(isMember: null), TanagerJsonContext.Default.ChannelDto);
+        });
+
+        api.MapDelete("/workspaces/{workspaceId}/channels/{channelId}", async (string workspaceId, string channelId, HttpContext context, ChannelService channels) =>
+        {
+            await channels.DeleteAsync(context.Caller().UserId, Ids.Parse(workspaceId, "Workspace"), Ids.Parse(channelId, "Channel"), context.RequestAborted);
+            return TypedResults.NoContent();
+        });
+
+        api.MapPost("/workspaces/{workspaceId}/channels/{channelId}/archive", async (string workspaceId, string channelId, HttpContext context, ChannelService channels) =>
+        {
+            var channel = await channels.SetArchivedAsync(context.Caller().UserId, Ids.Parse(workspaceId, "Workspace"), Ids.Parse(channelId, "Channel"), archived: true, context.RequestAborted);
+            return TypedResults.Json(channel.ToDto(isMember: null), TanagerJsonContext.Default.ChannelDto);
+        });
+
+        api.MapPost("/workspaces/{workspaceId}/channels/{channelId}/unarchive", async (string workspaceId, string channelId, HttpContext context, ChannelService channels) =>
+        {
+            var channel = await channels.SetArchivedAsync(context.Caller().UserId, Ids.Parse(workspaceId, "Workspace"), Ids.Parse(channelId, "Channel"), archived: false, context.RequestAborted);
+            return TypedResults.Json(channel.ToDto(isMember: null), TanagerJsonContext.Default.ChannelDto);
+        });
+
+        api.MapPut("/workspaces/{workspaceId}/channels/{channelId}/overrides/{role}", async (string workspaceId, string channelId, string role, HttpContext context, ChannelService channels) =>
+        {
+            var body = await context.Request.ReadJsonAsync(TanagerJsonContext.Default.SetChannelOverrideRequest);
+            var channel = await channels.SetOverrideAsync(context.Caller().UserId, Ids.Parse(workspaceId, "Workspace"), Ids.Parse(channelId, "Channel"), role, body.Allow, body.Deny, context.RequestAborted);
+            return TypedResults.Json(channel.ToDto(isMember: null), TanagerJsonContext.Default.ChannelDto);
+        });
+
+        api.MapDelete("/workspaces/{workspaceId}/channels/{channelId}/overrides/{role}", async (string workspaceId, string channelId, string role, HttpContext context, ChannelService channels) =>
+        {
+            var channel = await channels.RemoveOverrideAsync(context.Caller().UserId, Ids.Parse(workspaceId, "Workspace"), Ids.Parse(channelId, "Channel"), role, context.RequestAborted);
+            return TypedResults.Json(channel.ToDto(isMember: null), TanagerJsonContext.Default.ChannelDto);
+        });
+
+        api.MapGet("/workspaces/{workspaceId}/channels/{channelId}/members", async (string workspaceId, string channelId, HttpContext context, ChannelService channels) =>
+        {
+            var members = await channels.ListMembersAsync(context.Caller().UserId, Ids.Parse(workspaceId, "Workspace"), Ids.Parse(channelId, "Channel"),
+                context.Request.Query["after"].ToString(), context.Request.QueryInt("limit"), context.RequestAborted);
+            IReadOnlyList<ChannelMemberDto> dtos = [.. members.Select(m => m.ToDto())];
+            return TypedResults.Json(dtos, TanagerJsonContext.Default.IReadOnlyListChannelMemberDto);
+        });
+
+        api.MapPost("/workspaces/{workspaceId}/channels/{channelId}/members", async (string workspaceId, string channelId, HttpContext context, ChannelService channels) =>
+        {
+            var body = await context.Request.ReadJsonAsync(TanagerJsonContext.Default.AddChannelMemberRequest);
+            var member = await channels.AddMemberAsync(context.Caller().UserId, Ids.Parse(workspaceId, "Workspace"), Ids.Parse(channelId, "Channel"), body.UserId, context.RequestAborted);
+            return TypedResults.Json(member.ToDto(), TanagerJsonContext.Default.ChannelMemberDto);
+        });
+
+        api.MapDelete("/workspaces/{workspaceId}/channels/{channelId}/members/{userId}", async (string workspaceId, string channelId, string userId, HttpContext context, ChannelService channels) =>
+        {
+            await channels.KickAsync(context.Caller().UserId, Ids.Parse(workspaceId, "Workspace"), Ids.Parse(channelId, "Channel"), Ids.Parse(userId, "Channel member"), context.RequestAborted);
+            return TypedResults.NoContent();
+        });
+
         api.MapPost("/workspaces/{workspaceId}/channels/{channelId}/leave", async (string workspaceId, string channelId, HttpContext context, ChannelService channels) =>
         {
             await channels.LeaveAsync(context.Caller().UserId, Ids.Parse(workspaceId, "Workspace"), Ids.Parse(channelId, "Channel"), context.RequestAborted);

@@ -51,6 +51,7 @@ internal sealed class ProblemFilter : IEndpointFilter
         TanagerErrorKind.Forbidden => StatusCodes.Status403Forbidden,
         TanagerErrorKind.NotFound => StatusCodes.Status404NotFound,
         TanagerErrorKind.Conflict => StatusCodes.Status409Conflict,
+        TanagerErrorKind.Gone => StatusCodes.Status410Gone,
         _ => StatusCodes.Status400BadRequest,
     };
 }

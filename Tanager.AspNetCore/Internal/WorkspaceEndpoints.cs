@@ -42,5 +42,77 @@ internal static class WorkspaceEndpoints
             IReadOnlyList<WorkspaceMemberDto> dtos = [.. members.Select(p => p.Member.ToDto(p.User))];
             return TypedResults.Json(dtos, TanagerJsonContext.Default.IReadOnlyListWorkspaceMemberDto);
         });
+
+        api.MapPatch("/workspaces/{workspaceId}", async (string workspaceId, HttpContext context, WorkspaceService workspaces) =>
+        {
+            var body = await context.Request.ReadJsonAsync(TanagerJsonContext.Default.UpdateWorkspaceRequest);
+            var callerId = context.Caller().UserId;
+            var id = Ids.Parse(workspaceId, "Workspace");
+            await workspaces.RenameAsync(callerId, id, body.Name, context.RequestAborted);
+            var (workspace, member) = await workspaces.GetAsync(callerId, id, context.RequestAborted);
+            return TypedResults.Json(workspace.ToDto(member), TanagerJsonContext.Default.WorkspaceDto);
+        });
+
+        api.MapPost("/workspaces/{workspaceId}/transfer", async (string workspaceId, HttpContext context, WorkspaceService workspaces) =>
+        {
+            var body = await context.Request.ReadJsonAsync(TanagerJsonContext.Default.TransferWorkspaceRequest);
+            var callerId = context.Caller().UserId;
+            var id = Ids.Parse(workspaceId, "Workspace");
+            await workspaces.TransferOwnershipAsync(callerId, id, body.UserId, context.RequestAborted);
+            var (workspace, member) = await workspaces.GetAsync(callerId, id, context.RequestAborted);
+            return TypedResults.Json(workspace.ToDto(member), TanagerJsonContext.Default.WorkspaceDto);
+        });
+
+        api.MapPost("/workspaces/{workspaceId}/leave", async (string workspaceId, HttpContext context, WorkspaceService workspaces) =>
+        {
+            await workspaces.LeaveAsync(context.Caller().UserId, Ids.Parse(workspaceId, "Workspace"), context.RequestAborted);
+            return TypedResults.NoContent();
+        });
+
+        api.MapGet("/workspaces/{workspaceId}/members/{userId}", async (string workspaceId, string userId, HttpContext context, WorkspaceService workspaces) =>
+        {
+            var (member, user) = await workspaces.GetMemberAsync(context.Caller().UserId, Ids.Parse(workspaceId, "Workspace"), Ids.Parse(userId, "Member"), context.RequestAborted);
+            return TypedResults.Json(member.ToDto(user), TanagerJsonContext.Default.WorkspaceMemberDto);
+        });
+
+        api.MapPatch("/workspaces/{workspaceId}/members/{userId}", async (string workspaceId, string userId, HttpContext context, WorkspaceService workspaces) =>
+        {
+            var body = await context.Request.ReadJsonAsync(TanagerJsonContext.Default.UpdateWorkspaceMemberRequest);
+            var (member, user) = await workspaces.ChangeRoleAsync(context.Caller().UserId, Ids.Parse(workspaceId, "Workspace"), Ids.Parse(userId, "Member"), body.Role, context.RequestAborted);
+            return TypedResults.Json(member.ToDto(user), TanagerJsonContext.Default.WorkspaceMemberDto);
+        });
+
+        api.MapDelete("/workspaces/{workspaceId}/members/{userId}", async (string workspaceId, string userId, HttpContext context, WorkspaceService workspaces) =>
+        {
+            await workspaces.RemoveMemberAsync(context.Caller().UserId, Ids.Parse(workspaceId, "Workspace"), Ids.Parse(userId, "Member"), context.RequestAborted);
+            return TypedResults.NoContent();
+        });
+
+        api.MapPost("/workspaces/{workspaceId}/invites", async (string workspaceId, HttpContext context, WorkspaceService workspaces) =>
+        {
+            var body = await context.Request.ReadJsonAsync(TanagerJsonContext.Default.CreateInviteRequest);
+            var (invite, code) = await workspaces.CreateInviteAsync(context.Caller().UserId, Ids.Parse(workspaceId, "Workspace"), body.Role, body.MaxUses, body.ExpiresInSeconds, context.RequestAborted);
+            return TypedResults.Json(invite.ToDto(code), TanagerJsonContext.Default.InviteDto, statusCode: StatusCodes.Status201Created);
+        });
+
+        api.MapGet("/workspaces/{workspaceId}/invites", async (string workspaceId, HttpContext context, WorkspaceService workspaces) =>
+        {
+            var invites = await workspaces.ListInvitesAsync(context.Caller().UserId, Ids.Parse(workspaceId, "Workspace"), context.RequestAborted);
+            IReadOnlyList<InviteDto> dtos = [.. invites.Select(i => i.ToDto())];
+            return TypedResults.Json(dtos, TanagerJsonContext.Default.IReadOnlyListInviteDto);
+        });
+
+        api.MapDelete("/workspaces/{workspaceId}/invites/{inviteId}", async (string workspaceId, string inviteId, HttpContext context, WorkspaceService workspaces) =>
+        {
+            await workspaces.RevokeInviteAsync(context.Caller().UserId, Ids.Parse(workspaceId, "Workspace"), Ids.Parse(inviteId, "Invite"), context.RequestAborted);
+            return TypedResults.NoContent();
+        });
+
+        // The code is a secret: it travels in the path of a POST (never logged by Tanager), and only its hash is stored.
+        api.MapPost("/invites/{code}/accept", async (string code, HttpContext context, WorkspaceService workspaces) =>
+        {
+            var (workspace, member) = await workspaces.AcceptInviteAsync(context.Caller().UserId, code, context.RequestAborted);
+            return TypedResults.Json(workspace.ToDto(member), TanagerJsonContext.Default.WorkspaceDto);
+        });
     }
 }

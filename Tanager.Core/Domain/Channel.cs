@@ -15,4 +15,12 @@ public sealed record Channel(
 {
     /// <summary>Per-role changes to the workspace role's permissions in this channel; empty for most channels.</summary>
     public IReadOnlyList<ChannelOverride> Overrides { get; init; } = [];
+
+    /// <summary>A longer text about the channel than its topic; null when none.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>When the channel was archived: still readable, but nobody posts or joins; null when active.</summary>
+    public DateTimeOffset? ArchivedAt { get; init; }
+
+    public bool IsArchived => ArchivedAt is not null;
 }

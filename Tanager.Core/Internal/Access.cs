@@ -1,4 +1,5 @@
 using NUlid;
+using Tanager.Protocol;
 
 namespace Tanager.Internal;
 
@@ -18,5 +19,36 @@ internal static class Access
             throw TanagerException.NotFound("Channel");
         }
         return new VisibleChannel(channel, access.Role, access.IsMember);
+    }
+
+    /// <summary>Refuses a post the caller may not make in a channel they can see: not a member, archived, or send_messages denied.</summary>
+    public static void EnsureCanPost(VisibleChannel visible)
+    {
+        if (!visible.IsMember)
+        {
+            throw TanagerException.Forbidden("Join the channel to post in it.");
+        }
+        EnsureNotArchived(visible.Channel);
+        if (!Permissions.CanPost(visible.Role, visible.Channel, visible.IsMember))
+        {
+            throw TanagerException.Forbidden("Your role may not post in this channel.");
+        }
+    }
+
+    public static void EnsureNotArchived(Channel channel)
+    {
+        if (channel.IsArchived)
+        {
+            throw new TanagerException(TanagerErrorKind.Forbidden, ErrorCodes.ChannelArchived, "The channel is archived: it can be read, but not posted in, joined or added to.");
+        }
+    }
+
+    /// <summary>Refuses an action needing <paramref name="permission"/> in a channel the caller can see.</summary>
+    public static void EnsurePermission(VisibleChannel visible, Permission permission, string action)
+    {
+        if (!Permissions.Has(visible.Role, visible.Channel, permission))
+        {
+            throw TanagerException.Forbidden($"A {visible.Role.ToWire()} may not {action} in this channel.");
+        }
     }
 }

@@ -7,8 +7,8 @@ using Tanager.Protocol;
 
 namespace Tanager;
 
-/// <summary>Registration, login and bearer-token sessions.</summary>
-public sealed class AccountService(IUserStore users, PasswordHasher hasher, IOptions<TanagerOptions> options, TimeProvider time)
+/// <summary>Registration, login, bearer-token sessions and profiles.</summary>
+public sealed class AccountService(IUserStore users, IWorkspaceStore workspaces, EventDispatcher events, PasswordHasher hasher, IOptions<TanagerOptions> options, TimeProvider time)
 {
     /// <summary>Tokens carry 256 random bits; the prefix makes them easy to spot in a secret scanner.</summary>
     private const string TokenPrefix = "tgr_";
@@ -62,6 +62,36 @@ public sealed class AccountService(IUserStore users, PasswordHasher hasher, IOpt
     public async Task<User> GetUserAsync(Ulid userId, CancellationToken cancellationToken = default)
     {
         return await users.GetAsync(userId, cancellationToken) ?? throw TanagerException.NotFound("User");
+    }
+
+    /// <summary>
+    /// Changes the caller's profile: null leaves a field as it is, an empty string removes an optional one. Announces
+    /// USER_UPDATE to every workspace the user belongs to and to the user's own connections.
+    /// </summary>
+    public async Task<User> UpdateProfileAsync(Ulid callerId, string? displayName, string? avatarUrl, string? statusText, string? statusEmoji, CancellationToken cancellationToken = default)
+    {
+        var validName = displayName is null ? null : Validate.Text(displayName, "display_name", Validate.MaxDisplayNameLength);
+        var validAvatar = Validate.AvatarUrl(avatarUrl);
+        var validStatus = Validate.ClearableText(statusText, "status_text", Validate.MaxStatusTextLength);
+        var validEmoji = Validate.StatusEmoji(statusEmoji);
+        var user = await users.GetAsync(callerId, cancellationToken) ?? throw TanagerException.NotFound("User");
+        var changed = user with
+        {
+            DisplayName = validName ?? user.DisplayName,
+            AvatarUrl = Cleared(validAvatar, user.AvatarUrl),
+            StatusText = Cleared(validStatus, user.StatusText),
+            StatusEmoji = Cleared(validEmoji, user.StatusEmoji),
+            UpdatedAt = time.UtcNow(),
+        };
+        if (!await users.UpdateProfileAsync(changed, cancellationToken))
+        {
+            throw TanagerException.NotFound("User");
+        }
+        var subjects = (await workspaces.ListForUserAsync(callerId, cancellationToken)).Select(p => Subjects.Workspace(p.Workspace.Id)).Prepend(Subjects.User(callerId)).ToList();
+        await events.DispatchAsync(subjects, GatewayEvents.UserUpdate, changed.ToDto(), TanagerJsonContext.Default.UserDto, cancellationToken);
+        return changed;
+
+        static string? Cleared(string? given, string? current) => given is null ? current : given.Length == 0 ? null : given;
     }
 
     private async Task<string> StartSessionAsync(Ulid userId, CancellationToken cancellationToken)

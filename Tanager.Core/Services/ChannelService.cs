@@ -4,9 +4,14 @@ using Tanager.Protocol;
 
 namespace Tanager;
 
-/// <summary>Channels and channel membership.</summary>
+/// <summary>Channels, their settings and their membership.</summary>
 public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore channels, EventDispatcher events, TimeProvider time)
 {
+    public const int DefaultMemberPageSize = 100;
+    public const int MaxMemberPageSize = 1000;
+    /// <summary>Optimistic updates retry this often when another change lands in between; more means a storm, reported as a conflict.</summary>
+    private const int MaxUpdateAttempts = 5;
+
     public async Task<Channel> CreateAsync(Ulid callerId, Ulid workspaceId, string? name, string? kind, string? topic, CancellationToken cancellationToken = default)
     {
         var member = await Access.WorkspaceMemberAsync(workspaces, workspaceId, callerId, cancellationToken);
@@ -57,6 +62,7 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
         {
             return (await channels.GetMemberAsync(workspaceId, channelId, callerId, cancellationToken))!;
         }
+        Access.EnsureNotArchived(visible.Channel);
         if (!Permissions.CanJoinChannel(visible.Role, visible.Channel))
         {
             throw TanagerException.Forbidden("This channel is joined by invitation only.");
@@ -77,11 +83,186 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
         {
             return;
         }
-        var leaving = await channels.GetMemberAsync(workspaceId, channelId, callerId, cancellationToken);
-        if (leaving is not null && await channels.TryRemoveMemberAsync(workspaceId, channelId, callerId, cancellationToken))
+        await RemoveMemberAsync(workspaceId, channelId, callerId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Adds a workspace member to a channel: how private channels get members and how guests get into any channel. The
+    /// caller must be in the channel and hold add_channel_members there. Adding someone who is in already changes nothing.
+    /// </summary>
+    public async Task<ChannelMember> AddMemberAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, string? userId, CancellationToken cancellationToken = default)
+    {
+        var visible = await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
+        Access.EnsureNotArchived(visible.Channel);
+        Access.EnsurePermission(visible, Permission.AddChannelMembers, "add people");
+        if (!visible.IsMember && !visible.Role.IsAdministrator())
+        {
+            throw TanagerException.Forbidden("Join the channel to add people to it.");
+        }
+        if (userId is null)
+        {
+            throw TanagerException.Invalid("user_id is required.");
+        }
+        var target = Ids.Parse(userId, "User");
+        if (await workspaces.GetMemberAsync(workspaceId, target, cancellationToken) is null)
+        {
+            throw TanagerException.NotFound("User");
+        }
+        var member = new ChannelMember(workspaceId, channelId, target, time.UtcNow());
+        if (!await channels.TryAddMemberAsync(member, cancellationToken))
+        {
+            return await channels.GetMemberAsync(workspaceId, channelId, target, cancellationToken) ?? throw TanagerException.NotFound("Channel");
+        }
+        await events.DispatchAsync([Subjects.Channel(workspaceId, channelId), Subjects.User(target)], GatewayEvents.ChannelMemberAdd, member.ToDto(), TanagerJsonContext.Default.ChannelMemberDto, cancellationToken);
+        return member;
+    }
+
+    /// <summary>Removes someone of a weaker role from a channel (kick_members). Their connections stop following it.</summary>
+    public async Task KickAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, Ulid userId, CancellationToken cancellationToken = default)
+    {
+        var visible = await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
+        Access.EnsurePermission(visible, Permission.KickMembers, "remove people");
+        if (userId == callerId)
+        {
+            throw TanagerException.Invalid("To leave a channel, use leave.");
+        }
+        var target = await workspaces.GetMemberAsync(workspaceId, userId, cancellationToken);
+        if (target is null || await channels.GetMemberAsync(workspaceId, channelId, userId, cancellationToken) is null)
+        {
+            throw TanagerException.NotFound("Channel member");
+        }
+        if (!Permissions.CanActOn(visible.Role, target.Role))
+        {
+            throw TanagerException.Forbidden($"A {visible.Role.ToWire()} may not remove a {target.Role.ToWire()}.");
+        }
+        await RemoveMemberAsync(workspaceId, channelId, userId, cancellationToken);
+    }
+
+    /// <summary>A page of the channel's members, by user id; <paramref name="after"/> is the last user id of the previous page.</summary>
+    public async Task<IReadOnlyList<ChannelMember>> ListMembersAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, string? after, int? limit, CancellationToken cancellationToken = default)
+    {
+        var validLimit = Validate.Limit(limit, DefaultMemberPageSize, MaxMemberPageSize);
+        Ulid? validAfter = null;
+        if (!string.IsNullOrEmpty(after))
+        {
+            validAfter = after.Length == 26 && Ulid.TryParse(after, out var parsed) ? parsed : throw TanagerException.Invalid("after must be a user id.");
+        }
+        await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
+        return await channels.ListChannelMembersAsync(workspaceId, channelId, validAfter, validLimit, cancellationToken);
+    }
+
+    /// <summary>Renames the channel and sets its topic and description (manage_channels). Null leaves a field as it is; an empty topic or description removes it.</summary>
+    public Task<Channel> UpdateAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, string? name, string? topic, string? description, CancellationToken cancellationToken = default)
+    {
+        var validName = name is null ? null : Validate.ChannelName(name);
+        var validTopic = Validate.ClearableText(topic, "topic", Validate.MaxTopicLength);
+        var validDescription = Validate.ClearableText(description, "description", Validate.MaxDescriptionLength);
+        return ModifyAsync(callerId, workspaceId, channelId, "change the channel", c => c with
+        {
+            Name = validName ?? c.Name,
+            Topic = validTopic is null ? c.Topic : validTopic.Length == 0 ? null : validTopic,
+            Description = validDescription is null ? c.Description : validDescription.Length == 0 ? null : validDescription,
+        }, cancellationToken);
+    }
+
+    /// <summary>Archives (or brings back) a channel (manage_channels). Archiving an archived channel keeps its first archive time.</summary>
+    public Task<Channel> SetArchivedAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, bool archived, CancellationToken cancellationToken = default) =>
+        ModifyAsync(callerId, workspaceId, channelId, archived ? "archive the channel" : "unarchive the channel",
+            c => c with { ArchivedAt = archived ? c.ArchivedAt ?? time.UtcNow() : null }, cancellationToken);
+
+    /// <summary>Sets what <paramref name="role"/> gains and loses in the channel (manage_channels); replaces any earlier override for the role.</summary>
+    public Task<Channel> SetOverrideAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, string? role, IReadOnlyList<string>? allow, IReadOnlyList<string>? deny, CancellationToken cancellationToken = default)
+    {
+        var validRole = OverrideRole(role);
+        var allowed = ParsePermissions(allow, "allow");
+        var denied = ParsePermissions(deny, "deny");
+        if ((allowed & denied) != 0)
+        {
+            throw TanagerException.Invalid("A permission cannot be both allowed and denied.");
+        }
+        return ModifyAsync(callerId, workspaceId, channelId, "change the channel's permissions", c => c with
+        {
+            Overrides = [.. c.Overrides.Where(o => o.Role != validRole), new ChannelOverride(validRole, allowed, denied)],
+        }, cancellationToken);
+    }
+
+    public Task<Channel> RemoveOverrideAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, string? role, CancellationToken cancellationToken = default)
+    {
+        var validRole = OverrideRole(role);
+        return ModifyAsync(callerId, workspaceId, channelId, "change the channel's permissions",
+            c => c with { Overrides = [.. c.Overrides.Where(o => o.Role != validRole)] }, cancellationToken);
+    }
+
+    /// <summary>Deletes a channel (manage_channels). Its members' connections stop following it; its messages are out of reach.</summary>
+    public async Task DeleteAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, CancellationToken cancellationToken = default)
+    {
+        var visible = await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
+        Access.EnsurePermission(visible, Permission.ManageChannels, "delete the channel");
+        var formerMembers = await channels.DeleteChannelAsync(workspaceId, channelId, time.UtcNow(), cancellationToken) ?? throw TanagerException.NotFound("Channel");
+        // Each former member's own subject first, so their sessions can drop the channel; then, for a public channel, the
+        // workspace (whose members could see it). A private channel's audience is exactly its members.
+        var subjects = formerMembers.Select(Subjects.User).ToList();
+        if (visible.Channel.Kind == ChannelKind.Public)
+        {
+            subjects.Add(Subjects.Workspace(workspaceId));
+        }
+        var payload = new ChannelDeleteDto { WorkspaceId = workspaceId.ToString(), ChannelId = channelId.ToString() };
+        await events.DispatchAsync(subjects, GatewayEvents.ChannelDelete, payload, TanagerJsonContext.Default.ChannelDeleteDto, cancellationToken);
+    }
+
+    /// <summary>Reads, changes and writes the channel, again when another change landed in between, then announces CHANNEL_UPDATE.</summary>
+    private async Task<Channel> ModifyAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, string action, Func<Channel, Channel> change, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var visible = await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
+            Access.EnsurePermission(visible, Permission.ManageChannels, action);
+            var current = visible.Channel;
+            var now = time.UtcNow();
+            // updated_at is the version the next writer checks: it must move even when two changes share a microsecond.
+            var changed = change(current) with { UpdatedAt = now > current.UpdatedAt ? now : current.UpdatedAt.AddTicks(10) };
+            switch (await channels.TryUpdateChannelAsync(changed, current.UpdatedAt, cancellationToken))
+            {
+                case ChannelUpdateResult.Updated:
+                    var stored = await channels.GetAsync(workspaceId, channelId, cancellationToken) ?? changed;
+                    var audience = stored.Kind == ChannelKind.Public ? Subjects.Workspace(workspaceId) : Subjects.Channel(workspaceId, channelId);
+                    await events.DispatchAsync(audience, GatewayEvents.ChannelUpdate, stored.ToDto(isMember: null), TanagerJsonContext.Default.ChannelDto, cancellationToken);
+                    return stored;
+                case ChannelUpdateResult.NameTaken:
+                    throw TanagerException.Conflict(ErrorCodes.Conflict, $"A channel named '{changed.Name}' exists in this workspace.");
+                case ChannelUpdateResult.Stale when attempt >= MaxUpdateAttempts:
+                    throw TanagerException.Conflict(ErrorCodes.Conflict, "The channel is being changed by others; try again.");
+            }
+        }
+    }
+
+    private async Task RemoveMemberAsync(Ulid workspaceId, Ulid channelId, Ulid userId, CancellationToken cancellationToken)
+    {
+        var leaving = await channels.GetMemberAsync(workspaceId, channelId, userId, cancellationToken);
+        if (leaving is not null && await channels.TryRemoveMemberAsync(workspaceId, channelId, userId, cancellationToken))
         {
             // The leaver's own connections hear it first and stop listening to the channel, so they get it once.
-            await events.DispatchAsync([Subjects.User(callerId), Subjects.Channel(workspaceId, channelId)], GatewayEvents.ChannelMemberRemove, leaving.ToDto(), TanagerJsonContext.Default.ChannelMemberDto, cancellationToken);
+            await events.DispatchAsync([Subjects.User(userId), Subjects.Channel(workspaceId, channelId)], GatewayEvents.ChannelMemberRemove, leaving.ToDto(), TanagerJsonContext.Default.ChannelMemberDto, cancellationToken);
         }
+    }
+
+    /// <summary>Overrides apply to members and guests: owners and admins are administrators, whom no channel restricts.</summary>
+    private static WorkspaceRole OverrideRole(string? role) =>
+        DtoMapping.TryParseRole(role, out var parsed) && parsed is WorkspaceRole.Member or WorkspaceRole.Guest
+            ? parsed
+            : throw TanagerException.Invalid("Overrides are set for the member or guest role (owners and admins have every permission).");
+
+    private static Permission ParsePermissions(IReadOnlyList<string>? names, string field)
+    {
+        var result = Permission.None;
+        foreach (var name in names ?? [])
+        {
+            if (!Permissions.TryParseName(name, out var bit) || (bit & Permissions.ChannelScoped) == 0)
+            {
+                throw TanagerException.Invalid($"{field} lists '{name}', which is not a channel permission. Channel permissions: {string.Join(", ", Permissions.NamesOf(Permissions.ChannelScoped))}.");
+            }
+            result |= bit;
+        }
+        return result;
     }
 }

@@ -15,6 +15,7 @@ public sealed class MessageService(IWorkspaceStore workspaces, IChannelStore cha
         var validContent = Validate.MessageContent(content);
         var validNonce = Validate.Nonce(nonce);
         var visible = await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
+        Access.EnsureNotArchived(visible.Channel);
         if (!Permissions.CanPost(visible.IsMember))
         {
             throw TanagerException.Forbidden("Join the channel to post in it.");

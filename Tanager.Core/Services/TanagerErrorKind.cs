@@ -8,4 +8,6 @@ public enum TanagerErrorKind
     Forbidden,
     NotFound,
     Conflict,
+    /// <summary>The thing existed but can no longer be used (an expired, used-up or revoked invite).</summary>
+    Gone,
 }

@@ -1,12 +1,18 @@
+using System.Security.Cryptography;
+using System.Text;
 using NUlid;
 using Tanager.Internal;
 using Tanager.Protocol;
 
 namespace Tanager;
 
-/// <summary>Workspaces and their membership.</summary>
+/// <summary>Workspaces, their membership and roles, and invite links.</summary>
 public sealed class WorkspaceService(IWorkspaceStore workspaces, IUserStore users, EventDispatcher events, TimeProvider time)
 {
+    /// <summary>Invite codes name their workspace (so a lookup is routed to one shard) and carry 144 random bits.</summary>
+    private const string InvitePrefix = "tgi_";
+    private const int InviteSecretBytes = 18;
+
     public async Task<(Workspace Workspace, WorkspaceMember Member)> CreateAsync(Ulid callerId, string? name, CancellationToken cancellationToken = default)
     {
         var validName = Validate.Text(name, "name", Validate.MaxWorkspaceNameLength);
@@ -74,6 +80,225 @@ public sealed class WorkspaceService(IWorkspaceStore workspaces, IUserStore user
         }
         return result;
     }
+
+    /// <summary>Renames the workspace (manage_workspace) and announces WORKSPACE_UPDATE to its members.</summary>
+    public async Task<Workspace> RenameAsync(Ulid callerId, Ulid workspaceId, string? name, CancellationToken cancellationToken = default)
+    {
+        var caller = await Access.WorkspaceMemberAsync(workspaces, workspaceId, callerId, cancellationToken);
+        var validName = Validate.Text(name, "name", Validate.MaxWorkspaceNameLength);
+        EnsureManager(caller, "rename the workspace");
+        if (!await workspaces.RenameAsync(workspaceId, validName, time.UtcNow(), cancellationToken))
+        {
+            throw TanagerException.NotFound("Workspace");
+        }
+        var workspace = await workspaces.GetAsync(workspaceId, cancellationToken) ?? throw TanagerException.NotFound("Workspace");
+        await events.DispatchAsync(Subjects.Workspace(workspaceId), GatewayEvents.WorkspaceUpdate, workspace.ToDto(), TanagerJsonContext.Default.WorkspaceDto, cancellationToken);
+        return workspace;
+    }
+
+    /// <summary>One member with their profile; any member of the workspace may look.</summary>
+    public async Task<(WorkspaceMember Member, User User)> GetMemberAsync(Ulid callerId, Ulid workspaceId, Ulid userId, CancellationToken cancellationToken = default)
+    {
+        await Access.WorkspaceMemberAsync(workspaces, workspaceId, callerId, cancellationToken);
+        var member = await workspaces.GetMemberAsync(workspaceId, userId, cancellationToken) ?? throw TanagerException.NotFound("Member");
+        var user = await users.GetAsync(userId, cancellationToken) ?? throw TanagerException.NotFound("Member");
+        return (member, user);
+    }
+
+    /// <summary>
+    /// Changes a member's role (manage_workspace): only of someone weaker than the caller, and only to a role the caller may
+    /// grant. The owner's role changes only by <see cref="TransferOwnershipAsync"/>.
+    /// </summary>
+    public async Task<(WorkspaceMember Member, User User)> ChangeRoleAsync(Ulid callerId, Ulid workspaceId, Ulid userId, string? role, CancellationToken cancellationToken = default)
+    {
+        var caller = await Access.WorkspaceMemberAsync(workspaces, workspaceId, callerId, cancellationToken);
+        var granted = ParseRole(role ?? throw TanagerException.Invalid("role is required."));
+        EnsureManager(caller, "change roles");
+        var target = await workspaces.GetMemberAsync(workspaceId, userId, cancellationToken) ?? throw TanagerException.NotFound("Member");
+        if (target.Role == WorkspaceRole.Owner)
+        {
+            throw TanagerException.Forbidden("The owner's role changes only by transferring ownership.");
+        }
+        if (!Permissions.CanActOn(caller.Role, target.Role) || !Permissions.CanGrantRole(caller.Role, granted))
+        {
+            throw TanagerException.Forbidden($"A {caller.Role.ToWire()} may not make a {target.Role.ToWire()} a {granted.ToWire()}.");
+        }
+        var changed = await workspaces.ChangeRoleAsync(workspaceId, userId, granted, cancellationToken) ?? throw TanagerException.NotFound("Member");
+        var user = await users.GetAsync(userId, cancellationToken) ?? throw TanagerException.NotFound("Member");
+        await events.DispatchAsync([Subjects.User(userId), Subjects.Workspace(workspaceId)], GatewayEvents.WorkspaceMemberUpdate, changed.ToDto(user), TanagerJsonContext.Default.WorkspaceMemberDto, cancellationToken);
+        return (changed, user);
+    }
+
+    /// <summary>Removes a weaker member (manage_workspace); their channel memberships in the workspace end with it.</summary>
+    public async Task RemoveMemberAsync(Ulid callerId, Ulid workspaceId, Ulid userId, CancellationToken cancellationToken = default)
+    {
+        var caller = await Access.WorkspaceMemberAsync(workspaces, workspaceId, callerId, cancellationToken);
+        EnsureManager(caller, "remove members");
+        if (userId == callerId)
+        {
+            throw TanagerException.Invalid("To leave the workspace, use leave.");
+        }
+        var target = await workspaces.GetMemberAsync(workspaceId, userId, cancellationToken) ?? throw TanagerException.NotFound("Member");
+        if (!Permissions.CanActOn(caller.Role, target.Role))
+        {
+            throw TanagerException.Forbidden(target.Role == WorkspaceRole.Owner
+                ? "The owner cannot be removed; ownership must be transferred first."
+                : $"A {caller.Role.ToWire()} may not remove a {target.Role.ToWire()}.");
+        }
+        await EndMembershipAsync(target, cancellationToken);
+    }
+
+    /// <summary>Leaves the workspace. The owner cannot: they transfer ownership first.</summary>
+    public async Task LeaveAsync(Ulid callerId, Ulid workspaceId, CancellationToken cancellationToken = default)
+    {
+        var caller = await Access.WorkspaceMemberAsync(workspaces, workspaceId, callerId, cancellationToken);
+        if (caller.Role == WorkspaceRole.Owner)
+        {
+            throw TanagerException.Forbidden("The owner cannot leave the workspace; transfer ownership first.");
+        }
+        await EndMembershipAsync(caller, cancellationToken);
+    }
+
+    /// <summary>Makes another member the owner; the caller, who must be the owner, becomes an admin.</summary>
+    public async Task<Workspace> TransferOwnershipAsync(Ulid callerId, Ulid workspaceId, string? userId, CancellationToken cancellationToken = default)
+    {
+        var caller = await Access.WorkspaceMemberAsync(workspaces, workspaceId, callerId, cancellationToken);
+        if (caller.Role != WorkspaceRole.Owner)
+        {
+            throw TanagerException.Forbidden("Only the owner may transfer ownership.");
+        }
+        var newOwnerId = Ids.Parse(userId ?? throw TanagerException.Invalid("user_id is required."), "Member");
+        if (newOwnerId == callerId)
+        {
+            throw TanagerException.Invalid("You own the workspace already.");
+        }
+        var target = await workspaces.GetMemberAsync(workspaceId, newOwnerId, cancellationToken) ?? throw TanagerException.NotFound("Member");
+        if (target.Role == WorkspaceRole.Guest)
+        {
+            throw TanagerException.Invalid("A guest cannot become the owner; make them a member first.");
+        }
+        if (!await workspaces.TransferOwnershipAsync(workspaceId, callerId, newOwnerId, time.UtcNow(), cancellationToken))
+        {
+            throw TanagerException.Conflict(ErrorCodes.Conflict, "The workspace's membership changed meanwhile; try again.");
+        }
+        foreach (var changedId in new[] { newOwnerId, callerId })
+        {
+            var (member, user) = await GetMemberAsync(changedId, workspaceId, changedId, cancellationToken);
+            await events.DispatchAsync([Subjects.User(changedId), Subjects.Workspace(workspaceId)], GatewayEvents.WorkspaceMemberUpdate, member.ToDto(user), TanagerJsonContext.Default.WorkspaceMemberDto, cancellationToken);
+        }
+        var workspace = await workspaces.GetAsync(workspaceId, cancellationToken) ?? throw TanagerException.NotFound("Workspace");
+        await events.DispatchAsync(Subjects.Workspace(workspaceId), GatewayEvents.WorkspaceUpdate, workspace.ToDto(), TanagerJsonContext.Default.WorkspaceDto, cancellationToken);
+        return workspace;
+    }
+
+    /// <summary>
+    /// Creates an invite link (manage_workspace). Returns the code once: only its SHA-256 is stored, so it cannot be shown again.
+    /// </summary>
+    public async Task<(WorkspaceInvite Invite, string Code)> CreateInviteAsync(Ulid callerId, Ulid workspaceId, string? role, int? maxUses, long? expiresInSeconds, CancellationToken cancellationToken = default)
+    {
+        var caller = await Access.WorkspaceMemberAsync(workspaces, workspaceId, callerId, cancellationToken);
+        var inviteRole = role is null ? WorkspaceRole.Member
+            : DtoMapping.TryParseRole(role, out var parsed) && parsed is WorkspaceRole.Member or WorkspaceRole.Guest ? parsed
+            : throw TanagerException.Invalid("role must be member or guest.");
+        if (maxUses is < 1 or > Validate.MaxInviteUses)
+        {
+            throw TanagerException.Invalid($"max_uses must be between 1 and {Validate.MaxInviteUses}.");
+        }
+        if (expiresInSeconds is < 1 or > Validate.MaxInviteLifetimeSeconds)
+        {
+            throw TanagerException.Invalid($"expires_in_seconds must be between 1 and {Validate.MaxInviteLifetimeSeconds} (a year).");
+        }
+        EnsureManager(caller, "create invites");
+        var secret = new byte[16 + InviteSecretBytes];
+        workspaceId.ToByteArray().CopyTo(secret, 0);
+        RandomNumberGenerator.Fill(secret.AsSpan(16));
+        var code = InvitePrefix + Convert.ToBase64String(secret).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var now = time.UtcNow();
+        var invite = new WorkspaceInvite(workspaceId, Ulid.NewUlid(now), HashInviteCode(code), inviteRole, callerId, now,
+            expiresInSeconds is { } seconds ? now.AddSeconds(seconds) : null, maxUses, Uses: 0, RevokedAt: null);
+        await workspaces.CreateInviteAsync(invite, cancellationToken);
+        return (invite, code);
+    }
+
+    public async Task<IReadOnlyList<WorkspaceInvite>> ListInvitesAsync(Ulid callerId, Ulid workspaceId, CancellationToken cancellationToken = default)
+    {
+        var caller = await Access.WorkspaceMemberAsync(workspaces, workspaceId, callerId, cancellationToken);
+        EnsureManager(caller, "see invites");
+        return await workspaces.ListInvitesAsync(workspaceId, cancellationToken);
+    }
+
+    /// <summary>Revokes an invite (manage_workspace); revoking a revoked invite changes nothing.</summary>
+    public async Task RevokeInviteAsync(Ulid callerId, Ulid workspaceId, Ulid inviteId, CancellationToken cancellationToken = default)
+    {
+        var caller = await Access.WorkspaceMemberAsync(workspaces, workspaceId, callerId, cancellationToken);
+        EnsureManager(caller, "revoke invites");
+        if (!await workspaces.RevokeInviteAsync(workspaceId, inviteId, time.UtcNow(), cancellationToken)
+            && !(await workspaces.ListInvitesAsync(workspaceId, cancellationToken)).Any(i => i.Id == inviteId))
+        {
+            throw TanagerException.NotFound("Invite");
+        }
+    }
+
+    /// <summary>
+    /// Joins the workspace the invite is for, with the invite's role. A member already in it stays as they are (no use is
+    /// taken). Expired, used-up and revoked invites are refused with their own codes.
+    /// </summary>
+    public async Task<(Workspace Workspace, WorkspaceMember Member)> AcceptInviteAsync(Ulid callerId, string? code, CancellationToken cancellationToken = default)
+    {
+        var workspaceId = InviteWorkspace(code) ?? throw TanagerException.NotFound("Invite");
+        var redemption = await workspaces.RedeemInviteAsync(workspaceId, HashInviteCode(code!), callerId, time.UtcNow(), cancellationToken);
+        var member = redemption.Status switch
+        {
+            InviteRedemptionStatus.Joined or InviteRedemptionStatus.AlreadyMember => redemption.Member!,
+            InviteRedemptionStatus.Expired => throw new TanagerException(TanagerErrorKind.Gone, ErrorCodes.InviteExpired, "This invite has expired."),
+            InviteRedemptionStatus.UsedUp => throw new TanagerException(TanagerErrorKind.Gone, ErrorCodes.InviteUsedUp, "This invite has been used as many times as it allows."),
+            InviteRedemptionStatus.Revoked => throw new TanagerException(TanagerErrorKind.Gone, ErrorCodes.InviteRevoked, "This invite has been revoked."),
+            _ => throw TanagerException.NotFound("Invite"),
+        };
+        var workspace = await workspaces.GetAsync(workspaceId, cancellationToken) ?? throw TanagerException.NotFound("Invite");
+        if (redemption.Status == InviteRedemptionStatus.Joined)
+        {
+            var user = await users.GetAsync(callerId, cancellationToken) ?? throw TanagerException.NotFound("User");
+            await events.DispatchAsync([Subjects.Workspace(workspaceId), Subjects.User(callerId)], GatewayEvents.WorkspaceMemberAdd, member.ToDto(user), TanagerJsonContext.Default.WorkspaceMemberDto, cancellationToken);
+        }
+        return (workspace, member);
+    }
+
+    /// <summary>Ends a membership and announces it: each channel left, then the workspace, the user's own subject first so their sessions stop following.</summary>
+    private async Task EndMembershipAsync(WorkspaceMember leaving, CancellationToken cancellationToken)
+    {
+        var ended = await workspaces.RemoveMemberAsync(leaving.WorkspaceId, leaving.UserId, cancellationToken) ?? throw TanagerException.NotFound("Member");
+        foreach (var membership in ended)
+        {
+            await events.DispatchAsync([Subjects.User(leaving.UserId), Subjects.Channel(membership.WorkspaceId, membership.ChannelId)], GatewayEvents.ChannelMemberRemove, membership.ToDto(), TanagerJsonContext.Default.ChannelMemberDto, cancellationToken);
+        }
+        var user = await users.GetAsync(leaving.UserId, cancellationToken) ?? throw TanagerException.NotFound("Member");
+        await events.DispatchAsync([Subjects.User(leaving.UserId), Subjects.Workspace(leaving.WorkspaceId)], GatewayEvents.WorkspaceMemberRemove, leaving.ToDto(user), TanagerJsonContext.Default.WorkspaceMemberDto, cancellationToken);
+    }
+
+    private static void EnsureManager(WorkspaceMember caller, string action)
+    {
+        if (!Permissions.Has(caller.Role, Permission.ManageWorkspace))
+        {
+            throw TanagerException.Forbidden($"A {caller.Role.ToWire()} may not {action}.");
+        }
+    }
+
+    /// <summary>The workspace an invite code names, or null when it is not a code Tanager could have made.</summary>
+    private static Ulid? InviteWorkspace(string? code)
+    {
+        const int encodedLength = ((16 + InviteSecretBytes) * 4 + 2) / 3; // base64 without padding
+        if (code is null || code.Length != InvitePrefix.Length + encodedLength || !code.StartsWith(InvitePrefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var base64 = code[InvitePrefix.Length..].Replace('-', '+').Replace('_', '/');
+        base64 += new string('=', (4 - base64.Length % 4) % 4);
+        var bytes = new byte[16 + InviteSecretBytes];
+        return Convert.TryFromBase64String(base64, bytes, out var written) && written == bytes.Length ? new Ulid(bytes[..16]) : null;
+    }
+
+    private static byte[] HashInviteCode(string code) => SHA256.HashData(Encoding.UTF8.GetBytes(code));
 
     private static WorkspaceRole ParseRole(string? role) =>
         role is null ? WorkspaceRole.Member

@@ -22,4 +22,17 @@ public interface IChannelStore
     ValueTask<bool> TryAddMemberAsync(ChannelMember member, CancellationToken cancellationToken = default);
     /// <summary>Removes a member; false when not one.</summary>
     ValueTask<bool> TryRemoveMemberAsync(Ulid workspaceId, Ulid channelId, Ulid userId, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Writes the channel's name, topic, description, archive time and overrides (never its sequence), provided its
+    /// <see cref="Channel.UpdatedAt"/> in the store is still <paramref name="expectedUpdatedAt"/>: concurrent changes
+    /// cannot overwrite each other. A deleted channel is <see cref="ChannelUpdateResult.Stale"/>.
+    /// </summary>
+    ValueTask<ChannelUpdateResult> TryUpdateChannelAsync(Channel channel, DateTimeOffset expectedUpdatedAt, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Deletes the channel: from then on it is not found and its name is free; its memberships end. Returns the users who
+    /// were members, or null when there was no such channel. Messages stay stored (out of reach) for retention.
+    /// </summary>
+    ValueTask<IReadOnlyList<Ulid>?> DeleteChannelAsync(Ulid workspaceId, Ulid channelId, DateTimeOffset deletedAt, CancellationToken cancellationToken = default);
+    /// <summary>A page of the channel's members ordered by user id, starting after <paramref name="afterUserId"/>.</summary>
+    ValueTask<IReadOnlyList<ChannelMember>> ListChannelMembersAsync(Ulid workspaceId, Ulid channelId, Ulid? afterUserId, int limit, CancellationToken cancellationToken = default);
 }

@@ -14,4 +14,6 @@ public interface IUserStore
     /// <summary>The session with this token hash and its user, in one lookup; null when there is none.</summary>
     ValueTask<SignedInUser?> GetSessionAsync(byte[] tokenHash, CancellationToken cancellationToken = default);
     ValueTask DeleteSessionAsync(byte[] tokenHash, CancellationToken cancellationToken = default);
+    /// <summary>Writes the user's display name, avatar URL, status text and emoji and updated time; false when there is no such user.</summary>
+    ValueTask<bool> UpdateProfileAsync(User user, CancellationToken cancellationToken = default);
 }

@@ -14,4 +14,27 @@ public interface IWorkspaceStore
     ValueTask<IReadOnlyList<WorkspaceMember>> ListMembersAsync(Ulid workspaceId, CancellationToken cancellationToken = default);
     /// <summary>The user's workspaces with their membership, oldest first.</summary>
     ValueTask<IReadOnlyList<(Workspace Workspace, WorkspaceMember Member)>> ListForUserAsync(Ulid userId, CancellationToken cancellationToken = default);
+    /// <summary>Renames the workspace; false when there is no such workspace.</summary>
+    ValueTask<bool> RenameAsync(Ulid workspaceId, string name, DateTimeOffset updatedAt, CancellationToken cancellationToken = default);
+    /// <summary>Changes a member's role, never the owner's; the changed membership, or null when none was changed.</summary>
+    ValueTask<WorkspaceMember?> ChangeRoleAsync(Ulid workspaceId, Ulid userId, WorkspaceRole role, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Removes a member who is not the owner, and with them every channel membership they had in the workspace, at once.
+    /// Returns the channel memberships that ended, or null when nobody was removed.
+    /// </summary>
+    ValueTask<IReadOnlyList<ChannelMember>?> RemoveMemberAsync(Ulid workspaceId, Ulid userId, CancellationToken cancellationToken = default);
+    /// <summary>Makes <paramref name="newOwnerId"/> (a member) the owner and the current owner an admin, at once; false when either is not as expected.</summary>
+    ValueTask<bool> TransferOwnershipAsync(Ulid workspaceId, Ulid currentOwnerId, Ulid newOwnerId, DateTimeOffset updatedAt, CancellationToken cancellationToken = default);
+
+    ValueTask CreateInviteAsync(WorkspaceInvite invite, CancellationToken cancellationToken = default);
+    /// <summary>The workspace's invites, newest first, revoked and used-up ones included.</summary>
+    ValueTask<IReadOnlyList<WorkspaceInvite>> ListInvitesAsync(Ulid workspaceId, CancellationToken cancellationToken = default);
+    /// <summary>Revokes an invite; false when there is no such invite or it was revoked already.</summary>
+    ValueTask<bool> RevokeInviteAsync(Ulid workspaceId, Ulid inviteId, DateTimeOffset revokedAt, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Redeems the invite whose code hashes to <paramref name="codeHash"/> for <paramref name="userId"/>, atomically: it
+    /// joins with the invite's role only while the invite is unrevoked, unexpired at <paramref name="now"/> and under its
+    /// use limit, and the use is counted in the same transaction, so concurrent redemptions never exceed the limit.
+    /// </summary>
+    ValueTask<InviteRedemption> RedeemInviteAsync(Ulid workspaceId, byte[] codeHash, Ulid userId, DateTimeOffset now, CancellationToken cancellationToken = default);
 }

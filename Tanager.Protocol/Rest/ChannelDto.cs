@@ -9,6 +9,11 @@ public sealed record ChannelDto
     /// <summary>public or private.</summary>
     public required string Kind { get; init; }
     public string? Topic { get; init; }
+    public string? Description { get; init; }
+    /// <summary>When the channel was archived (readable, but closed to posts and joins); absent while active.</summary>
+    public DateTimeOffset? ArchivedAt { get; init; }
+    /// <summary>The channel's permission overrides per role; absent when it has none.</summary>
+    public IReadOnlyList<ChannelOverrideDto>? Overrides { get; init; }
     public required long LastSequence { get; init; }
     /// <summary>Whether the caller is a member. Absent in broadcast events, which carry nothing specific to one recipient.</summary>
     public bool? IsMember { get; init; }

@@ -6,5 +6,10 @@ public sealed record UserDto
     public required string Id { get; init; }
     public required string DisplayName { get; init; }
     public string? Email { get; init; }
+    /// <summary>An absolute http(s) URL of the user's picture.</summary>
+    public string? AvatarUrl { get; init; }
+    public string? StatusText { get; init; }
+    /// <summary>A Unicode emoji or a :short_name: shown with the status.</summary>
+    public string? StatusEmoji { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
 }

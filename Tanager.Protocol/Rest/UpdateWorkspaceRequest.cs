@@ -1,0 +1,6 @@
+namespace Tanager.Protocol;
+
+public sealed record UpdateWorkspaceRequest
+{
+    public string? Name { get; init; }
+}
