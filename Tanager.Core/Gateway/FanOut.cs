@@ -44,7 +44,23 @@ public sealed class FanOut
             }
             entry.Listeners = entry.Listeners.Add(listener);
         }
-        await entry.Subscription!;
+        try
+        {
+            await entry.Subscription!;
+        }
+        catch
+        {
+            // A subscribe that failed (the broker was down) is not kept: the next listener of the subject tries again.
+            lock (_lock)
+            {
+                entry.Listeners = entry.Listeners.Remove(listener);
+                if (_entries.TryGetValue(subject, out var current) && ReferenceEquals(current, entry))
+                {
+                    _entries.Remove(subject);
+                }
+            }
+            throw;
+        }
     }
 
     public async ValueTask RemoveAsync(string subject, ISubjectListener listener)
@@ -65,7 +81,17 @@ public sealed class FanOut
         }
         if (toDispose is not null)
         {
-            await (await toDispose).DisposeAsync();
+            IAsyncDisposable subscription;
+            try
+            {
+                subscription = await toDispose;
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                // It never subscribed: nothing to undo.
+                return;
+            }
+            await subscription.DisposeAsync();
         }
     }
 

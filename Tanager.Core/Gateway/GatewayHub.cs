@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NUlid;
@@ -22,6 +23,7 @@ public sealed class GatewayHub : IAsyncDisposable
     private readonly SemaphoreSlim _catchUpSlots = new(8, 8);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _sweeper;
+    private IAsyncDisposable? _resync;
     private volatile bool _draining;
 
     public GatewayHub(AccountService accounts, IWorkspaceStore workspaces, IChannelStore channels, IMessageStore messages, IPubSub pubSub, FanOut fanOut, PresenceTracker presence, EventDispatcher events, IOptions<TanagerOptions> options, TimeProvider time, ILogger<GatewayHub> logger)
@@ -137,7 +139,40 @@ public sealed class GatewayHub : IAsyncDisposable
         }
     }
 
+    /// <summary>Starts listening for other nodes' word that events may have been lost.</summary>
+    internal async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var self = Encoding.UTF8.GetBytes(Presence.NodeId);
+        _resync = await _pubSub.SubscribeAsync(Subjects.Resync, (_, payload) =>
+        {
+            if (!payload.Span.SequenceEqual(self))
+            {
+                CatchUpAll();
+            }
+        }, cancellationToken);
+    }
+
     private void OnDeliveriesLost(object? sender, EventArgs e)
+    {
+        CatchUpAll();
+        // A publish this node could not make, or one lost on its link to the broker, is missing on the other nodes too.
+        _ = TellOtherNodesAsync();
+    }
+
+    private async Task TellOtherNodesAsync()
+    {
+        try
+        {
+            await _pubSub.PublishAsync(Subjects.Resync, Encoding.UTF8.GetBytes(Presence.NodeId), _stop.Token);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // The pub/sub reports the failed publish as a new loss, which brings this back.
+            Log.ResyncPublishFailed(Logger, exception);
+        }
+    }
+
+    private void CatchUpAll()
     {
         Log.DeliveriesLost(Logger, _sessions.Count);
         foreach (var session in _sessions.Keys)
@@ -200,6 +235,10 @@ public sealed class GatewayHub : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _pubSub.DeliveriesLost -= OnDeliveriesLost;
+        if (_resync is not null)
+        {
+            await _resync.DisposeAsync();
+        }
         await _stop.CancelAsync();
         await _sweeper;
         _stop.Dispose();

@@ -23,6 +23,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1005, Level = LogLevel.Error, Message = "Gateway session {SessionId} could not read the missed changes of channel {ChannelId}")]
     public static partial void CatchUpFailed(ILogger logger, Exception exception, string sessionId, string channelId);
 
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Warning, Message = "Could not tell the other nodes to catch up; the pub/sub reports it as a new loss")]
+    public static partial void ResyncPublishFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "A presence update could not be published; the next repetition carries it")]
     public static partial void PresencePublishFailed(ILogger logger, Exception exception);
 

@@ -6,7 +6,7 @@ namespace Tanager.Tests.Infrastructure;
 
 /// <summary>
 /// A TCP load balancer on loopback, as a self-hoster would put in front of several nodes: each new connection goes to the
-/// next backend that accepts it (round robin). Tests use it to cut connections at chosen moments and to stall a reader.
+/// backend with the fewest open connections that accepts it. Tests use it to cut connections at chosen moments and to stall a reader.
 /// </summary>
 public sealed class TcpBalancer : IAsyncDisposable
 {
@@ -81,9 +81,14 @@ public sealed class TcpBalancer : IAsyncDisposable
 
     private async Task<(Socket Socket, int Port)?> ConnectToBackendAsync(CancellationToken cancellationToken)
     {
-        for (var attempt = 0; attempt < _backends.Length; attempt++)
+        // Least connections first (as one would configure HAProxy for WebSockets), round robin among equals; a
+        // backend that refuses the connection is skipped.
+        var start = (int)((uint)Interlocked.Increment(ref _next) % (uint)_backends.Length);
+        var open = _links.Keys.GroupBy(l => l.BackendPort).ToDictionary(g => g.Key, g => g.Count());
+        var order = Enumerable.Range(0, _backends.Length).Select(i => _backends[(start + i) % _backends.Length])
+            .OrderBy(p => open.GetValueOrDefault(p)).ToList();
+        foreach (var port in order)
         {
-            var port = _backends[(int)((uint)Interlocked.Increment(ref _next) % (uint)_backends.Length)];
             var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             if (_backendReceiveBuffer is int size)
             {
