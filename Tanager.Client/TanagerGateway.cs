@@ -48,6 +48,15 @@ public sealed class TanagerGateway : IAsyncDisposable
     public event Func<MessageDto, Task>? MessageUpdated;
     /// <summary>A message was deleted; its tombstone. Ordered with <see cref="MessageCreated"/>.</summary>
     public event Func<MessageDto, Task>? MessageDeleted;
+    /// <summary>
+    /// Someone reacted to a message. Ordered with <see cref="MessageCreated"/>; a reaction this client missed while
+    /// disconnected arrives instead as <see cref="MessageUpdated"/> with the message's current reactions.
+    /// </summary>
+    public event Func<ReactionEventDto, Task>? ReactionAdded;
+    /// <summary>Someone removed their reaction. Ordered and caught up like <see cref="ReactionAdded"/>.</summary>
+    public event Func<ReactionEventDto, Task>? ReactionRemoved;
+    /// <summary>You followed or unfollowed a thread (on any of your connections). Not part of the channel's ordered stream.</summary>
+    public event Func<ThreadFollowDto, Task>? ThreadUpdated;
     public event Func<ChannelDto, Task>? ChannelCreated;
     public event Func<ChannelMemberDto, Task>? ChannelMemberAdded;
     public event Func<ChannelMemberDto, Task>? ChannelMemberRemoved;
@@ -293,6 +302,8 @@ public sealed class TanagerGateway : IAsyncDisposable
     private Task DispatchAsync(GatewayFrame frame) => frame.T switch
     {
         GatewayEvents.MessageCreate or GatewayEvents.MessageUpdate or GatewayEvents.MessageDelete => OnChangeAsync(frame.T, frame.D.Deserialize(TanagerJsonContext.Default.MessageDto)!),
+        GatewayEvents.ReactionAdd or GatewayEvents.ReactionRemove => OnReactionAsync(frame.T, frame.D.Deserialize(TanagerJsonContext.Default.ReactionEventDto)!),
+        GatewayEvents.ThreadUpdate => RaiseAsync(ThreadUpdated, frame.D, TanagerJsonContext.Default.ThreadFollowDto),
         GatewayEvents.ChannelCreate => RaiseAsync(ChannelCreated, frame.D, TanagerJsonContext.Default.ChannelDto),
         GatewayEvents.TypingStart => RaiseAsync(TypingStarted, frame.D, TanagerJsonContext.Default.TypingData),
         GatewayEvents.PresenceUpdate => RaiseAsync(PresenceUpdated, frame.D, TanagerJsonContext.Default.PresenceData),
@@ -327,26 +338,35 @@ public sealed class TanagerGateway : IAsyncDisposable
         }
     }
 
+    private Task OnChangeAsync(string eventName, MessageDto message) =>
+        ApplyInOrderAsync(message.WorkspaceId, message.ChannelId, message.ChangeSequence,
+            () => RaiseAsync(eventName == GatewayEvents.MessageCreate ? MessageCreated : eventName == GatewayEvents.MessageDelete ? MessageDeleted : MessageUpdated, message));
+
+    private Task OnReactionAsync(string eventName, ReactionEventDto reaction) =>
+        ApplyInOrderAsync(reaction.WorkspaceId, reaction.ChannelId, reaction.ChangeSequence,
+            () => RaiseAsync(eventName == GatewayEvents.ReactionAdd ? ReactionAdded : ReactionRemoved, reaction));
+
     /// <summary>Applies one channel change in order: drops what was applied already, and fetches what was skipped first.</summary>
-    private async Task OnChangeAsync(string eventName, MessageDto message)
+    private async Task ApplyInOrderAsync(string workspaceId, string channelId, long changeSequence, Func<Task> raise)
     {
-        if (!_cursors.TryGetValue(message.ChannelId, out var cursor))
+        if (!_cursors.TryGetValue(channelId, out var cursor))
         {
             // A channel joined during this connection: its history before this event is not news.
-            cursor = message.ChangeSequence - 1;
-            _cursors[message.ChannelId] = cursor;
+            cursor = changeSequence - 1;
+            _cursors[channelId] = cursor;
         }
-        if (message.ChangeSequence > cursor + 1)
+        if (changeSequence > cursor + 1)
         {
-            // The server sends each channel gap-free; a jump means it skipped old changes (too far behind): page them in.
-            await CatchUpAsync(message.WorkspaceId, message.ChannelId, cursor);
+            // A jump means changes were skipped: the server was too far behind, or it replayed only the latest state of
+            // messages changed several times. Page them in ("changes since" gives each message's current state).
+            await CatchUpAsync(workspaceId, channelId, cursor);
         }
-        if (message.ChangeSequence <= _cursors[message.ChannelId])
+        if (changeSequence <= _cursors[channelId])
         {
             return;
         }
-        _cursors[message.ChannelId] = message.ChangeSequence;
-        await RaiseAsync(eventName == GatewayEvents.MessageCreate ? MessageCreated : eventName == GatewayEvents.MessageDelete ? MessageDeleted : MessageUpdated, message);
+        _cursors[channelId] = changeSequence;
+        await raise();
     }
 
     /// <summary>Applies, in order, the changes after <paramref name="since"/> read over REST ("changes since").</summary>

@@ -106,7 +106,24 @@ public static class DtoMapping
             EditedAt = message.EditedAt,
             DeletedAt = message.DeletedAt,
             Nonce = message.Nonce,
+            Reactions = message.Reactions.Count == 0 ? null : [.. message.Reactions.Select(r => r.ToDto())],
+            PinnedAt = message.PinnedAt,
+            PinnedBy = message.PinnedBy?.ToString(),
+            ReplyCount = message.ReplyCount == 0 ? null : message.ReplyCount,
+            LastReplyAt = message.LastReplyAt,
         };
+    }
+
+    public static ReactionDto ToDto(this MessageReaction reaction)
+    {
+        ArgumentNullException.ThrowIfNull(reaction);
+        return new ReactionDto { Emoji = reaction.Emoji, Count = reaction.Count, Users = [.. reaction.Users.Select(u => u.ToString())], Me = reaction.Me };
+    }
+
+    public static ThreadDto ToDto(this FollowedThread thread)
+    {
+        ArgumentNullException.ThrowIfNull(thread);
+        return new ThreadDto { Parent = thread.Parent.ToDto(), FollowedAt = thread.FollowedAt };
     }
 
     public static MessagePage ToDto(this MessageSlice slice)

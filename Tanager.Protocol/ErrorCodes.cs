@@ -9,6 +9,8 @@ public static class ErrorCodes
     public const string NotFound = "not_found";
     public const string Conflict = "conflict";
     public const string EmailTaken = "email_taken";
+    /// <summary>The message is a tombstone: it cannot be edited, reacted to, pinned or replied to.</summary>
+    public const string MessageDeleted = "message_deleted";
     public const string InvalidCredentials = "invalid_credentials";
     public const string RateLimited = "rate_limited";
     public const string Internal = "internal";

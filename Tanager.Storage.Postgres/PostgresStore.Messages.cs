@@ -8,7 +8,7 @@ namespace Tanager.Storage.Postgres;
 
 public sealed partial class PostgresStore
 {
-    private const string MessageColumns = "workspace_id, channel_id, id, author_id, content, sequence, change_sequence, thread_id, created_at, edited_at, deleted_at, nonce";
+    private const string MessageColumns = "workspace_id, channel_id, id, author_id, content, sequence, change_sequence, thread_id, created_at, edited_at, deleted_at, nonce, pinned_at, pinned_by";
 
     /// <summary>
     /// One workspace's share of a batch in one statement: lock the channels' rows in a fixed order (so concurrent batches from other nodes
@@ -144,15 +144,16 @@ public sealed partial class PostgresStore
     {
         await using var command = Command($"SELECT {MessageColumns} FROM messages WHERE workspace_id = $1 AND id = $2").With(Uuid(workspaceId), Uuid(messageId));
         var found = await ReadMessagesAsync(command, cancellationToken);
-        return found.Count == 0 ? null : found[0];
+        return found.Count == 0 ? null : (await WithDerivedAsync(null, found, cancellationToken))[0];
     }
 
     public async ValueTask<MessageSlice> ListAsync(Ulid workspaceId, Ulid channelId, HistoryQuery query, CancellationToken cancellationToken = default)
     {
         // Newest first unless paging forward; one extra row tells whether more lie beyond the page.
+        var topLevel = query.TopLevelOnly ? " AND thread_id IS NULL" : "";
         var sql = query.After is not null
-            ? $"SELECT {MessageColumns} FROM messages WHERE workspace_id = $1 AND channel_id = $2 AND sequence > $3 ORDER BY sequence LIMIT $4"
-            : $"SELECT {MessageColumns} FROM messages WHERE workspace_id = $1 AND channel_id = $2 AND sequence < $3 ORDER BY sequence DESC LIMIT $4";
+            ? $"SELECT {MessageColumns} FROM messages WHERE workspace_id = $1 AND channel_id = $2 AND sequence > $3{topLevel} ORDER BY sequence LIMIT $4"
+            : $"SELECT {MessageColumns} FROM messages WHERE workspace_id = $1 AND channel_id = $2 AND sequence < $3{topLevel} ORDER BY sequence DESC LIMIT $4";
         await using var command = Command(sql).With(Uuid(workspaceId), Uuid(channelId), query.After ?? query.Before ?? long.MaxValue, query.Limit + 1);
         var rows = await ReadMessagesAsync(command, cancellationToken);
         var hasMore = rows.Count > query.Limit;
@@ -164,7 +165,7 @@ public sealed partial class PostgresStore
         {
             rows.Reverse();
         }
-        return new MessageSlice(rows, hasMore, await LastSequenceAsync(workspaceId, channelId, cancellationToken));
+        return new MessageSlice(await WithDerivedAsync(null, rows, cancellationToken), hasMore, await LastSequenceAsync(workspaceId, channelId, cancellationToken));
     }
 
     public async ValueTask<MessageSlice> ListChangesAsync(Ulid workspaceId, Ulid channelId, long since, int limit, CancellationToken cancellationToken = default)
@@ -177,7 +178,7 @@ public sealed partial class PostgresStore
         {
             rows.RemoveAt(limit);
         }
-        return new MessageSlice(rows, hasMore, await LastSequenceAsync(workspaceId, channelId, cancellationToken));
+        return new MessageSlice(await WithDerivedAsync(null, rows, cancellationToken), hasMore, await LastSequenceAsync(workspaceId, channelId, cancellationToken));
     }
 
     public async ValueTask<IReadOnlyList<Message>> SearchAsync(Ulid workspaceId, IReadOnlyCollection<Ulid> channelIds, string query, int limit, CancellationToken cancellationToken = default)
@@ -194,7 +195,7 @@ public sealed partial class PostgresStore
             ORDER BY ts_rank(search, q) DESC, id DESC
             LIMIT $4
             """).With(Uuid(workspaceId), channelIds.Select(Uuid).ToArray(), query, limit);
-        return await ReadMessagesAsync(command, cancellationToken);
+        return await WithDerivedAsync(null, await ReadMessagesAsync(command, cancellationToken), cancellationToken);
     }
 
     private async Task<long> LastSequenceAsync(Ulid workspaceId, Ulid channelId, CancellationToken cancellationToken)
@@ -209,9 +210,19 @@ public sealed partial class PostgresStore
         var rows = new List<Message>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            rows.Add(new Message(reader.GetUlid(0), reader.GetUlid(1), reader.GetUlid(2), reader.GetUlid(3), reader.GetString(4), reader.GetInt64(5), reader.GetInt64(6),
-                reader.GetNullableUlid(7), reader.GetTime(8), reader.GetNullableTime(9), reader.GetNullableTime(10), reader.GetNullableString(11)));
+            rows.Add(ReadMessage(reader));
         }
         return rows;
     }
+
+    /// <summary>How many columns <see cref="MessageColumns"/> names: a query may select more after them.</summary>
+    private const int MessageColumnCount = 14;
+
+    private static Message ReadMessage(NpgsqlDataReader reader) =>
+        new(reader.GetUlid(0), reader.GetUlid(1), reader.GetUlid(2), reader.GetUlid(3), reader.GetString(4), reader.GetInt64(5), reader.GetInt64(6),
+            reader.GetNullableUlid(7), reader.GetTime(8), reader.GetNullableTime(9), reader.GetNullableTime(10), reader.GetNullableString(11))
+        {
+            PinnedAt = reader.GetNullableTime(12),
+            PinnedBy = reader.GetNullableUlid(13),
+        };
 }

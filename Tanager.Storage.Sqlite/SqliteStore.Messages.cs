@@ -8,7 +8,7 @@ namespace Tanager.Storage.Sqlite;
 
 public sealed partial class SqliteStore
 {
-    private const string MessageColumns = "workspace_id, channel_id, id, author_id, content, sequence, change_sequence, thread_id, created_at, edited_at, deleted_at, nonce";
+    private const string MessageColumns = "workspace_id, channel_id, id, author_id, content, sequence, change_sequence, thread_id, created_at, edited_at, deleted_at, nonce, pinned_at, pinned_by";
 
     public async ValueTask<IReadOnlyList<Message>> AppendAsync(IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken = default)
     {
@@ -86,16 +86,17 @@ public sealed partial class SqliteStore
         await using var command = Command(connection, $"SELECT {MessageColumns} FROM messages WHERE workspace_id = $ws AND id = $id")
             .With("$ws", Blob(workspaceId)).With("$id", Blob(messageId));
         var found = await ReadMessagesAsync(command, cancellationToken);
-        return found.Count == 0 ? null : found[0];
+        return found.Count == 0 ? null : (await WithDerivedAsync(connection, null, found, cancellationToken))[0];
     }
 
     public async ValueTask<MessageSlice> ListAsync(Ulid workspaceId, Ulid channelId, HistoryQuery query, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
         // Newest first unless paging forward; one extra row tells whether more lie beyond the page.
+        var topLevel = query.TopLevelOnly ? " AND thread_id IS NULL" : "";
         var sql = query.After is not null
-            ? $"SELECT {MessageColumns} FROM messages WHERE workspace_id = $ws AND channel_id = $ch AND sequence > $after ORDER BY sequence LIMIT $limit"
-            : $"SELECT {MessageColumns} FROM messages WHERE workspace_id = $ws AND channel_id = $ch AND sequence < $before ORDER BY sequence DESC LIMIT $limit";
+            ? $"SELECT {MessageColumns} FROM messages WHERE workspace_id = $ws AND channel_id = $ch AND sequence > $after{topLevel} ORDER BY sequence LIMIT $limit"
+            : $"SELECT {MessageColumns} FROM messages WHERE workspace_id = $ws AND channel_id = $ch AND sequence < $before{topLevel} ORDER BY sequence DESC LIMIT $limit";
         await using var command = Command(connection, sql)
             .With("$ws", Blob(workspaceId)).With("$ch", Blob(channelId))
             .With("$after", query.After ?? 0).With("$before", query.Before ?? long.MaxValue).With("$limit", query.Limit + 1);
@@ -109,7 +110,7 @@ public sealed partial class SqliteStore
         {
             rows.Reverse();
         }
-        return new MessageSlice(rows, hasMore, await LastSequenceAsync(connection, workspaceId, channelId, cancellationToken));
+        return new MessageSlice(await WithDerivedAsync(connection, null, rows, cancellationToken), hasMore, await LastSequenceAsync(connection, workspaceId, channelId, cancellationToken));
     }
 
     public async ValueTask<MessageSlice> ListChangesAsync(Ulid workspaceId, Ulid channelId, long since, int limit, CancellationToken cancellationToken = default)
@@ -123,7 +124,7 @@ public sealed partial class SqliteStore
         {
             rows.RemoveAt(limit);
         }
-        return new MessageSlice(rows, hasMore, await LastSequenceAsync(connection, workspaceId, channelId, cancellationToken));
+        return new MessageSlice(await WithDerivedAsync(connection, null, rows, cancellationToken), hasMore, await LastSequenceAsync(connection, workspaceId, channelId, cancellationToken));
     }
 
     public async ValueTask<IReadOnlyList<Message>> SearchAsync(Ulid workspaceId, IReadOnlyCollection<Ulid> channelIds, string query, int limit, CancellationToken cancellationToken = default)
@@ -145,7 +146,7 @@ public sealed partial class SqliteStore
             """)
             .With("$match", match).With("$ws", Blob(workspaceId)).With("$limit", limit)
             .With("$channels", "[" + string.Join(",", channelIds.Select(id => "\"" + Convert.ToHexString(id.ToByteArray()) + "\"")) + "]");
-        return await ReadMessagesAsync(command, cancellationToken);
+        return await WithDerivedAsync(connection, null, await ReadMessagesAsync(command, cancellationToken), cancellationToken);
     }
 
     /// <summary>
@@ -177,9 +178,19 @@ public sealed partial class SqliteStore
         var rows = new List<Message>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            rows.Add(new Message(reader.GetUlid(0), reader.GetUlid(1), reader.GetUlid(2), reader.GetUlid(3), reader.GetString(4), reader.GetInt64(5), reader.GetInt64(6),
-                reader.GetNullableUlid(7), reader.GetTime(8), reader.GetNullableTime(9), reader.GetNullableTime(10), reader.GetNullableString(11)));
+            rows.Add(ReadMessage(reader));
         }
         return rows;
     }
+
+    /// <summary>How many columns <see cref="MessageColumns"/> names: a query may select more after them.</summary>
+    private const int MessageColumnCount = 14;
+
+    private static Message ReadMessage(SqliteDataReader reader) =>
+        new(reader.GetUlid(0), reader.GetUlid(1), reader.GetUlid(2), reader.GetUlid(3), reader.GetString(4), reader.GetInt64(5), reader.GetInt64(6),
+            reader.GetNullableUlid(7), reader.GetTime(8), reader.GetNullableTime(9), reader.GetNullableTime(10), reader.GetNullableString(11))
+        {
+            PinnedAt = reader.GetNullableTime(12),
+            PinnedBy = reader.GetNullableUlid(13),
+        };
 }

@@ -20,4 +20,14 @@ public sealed record Message(
     DateTimeOffset CreatedAt,
     DateTimeOffset? EditedAt,
     DateTimeOffset? DeletedAt,
-    string? Nonce = null);
+    string? Nonce = null)
+{
+    /// <summary>Reactions by emoji, in the order each emoji was first used; empty (the same shared instance) when there are none.</summary>
+    public IReadOnlyList<MessageReaction> Reactions { get; init; } = [];
+    public DateTimeOffset? PinnedAt { get; init; }
+    public Ulid? PinnedBy { get; init; }
+    /// <summary>For a top-level message: its live (not deleted) replies, derived from them when read; never a change of the message itself.</summary>
+    public int ReplyCount { get; init; }
+    /// <summary>When the newest live reply was posted; null without replies.</summary>
+    public DateTimeOffset? LastReplyAt { get; init; }
+}

@@ -37,4 +37,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1011, Level = LogLevel.Error, Message = "Message {Sequence} of channel {ChannelId} is stored but could not be announced")]
     public static partial void AnnounceFailed(ILogger logger, Exception exception, string channelId, long sequence);
+
+    [LoggerMessage(EventId = 1020, Level = LogLevel.Error, Message = "Change {ChangeSequence} ({EventName}) of channel {ChannelId} is stored but could not be announced")]
+    public static partial void ChangeAnnounceFailed(ILogger logger, Exception exception, string channelId, long changeSequence, string eventName);
 }

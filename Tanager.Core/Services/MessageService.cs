@@ -1,31 +1,272 @@
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Logging;
 using NUlid;
 using Tanager.Internal;
+using Tanager.Protocol;
 
 namespace Tanager;
 
-/// <summary>Posting and reading messages.</summary>
-public sealed class MessageService(IWorkspaceStore workspaces, IChannelStore channels, IMessageStore messages, ISearchStore search, SendPipeline sends, TimeProvider time)
+/// <summary>
+/// Posting, reading and changing messages: edits, deletes, reactions, pins and threads. Every change of a message takes
+/// the channel's next sequence number in the store and is announced with exactly that number, once.
+/// </summary>
+public sealed class MessageService(
+    IWorkspaceStore workspaces,
+    IChannelStore channels,
+    IMessageStore messages,
+    ISearchStore search,
+    SendPipeline sends,
+    EventDispatcher events,
+    TimeProvider time,
+    ILogger<MessageService> logger)
 {
     public const int MaxPageSize = 100;
     public const int DefaultPageSize = 50;
+    public const int MaxSearchResults = 100;
+    /// <summary>How many pins a channel lists: Slack's own limit per channel, generous for a "pinned" panel.</summary>
+    public const int MaxPins = 100;
+    /// <summary>Distinct emoji per message: keeps a message (and every event that carries it) small; Discord allows 20, Slack 50.</summary>
+    public const int MaxEmojiPerMessage = 50;
 
-    /// <summary>Posts a message. With a <paramref name="nonce"/>, a retry returns the message the first attempt created.</summary>
-    public async Task<Message> PostAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, string? content, string? nonce = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Posts a message, or with <paramref name="threadId"/> a reply in that thread. With a <paramref name="nonce"/>, a
+    /// retry returns the message the first attempt created.
+    /// </summary>
+    public async Task<Message> PostAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, string? content, string? nonce = null, Ulid? threadId = null, CancellationToken cancellationToken = default)
     {
         var validContent = Validate.MessageContent(content);
         var validNonce = Validate.Nonce(nonce);
         var visible = await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
-        Access.EnsureNotArchived(visible.Channel);
-        if (!Permissions.CanPost(visible.IsMember))
+        Access.EnsureCanPost(visible);
+        Message? parent = null;
+        if (threadId is { } thread)
         {
-            throw TanagerException.Forbidden("Join the channel to post in it.");
+            parent = await messages.GetAsync(workspaceId, thread, cancellationToken);
+            if (parent is null || parent.ChannelId != channelId)
+            {
+                throw TanagerException.NotFound("Thread");
+            }
+            if (parent.ThreadId is not null)
+            {
+                throw TanagerException.Invalid("thread_id must be a top-level message: replies have no threads of their own.");
+            }
+            if (parent.DeletedAt is not null)
+            {
+                throw Deleted();
+            }
         }
         var now = time.UtcNow();
-        var draft = new NewMessage(workspaceId, channelId, Ulid.NewUlid(now), callerId, validContent, ThreadId: null, now, validNonce);
-        return await sends.SendAsync(draft, cancellationToken);
+        var draft = new NewMessage(workspaceId, channelId, Ulid.NewUlid(now), callerId, validContent, threadId, now, validNonce);
+        var message = await sends.SendAsync(draft, cancellationToken);
+        if (parent is not null)
+        {
+            // Replying follows the thread (again, even after an unfollow); the parent's author follows unless they chose otherwise.
+            await messages.SetThreadFollowAsync(workspaceId, channelId, parent.Id, callerId, following: true, now, onlyIfUndecided: false, cancellationToken);
+            if (parent.AuthorId != callerId)
+            {
+                await messages.SetThreadFollowAsync(workspaceId, channelId, parent.Id, parent.AuthorId, following: true, now, onlyIfUndecided: true, cancellationToken);
+            }
+        }
+        return message;
     }
 
-    public async Task<MessageSlice> ListAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, long? before, long? after, int? limit, CancellationToken cancellationToken = default)
+    /// <summary>A page of the channel's timeline; without <paramref name="includeReplies"/>, top-level messages only.</summary>
+    public async Task<MessageSlice> ListAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, long? before, long? after, int? limit, bool includeReplies = false, CancellationToken cancellationToken = default)
+    {
+        var query = Page(before, after, limit) with { TopLevelOnly = !includeReplies };
+        await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
+        var slice = await messages.ListAsync(workspaceId, channelId, query, cancellationToken);
+        return slice with { Messages = await ForReaderAsync(callerId, workspaceId, slice.Messages, cancellationToken) };
+    }
+
+    /// <summary>The current state of every message changed after sequence <paramref name="since"/>, in change order.</summary>
+    public async Task<MessageSlice> ListChangesAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, long? since, int? limit, CancellationToken cancellationToken = default)
+    {
+        var validSince = Validate.Sequence(since, "since");
+        var validLimit = Validate.Limit(limit, MaxPageSize, MaxPageSize);
+        await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
+        var slice = await messages.ListChangesAsync(workspaceId, channelId, validSince, validLimit, cancellationToken);
+        return slice with { Messages = await ForReaderAsync(callerId, workspaceId, slice.Messages, cancellationToken) };
+    }
+
+    /// <summary>One message of a channel the caller can see.</summary>
+    public async Task<Message> GetAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, Ulid messageId, CancellationToken cancellationToken = default)
+    {
+        await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
+        var message = await MessageInChannelAsync(workspaceId, channelId, messageId, cancellationToken);
+        return await ForReaderAsync(callerId, message, cancellationToken);
+    }
+
+    /// <summary>Replaces the content of one's own message; announced as MESSAGE_UPDATE.</summary>
+    public async Task<Message> EditAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, Ulid messageId, string? content, CancellationToken cancellationToken = default)
+    {
+        var validContent = Validate.MessageContent(content);
+        var visible = await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
+        var message = await MessageInChannelAsync(workspaceId, channelId, messageId, cancellationToken);
+        if (message.AuthorId != callerId)
+        {
+            throw TanagerException.Forbidden("Only its author may edit a message.");
+        }
+        // Editing is posting again: the same membership, archive and send_messages rules.
+        Access.EnsureCanPost(visible);
+        var change = await messages.EditAsync(workspaceId, messageId, validContent, time.UtcNow(), cancellationToken) ?? throw TanagerException.NotFound("Message");
+        if (!change.Changed)
+        {
+            throw Deleted();
+        }
+        await AnnounceAsync(change.Message, GatewayEvents.MessageUpdate, change.Message.ToDto(), TanagerJsonContext.Default.MessageDto);
+        return await ForReaderAsync(callerId, change.Message, cancellationToken);
+    }
+
+    /// <summary>
+    /// Deletes a message softly, leaving a tombstone (announced as MESSAGE_DELETE). Authors delete their own; members
+    /// with <see cref="Permission.ManageMessages"/> anyone's. Deleting a tombstone again changes nothing.
+    /// </summary>
+    public async Task<Message> DeleteAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, Ulid messageId, CancellationToken cancellationToken = default)
+    {
+        var visible = await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
+        var message = await MessageInChannelAsync(workspaceId, channelId, messageId, cancellationToken);
+        if (message.AuthorId != callerId && !Permissions.Has(visible.Role, visible.Channel, Permission.ManageMessages))
+        {
+            throw TanagerException.Forbidden("Only its author or a moderator may delete a message.");
+        }
+        var change = await messages.DeleteAsync(workspaceId, messageId, time.UtcNow(), cancellationToken) ?? throw TanagerException.NotFound("Message");
+        if (change.Changed)
+        {
+            await AnnounceAsync(change.Message, GatewayEvents.MessageDelete, change.Message.ToDto(), TanagerJsonContext.Default.MessageDto);
+        }
+        return change.Message;
+    }
+
+    /// <summary>Adds the caller's reaction (idempotent); announced as REACTION_ADD when it is new.</summary>
+    public async Task<Message> AddReactionAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, Ulid messageId, string? emoji, CancellationToken cancellationToken = default)
+    {
+        var validEmoji = Emoji.Validate(emoji);
+        var message = await ReactableAsync(callerId, workspaceId, channelId, messageId, cancellationToken);
+        if (message.DeletedAt is not null)
+        {
+            throw Deleted();
+        }
+        if (message.Reactions.Count >= MaxEmojiPerMessage && !message.Reactions.Any(r => r.Emoji == validEmoji))
+        {
+            throw TanagerException.Invalid($"A message takes at most {MaxEmojiPerMessage} different emoji.");
+        }
+        var change = await messages.AddReactionAsync(workspaceId, messageId, callerId, validEmoji, time.UtcNow(), cancellationToken) ?? throw TanagerException.NotFound("Message");
+        if (change.Message.DeletedAt is not null)
+        {
+            throw Deleted();
+        }
+        if (change.Changed)
+        {
+            await AnnounceAsync(change.Message, GatewayEvents.ReactionAdd, ReactionEvent(change.Message, callerId, validEmoji), TanagerJsonContext.Default.ReactionEventDto);
+        }
+        return await ForReaderAsync(callerId, change.Message, cancellationToken);
+    }
+
+    /// <summary>Removes the caller's reaction (idempotent); announced as REACTION_REMOVE when there was one.</summary>
+    public async Task<Message> RemoveReactionAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, Ulid messageId, string? emoji, CancellationToken cancellationToken = default)
+    {
+        var validEmoji = Emoji.Validate(emoji);
+        await ReactableAsync(callerId, workspaceId, channelId, messageId, cancellationToken);
+        var change = await messages.RemoveReactionAsync(workspaceId, messageId, callerId, validEmoji, cancellationToken) ?? throw TanagerException.NotFound("Message");
+        if (change.Changed)
+        {
+            await AnnounceAsync(change.Message, GatewayEvents.ReactionRemove, ReactionEvent(change.Message, callerId, validEmoji), TanagerJsonContext.Default.ReactionEventDto);
+        }
+        return await ForReaderAsync(callerId, change.Message, cancellationToken);
+    }
+
+    /// <summary>Pins (<paramref name="pin"/>) or unpins a message; needs <see cref="Permission.ManageMessages"/>. Announced as MESSAGE_UPDATE.</summary>
+    public async Task<Message> SetPinAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, Ulid messageId, bool pin, CancellationToken cancellationToken = default)
+    {
+        var visible = await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
+        var message = await MessageInChannelAsync(workspaceId, channelId, messageId, cancellationToken);
+        Access.EnsurePermission(visible, Permission.ManageMessages, "pin messages");
+        Access.EnsureNotArchived(visible.Channel);
+        if (pin && message.DeletedAt is not null)
+        {
+            throw Deleted();
+        }
+        var change = await messages.SetPinAsync(workspaceId, messageId, pin ? callerId : null, time.UtcNow(), cancellationToken) ?? throw TanagerException.NotFound("Message");
+        if (pin && change.Message.DeletedAt is not null)
+        {
+            throw Deleted();
+        }
+        if (change.Changed)
+        {
+            await AnnounceAsync(change.Message, GatewayEvents.MessageUpdate, change.Message.ToDto(), TanagerJsonContext.Default.MessageDto);
+        }
+        return await ForReaderAsync(callerId, change.Message, cancellationToken);
+    }
+
+    /// <summary>The channel's pinned messages, most recently pinned first.</summary>
+    public async Task<IReadOnlyList<Message>> ListPinsAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, CancellationToken cancellationToken = default)
+    {
+        await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
+        return await ForReaderAsync(callerId, workspaceId, await messages.ListPinsAsync(workspaceId, channelId, MaxPins, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>A page of a thread's replies, oldest first (the newest page without bounds).</summary>
+    public async Task<MessageSlice> ListThreadAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, Ulid messageId, long? before, long? after, int? limit, CancellationToken cancellationToken = default)
+    {
+        var query = Page(before, after, limit);
+        await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
+        await ThreadParentAsync(workspaceId, channelId, messageId, cancellationToken);
+        var slice = await messages.ListThreadAsync(workspaceId, channelId, messageId, query, cancellationToken);
+        return slice with { Messages = await ForReaderAsync(callerId, workspaceId, slice.Messages, cancellationToken) };
+    }
+
+    /// <summary>Follows or unfollows a thread; the caller's own connections get THREAD_UPDATE.</summary>
+    public async Task SetThreadFollowAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, Ulid messageId, bool following, CancellationToken cancellationToken = default)
+    {
+        await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
+        await ThreadParentAsync(workspaceId, channelId, messageId, cancellationToken);
+        await messages.SetThreadFollowAsync(workspaceId, channelId, messageId, callerId, following, time.UtcNow(), onlyIfUndecided: false, cancellationToken);
+        var update = new ThreadFollowDto { WorkspaceId = workspaceId.ToString(), ChannelId = channelId.ToString(), ThreadId = messageId.ToString(), Following = following };
+        try
+        {
+            await events.DispatchAsync(Subjects.User(callerId), GatewayEvents.ThreadUpdate, update, TanagerJsonContext.Default.ThreadFollowDto, CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // Not a channel change: nothing replays it, but the REST answer and GET …/threads carry the same state.
+            Log.ChangeAnnounceFailed(logger, exception, channelId.ToString(), 0, GatewayEvents.ThreadUpdate);
+        }
+    }
+
+    /// <summary>The threads the caller follows in channels they can still see, latest activity first.</summary>
+    public async Task<IReadOnlyList<FollowedThread>> ListFollowedThreadsAsync(Ulid callerId, Ulid workspaceId, int? limit, CancellationToken cancellationToken = default)
+    {
+        var validLimit = Validate.Limit(limit, DefaultPageSize, MaxPageSize);
+        var readable = await ReadableChannelsAsync(callerId, workspaceId, cancellationToken);
+        if (readable.Count == 0)
+        {
+            return [];
+        }
+        var threads = await messages.ListFollowedThreadsAsync(workspaceId, callerId, readable, validLimit, cancellationToken);
+        var parents = await ForReaderAsync(callerId, workspaceId, [.. threads.Select(t => t.Parent)], cancellationToken);
+        return [.. threads.Select((t, i) => t with { Parent = parents[i] })];
+    }
+
+    /// <summary>Messages matching <paramref name="query"/> in the channels of the workspace the caller may read, best first.</summary>
+    public async Task<IReadOnlyList<Message>> SearchAsync(Ulid callerId, Ulid workspaceId, string? query, int? limit, CancellationToken cancellationToken = default)
+    {
+        var validQuery = Validate.Text(query, "q", Validate.MaxSearchQueryLength);
+        var validLimit = Validate.Limit(limit, 20, MaxSearchResults);
+        var readable = await ReadableChannelsAsync(callerId, workspaceId, cancellationToken);
+        return readable.Count == 0 ? [] : await search.SearchAsync(workspaceId, readable, validQuery, validLimit, cancellationToken);
+    }
+
+    private async Task<List<Ulid>> ReadableChannelsAsync(Ulid callerId, Ulid workspaceId, CancellationToken cancellationToken)
+    {
+        var member = await Access.WorkspaceMemberAsync(workspaces, workspaceId, callerId, cancellationToken);
+        var memberships = await channels.ListMembershipsAsync(workspaceId, callerId, cancellationToken);
+        return [.. (await channels.ListAsync(workspaceId, cancellationToken))
+            .Where(c => Permissions.CanSeeChannel(member.Role, c, memberships.Contains(c.Id)))
+            .Select(c => c.Id)];
+    }
+
+    private static HistoryQuery Page(long? before, long? after, int? limit)
     {
         var query = new HistoryQuery(
             before is null ? null : Validate.Sequence(before, "before"),
@@ -35,32 +276,82 @@ public sealed class MessageService(IWorkspaceStore workspaces, IChannelStore cha
         {
             throw TanagerException.Invalid("Give before or after, not both.");
         }
-        await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
-        return await messages.ListAsync(workspaceId, channelId, query, cancellationToken);
+        return query;
     }
 
-    /// <summary>The current state of every message changed after sequence <paramref name="since"/>, in change order.</summary>
-    public async Task<MessageSlice> ListChangesAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, long? since, int? limit, CancellationToken cancellationToken = default)
+    /// <summary>Reacting needs channel membership and <see cref="Permission.AddReactions"/> there.</summary>
+    private async Task<Message> ReactableAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, Ulid messageId, CancellationToken cancellationToken)
     {
-        var validSince = Validate.Sequence(since, "since");
-        var validLimit = Validate.Limit(limit, MaxPageSize, MaxPageSize);
-        await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
-        return await messages.ListChangesAsync(workspaceId, channelId, validSince, validLimit, cancellationToken);
+        var visible = await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
+        var message = await MessageInChannelAsync(workspaceId, channelId, messageId, cancellationToken);
+        if (!visible.IsMember)
+        {
+            throw TanagerException.Forbidden("Join the channel to react in it.");
+        }
+        Access.EnsureNotArchived(visible.Channel);
+        Access.EnsurePermission(visible, Permission.AddReactions, "react");
+        return message;
     }
 
-    public const int MaxSearchResults = 100;
-
-    /// <summary>Messages matching <paramref name="query"/> in the channels of the workspace the caller may read, best first.</summary>
-    public async Task<IReadOnlyList<Message>> SearchAsync(Ulid callerId, Ulid workspaceId, string? query, int? limit, CancellationToken cancellationToken = default)
+    /// <summary>The message, when it is in this channel; a message of another channel is "not found" here, like one that does not exist.</summary>
+    private async Task<Message> MessageInChannelAsync(Ulid workspaceId, Ulid channelId, Ulid messageId, CancellationToken cancellationToken)
     {
-        var validQuery = Validate.Text(query, "q", Validate.MaxSearchQueryLength);
-        var validLimit = Validate.Limit(limit, 20, MaxSearchResults);
-        var member = await Access.WorkspaceMemberAsync(workspaces, workspaceId, callerId, cancellationToken);
-        var memberships = await channels.ListMembershipsAsync(workspaceId, callerId, cancellationToken);
-        var readable = (await channels.ListAsync(workspaceId, cancellationToken))
-            .Where(c => Permissions.CanSeeChannel(member.Role, c, memberships.Contains(c.Id)))
-            .Select(c => c.Id)
-            .ToList();
-        return readable.Count == 0 ? [] : await search.SearchAsync(workspaceId, readable, validQuery, validLimit, cancellationToken);
+        var message = await messages.GetAsync(workspaceId, messageId, cancellationToken);
+        return message is not null && message.ChannelId == channelId ? message : throw TanagerException.NotFound("Message");
+    }
+
+    private async Task<Message> ThreadParentAsync(Ulid workspaceId, Ulid channelId, Ulid messageId, CancellationToken cancellationToken)
+    {
+        var message = await MessageInChannelAsync(workspaceId, channelId, messageId, cancellationToken);
+        return message.ThreadId is null ? message : throw TanagerException.Invalid("A reply has no thread of its own; use its parent (thread_id).");
+    }
+
+    private static ReactionEventDto ReactionEvent(Message message, Ulid userId, string emoji) => new()
+    {
+        WorkspaceId = message.WorkspaceId.ToString(),
+        ChannelId = message.ChannelId.ToString(),
+        MessageId = message.Id.ToString(),
+        UserId = userId.ToString(),
+        Emoji = emoji,
+        ChangeSequence = message.ChangeSequence,
+    };
+
+    /// <summary>
+    /// Publishes one change on the channel's subject, with the change sequence it took. The change is durable already:
+    /// if publishing fails, subscribers recover it from the store (the next change shows them the gap; RESUME replays it).
+    /// </summary>
+    private async Task AnnounceAsync<T>(Message changed, string eventName, T data, JsonTypeInfo<T> typeInfo)
+    {
+        try
+        {
+            await events.DispatchAsync(Subjects.Channel(changed.WorkspaceId, changed.ChannelId), eventName, data, typeInfo, CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            Log.ChangeAnnounceFailed(logger, exception, changed.ChannelId.ToString(), changed.ChangeSequence, eventName);
+        }
+    }
+
+    private static TanagerException Deleted() => TanagerException.Conflict(ErrorCodes.MessageDeleted, "The message was deleted.");
+
+    private async Task<Message> ForReaderAsync(Ulid readerId, Message message, CancellationToken cancellationToken) =>
+        (await ForReaderAsync(readerId, message.WorkspaceId, [message], cancellationToken))[0];
+
+    /// <summary>
+    /// Fills each reaction's "me" for the reader. The listed users answer it when they are all of them (up to 25 people);
+    /// only messages with a longer tail cost a lookup.
+    /// </summary>
+    private async Task<IReadOnlyList<Message>> ForReaderAsync(Ulid readerId, Ulid workspaceId, IReadOnlyList<Message> list, CancellationToken cancellationToken)
+    {
+        if (list.All(m => m.Reactions.Count == 0))
+        {
+            return list;
+        }
+        var unsure = list.Where(m => m.Reactions.Any(r => r.Count > r.Users.Count && !r.Users.Contains(readerId))).Select(m => m.Id).ToList();
+        var own = unsure.Count == 0 ? null : await messages.ListOwnReactionsAsync(workspaceId, unsure, readerId, cancellationToken);
+        return [.. list.Select(m => m.Reactions.Count == 0 ? m : m with
+        {
+            Reactions = [.. m.Reactions.Select(r => r with { Me = r.Users.Contains(readerId) || (own?.Contains((m.Id, r.Emoji)) ?? false) })],
+        })];
     }
 }

@@ -19,4 +19,12 @@ public sealed record MessageDto
     public DateTimeOffset? DeletedAt { get; init; }
     /// <summary>The sender's idempotency key, when it gave one: lets the sender match the live event to its send.</summary>
     public string? Nonce { get; init; }
+    /// <summary>Reactions by emoji, in the order each emoji was first used; absent when there are none.</summary>
+    public IReadOnlyList<ReactionDto>? Reactions { get; init; }
+    public DateTimeOffset? PinnedAt { get; init; }
+    public string? PinnedBy { get; init; }
+    /// <summary>On a top-level message with live replies: how many (derived from the replies; absent when none).</summary>
+    public int? ReplyCount { get; init; }
+    /// <summary>When the newest live reply was posted; absent without replies.</summary>
+    public DateTimeOffset? LastReplyAt { get; init; }
 }

@@ -8,4 +8,6 @@ public sealed record PostMessageRequest
     /// retried with the same nonce in the same channel returns the message the first one created instead of a second one.
     /// </summary>
     public string? Nonce { get; init; }
+    /// <summary>Makes the message a reply in the thread of this top-level, live message of the same channel.</summary>
+    public string? ThreadId { get; init; }
 }

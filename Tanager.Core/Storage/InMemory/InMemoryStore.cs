@@ -261,6 +261,7 @@ public sealed partial class InMemoryStore : IUserStore, IWorkspaceStore, IChanne
                 state.Channel = state.Channel with { LastSequence = sequence };
                 state.Timeline.Add(row);
                 _messages.Add((message.WorkspaceId, message.Id), row);
+                TrackReply(row);
                 if (message.Nonce is not null)
                 {
                     _messagesByNonce.Add((message.WorkspaceId, message.ChannelId, message.AuthorId, message.Nonce), row);
@@ -275,7 +276,7 @@ public sealed partial class InMemoryStore : IUserStore, IWorkspaceStore, IChanne
     {
         lock (_lock)
         {
-            return ValueTask.FromResult(_messages.GetValueOrDefault((workspaceId, messageId)));
+            return ValueTask.FromResult(_messages.TryGetValue((workspaceId, messageId), out var message) ? Current(message) : null);
         }
     }
 
@@ -288,8 +289,7 @@ public sealed partial class InMemoryStore : IUserStore, IWorkspaceStore, IChanne
             {
                 return ValueTask.FromResult(new MessageSlice([], false, 0));
             }
-            var timeline = state.Timeline;
-            IEnumerable<Message> candidates = timeline;
+            IEnumerable<Message> candidates = query.TopLevelOnly ? state.Timeline.Where(m => m.ThreadId is null) : state.Timeline;
             if (query.Before is { } before)
             {
                 candidates = candidates.Where(m => m.Sequence < before);
@@ -309,7 +309,7 @@ public sealed partial class InMemoryStore : IUserStore, IWorkspaceStore, IChanne
                 hasMore = older.Count > query.Limit;
                 page = older.Take(query.Limit).Reverse().ToList();
             }
-            return ValueTask.FromResult(new MessageSlice(page, hasMore, state.Channel.LastSequence));
+            return ValueTask.FromResult(new MessageSlice([.. page.Select(Current)], hasMore, state.Channel.LastSequence));
         }
     }
 
@@ -332,7 +332,7 @@ public sealed partial class InMemoryStore : IUserStore, IWorkspaceStore, IChanne
             {
                 changed.RemoveAt(limit);
             }
-            return ValueTask.FromResult(new MessageSlice(changed, hasMore, state.Channel.LastSequence));
+            return ValueTask.FromResult(new MessageSlice([.. changed.Select(Current)], hasMore, state.Channel.LastSequence));
         }
     }
 
@@ -357,7 +357,7 @@ public sealed partial class InMemoryStore : IUserStore, IWorkspaceStore, IChanne
                 .OrderByDescending(p => words.Sum(w => p.Words.Count(x => x == w)))
                 .ThenByDescending(p => p.Message.Id)
                 .Take(limit)
-                .Select(p => p.Message)];
+                .Select(p => Current(p.Message))];
             return ValueTask.FromResult(hits);
         }
     }
