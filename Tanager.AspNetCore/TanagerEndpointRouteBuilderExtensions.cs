@@ -27,6 +27,7 @@ public static class TanagerEndpointRouteBuilderExtensions
         WorkspaceEndpoints.Map(authenticated);
         ChannelEndpoints.Map(authenticated);
         MessageEndpoints.Map(authenticated);
+        ReadStateEndpoints.Map(authenticated);
         api.MapGet("/events", EventStreamEndpoint.HandleAsync);
 
         root.Map("/gateway", (HttpContext context) => GatewayEndpoint.HandleAsync(context, gateway));

@@ -77,6 +77,8 @@ public sealed class TanagerGateway : IAsyncDisposable
     public event Func<TypingData, Task>? TypingStarted;
     /// <summary>A workspace member's presence changed (online, away, dnd, offline).</summary>
     public event Func<PresenceData, Task>? PresenceUpdated;
+    /// <summary>The user's read state of a channel changed (marked read here or on another device).</summary>
+    public event Func<ReadStateDto, Task>? ReadStateUpdated;
     public event Func<GatewayDisconnect, Task>? Disconnected;
     /// <summary>Every DISPATCH, READY included, before its typed event: for tools that handle events generically.</summary>
     public event Func<GatewayDispatch, Task>? Dispatched;
@@ -307,6 +309,7 @@ public sealed class TanagerGateway : IAsyncDisposable
         GatewayEvents.ChannelCreate => RaiseAsync(ChannelCreated, frame.D, TanagerJsonContext.Default.ChannelDto),
         GatewayEvents.TypingStart => RaiseAsync(TypingStarted, frame.D, TanagerJsonContext.Default.TypingData),
         GatewayEvents.PresenceUpdate => RaiseAsync(PresenceUpdated, frame.D, TanagerJsonContext.Default.PresenceData),
+        GatewayEvents.ReadStateUpdate => RaiseAsync(ReadStateUpdated, frame.D, TanagerJsonContext.Default.ReadStateDto),
         GatewayEvents.ChannelMemberAdd => RaiseAsync(ChannelMemberAdded, frame.D, TanagerJsonContext.Default.ChannelMemberDto),
         GatewayEvents.ChannelMemberRemove => RaiseAsync(ChannelMemberRemoved, frame.D, TanagerJsonContext.Default.ChannelMemberDto),
         GatewayEvents.WorkspaceMemberAdd => RaiseAsync(WorkspaceMemberAdded, frame.D, TanagerJsonContext.Default.WorkspaceMemberDto),

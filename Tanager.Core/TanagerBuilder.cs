@@ -18,6 +18,7 @@ public sealed class TanagerBuilder(IServiceCollection services)
         Replace<IChannelStore, TStore>();
         Replace<IMessageStore, TStore>();
         Replace<ISearchStore, TStore>();
+        Replace<IReadStateStore, TStore>();
         // One store at a time: the previous store's migrator goes with it.
         Services.RemoveAll<IStorageMigrator>();
         if (typeof(IStorageMigrator).IsAssignableFrom(typeof(TStore)))

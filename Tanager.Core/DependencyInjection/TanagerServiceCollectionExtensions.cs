@@ -28,6 +28,7 @@ public static class TanagerServiceCollectionExtensions
         services.TryAddSingleton<IChannelStore>(sp => sp.GetRequiredService<InMemoryStore>());
         services.TryAddSingleton<IMessageStore>(sp => sp.GetRequiredService<InMemoryStore>());
         services.TryAddSingleton<ISearchStore>(sp => sp.GetRequiredService<InMemoryStore>());
+        services.TryAddSingleton<IReadStateStore>(sp => sp.GetRequiredService<InMemoryStore>());
         services.TryAddSingleton<IPubSub, InProcessPubSub>();
         services.TryAddSingleton<EventDispatcher>();
         services.TryAddSingleton<FanOut>();
@@ -38,6 +39,7 @@ public static class TanagerServiceCollectionExtensions
         services.TryAddSingleton<ChannelService>();
         services.TryAddSingleton<SendPipeline>();
         services.TryAddSingleton<MessageService>();
+        services.TryAddSingleton<ReadStateService>();
         services.TryAddSingleton<GatewayHub>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StorageMigrationService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, GatewayDrainService>());

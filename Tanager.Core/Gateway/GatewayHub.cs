@@ -17,6 +17,7 @@ public sealed class GatewayHub : IAsyncDisposable
     private readonly IWorkspaceStore _workspaces;
     private readonly IChannelStore _channels;
     private readonly IMessageStore _messages;
+    private readonly IReadStateStore _readStates;
     private readonly IPubSub _pubSub;
     private readonly TimeProvider _time;
     /// <summary>Bounds the store reads of catch-ups, so that a pub/sub outage on a busy node does not stampede the store.</summary>
@@ -26,7 +27,7 @@ public sealed class GatewayHub : IAsyncDisposable
     private IAsyncDisposable? _resync;
     private volatile bool _draining;
 
-    public GatewayHub(AccountService accounts, IWorkspaceStore workspaces, IChannelStore channels, IMessageStore messages, IPubSub pubSub, FanOut fanOut, PresenceTracker presence, EventDispatcher events, IOptions<TanagerOptions> options, TimeProvider time, ILogger<GatewayHub> logger)
+    public GatewayHub(AccountService accounts, IWorkspaceStore workspaces, IChannelStore channels, IMessageStore messages, IReadStateStore readStates, IPubSub pubSub, FanOut fanOut, PresenceTracker presence, EventDispatcher events, IOptions<TanagerOptions> options, TimeProvider time, ILogger<GatewayHub> logger)
     {
         Presence = presence;
         Events = events;
@@ -36,6 +37,7 @@ public sealed class GatewayHub : IAsyncDisposable
         _workspaces = workspaces;
         _channels = channels;
         _messages = messages;
+        _readStates = readStates;
         _pubSub = pubSub;
         _pubSub.DeliveriesLost += OnDeliveriesLost;
         FanOut = fanOut;
@@ -196,9 +198,10 @@ public sealed class GatewayHub : IAsyncDisposable
             {
                 await subscribe(Subjects.Channel(workspace.Id, channelId));
             }
+            var readStates = memberships.Count == 0 ? [] : (await _readStates.GetReadStatesAsync(workspace.Id, user.Id, [.. memberships], cancellationToken)).ToDictionary(s => s.ChannelId);
             var channels = (await _channels.ListAsync(workspace.Id, cancellationToken))
                 .Where(c => memberships.Contains(c.Id))
-                .Select(c => c.ToDto(isMember: true))
+                .Select(c => c.ToDto(isMember: true).WithReadState(readStates.GetValueOrDefault(c.Id)))
                 .ToList();
             workspaces.Add(new ReadyWorkspace { Workspace = workspace.ToDto(member), Channels = channels, Presences = Presence.Snapshot(workspace.Id) });
         }

@@ -17,5 +17,11 @@ public sealed record ChannelDto
     public required long LastSequence { get; init; }
     /// <summary>Whether the caller is a member. Absent in broadcast events, which carry nothing specific to one recipient.</summary>
     public bool? IsMember { get; init; }
+    /// <summary>The caller's last read message sequence, in READY and channel lists for channels the caller is in.</summary>
+    public long? LastReadSequence { get; init; }
+    /// <summary>Top-level messages by others after the last read one; with <see cref="LastReadSequence"/>.</summary>
+    public int? UnreadCount { get; init; }
+    /// <summary>Messages after the last read one that mention the caller; with <see cref="LastReadSequence"/>.</summary>
+    public int? MentionCount { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
 }

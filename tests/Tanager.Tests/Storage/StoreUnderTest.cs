@@ -5,5 +5,10 @@ public sealed record StoreUnderTest(IUserStore Users, IWorkspaceStore Workspaces
 {
     public static StoreUnderTest Of<T>(T store)
         where T : IUserStore, IWorkspaceStore, IChannelStore, IMessageStore, ISearchStore =>
-        new(store, store, store, store, store, store is IStorageMigrator migrator ? () => migrator.MigrateAsync() : () => Task.CompletedTask);
+        new(store, store, store, store, store, store is IStorageMigrator migrator ? () => migrator.MigrateAsync() : () => Task.CompletedTask)
+        {
+            ReadStates = (IReadStateStore)store,
+        };
+
+    public IReadStateStore ReadStates { get; init; } = null!;
 }
