@@ -49,19 +49,26 @@ internal sealed class SseConnection : ISequencedGatewayConnection
         {
             _positions[channelId] = sequence;
         }
+        // A record with only an id sets EventSource's last event id without dispatching an event (WHATWG "dispatch the
+        // event", step 1): a client dropped before the first channel change still resumes from READY's positions.
+        TrySend(Encoding.ASCII.GetBytes(IdLine() + "\n"));
     }
 
     public bool TrySend(ReadOnlyMemory<byte> frame, string channelId, long sequence)
     {
         _positions[channelId] = sequence;
-        var id = new StringBuilder("id: ", 8 + (_positions.Count * 32));
-        EventIds.Write(id, _positions);
-        id.Append('\n');
-        var idBytes = Encoding.ASCII.GetBytes(id.ToString());
+        var idBytes = Encoding.ASCII.GetBytes(IdLine());
         var record = new byte[idBytes.Length + frame.Length];
         idBytes.CopyTo(record, 0);
         frame.Span.CopyTo(record.AsSpan(idBytes.Length));
         return TrySend(record);
+    }
+
+    private string IdLine()
+    {
+        var id = new StringBuilder("id: ", 8 + (_positions.Count * 32));
+        EventIds.Write(id, _positions);
+        return id.Append('\n').ToString();
     }
 
     public bool TrySend(ReadOnlyMemory<byte> frame)

@@ -51,6 +51,27 @@ public sealed class EventStreamTests
     }
 
     [Fact]
+    public async Task A_client_dropped_before_any_channel_change_resumes_from_the_positions_sent_after_READY()
+    {
+        await using var server = await TestServer.StartAsync();
+        var room = await ChatRoom.CreateAsync(server, members: 1);
+        await room.PostAsync("before");
+        using var http = new HttpClient();
+        string id;
+        await using (var stream = await SseStream.OpenAsync(http, server.Url, room.Members[0].Token!, lastEventId: null))
+        {
+            await stream.ReadAsync("READY");
+            // An id-only record: EventSource keeps it as the last event id without dispatching anything.
+            id = await stream.ReadIdOnlyRecordAsync();
+            Assert.Equal($"{room.Channel.Id}:1", id);
+        }
+        await room.PostAsync("while away");
+        await using var resumed = await SseStream.OpenAsync(http, server.Url, room.Members[0].Token!, id);
+        var missed = await resumed.ReadMessagesAsync(1);
+        Assert.Equal("while away", missed[0].Message.Content);
+    }
+
+    [Fact]
     public async Task The_eventsource_package_reconnects_by_itself_across_cut_connections_and_misses_nothing()
     {
         var script = Path.Combine(Repository.Root, "tests", "interop", "sse-client.mjs");
@@ -162,6 +183,29 @@ public sealed class EventStreamTests
                 messages.Add((JsonSerializer.Deserialize(record.Data, TanagerJsonContext.Default.MessageDto)!, record.Id));
             }
             return messages;
+        }
+
+        /// <summary>Reads the next record, which must carry only an id, and returns the id.</summary>
+        public async Task<string> ReadIdOnlyRecordAsync()
+        {
+            string? id = null;
+            while (await _reader.ReadLineAsync().Within() is { } line)
+            {
+                if (line.Length == 0 && id is not null)
+                {
+                    return id;
+                }
+                if (line.StartsWith("id:", StringComparison.Ordinal))
+                {
+                    id = line[3..].TrimStart(' ');
+                    _lastId = id;
+                }
+                else if (line.Length > 0 && !line.StartsWith(':'))
+                {
+                    throw new InvalidOperationException("Expected an id-only record, got: " + line);
+                }
+            }
+            throw new EndOfStreamException("The event stream ended.");
         }
 
         private async Task<(string Event, string Data, string? Id)> NextAsync()
