@@ -16,6 +16,8 @@ public static class ErrorCodes
     public const string Internal = "internal";
     /// <summary>The channel is archived: it can be read but not posted in, joined or added to.</summary>
     public const string ChannelArchived = "channel_archived";
+    /// <summary>The content mentions everyone (<c>&lt;!channel&gt;</c> or <c>&lt;!here&gt;</c>) but the author lacks mention_everyone in the channel.</summary>
+    public const string MentionEveryoneForbidden = "mention_everyone_forbidden";
     public const string InviteExpired = "invite_expired";
     public const string InviteUsedUp = "invite_used_up";
     public const string InviteRevoked = "invite_revoked";

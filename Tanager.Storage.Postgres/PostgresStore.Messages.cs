@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using Npgsql;
 using NpgsqlTypes;
 using NUlid;
@@ -181,20 +183,59 @@ public sealed partial class PostgresStore
         return new MessageSlice(await WithDerivedAsync(null, rows, cancellationToken), hasMore, await LastSequenceAsync(workspaceId, channelId, cancellationToken));
     }
 
-    public async ValueTask<IReadOnlyList<Message>> SearchAsync(Ulid workspaceId, IReadOnlyCollection<Ulid> channelIds, string query, int limit, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyList<Message>> SearchAsync(Ulid workspaceId, MessageSearch search, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(channelIds);
-        if (channelIds.Count == 0)
+        ArgumentNullException.ThrowIfNull(search);
+        if (search.ChannelIds.Count == 0 || search.Limit <= 0)
         {
             return [];
         }
-        // websearch_to_tsquery accepts anything a person types (quotes, or, -word) and never raises a syntax error.
-        await using var command = Command($"""
-            SELECT {MessageColumns} FROM messages, websearch_to_tsquery('english', $3) q
-            WHERE workspace_id = $1 AND channel_id = ANY($2) AND deleted_at IS NULL AND search @@ q
-            ORDER BY ts_rank(search, q) DESC, id DESC
-            LIMIT $4
-            """).With(Uuid(workspaceId), channelIds.Select(Uuid).ToArray(), query, limit);
+        var text = search.Text.Trim();
+        var values = new List<object?> { Uuid(workspaceId), search.ChannelIds.Select(Uuid).ToArray(), search.Limit };
+        var filters = new StringBuilder();
+        if (search.AuthorIds.Count > 0)
+        {
+            values.Add(search.AuthorIds.Select(Uuid).ToArray());
+            filters.Append(CultureInfo.InvariantCulture, $" AND author_id = ANY(${values.Count})");
+        }
+        if (search.CreatedBefore is { } before)
+        {
+            values.Add(before.ToUniversalTime());
+            filters.Append(CultureInfo.InvariantCulture, $" AND created_at < ${values.Count}");
+        }
+        if (search.CreatedOnOrAfter is { } from)
+        {
+            values.Add(from.ToUniversalTime());
+            filters.Append(CultureInfo.InvariantCulture, $" AND created_at >= ${values.Count}");
+        }
+        filters.Append(search.Thread switch
+        {
+            SearchThreadFilter.RepliesOnly => " AND thread_id IS NOT NULL",
+            SearchThreadFilter.TopLevelOnly => " AND thread_id IS NULL",
+            _ => "",
+        });
+        string sql;
+        if (text.Length > 0)
+        {
+            values.Add(text);
+            // websearch_to_tsquery accepts anything a person types (quotes, or, -word) and never raises a syntax error.
+            sql = $"""
+                SELECT {MessageColumns} FROM messages, websearch_to_tsquery('english', ${values.Count}) q
+                WHERE workspace_id = $1 AND channel_id = ANY($2) AND deleted_at IS NULL AND search @@ q{filters}
+                ORDER BY ts_rank(search, q) DESC, id DESC
+                LIMIT $3
+                """;
+        }
+        else
+        {
+            sql = $"""
+                SELECT {MessageColumns} FROM messages
+                WHERE workspace_id = $1 AND channel_id = ANY($2) AND deleted_at IS NULL{filters}
+                ORDER BY created_at DESC, id DESC
+                LIMIT $3
+                """;
+        }
+        await using var command = Command(sql).With([.. values]);
         return await WithDerivedAsync(null, await ReadMessagesAsync(command, cancellationToken), cancellationToken);
     }
 

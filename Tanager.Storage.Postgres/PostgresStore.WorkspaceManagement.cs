@@ -89,7 +89,7 @@ public sealed partial class PostgresStore
 
     public async ValueTask<IReadOnlyList<WorkspaceInvite>> ListInvitesAsync(Ulid workspaceId, CancellationToken cancellationToken = default)
     {
-        await using var command = Command($"SELECT {InviteColumns} FROM workspace_invites WHERE workspace_id = $1 ORDER BY id DESC").With(Uuid(workspaceId));
+        await using var command = Command($"SELECT {InviteColumns} FROM workspace_invites WHERE workspace_id = $1 ORDER BY created_at DESC, id DESC").With(Uuid(workspaceId));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var invites = new List<WorkspaceInvite>();
         while (await reader.ReadAsync(cancellationToken))

@@ -127,27 +127,75 @@ public sealed partial class SqliteStore
         return new MessageSlice(await WithDerivedAsync(connection, null, rows, cancellationToken), hasMore, await LastSequenceAsync(connection, workspaceId, channelId, cancellationToken));
     }
 
-    public async ValueTask<IReadOnlyList<Message>> SearchAsync(Ulid workspaceId, IReadOnlyCollection<Ulid> channelIds, string query, int limit, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyList<Message>> SearchAsync(Ulid workspaceId, MessageSearch search, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(channelIds);
-        var match = FtsQuery(query);
-        if (match.Length == 0 || channelIds.Count == 0)
+        ArgumentNullException.ThrowIfNull(search);
+        var text = search.Text.Trim();
+        var match = FtsQuery(text);
+        if ((text.Length > 0 && match.Length == 0) || search.ChannelIds.Count == 0 || search.Limit <= 0)
         {
             return [];
         }
+        var filters = new StringBuilder();
+        if (search.AuthorIds.Count > 0)
+        {
+            filters.Append(" AND m.author_id IN (SELECT unhex(value) FROM json_each($authors))");
+        }
+        if (search.CreatedBefore is not null)
+        {
+            filters.Append(" AND m.created_at < $before");
+        }
+        if (search.CreatedOnOrAfter is not null)
+        {
+            filters.Append(" AND m.created_at >= $from");
+        }
+        filters.Append(search.Thread switch
+        {
+            SearchThreadFilter.RepliesOnly => " AND m.thread_id IS NOT NULL",
+            SearchThreadFilter.TopLevelOnly => " AND m.thread_id IS NULL",
+            _ => "",
+        });
+        var columns = string.Join(", ", MessageColumns.Split(", ").Select(c => "m." + c));
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, $"""
-            SELECT {string.Join(", ", MessageColumns.Split(", ").Select(c => "m." + c))}
-            FROM messages_fts f JOIN messages m ON m.rowid = f.rowid
-            WHERE messages_fts MATCH $match AND m.workspace_id = $ws AND m.deleted_at IS NULL
-              AND m.channel_id IN (SELECT unhex(value) FROM json_each($channels))
-            ORDER BY bm25(messages_fts), m.id DESC
-            LIMIT $limit
-            """)
-            .With("$match", match).With("$ws", Blob(workspaceId)).With("$limit", limit)
-            .With("$channels", "[" + string.Join(",", channelIds.Select(id => "\"" + Convert.ToHexString(id.ToByteArray()) + "\"")) + "]");
+        await using var command = Command(connection, match.Length > 0
+            ? $"""
+                SELECT {columns}
+                FROM messages_fts f JOIN messages m ON m.rowid = f.rowid
+                WHERE messages_fts MATCH $match AND m.workspace_id = $ws AND m.deleted_at IS NULL
+                  AND m.channel_id IN (SELECT unhex(value) FROM json_each($channels)){filters}
+                ORDER BY bm25(messages_fts), m.id DESC
+                LIMIT $limit
+                """
+            : $"""
+                SELECT {columns}
+                FROM messages m
+                WHERE m.workspace_id = $ws AND m.deleted_at IS NULL
+                  AND m.channel_id IN (SELECT unhex(value) FROM json_each($channels)){filters}
+                ORDER BY m.created_at DESC, m.id DESC
+                LIMIT $limit
+                """)
+            .With("$ws", Blob(workspaceId)).With("$limit", search.Limit).With("$channels", HexList(search.ChannelIds));
+        if (match.Length > 0)
+        {
+            command.With("$match", match);
+        }
+        if (search.AuthorIds.Count > 0)
+        {
+            command.With("$authors", HexList(search.AuthorIds));
+        }
+        if (search.CreatedBefore is { } before)
+        {
+            command.With("$before", before.UtcTicks);
+        }
+        if (search.CreatedOnOrAfter is { } from)
+        {
+            command.With("$from", from.UtcTicks);
+        }
         return await WithDerivedAsync(connection, null, await ReadMessagesAsync(command, cancellationToken), cancellationToken);
     }
+
+    /// <summary>Ids as a JSON array of hex strings, one parameter that json_each unpacks.</summary>
+    private static string HexList(IEnumerable<Ulid> ids) => "[" + string.Join(",", ids.Select(id => "\"" + Convert.ToHexString(id.ToByteArray()) + "\"")) + "]";
 
     /// <summary>
     /// Turns what a person typed into an FTS5 query that cannot be a syntax error: every word quoted, all required.

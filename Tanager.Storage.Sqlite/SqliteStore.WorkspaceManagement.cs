@@ -92,7 +92,7 @@ public sealed partial class SqliteStore
     public async ValueTask<IReadOnlyList<WorkspaceInvite>> ListInvitesAsync(Ulid workspaceId, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, $"SELECT {InviteColumns} FROM workspace_invites WHERE workspace_id = $ws ORDER BY id DESC").With("$ws", Blob(workspaceId));
+        await using var command = Command(connection, $"SELECT {InviteColumns} FROM workspace_invites WHERE workspace_id = $ws ORDER BY created_at DESC, id DESC").With("$ws", Blob(workspaceId));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var invites = new List<WorkspaceInvite>();
         while (await reader.ReadAsync(cancellationToken))

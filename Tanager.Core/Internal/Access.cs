@@ -35,6 +35,20 @@ internal static class Access
         }
     }
 
+    /// <summary>
+    /// Refuses content that notifies the whole channel (<c>&lt;!channel&gt;</c>, <c>&lt;!here&gt;</c>) from someone without
+    /// <see cref="Permission.MentionEveryone"/> there. Refused rather than stripped: the author learns why, and the message
+    /// is never stored with a meaning other than the one they wrote.
+    /// </summary>
+    public static void EnsureCanMentionEveryone(VisibleChannel visible, string content)
+    {
+        if (Mentions.MentionsEveryone(content) && !Permissions.Has(visible.Role, visible.Channel, Permission.MentionEveryone))
+        {
+            throw new TanagerException(TanagerErrorKind.Forbidden, ErrorCodes.MentionEveryoneForbidden,
+                $"A {visible.Role.ToWire()} may not mention everyone (@channel or @here) in this channel.");
+        }
+    }
+
     public static void EnsureNotArchived(Channel channel)
     {
         if (channel.IsArchived)

@@ -38,6 +38,7 @@ public sealed class MessageService(
         var validNonce = Validate.Nonce(nonce);
         var visible = await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
         Access.EnsureCanPost(visible);
+        Access.EnsureCanMentionEveryone(visible, validContent);
         Message? parent = null;
         if (threadId is { } thread)
         {
@@ -109,6 +110,7 @@ public sealed class MessageService(
         }
         // Editing is posting again: the same membership, archive and send_messages rules.
         Access.EnsureCanPost(visible);
+        Access.EnsureCanMentionEveryone(visible, validContent);
         var change = await messages.EditAsync(workspaceId, messageId, validContent, time.UtcNow(), cancellationToken) ?? throw TanagerException.NotFound("Message");
         if (!change.Changed)
         {
@@ -238,7 +240,7 @@ public sealed class MessageService(
     public async Task<IReadOnlyList<FollowedThread>> ListFollowedThreadsAsync(Ulid callerId, Ulid workspaceId, int? limit, CancellationToken cancellationToken = default)
     {
         var validLimit = Validate.Limit(limit, DefaultPageSize, MaxPageSize);
-        var readable = await ReadableChannelsAsync(callerId, workspaceId, cancellationToken);
+        List<Ulid> readable = [.. (await ReadableChannelsAsync(callerId, workspaceId, cancellationToken)).Select(c => c.Id)];
         if (readable.Count == 0)
         {
             return [];
@@ -248,22 +250,47 @@ public sealed class MessageService(
         return [.. threads.Select((t, i) => t with { Parent = parents[i] })];
     }
 
-    /// <summary>Messages matching <paramref name="query"/> in the channels of the workspace the caller may read, best first.</summary>
+    /// <summary>
+    /// Messages matching <paramref name="query"/> in the channels of the workspace the caller may read: best first with
+    /// free text, newest first for a filters-only query. The query's filters (<c>in:#channel</c>, <c>from:@USER_ID</c>,
+    /// <c>before:</c>/<c>after:</c> dates, <c>is:thread</c>/<c>is:root</c>) are described in docs/rest.md.
+    /// </summary>
     public async Task<IReadOnlyList<Message>> SearchAsync(Ulid callerId, Ulid workspaceId, string? query, int? limit, CancellationToken cancellationToken = default)
     {
         var validQuery = Validate.Text(query, "q", Validate.MaxSearchQueryLength);
         var validLimit = Validate.Limit(limit, 20, MaxSearchResults);
-        var readable = await ReadableChannelsAsync(callerId, workspaceId, cancellationToken);
-        return readable.Count == 0 ? [] : await search.SearchAsync(workspaceId, readable, validQuery, validLimit, cancellationToken);
+        var (parsed, error) = SearchQueryParser.Parse(validQuery);
+        if (parsed is null)
+        {
+            throw TanagerException.Invalid(error ?? "q is not a valid search.");
+        }
+        IEnumerable<Channel> scope = await ReadableChannelsAsync(callerId, workspaceId, cancellationToken);
+        if (parsed.Channels.Count > 0)
+        {
+            // Only channels the caller may read can be named: an invisible channel's name matches nothing, like a name that does not exist.
+            scope = scope.Where(c => parsed.Channels.Contains(c.Name, StringComparer.OrdinalIgnoreCase));
+        }
+        List<Ulid> channelIds = [.. scope.Select(c => c.Id)];
+        if (channelIds.Count == 0 || parsed.After == DateOnly.MaxValue || parsed.Before == DateOnly.MinValue)
+        {
+            return [];
+        }
+        var wanted = new MessageSearch(channelIds, parsed.Text, validLimit)
+        {
+            AuthorIds = parsed.Authors,
+            CreatedBefore = parsed.Before is { } before ? new DateTimeOffset(before.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null,
+            CreatedOnOrAfter = parsed.After is { } after ? new DateTimeOffset(after.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null,
+            Thread = parsed.Thread,
+        };
+        return await ForReaderAsync(callerId, workspaceId, await search.SearchAsync(workspaceId, wanted, cancellationToken), cancellationToken);
     }
 
-    private async Task<List<Ulid>> ReadableChannelsAsync(Ulid callerId, Ulid workspaceId, CancellationToken cancellationToken)
+    private async Task<List<Channel>> ReadableChannelsAsync(Ulid callerId, Ulid workspaceId, CancellationToken cancellationToken)
     {
         var member = await Access.WorkspaceMemberAsync(workspaces, workspaceId, callerId, cancellationToken);
         var memberships = await channels.ListMembershipsAsync(workspaceId, callerId, cancellationToken);
         return [.. (await channels.ListAsync(workspaceId, cancellationToken))
-            .Where(c => Permissions.CanSeeChannel(member.Role, c, memberships.Contains(c.Id)))
-            .Select(c => c.Id)];
+            .Where(c => Permissions.CanSeeChannel(member.Role, c, memberships.Contains(c.Id)))];
     }
 
     private static HistoryQuery Page(long? before, long? after, int? limit)

@@ -6,8 +6,10 @@ namespace Tanager;
 public interface ISearchStore
 {
     /// <summary>
-    /// Live (not deleted) messages of <paramref name="channelIds"/> in the workspace that match every word of
-    /// <paramref name="query"/>, best match first. The caller has already narrowed the channels to those the user may read.
+    /// Live (not deleted) messages of the workspace that satisfy <paramref name="search"/>: in one of its channels (the
+    /// caller has already narrowed them to those the user may read), by one of its authors when any are given, inside its
+    /// time bounds and thread filter, and matching every word of its text. With text: best match first (ties newest
+    /// first); without text: newest first (created_at, then id). At most <see cref="MessageSearch.Limit"/> messages.
     /// </summary>
-    ValueTask<IReadOnlyList<Message>> SearchAsync(Ulid workspaceId, IReadOnlyCollection<Ulid> channelIds, string query, int limit, CancellationToken cancellationToken = default);
+    ValueTask<IReadOnlyList<Message>> SearchAsync(Ulid workspaceId, MessageSearch search, CancellationToken cancellationToken = default);
 }

@@ -141,7 +141,7 @@ public sealed partial class InMemoryStore
     {
         lock (_lock)
         {
-            IReadOnlyList<WorkspaceInvite> invites = [.. _invites.Values.Where(i => i.WorkspaceId == workspaceId).OrderByDescending(i => i.Id)];
+            IReadOnlyList<WorkspaceInvite> invites = [.. _invites.Values.Where(i => i.WorkspaceId == workspaceId).OrderByDescending(i => i.CreatedAt).ThenByDescending(i => i.Id)];
             return ValueTask.FromResult(invites);
         }
     }

@@ -337,27 +337,41 @@ public sealed partial class InMemoryStore : IUserStore, IWorkspaceStore, IChanne
     }
 
     /// <summary>Word matching without stemming: enough to develop against; the database stores rank properly.</summary>
-    public ValueTask<IReadOnlyList<Message>> SearchAsync(Ulid workspaceId, IReadOnlyCollection<Ulid> channelIds, string query, int limit, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<Message>> SearchAsync(Ulid workspaceId, MessageSearch search, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(channelIds);
-        var words = SearchWords(query);
-        if (words.Count == 0)
+        ArgumentNullException.ThrowIfNull(search);
+        var text = search.Text.Trim();
+        var words = SearchWords(text);
+        if ((text.Length > 0 && words.Count == 0) || search.ChannelIds.Count == 0 || search.Limit <= 0)
         {
             return ValueTask.FromResult<IReadOnlyList<Message>>([]);
         }
         lock (_lock)
         {
-            IReadOnlyList<Message> hits = [.. channelIds
+            var candidates = search.ChannelIds
+                .Distinct()
                 .Select(id => _channels.GetValueOrDefault((workspaceId, id)))
                 .Where(state => state is not null)
                 .SelectMany(state => state!.Timeline)
-                .Where(m => m.DeletedAt is null)
-                .Select(m => (Message: m, Words: SearchWords(m.Content)))
-                .Where(p => words.All(p.Words.Contains))
-                .OrderByDescending(p => words.Sum(w => p.Words.Count(x => x == w)))
-                .ThenByDescending(p => p.Message.Id)
-                .Take(limit)
-                .Select(p => Current(p.Message))];
+                .Where(m => m.DeletedAt is null
+                    && (search.AuthorIds.Count == 0 || search.AuthorIds.Contains(m.AuthorId))
+                    && (search.CreatedBefore is not { } before || m.CreatedAt < before)
+                    && (search.CreatedOnOrAfter is not { } from || m.CreatedAt >= from)
+                    && search.Thread switch
+                    {
+                        SearchThreadFilter.RepliesOnly => m.ThreadId is not null,
+                        SearchThreadFilter.TopLevelOnly => m.ThreadId is null,
+                        _ => true,
+                    });
+            IReadOnlyList<Message> hits = words.Count == 0
+                ? [.. candidates.OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id).Take(search.Limit).Select(Current)]
+                : [.. candidates
+                    .Select(m => (Message: m, Words: SearchWords(m.Content)))
+                    .Where(p => words.All(p.Words.Contains))
+                    .OrderByDescending(p => words.Sum(w => p.Words.Count(x => x == w)))
+                    .ThenByDescending(p => p.Message.Id)
+                    .Take(search.Limit)
+                    .Select(p => Current(p.Message))];
             return ValueTask.FromResult(hits);
         }
     }

@@ -129,9 +129,10 @@ public abstract partial class StorageSpecification
     {
         var (workspace, owner) = await NewWorkspaceAsync();
         var hash = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
-        var invite = new WorkspaceInvite(workspace.Id, Ulid.NewUlid(), hash, WorkspaceRole.Guest, owner.Id, At(1), At(100), MaxUses: 1, Uses: 0, RevokedAt: null);
+        // Created at distinct times with ids of those times, as the service makes them: two ULIDs of one millisecond have no order.
+        var invite = new WorkspaceInvite(workspace.Id, Ulid.NewUlid(At(1)), hash, WorkspaceRole.Guest, owner.Id, At(1), At(100), MaxUses: 1, Uses: 0, RevokedAt: null);
         await _store.Workspaces.CreateInviteAsync(invite);
-        var later = invite with { Id = Ulid.NewUlid(), CodeHash = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), ExpiresAt = null, MaxUses = null };
+        var later = invite with { Id = Ulid.NewUlid(At(2)), CodeHash = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), CreatedAt = At(2), ExpiresAt = null, MaxUses = null };
         await _store.Workspaces.CreateInviteAsync(later);
 
         var listed = await _store.Workspaces.ListInvitesAsync(workspace.Id);
