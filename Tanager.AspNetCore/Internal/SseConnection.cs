@@ -39,6 +39,10 @@ internal sealed class SseConnection : ISequencedGatewayConnection
 
     public IFrameEncoder Encoder => SseFrameEncoder.Instance;
 
+    public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
+
+    public int QueuedFrames => _queue.Reader.Count;
+
     /// <summary>Why the stream ended, when the server ended it.</summary>
     public (int Code, string Reason)? ClosedWith { get; private set; }
 

@@ -23,6 +23,9 @@ public sealed class GatewaySession : ISubjectListener, IAsyncDisposable
     /// <summary>TYPING is forwarded at most this often per channel; receivers keep the indicator <see cref="TypingLifetimeMs"/>.</summary>
     private static readonly TimeSpan TypingInterval = TimeSpan.FromSeconds(2.5);
     private const int TypingLifetimeMs = 5000;
+    private static readonly TimeSpan ReplayPollInterval = TimeSpan.FromMilliseconds(20);
+    /// <summary>A replay that cannot place a single event for this long means a reader that stopped reading.</summary>
+    private static readonly TimeSpan ReplayStallLimit = TimeSpan.FromSeconds(30);
 
     private readonly GatewayHub _hub;
     private readonly IGatewayConnection _connection;
@@ -536,19 +539,51 @@ public sealed class GatewaySession : ISubjectListener, IAsyncDisposable
             Close(GatewayCloseCodes.InternalError, "Catching up failed; reconnect.");
             return;
         }
+        // A replay is paced by the client: it fills at most half the send queue, then waits for the writer to drain it,
+        // so that catching up never trips the slow-consumer limit by itself (a replay can be 1,000 large messages).
+        var next = 0;
+        var stalledSince = _hub.Now;
+        while (true)
+        {
+            lock (_gate)
+            {
+                if (_closed)
+                {
+                    stream.Fetching = false;
+                    return;
+                }
+                var progressed = false;
+                while (next < changes.Count && _connection.QueuedBytes < _hub.Options.SendQueueBytes / 2 && _connection.QueuedFrames < _hub.Options.SendQueueFrames / 2)
+                {
+                    var message = changes[next++];
+                    if (message.ChangeSequence > stream.Delivered)
+                    {
+                        SendChange(stream, _connection.Encoder.Encode(ReplayPayload(message, since)), message.ChangeSequence);
+                        progressed = true;
+                    }
+                }
+                if (next == changes.Count)
+                {
+                    break;
+                }
+                if (progressed)
+                {
+                    stalledSince = _hub.Now;
+                }
+            }
+            if (_hub.Time.GetElapsedTime(stalledSince) > ReplayStallLimit)
+            {
+                Close(GatewayCloseCodes.SlowConsumer, "Catching up stalled: events were not read in time.");
+                return;
+            }
+            await Task.Delay(ReplayPollInterval, _hub.Time);
+        }
         lock (_gate)
         {
             stream.Fetching = false;
             if (_closed)
             {
                 return;
-            }
-            foreach (var message in changes)
-            {
-                if (message.ChangeSequence > stream.Delivered)
-                {
-                    SendChange(stream, _connection.Encoder.Encode(ReplayPayload(message, since)), message.ChangeSequence);
-                }
             }
             // The client now has the channel's whole state up to the head, even where a change left no row of its own.
             stream.Delivered = Math.Max(stream.Delivered, head);

@@ -12,6 +12,12 @@ public interface IGatewayConnection
     /// </summary>
     bool TrySend(ReadOnlyMemory<byte> frame);
 
+    /// <summary>Bytes queued and not yet written: lets a replay from the store pace itself to the client.</summary>
+    long QueuedBytes { get; }
+
+    /// <summary>Frames queued and not yet written.</summary>
+    int QueuedFrames { get; }
+
     /// <summary>Sends a close with <paramref name="code"/> after the frames already queued, then ends the connection.</summary>
     void Close(int code, string reason);
 }

@@ -51,6 +51,8 @@ internal sealed partial class WebSocketConnection : IGatewayConnection, IAsyncDi
     /// <summary>Bytes queued and not yet handed to the socket.</summary>
     public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
 
+    public int QueuedFrames => _queue.Reader.Count;
+
     /// <summary>The most bytes ever queued at once: never above the configured limit plus one frame.</summary>
     public long PeakQueuedBytes => Interlocked.Read(ref _peakQueuedBytes);
 

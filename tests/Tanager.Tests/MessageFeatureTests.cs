@@ -331,6 +331,8 @@ public sealed class MessageFeatureTests
         await ann.DeleteMessageAsync(ws, ch, parent.Id);
         Assert.Equal(ErrorCodes.MessageDeleted, await CodeOfAsync(() => carol.ReplyAsync(ws, ch, parent.Id, "too late")));
         Assert.Equal(3, (await carol.GetMessageAsync(ws, ch, parent.Id)).ReplyCount);
+        // The deletion is the sixth change: wait for its event rather than race it.
+        await feed.WaitForAsync<MessageDto>("delete", 6);
         Assert.Equal([1L, 2, 3, 4, 5, 6], feed.Sequenced);
     }
 
