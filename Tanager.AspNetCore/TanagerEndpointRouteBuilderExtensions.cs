@@ -26,6 +26,7 @@ public static class TanagerEndpointRouteBuilderExtensions
         AccountEndpoints.Map(authenticated);
         WorkspaceEndpoints.Map(authenticated);
         ChannelEndpoints.Map(authenticated);
+        DirectMessageEndpoints.Map(authenticated);
         MessageEndpoints.Map(authenticated);
         ReadStateEndpoints.Map(authenticated);
         api.MapGet("/events", EventStreamEndpoint.HandleAsync);

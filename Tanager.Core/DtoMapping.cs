@@ -83,6 +83,13 @@ public static class DtoMapping
         };
     }
 
+    /// <summary>A direct or group message with its participants.</summary>
+    public static ChannelDto ToDto(this DirectMessage directMessage, bool? isMember)
+    {
+        ArgumentNullException.ThrowIfNull(directMessage);
+        return directMessage.Channel.ToDto(isMember) with { Participants = [.. directMessage.Participants.Select(p => p.ToString())] };
+    }
+
     public static ChannelMemberDto ToDto(this ChannelMember member)
     {
         ArgumentNullException.ThrowIfNull(member);
@@ -132,7 +139,13 @@ public static class DtoMapping
         return new MessagePage { Messages = [.. slice.Messages.Select(m => m.ToDto())], HasMore = slice.HasMore, LastSequence = slice.LastSequence };
     }
 
-    public static string ToWire(this ChannelKind kind) => kind == ChannelKind.Public ? "public" : "private";
+    public static string ToWire(this ChannelKind kind) => kind switch
+    {
+        ChannelKind.Public => "public",
+        ChannelKind.Private => "private",
+        ChannelKind.Direct => "direct",
+        _ => "group",
+    };
 
     /// <summary>Reads a role as written by <see cref="ToWire(WorkspaceRole)"/>.</summary>
     public static bool TryParseRole(string? value, out WorkspaceRole role)
@@ -151,8 +164,14 @@ public static class DtoMapping
     /// <summary>Reads a channel kind as written by <see cref="ToWire(ChannelKind)"/>.</summary>
     public static bool TryParseChannelKind(string? value, out ChannelKind kind)
     {
-        kind = value == "private" ? ChannelKind.Private : ChannelKind.Public;
-        return value is "public" or "private";
+        kind = value switch
+        {
+            "private" => ChannelKind.Private,
+            "direct" => ChannelKind.Direct,
+            "group" => ChannelKind.Group,
+            _ => ChannelKind.Public,
+        };
+        return value is "public" or "private" or "direct" or "group";
     }
 
     /// <summary>Reads a stored role; a value no version of Tanager writes is corrupt data.</summary>

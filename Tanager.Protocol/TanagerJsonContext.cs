@@ -54,4 +54,5 @@ namespace Tanager.Protocol;
 [JsonSerializable(typeof(InviteDto))]
 [JsonSerializable(typeof(IReadOnlyList<InviteDto>))]
 [JsonSerializable(typeof(UpdateProfileRequest))]
+[JsonSerializable(typeof(OpenDirectMessageRequest))]
 public sealed partial class TanagerJsonContext : JsonSerializerContext;

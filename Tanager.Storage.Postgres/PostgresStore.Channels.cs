@@ -7,7 +7,7 @@ namespace Tanager.Storage.Postgres;
 
 public sealed partial class PostgresStore
 {
-    private const string ChannelColumns = "workspace_id, id, name, kind, topic, last_sequence, created_at, updated_at, description, archived_at, overrides";
+    private const string ChannelColumns = "workspace_id, id, name, kind, topic, last_sequence, created_at, updated_at, description, archived_at, overrides, dm_kind, dm_key";
     /// <summary>The columns a new channel is inserted with; the rest take their defaults.</summary>
     private const string NewChannelColumns = "workspace_id, id, name, kind, topic, last_sequence, created_at, updated_at";
     private const string ChannelMemberColumns = "workspace_id, channel_id, user_id, joined_at";
@@ -103,11 +103,14 @@ public sealed partial class PostgresStore
     }
 
     private static Channel ReadChannel(NpgsqlDataReader reader, int first = 0) =>
-        new(reader.GetUlid(first), reader.GetUlid(first + 1), reader.GetString(first + 2), DtoMapping.ParseChannelKind(reader.GetString(first + 3)), reader.GetNullableString(first + 4),
+        // A direct or group message's kind column says 'private'; dm_kind says which it is (0007_direct_messages.sql).
+        new(reader.GetUlid(first), reader.GetUlid(first + 1), reader.GetString(first + 2),
+            DtoMapping.ParseChannelKind(reader.GetNullableString(first + 11) ?? reader.GetString(first + 3)), reader.GetNullableString(first + 4),
             reader.GetInt64(first + 5), reader.GetTime(first + 6), reader.GetTime(first + 7))
         {
             Description = reader.GetNullableString(first + 8),
             ArchivedAt = reader.GetNullableTime(first + 9),
             Overrides = ChannelOverrideFormat.Read(reader.GetString(first + 10)),
+            DirectMessageKey = reader.GetNullableString(first + 12),
         };
 }

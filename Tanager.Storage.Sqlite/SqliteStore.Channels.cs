@@ -6,7 +6,7 @@ namespace Tanager.Storage.Sqlite;
 
 public sealed partial class SqliteStore
 {
-    private const string ChannelColumns = "workspace_id, id, name, kind, topic, last_sequence, created_at, updated_at, description, archived_at, overrides";
+    private const string ChannelColumns = "workspace_id, id, name, kind, topic, last_sequence, created_at, updated_at, description, archived_at, overrides, dm_kind, dm_key";
 
     public async ValueTask<bool> TryCreateAsync(Channel channel, ChannelMember creator, CancellationToken cancellationToken = default)
     {
@@ -121,11 +121,14 @@ public sealed partial class SqliteStore
             .With("$ws", Blob(member.WorkspaceId)).With("$ch", Blob(member.ChannelId)).With("$user", Blob(member.UserId)).With("$joined", Ticks(member.JoinedAt));
 
     private static Channel ReadChannel(SqliteDataReader reader, int first = 0) =>
-        new(reader.GetUlid(first), reader.GetUlid(first + 1), reader.GetString(first + 2), DtoMapping.ParseChannelKind(reader.GetString(first + 3)), reader.GetNullableString(first + 4),
+        // A direct or group message's kind column says 'private'; dm_kind says which it is (0007_direct_messages.sql).
+        new(reader.GetUlid(first), reader.GetUlid(first + 1), reader.GetString(first + 2),
+            DtoMapping.ParseChannelKind(reader.GetNullableString(first + 11) ?? reader.GetString(first + 3)), reader.GetNullableString(first + 4),
             reader.GetInt64(first + 5), reader.GetTime(first + 6), reader.GetTime(first + 7))
         {
             Description = reader.GetNullableString(first + 8),
             ArchivedAt = reader.GetNullableTime(first + 9),
             Overrides = ChannelOverrideFormat.Read(reader.GetString(first + 10)),
+            DirectMessageKey = reader.GetNullableString(first + 12),
         };
 }

@@ -37,6 +37,7 @@ public static class TanagerServiceCollectionExtensions
         services.TryAddSingleton<AccountService>();
         services.TryAddSingleton<WorkspaceService>();
         services.TryAddSingleton<ChannelService>();
+        services.TryAddSingleton<DirectMessageService>();
         services.TryAddSingleton<SendPipeline>();
         services.TryAddSingleton<MessageService>();
         services.TryAddSingleton<ReadStateService>();

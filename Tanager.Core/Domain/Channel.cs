@@ -23,4 +23,17 @@ public sealed record Channel(
     public DateTimeOffset? ArchivedAt { get; init; }
 
     public bool IsArchived => ArchivedAt is not null;
+
+    /// <summary>
+    /// For a <see cref="ChannelKind.Direct"/> channel, the pair's key (<see cref="DirectMessageKeyOf"/>), unique in the
+    /// workspace so that a pair has exactly one; null for every other channel (group DMs are not reused).
+    /// </summary>
+    public string? DirectMessageKey { get; init; }
+
+    /// <summary>A direct or group message: no name, no join, no settings, seen only by its participants.</summary>
+    public bool IsDirectMessage => Kind is ChannelKind.Direct or ChannelKind.Group;
+
+    /// <summary>The key of the direct message between two users: both ids in order, so either side computes the same.</summary>
+    public static string DirectMessageKeyOf(Ulid first, Ulid second) =>
+        first.CompareTo(second) < 0 ? $"{first}:{second}" : $"{second}:{first}";
 }

@@ -57,6 +57,15 @@ internal static class Access
         }
     }
 
+    /// <summary>Refuses channel management (rename, archive, overrides, delete, add, kick) in a direct or group message.</summary>
+    public static void EnsureNotDirectMessage(Channel channel, string message)
+    {
+        if (channel.IsDirectMessage)
+        {
+            throw TanagerException.Forbidden(message);
+        }
+    }
+
     /// <summary>Refuses an action needing <paramref name="permission"/> in a channel the caller can see.</summary>
     public static void EnsurePermission(VisibleChannel visible, Permission permission, string action)
     {

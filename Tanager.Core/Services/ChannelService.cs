@@ -18,7 +18,7 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
         var validName = Validate.ChannelName(name);
         var validTopic = Validate.OptionalText(topic, "topic", Validate.MaxTopicLength);
         var validKind = kind is null ? ChannelKind.Public
-            : DtoMapping.TryParseChannelKind(kind, out var parsed) ? parsed
+            : DtoMapping.TryParseChannelKind(kind, out var parsed) && parsed is ChannelKind.Public or ChannelKind.Private ? parsed
             : throw TanagerException.Invalid("kind must be public or private.");
         if (!Permissions.CanCreateChannel(member.Role, validKind))
         {
@@ -37,7 +37,7 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
         return channel;
     }
 
-    /// <summary>The channels the caller can see, with whether the caller is a member of each.</summary>
+    /// <summary>The channels the caller can see, with whether the caller is a member of each; direct messages are listed by <see cref="DirectMessageService"/>.</summary>
     public async Task<IReadOnlyList<(Channel Channel, bool IsMember)>> ListAsync(Ulid callerId, Ulid workspaceId, CancellationToken cancellationToken = default)
     {
         var member = await Access.WorkspaceMemberAsync(workspaces, workspaceId, callerId, cancellationToken);
@@ -45,7 +45,7 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
         var memberships = await channels.ListMembershipsAsync(workspaceId, callerId, cancellationToken);
         return [.. all
             .Select(c => (Channel: c, IsMember: memberships.Contains(c.Id)))
-            .Where(p => Permissions.CanSeeChannel(member.Role, p.Channel, p.IsMember))];
+            .Where(p => !p.Channel.IsDirectMessage && Permissions.CanSeeChannel(member.Role, p.Channel, p.IsMember))];
     }
 
     public async Task<(Channel Channel, bool IsMember)> GetAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, CancellationToken cancellationToken = default)
@@ -83,6 +83,10 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
         {
             return;
         }
+        if (visible.Channel.Kind == ChannelKind.Direct)
+        {
+            throw TanagerException.Forbidden("A direct message between two people cannot be left.");
+        }
         await RemoveMemberAsync(workspaceId, channelId, callerId, cancellationToken);
     }
 
@@ -93,6 +97,7 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
     public async Task<ChannelMember> AddMemberAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, string? userId, CancellationToken cancellationToken = default)
     {
         var visible = await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
+        Access.EnsureNotDirectMessage(visible.Channel, "Nobody is added to a direct message after it opens; open a new group instead.");
         Access.EnsureNotArchived(visible.Channel);
         Access.EnsurePermission(visible, Permission.AddChannelMembers, "add people");
         if (!visible.IsMember && !visible.Role.IsAdministrator())
@@ -121,6 +126,7 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
     public async Task KickAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, Ulid userId, CancellationToken cancellationToken = default)
     {
         var visible = await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
+        Access.EnsureNotDirectMessage(visible.Channel, "Nobody is removed from a direct message; participants of a group may leave it.");
         Access.EnsurePermission(visible, Permission.KickMembers, "remove people");
         if (userId == callerId)
         {
@@ -197,6 +203,7 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
     public async Task DeleteAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, CancellationToken cancellationToken = default)
     {
         var visible = await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
+        Access.EnsureNotDirectMessage(visible.Channel, "A direct message cannot be deleted.");
         Access.EnsurePermission(visible, Permission.ManageChannels, "delete the channel");
         var formerMembers = await channels.DeleteChannelAsync(workspaceId, channelId, time.UtcNow(), cancellationToken) ?? throw TanagerException.NotFound("Channel");
         // Each former member's own subject first, so their sessions can drop the channel; then, for a public channel, the
@@ -216,6 +223,7 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
         for (var attempt = 1; ; attempt++)
         {
             var visible = await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
+            Access.EnsureNotDirectMessage(visible.Channel, "A direct message has no name, topic, archive or permission settings to change.");
             Access.EnsurePermission(visible, Permission.ManageChannels, action);
             var current = visible.Channel;
             var now = time.UtcNow();

@@ -35,4 +35,14 @@ public interface IChannelStore
     ValueTask<IReadOnlyList<Ulid>?> DeleteChannelAsync(Ulid workspaceId, Ulid channelId, DateTimeOffset deletedAt, CancellationToken cancellationToken = default);
     /// <summary>A page of the channel's members ordered by user id, starting after <paramref name="afterUserId"/>.</summary>
     ValueTask<IReadOnlyList<ChannelMember>> ListChannelMembersAsync(Ulid workspaceId, Ulid channelId, Ulid? afterUserId, int limit, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Creates a direct or group message channel with every participant as a member, in one step. False, and nothing
+    /// created, when the workspace has a channel with the same <see cref="Channel.DirectMessageKey"/> (or name): the
+    /// unique key is what keeps one direct message per pair when both sides open it at once.
+    /// </summary>
+    ValueTask<bool> TryCreateDirectMessageAsync(Channel channel, IReadOnlyList<ChannelMember> participants, CancellationToken cancellationToken = default);
+    /// <summary>The channel with this <see cref="Channel.DirectMessageKey"/> in the workspace, or null.</summary>
+    ValueTask<Channel?> FindDirectMessageAsync(Ulid workspaceId, string directMessageKey, CancellationToken cancellationToken = default);
+    /// <summary>The direct and group message channels the user is in, newest first, each with its members in id order.</summary>
+    ValueTask<IReadOnlyList<DirectMessage>> ListDirectMessagesAsync(Ulid workspaceId, Ulid userId, CancellationToken cancellationToken = default);
 }

@@ -6,7 +6,7 @@ public sealed record ChannelDto
     public required string Id { get; init; }
     public required string WorkspaceId { get; init; }
     public required string Name { get; init; }
-    /// <summary>public or private.</summary>
+    /// <summary>public, private, direct (a direct message between two people) or group (a group direct message).</summary>
     public required string Kind { get; init; }
     public string? Topic { get; init; }
     public string? Description { get; init; }
@@ -15,6 +15,11 @@ public sealed record ChannelDto
     /// <summary>The channel's permission overrides per role; absent when it has none.</summary>
     public IReadOnlyList<ChannelOverrideDto>? Overrides { get; init; }
     public required long LastSequence { get; init; }
+    /// <summary>
+    /// The user ids of a direct or group message's participants, in id order; absent for other channels. A direct
+    /// message's <see cref="Name"/> is an internal one: clients show the other participants' names instead.
+    /// </summary>
+    public IReadOnlyList<string>? Participants { get; init; }
     /// <summary>Whether the caller is a member. Absent in broadcast events, which carry nothing specific to one recipient.</summary>
     public bool? IsMember { get; init; }
     /// <summary>The caller's last read message sequence, in READY and channel lists for channels the caller is in.</summary>

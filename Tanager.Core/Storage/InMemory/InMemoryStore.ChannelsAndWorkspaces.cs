@@ -34,6 +34,49 @@ public sealed partial class InMemoryStore
         }
     }
 
+    public ValueTask<bool> TryCreateDirectMessageAsync(Channel channel, IReadOnlyList<ChannelMember> participants, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        ArgumentNullException.ThrowIfNull(participants);
+        lock (_lock)
+        {
+            if (_channels.Values.Any(c => c.Channel.WorkspaceId == channel.WorkspaceId
+                && (c.Channel.Name == channel.Name || (channel.DirectMessageKey is not null && c.Channel.DirectMessageKey == channel.DirectMessageKey))))
+            {
+                return ValueTask.FromResult(false);
+            }
+            var state = new ChannelState(channel);
+            foreach (var participant in participants)
+            {
+                state.Members[participant.UserId] = participant;
+            }
+            _channels.Add((channel.WorkspaceId, channel.Id), state);
+            return ValueTask.FromResult(true);
+        }
+    }
+
+    public ValueTask<Channel?> FindDirectMessageAsync(Ulid workspaceId, string directMessageKey, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult(_channels.Values
+                .Select(c => c.Channel)
+                .FirstOrDefault(c => c.WorkspaceId == workspaceId && c.DirectMessageKey == directMessageKey));
+        }
+    }
+
+    public ValueTask<IReadOnlyList<DirectMessage>> ListDirectMessagesAsync(Ulid workspaceId, Ulid userId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<DirectMessage> list = [.. _channels.Values
+                .Where(c => c.Channel.WorkspaceId == workspaceId && c.Channel.IsDirectMessage && c.Members.ContainsKey(userId))
+                .OrderByDescending(c => c.Channel.Id)
+                .Select(c => new DirectMessage(c.Channel, [.. c.Members.Keys.Order()]))];
+            return ValueTask.FromResult(list);
+        }
+    }
+
     public ValueTask<IReadOnlyList<Ulid>?> DeleteChannelAsync(Ulid workspaceId, Ulid channelId, DateTimeOffset deletedAt, CancellationToken cancellationToken = default)
     {
         lock (_lock)
