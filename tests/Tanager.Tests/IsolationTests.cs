@@ -53,6 +53,7 @@ public sealed class IsolationTests
         ["POST /api/v1/workspaces/{workspaceId}/invites"] = _ => """{"role":"member"}""",
         ["POST /api/v1/invites/{code}/accept"] = _ => null,
         ["POST /api/v1/workspaces/{workspaceId}/channels"] = _ => """{"name":"hijack"}""",
+        ["POST /api/v1/workspaces/{workspaceId}/dms"] = w => $$"""{"user_ids":["{{w.Alice}}","{{w.Dave}}"]}""",
         ["POST /api/v1/workspaces/{workspaceId}/channels/{channelId}/join"] = _ => null,
         ["PATCH /api/v1/workspaces/{workspaceId}/channels/{channelId}"] = _ => """{"name":"hijacked","topic":"hijacked"}""",
         ["POST /api/v1/workspaces/{workspaceId}/channels/{channelId}/archive"] = _ => null,
@@ -244,6 +245,7 @@ public sealed class IsolationTests
         await ExpectNotFoundAsync(server, http, w, HttpMethod.Post, messages, $$"""{"content":"hijack","thread_id":"{{w.APrivateMessage}}"}""", "reply in A's general to a private channel's message", failures);
         await ExpectNotFoundAsync(server, http, w, HttpMethod.Post, $"/api/v1/workspaces/{w.A}/channels/{w.General}/members", $$"""{"user_id":"{{w.Dave}}"}""", "add B's member to A's channel", failures);
         await ExpectNotFoundAsync(server, http, w, HttpMethod.Post, $"/api/v1/workspaces/{w.B}/channels/{w.BPublic}/members", $$"""{"user_id":"{{w.Dave}}"}""", "add a member to B's channel", failures);
+        await ExpectNotFoundAsync(server, http, w, HttpMethod.Post, $"/api/v1/workspaces/{w.A}/dms", $$"""{"user_ids":["{{w.Dave}}"]}""", "open a direct message in A with B's member", failures);
         await ExpectNotFoundAsync(server, http, w, HttpMethod.Post, $"/api/v1/workspaces/{w.A}/transfer", $$"""{"user_id":"{{w.Dave}}"}""", "hand A to B's member", failures);
     }
 
