@@ -276,22 +276,7 @@ public sealed partial class PostgresStore
                 threads[reader.GetUlid(0)] = ((int)reader.GetInt64(1), reader.GetTime(2));
             }
         }
-        if (reactions.Count == 0 && threads.Count == 0)
-        {
-            return rows;
-        }
-        return [.. rows.Select(m =>
-        {
-            if (reactions.TryGetValue(m.Id, out var list))
-            {
-                m = m with { Reactions = list };
-            }
-            if (threads.TryGetValue(m.Id, out var thread))
-            {
-                m = m with { ReplyCount = thread.Count, LastReplyAt = thread.Last };
-            }
-            return m;
-        })];
+        return DerivedMessageState.Attach(rows, reactions, threads);
     }
 
     private NpgsqlCommand CommandIn(NpgsqlTransaction? transaction, string sql) => transaction is null ? Command(sql) : Command(transaction, sql);

@@ -168,11 +168,12 @@ public sealed class GatewaySession : ISubjectListener, IAsyncDisposable
     /// </summary>
     private bool Admit(string subject, OutboundEvent outboundEvent)
     {
-        if (_guestWorkspaces.Count == 0 && !outboundEvent.Payload.Span.StartsWith("{\"op\":0,\"t\":\"CHANNEL_DELETE\""u8))
+        // Info is read once per node (Position already needed it), so this costs each recipient a field read.
+        var info = outboundEvent.Info;
+        if (_guestWorkspaces.Count == 0 && info.Type != GatewayEvents.ChannelDelete)
         {
             return true;
         }
-        var info = outboundEvent.Info;
         bool admitted;
         lock (_gate)
         {
