@@ -21,4 +21,14 @@ public static class ErrorCodes
     public const string InviteExpired = "invite_expired";
     public const string InviteUsedUp = "invite_used_up";
     public const string InviteRevoked = "invite_revoked";
+    /// <summary>The token's scopes do not include the one this request needs; the problem's <c>scope</c> member names it.</summary>
+    public const string MissingScope = "missing_scope";
+    /// <summary>Only a person's login session may do this (not a bot token, an API key or a gateway ticket).</summary>
+    public const string LoginSessionRequired = "login_session_required";
+    /// <summary>The account was deactivated by a server administrator.</summary>
+    public const string AccountDeactivated = "account_deactivated";
+    /// <summary>The server's registration policy refuses this registration (invite-only without a valid invite, or closed).</summary>
+    public const string RegistrationClosed = "registration_closed";
+    /// <summary>An API key must say which user it acts as (the <c>Tanager-Act-As</c> header) outside the admin API.</summary>
+    public const string ActAsRequired = "act_as_required";
 }

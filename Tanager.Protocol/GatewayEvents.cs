@@ -25,4 +25,6 @@ public static class GatewayEvents
     public const string ReadStateUpdate = "READ_STATE_UPDATE";
     public const string UserUpdate = "USER_UPDATE";
     public const string ThreadUpdate = "THREAD_UPDATE";
+    /// <summary>Some of the user's sessions or tokens were revoked; connections made with them close with 4004.</summary>
+    public const string SessionRevoked = "SESSION_REVOKED";
 }

@@ -98,7 +98,7 @@ public sealed class AccountService(IUserStore users, IWorkspaceStore workspaces,
     {
         var token = TokenPrefix + Base64Url(RandomNumberGenerator.GetBytes(TokenBytes));
         var now = time.UtcNow();
-        await users.CreateSessionAsync(new UserSession(HashToken(token), userId, now, now + options.Value.SessionLifetime), cancellationToken);
+        await users.CreateSessionAsync(new UserSession(Ulid.NewUlid(now), HashToken(token), userId, CredentialKind.Login, now, now + options.Value.SessionLifetime), cancellationToken);
         return token;
     }
 

@@ -11,7 +11,9 @@ public sealed partial class InMemoryStore : IUserStore, IWorkspaceStore, IChanne
     private readonly Lock _lock = new();
     private readonly Dictionary<Ulid, User> _users = [];
     private readonly Dictionary<string, Ulid> _userIdsByEmail = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Ulid> _userIdsByExternalId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, UserSession> _sessions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ApiKey> _apiKeys = new(StringComparer.Ordinal);
     private readonly Dictionary<Ulid, Workspace> _workspaces = [];
     private readonly Dictionary<(Ulid Workspace, Ulid User), WorkspaceMember> _workspaceMembers = [];
     private readonly Dictionary<(Ulid Workspace, Ulid Channel), ChannelState> _channels = [];
@@ -24,64 +26,6 @@ public sealed partial class InMemoryStore : IUserStore, IWorkspaceStore, IChanne
         public Dictionary<Ulid, ChannelMember> Members { get; } = [];
         /// <summary>Messages in creation order, so <see cref="Message.Sequence"/> ascends with the index.</summary>
         public List<Message> Timeline { get; } = [];
-    }
-
-    public ValueTask<bool> TryCreateAsync(User user, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(user);
-        lock (_lock)
-        {
-            if (!_userIdsByEmail.TryAdd(User.EmailKey(user.Email), user.Id))
-            {
-                return ValueTask.FromResult(false);
-            }
-            _users.Add(user.Id, user);
-            return ValueTask.FromResult(true);
-        }
-    }
-
-    public ValueTask<User?> GetAsync(Ulid userId, CancellationToken cancellationToken = default)
-    {
-        lock (_lock)
-        {
-            return ValueTask.FromResult(_users.GetValueOrDefault(userId));
-        }
-    }
-
-    public ValueTask<User?> FindByEmailAsync(string email, CancellationToken cancellationToken = default)
-    {
-        lock (_lock)
-        {
-            return ValueTask.FromResult(_userIdsByEmail.TryGetValue(User.EmailKey(email), out var id) ? _users[id] : null);
-        }
-    }
-
-    public ValueTask CreateSessionAsync(UserSession session, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(session);
-        lock (_lock)
-        {
-            _sessions[Convert.ToHexString(session.TokenHash)] = session;
-        }
-        return ValueTask.CompletedTask;
-    }
-
-    public ValueTask<SignedInUser?> GetSessionAsync(byte[] tokenHash, CancellationToken cancellationToken = default)
-    {
-        lock (_lock)
-        {
-            var session = _sessions.GetValueOrDefault(Convert.ToHexString(tokenHash));
-            return ValueTask.FromResult(session is null ? null : new SignedInUser(session, _users[session.UserId]));
-        }
-    }
-
-    public ValueTask DeleteSessionAsync(byte[] tokenHash, CancellationToken cancellationToken = default)
-    {
-        lock (_lock)
-        {
-            _sessions.Remove(Convert.ToHexString(tokenHash));
-        }
-        return ValueTask.CompletedTask;
     }
 
     public ValueTask CreateAsync(Workspace workspace, WorkspaceMember owner, CancellationToken cancellationToken = default)

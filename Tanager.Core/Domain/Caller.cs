@@ -1,0 +1,15 @@
+using NUlid;
+
+namespace Tanager;
+
+/// <summary>
+/// Who is making a request, and with what: the user it acts as, how it signed in, the credential (for revocation) and the
+/// scopes the credential is limited to (null: every scope). Produced by <see cref="AccountService"/>'s authentication.
+/// </summary>
+public sealed record Caller(User User, CredentialKind Kind, Ulid CredentialId, IReadOnlySet<string>? Scopes)
+{
+    public Ulid UserId => User.Id;
+
+    /// <summary>Server administration: a server administrator's own login, or an API key.</summary>
+    public bool IsServerAdministrator => Kind == CredentialKind.ApiKey || (User.IsServerAdmin && Kind is CredentialKind.Login or CredentialKind.Host);
+}

@@ -1,0 +1,16 @@
+namespace Tanager;
+
+/// <summary>How a caller proved who they are. The first three are stored as <see cref="UserSession"/> rows (by number).</summary>
+public enum CredentialKind
+{
+    /// <summary>A person's login (email and password): lives for <see cref="TanagerOptions.SessionLifetime"/>, ends when idle.</summary>
+    Login = 0,
+    /// <summary>A bot's long-lived token, limited by its scopes; lives until revoked.</summary>
+    BotToken = 1,
+    /// <summary>A single-use ticket for one gateway or event-stream connection, issued to an authenticated caller.</summary>
+    GatewayTicket = 2,
+    /// <summary>A server API key, acting as a user it names (never stored as a session).</summary>
+    ApiKey = 3,
+    /// <summary>The embedding app's own authentication (host identity; never stored as a session).</summary>
+    Host = 4,
+}
