@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Tanager;
 using Tanager.AspNetCore.Internal;
 using Tanager.Transport.WebSockets;
 
@@ -22,8 +23,11 @@ public static class TanagerEndpointRouteBuilderExtensions
         var api = root.MapGroup("/api/v1").AddEndpointFilter<ProblemFilter>();
         AccountEndpoints.MapAnonymous(api);
 
-        var authenticated = api.MapGroup("").AddEndpointFilter<BearerAuthenticationFilter>();
+        var accounts = endpoints.ServiceProvider.GetRequiredService<AccountService>();
+        var authenticated = api.MapGroup("").AddEndpointFilter(new BearerAuthenticationFilter(accounts, adminApi: false));
         AccountEndpoints.Map(authenticated);
+        BotEndpoints.Map(authenticated);
+        AdminEndpoints.Map(api.MapGroup("/admin").AddEndpointFilter(new BearerAuthenticationFilter(accounts, adminApi: true)));
         WorkspaceEndpoints.Map(authenticated);
         ChannelEndpoints.Map(authenticated);
         DirectMessageEndpoints.Map(authenticated);

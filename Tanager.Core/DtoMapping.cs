@@ -16,8 +16,26 @@ public static class DtoMapping
             AvatarUrl = user.AvatarUrl,
             StatusText = user.StatusText,
             StatusEmoji = user.StatusEmoji,
+            IsBot = user.IsBot,
+            BotOwnerId = user.OwnerId?.ToString(),
+            IsServerAdmin = includeEmail ? user.IsServerAdmin : null,
+            DeactivatedAt = user.DeactivatedAt,
             CreatedAt = user.CreatedAt,
         };
+    }
+
+    /// <summary>A bot token without its secret; <paramref name="token"/> only in the answer that created it.</summary>
+    public static TokenDto ToDto(this UserSession credential, string? token = null)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        return new TokenDto { Id = credential.Id.ToString(), Name = credential.Name, Scopes = credential.Scopes, CreatedAt = credential.CreatedAt, LastUsedAt = credential.LastUsedAt, Token = token };
+    }
+
+    /// <summary>An API key without its secret; <paramref name="token"/> only in the answer that created it.</summary>
+    public static TokenDto ToDto(this ApiKey key, string? token = null)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return new TokenDto { Id = key.Id.ToString(), Name = key.Name, CreatedAt = key.CreatedAt, Token = token };
     }
 
     public static WorkspaceDto ToDto(this Workspace workspace, WorkspaceMember caller)

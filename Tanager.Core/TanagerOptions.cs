@@ -7,8 +7,16 @@ public sealed class TanagerOptions
     public int PasswordMemoryKiB { get; set; } = 19 * 1024;
     /// <summary>Argon2id passes (time cost).</summary>
     public int PasswordIterations { get; set; } = 2;
-    /// <summary>How long a login session lasts.</summary>
+    /// <summary>How long a login session lasts at the most (its absolute lifetime), however often it is used.</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromDays(30);
+    /// <summary>A login session unused for this long ends (its idle lifetime). Bot tokens do not idle out.</summary>
+    public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromDays(7);
+    /// <summary>How often expired and idle sessions are deleted from the store.</summary>
+    public TimeSpan SessionPurgeInterval { get; set; } = TimeSpan.FromHours(1);
+    /// <summary>How long a gateway ticket may wait for its connection: long enough for a page to open a WebSocket.</summary>
+    public TimeSpan GatewayTicketLifetime { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>Who may register. The first account on a fresh server always may, and becomes its administrator.</summary>
+    public RegistrationPolicy Registration { get; set; } = RegistrationPolicy.Open;
     /// <summary>On shutdown, how long to wait for gateway clients to leave after RECONNECT before the process exits.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
     /// <summary>

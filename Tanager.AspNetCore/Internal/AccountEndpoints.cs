@@ -9,17 +9,17 @@ internal static class AccountEndpoints
 {
     public static void MapAnonymous(RouteGroupBuilder api)
     {
-        api.MapPost("/auth/register", async (HttpRequest request, AccountService accounts) =>
+        api.MapPost("/auth/register", async (HttpContext context, AccountService accounts) =>
         {
-            var body = await request.ReadJsonAsync(TanagerJsonContext.Default.RegisterRequest);
-            var (user, token) = await accounts.RegisterAsync(body.Email, body.Password, body.DisplayName, request.HttpContext.RequestAborted);
+            var body = await context.Request.ReadJsonAsync(TanagerJsonContext.Default.RegisterRequest);
+            var (user, token) = await accounts.RegisterAsync(body.Email, body.Password, body.DisplayName, body.InviteCode, context.Client(), context.RequestAborted);
             return TypedResults.Json(new SessionResponse { Token = token, User = user.ToDto(includeEmail: true) }, TanagerJsonContext.Default.SessionResponse, statusCode: StatusCodes.Status201Created);
         });
 
-        api.MapPost("/auth/login", async (HttpRequest request, AccountService accounts) =>
+        api.MapPost("/auth/login", async (HttpContext context, AccountService accounts) =>
         {
-            var body = await request.ReadJsonAsync(TanagerJsonContext.Default.LoginRequest);
-            var (user, token) = await accounts.LoginAsync(body.Email, body.Password, request.HttpContext.RequestAborted);
+            var body = await context.Request.ReadJsonAsync(TanagerJsonContext.Default.LoginRequest);
+            var (user, token) = await accounts.LoginAsync(body.Email, body.Password, context.Client(), context.RequestAborted);
             return TypedResults.Json(new SessionResponse { Token = token, User = user.ToDto(includeEmail: true) }, TanagerJsonContext.Default.SessionResponse);
         });
     }
@@ -28,8 +28,37 @@ internal static class AccountEndpoints
     {
         api.MapPost("/auth/logout", async (HttpContext context, AccountService accounts) =>
         {
-            await accounts.LogoutAsync(context.Caller().Token, context.RequestAborted);
+            await accounts.LogoutAsync(context.Caller(), context.RequestAborted);
             return TypedResults.NoContent();
+        });
+
+        api.MapGet("/auth/sessions", async (HttpContext context, AccountService accounts) =>
+            TypedResults.Json(await accounts.ListSessionsAsync(context.Caller(), context.RequestAborted), TanagerJsonContext.Default.IReadOnlyListSessionDto));
+
+        api.MapDelete("/auth/sessions/{sessionId}", async (string sessionId, HttpContext context, AccountService accounts) =>
+        {
+            await accounts.RevokeSessionAsync(context.Caller(), sessionId, context.RequestAborted);
+            return TypedResults.NoContent();
+        });
+
+        // Signs out everywhere else: every session but the one making the request.
+        api.MapDelete("/auth/sessions", async (HttpContext context, AccountService accounts) =>
+        {
+            await accounts.RevokeOtherSessionsAsync(context.Caller(), context.RequestAborted);
+            return TypedResults.NoContent();
+        });
+
+        api.MapPost("/auth/password", async (HttpContext context, AccountService accounts) =>
+        {
+            var body = await context.Request.ReadJsonAsync(TanagerJsonContext.Default.ChangePasswordRequest);
+            await accounts.ChangePasswordAsync(context.Caller(), body.CurrentPassword, body.NewPassword, context.RequestAborted);
+            return TypedResults.NoContent();
+        });
+
+        api.MapPost("/gateway/ticket", async (HttpContext context, AccountService accounts) =>
+        {
+            var (ticket, expiresIn) = await accounts.IssueGatewayTicketAsync(context.Caller(), context.RequestAborted);
+            return TypedResults.Json(new GatewayTicketDto { Ticket = ticket, ExpiresIn = (int)expiresIn.TotalSeconds }, TanagerJsonContext.Default.GatewayTicketDto);
         });
 
         api.MapGet("/users/me", (HttpContext context) =>

@@ -1,24 +1,41 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Tanager.Protocol;
 
 namespace Tanager.AspNetCore.Internal;
 
-/// <summary>Authenticates <c>Authorization: Bearer &lt;token&gt;</c> through <see cref="AccountService"/>; 401 problem otherwise.</summary>
-internal sealed class BearerAuthenticationFilter(AccountService accounts) : IEndpointFilter
+/// <summary>
+/// Authenticates a request through <see cref="AccountService"/>: a bearer token (login session, bot token, or API key with
+/// <c>Tanager-Act-As</c>), or else the embedding app's own signed-in user when host identity is on. 401 problem otherwise.
+/// The caller's scopes then limit every Core call the request makes.
+/// </summary>
+internal sealed class BearerAuthenticationFilter(AccountService accounts, bool adminApi) : IEndpointFilter
 {
+    public const string ActAsHeader = "Tanager-Act-As";
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var header = http.Request.Headers.Authorization.ToString();
-        const string scheme = "Bearer ";
-        var token = header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? header[scheme.Length..].Trim() : null;
-        var user = await accounts.AuthenticateAsync(token, http.RequestAborted);
-        if (user is null)
+        var caller = await AuthenticateAsync(http, accounts, adminApi);
+        if (caller is null)
         {
             http.Response.Headers.WWWAuthenticate = "Bearer";
             throw new TanagerException(TanagerErrorKind.Unauthorized, ErrorCodes.Unauthorized, "A valid bearer token is required.");
         }
-        http.Features.Set(new TanagerCaller(user.Id, user, token!));
+        http.Features.Set(caller);
+        Scope.Limit(caller.Scopes);
         return await next(context);
+    }
+
+    public static async Task<Caller?> AuthenticateAsync(HttpContext http, AccountService accounts, bool adminApi)
+    {
+        var token = http.Request.BearerToken();
+        if (token is not null)
+        {
+            var actAs = http.Request.Headers[ActAsHeader].ToString();
+            return await accounts.AuthenticateAsync(token, actAs.Length == 0 ? null : actAs, adminApi, http.Client(), http.RequestAborted);
+        }
+        var host = http.RequestServices.GetService<HostIdentity>();
+        return host is null ? null : await host.SignInAsync(http, accounts);
     }
 }

@@ -15,11 +15,22 @@ internal static class EventStreamEndpoint
     public static async Task HandleAsync(HttpContext context, GatewayHub hub, AccountService accounts, IOptions<TanagerOptions> options, TimeProvider time)
     {
         var request = context.Request;
-        // Browsers' EventSource cannot set headers, so the token may also come as ?access_token=.
-        const string scheme = "Bearer ";
-        var header = request.Headers.Authorization.ToString();
-        var token = header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? header[scheme.Length..].Trim() : request.Query["access_token"].ToString();
-        if (await accounts.AuthenticateAsync(token, context.RequestAborted) is null)
+        // Browsers' EventSource cannot set headers, so a token may also come as ?access_token= (a gateway ticket is
+        // the safe choice there: single-use and short-lived, so a logged URL grants nothing).
+        Caller? caller;
+        try
+        {
+            var queryToken = request.Query["access_token"].ToString();
+            caller = request.BearerToken() is null && queryToken.Length > 0
+                ? await accounts.AuthenticateAsync(queryToken, client: context.Client(), cancellationToken: context.RequestAborted)
+                : await BearerAuthenticationFilter.AuthenticateAsync(context, accounts, adminApi: false);
+        }
+        catch (TanagerException exception)
+        {
+            await ProblemFilter.Problem(StatusCodes.Status400BadRequest, exception.Code, exception.Message).ExecuteAsync(context);
+            return;
+        }
+        if (caller is null)
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
             await ProblemFilter.Problem(StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized, "A valid bearer token is required (Authorization header or access_token).").ExecuteAsync(context);
@@ -50,8 +61,8 @@ internal static class EventStreamEndpoint
         var connection = new SseConnection(options.Value.Gateway);
         await using var session = hub.Connect(connection, clientHeartbeats: false);
         var writer = connection.RunWriterAsync(response.BodyWriter, time, context.RequestAborted);
-        // A token revoked since the check above closes the stream with an event: close record (4004).
-        await session.StartAsync(token, positions, context.RequestAborted);
+        // A token revoked from now on closes the stream with an event: close record (4004).
+        await session.StartAsync(caller, positions, context.RequestAborted);
         await writer;
     }
 }

@@ -9,8 +9,20 @@ namespace Tanager.AspNetCore.Internal;
 /// <summary>Reads what a request carries, refusing malformed input with a <see cref="TanagerException"/> (→ 400).</summary>
 internal static class HttpRequestExtensions
 {
-    public static TanagerCaller Caller(this HttpContext context) =>
-        context.Features.Get<TanagerCaller>() ?? throw new InvalidOperationException("The endpoint is not behind the bearer filter.");
+    public static Caller Caller(this HttpContext context) =>
+        context.Features.Get<Caller>() ?? throw new InvalidOperationException("The endpoint is not behind the bearer filter.");
+
+    /// <summary>What the session list shows of the client: its user agent, and its address as seen behind trusted proxies.</summary>
+    public static ClientInfo Client(this HttpContext context) =>
+        new(context.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent : null, context.Connection.RemoteIpAddress?.ToString());
+
+    /// <summary>The bearer token of the Authorization header, or null.</summary>
+    public static string? BearerToken(this HttpRequest request)
+    {
+        const string scheme = "Bearer ";
+        var header = request.Headers.Authorization.ToString();
+        return header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? header[scheme.Length..].Trim() : null;
+    }
 
     public static async Task<T> ReadJsonAsync<T>(this HttpRequest request, JsonTypeInfo<T> typeInfo)
         where T : class

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Tanager.Protocol;
 
@@ -24,7 +25,12 @@ internal sealed class ProblemFilter : IEndpointFilter
         }
         catch (TanagerException exception)
         {
-            return Problem(StatusFor(exception.Kind), exception.Code, exception.Message);
+            var problem = Problem(StatusFor(exception.Kind), exception.Code, exception.Message);
+            if (exception.Data["scope"] is string scope && problem is ProblemHttpResult { ProblemDetails: var details })
+            {
+                details.Extensions["scope"] = scope;
+            }
+            return problem;
         }
         catch (BadHttpRequestException exception)
         {

@@ -35,6 +35,8 @@ public static class TanagerServiceCollectionExtensions
         services.TryAddSingleton<PresenceTracker>();
         services.TryAddSingleton<PasswordHasher>();
         services.TryAddSingleton<AccountService>();
+        services.TryAddSingleton<BotService>();
+        services.TryAddSingleton<AdministrationService>();
         services.TryAddSingleton<WorkspaceService>();
         services.TryAddSingleton<ChannelService>();
         services.TryAddSingleton<DirectMessageService>();
@@ -44,6 +46,7 @@ public static class TanagerServiceCollectionExtensions
         services.TryAddSingleton<GatewayHub>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StorageMigrationService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, GatewayDrainService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SessionPurgeService>());
         return new TanagerBuilder(services);
     }
 }

@@ -10,6 +10,6 @@ public sealed record Caller(User User, CredentialKind Kind, Ulid CredentialId, I
 {
     public Ulid UserId => User.Id;
 
-    /// <summary>Server administration: a server administrator's own login, or an API key.</summary>
-    public bool IsServerAdministrator => Kind == CredentialKind.ApiKey || (User.IsServerAdmin && Kind is CredentialKind.Login or CredentialKind.Host);
+    /// <summary>Server administration: a server administrator's own login, an API key, or the command line.</summary>
+    public bool IsServerAdministrator => Kind is CredentialKind.ApiKey or CredentialKind.Console || (User.IsServerAdmin && Kind is CredentialKind.Login or CredentialKind.Host);
 }

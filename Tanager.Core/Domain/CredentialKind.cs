@@ -13,4 +13,6 @@ public enum CredentialKind
     ApiKey = 3,
     /// <summary>The embedding app's own authentication (host identity; never stored as a session).</summary>
     Host = 4,
+    /// <summary>The <c>tanager admin</c> command line, run on the server's machine against its store.</summary>
+    Console = 5,
 }

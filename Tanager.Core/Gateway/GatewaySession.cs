@@ -49,6 +49,9 @@ public sealed class GatewaySession : ISubjectListener, IAsyncDisposable
     private readonly HashSet<string> _guestWorkspaces = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _typingForwarded = new(StringComparer.Ordinal);
     private PresenceTracker.Connection? _presence;
+    /// <summary>The session or token this connection signed in with: its revocation closes the connection.</summary>
+    private string? _credentialId;
+    private IReadOnlySet<string>? _scopes;
 
     internal GatewaySession(GatewayHub hub, IGatewayConnection connection, long now, bool clientHeartbeats)
     {
@@ -119,9 +122,15 @@ public sealed class GatewaySession : ISubjectListener, IAsyncDisposable
     /// Identifies a session without an IDENTIFY frame, for one-way transports (SSE) that authenticate with the request.
     /// Returns false, having closed the session, when the token is refused.
     /// </summary>
-    public async ValueTask<bool> StartAsync(string token, IReadOnlyDictionary<string, long>? lastSequences, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> StartAsync(Caller caller, IReadOnlyDictionary<string, long>? lastSequences, CancellationToken cancellationToken = default)
     {
-        await IdentifyAsync(new IdentifyData { Token = token, LastSequences = lastSequences }, cancellationToken);
+        ArgumentNullException.ThrowIfNull(caller);
+        if (!Scope.IsGranted(caller.Scopes, Scope.MessagesRead))
+        {
+            Close(GatewayCloseCodes.AuthenticationFailed, "The token lacks the messages:read scope the event stream needs.");
+            return false;
+        }
+        await IdentifyAsync(caller, lastSequences, cancellationToken);
         return IsIdentified;
     }
 
@@ -246,6 +255,11 @@ public sealed class GatewaySession : ISubjectListener, IAsyncDisposable
             // Renewals come every few seconds; receivers keep the indicator for 5 s, so forwarding more adds nothing.
             return;
         }
+        if (!Scope.IsGranted(_scopes, Scope.MessagesWrite))
+        {
+            SendError(ErrorCodes.MissingScope, "TYPING needs a token with the messages:write scope.");
+            return;
+        }
         var access = await _hub.Channels.GetAccessAsync(workspaceId, channelId, UserId!.Value, cancellationToken);
         if (access is not { Channel: { } channel, IsMember: true } || !Permissions.Has(access.Role, channel, Permission.SendMessages))
         {
@@ -367,12 +381,35 @@ public sealed class GatewaySession : ISubjectListener, IAsyncDisposable
             Close(GatewayCloseCodes.AlreadyAuthenticated, "Already identified.");
             return;
         }
-        var user = await _hub.Accounts.AuthenticateAsync(identify.Token, cancellationToken);
-        if (user is null)
+        Caller? caller;
+        try
+        {
+            caller = await _hub.Accounts.AuthenticateAsync(identify.Token, cancellationToken: cancellationToken);
+        }
+        catch (TanagerException exception)
+        {
+            // An API key without a user to act as: the gateway takes login sessions, bot tokens and tickets.
+            Close(GatewayCloseCodes.AuthenticationFailed, exception.Message);
+            return;
+        }
+        if (caller is null)
         {
             Close(GatewayCloseCodes.AuthenticationFailed, "Invalid or expired token.");
             return;
         }
+        if (!Scope.IsGranted(caller.Scopes, Scope.MessagesRead))
+        {
+            Close(GatewayCloseCodes.AuthenticationFailed, "The token lacks the messages:read scope the gateway needs.");
+            return;
+        }
+        await IdentifyAsync(caller, identify.LastSequences, cancellationToken);
+    }
+
+    private async ValueTask IdentifyAsync(Caller caller, IReadOnlyDictionary<string, long>? lastSequences, CancellationToken cancellationToken)
+    {
+        var user = caller.User;
+        _credentialId = caller.CredentialId.ToString();
+        _scopes = caller.Scopes;
         _identifying = true;
         UserId = user.Id;
         _userSubject = Subjects.User(user.Id);
@@ -397,7 +434,7 @@ public sealed class GatewaySession : ISubjectListener, IAsyncDisposable
                 // READY was read after subscribing: its last_sequence is where live events take over. A client that
                 // says where it stopped gets the changes in between from the store first.
                 var stream = new ChannelStream(channel.WorkspaceId, channel.Id) { Delivered = channel.LastSequence };
-                if (identify.LastSequences is not null && identify.LastSequences.TryGetValue(channel.Id, out var seen) && seen < channel.LastSequence)
+                if (lastSequences is not null && lastSequences.TryGetValue(channel.Id, out var seen) && seen < channel.LastSequence)
                 {
                     stream.Delivered = seen;
                     behind.Add(stream);
@@ -645,6 +682,14 @@ public sealed class GatewaySession : ISubjectListener, IAsyncDisposable
         }
         var self = UserId?.ToString();
         var eventName = type.GetString();
+        if (eventName == GatewayEvents.SessionRevoked)
+        {
+            if (IsRevoked(data))
+            {
+                Close(GatewayCloseCodes.AuthenticationFailed, "The session or token was revoked.");
+            }
+            return;
+        }
         var workspaceId = data.TryGetProperty("workspace_id"u8, out var ws) ? ws.GetString() : null;
         if (workspaceId is null || !Ulid.TryParse(workspaceId, out var workspace))
         {
@@ -706,6 +751,26 @@ public sealed class GatewaySession : ISubjectListener, IAsyncDisposable
                 }
                 break;
         }
+    }
+
+    private bool IsRevoked(JsonElement revocation)
+    {
+        if (revocation.TryGetProperty("all"u8, out var all) && all.ValueKind == JsonValueKind.True)
+        {
+            return true;
+        }
+        if (_credentialId is null || !revocation.TryGetProperty("session_ids"u8, out var ids) || ids.ValueKind != JsonValueKind.Array)
+        {
+            return false;
+        }
+        foreach (var id in ids.EnumerateArray())
+        {
+            if (id.ValueEquals(_credentialId))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void Track(ValueTask pending)

@@ -40,4 +40,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1020, Level = LogLevel.Error, Message = "Change {ChangeSequence} ({EventName}) of channel {ChannelId} is stored but could not be announced")]
     public static partial void ChangeAnnounceFailed(ILogger logger, Exception exception, string channelId, long changeSequence, string eventName);
+
+    [LoggerMessage(EventId = 1030, Level = LogLevel.Information, Message = "Purged {Count} expired or idle sessions")]
+    public static partial void SessionsPurged(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 1031, Level = LogLevel.Warning, Message = "Purging expired sessions failed; trying again at the next interval")]
+    public static partial void SessionPurgeFailed(ILogger logger, Exception exception);
 }

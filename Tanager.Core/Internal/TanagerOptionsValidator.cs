@@ -21,6 +21,22 @@ internal sealed class TanagerOptionsValidator : IValidateOptions<TanagerOptions>
         {
             failures.Add("Tanager:SessionLifetime must be positive.");
         }
+        if (options.SessionIdleTimeout <= TimeSpan.Zero)
+        {
+            failures.Add("Tanager:SessionIdleTimeout must be positive.");
+        }
+        if (options.SessionPurgeInterval < TimeSpan.FromSeconds(1))
+        {
+            failures.Add("Tanager:SessionPurgeInterval must be at least one second.");
+        }
+        if (options.GatewayTicketLifetime < TimeSpan.FromSeconds(1) || options.GatewayTicketLifetime > TimeSpan.FromMinutes(10))
+        {
+            failures.Add("Tanager:GatewayTicketLifetime must be between 1 second and 10 minutes.");
+        }
+        if (!Enum.IsDefined(options.Registration))
+        {
+            failures.Add("Tanager:Registration must be Open, InviteOnly or Closed.");
+        }
         if (options.DrainTimeout < TimeSpan.Zero)
         {
             failures.Add("Tanager:DrainTimeout must not be negative.");

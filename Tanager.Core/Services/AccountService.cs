@@ -7,56 +7,75 @@ using Tanager.Protocol;
 
 namespace Tanager;
 
-/// <summary>Registration, login, bearer-token sessions and profiles.</summary>
-public sealed class AccountService(IUserStore users, IWorkspaceStore workspaces, EventDispatcher events, PasswordHasher hasher, IOptions<TanagerOptions> options, TimeProvider time)
+/// <summary>Accounts: registration under the server's policy, login, credentials (sessions, bot tokens, tickets, API keys) and profiles.</summary>
+public sealed partial class AccountService(IUserStore users, IWorkspaceStore workspaces, WorkspaceService workspaceService, EventDispatcher events, PasswordHasher hasher, IOptions<TanagerOptions> options, TimeProvider time)
 {
-    /// <summary>Tokens carry 256 random bits; the prefix makes them easy to spot in a secret scanner.</summary>
-    private const string TokenPrefix = "tgr_";
+    /// <summary>Tokens carry 256 random bits; the prefixes make them easy to spot in a secret scanner and say what they are.</summary>
+    internal const string LoginPrefix = "tgr_";
+    internal const string BotTokenPrefix = "tgb_";
+    internal const string TicketPrefix = "tgt_";
+    internal const string ApiKeyPrefix = "tgk_";
     private const int TokenBytes = 32;
 
-    public async Task<(User User, string Token)> RegisterAsync(string? email, string? password, string? displayName, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Creates an account and signs it in. The first account on a fresh server becomes its administrator. After that the
+    /// registration policy applies: invite-only needs a valid workspace invite code (the account then joins that
+    /// workspace), closed refuses.
+    /// </summary>
+    public async Task<(User User, string Token)> RegisterAsync(string? email, string? password, string? displayName, string? inviteCode = null, ClientInfo? client = null, CancellationToken cancellationToken = default)
     {
         var validEmail = Validate.Email(email);
         var validPassword = Validate.Password(password);
         var validName = Validate.Text(displayName, "display_name", Validate.MaxDisplayNameLength);
+        var first = await users.CountAsync(cancellationToken) == 0;
+        if (!first)
+        {
+            await EnsureRegistrationAllowedAsync(inviteCode, cancellationToken);
+        }
         var now = time.UtcNow();
         var hash = await hasher.HashAsync(validPassword, cancellationToken);
-        var user = new User(Ulid.NewUlid(now), validEmail, validName, hash, now, now);
+        var user = new User(Ulid.NewUlid(now), validEmail, validName, hash, now, now) { IsServerAdmin = first };
         if (!await users.TryCreateAsync(user, cancellationToken))
         {
             throw TanagerException.Conflict(ErrorCodes.EmailTaken, "An account with this email exists.");
         }
-        return (user, await StartSessionAsync(user.Id, cancellationToken));
+        var (_, token) = await IssueAsync(user.Id, CredentialKind.Login, options.Value.SessionLifetime, null, null, null, client, cancellationToken);
+        if (!string.IsNullOrEmpty(inviteCode))
+        {
+            await workspaceService.AcceptInviteAsync(user.Id, inviteCode, cancellationToken);
+        }
+        return (user, token);
     }
 
-    public async Task<(User User, string Token)> LoginAsync(string? email, string? password, CancellationToken cancellationToken = default)
+    public async Task<(User User, string Token)> LoginAsync(string? email, string? password, ClientInfo? client = null, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password) || password.Length > Validate.MaxPasswordLength)
         {
             throw TanagerException.Invalid("email and password are required.");
         }
         var user = await users.FindByEmailAsync(email.Trim(), cancellationToken);
-        if (!await hasher.VerifyAsync(user?.PasswordHash, password, cancellationToken) || user is null)
+        // Accounts without a password (bots, host-identity and provisioned users) verify against the decoy, so they take as long.
+        var stored = user is { Kind: UserKind.Human, PasswordHash.Length: > 0 } ? user.PasswordHash : null;
+        if (!await hasher.VerifyAsync(stored, password, cancellationToken) || user is null)
         {
             throw TanagerException.Unauthorized(ErrorCodes.InvalidCredentials, "Email or password is wrong.");
         }
-        return (user, await StartSessionAsync(user.Id, cancellationToken));
-    }
-
-    public async Task LogoutAsync(string token, CancellationToken cancellationToken = default)
-    {
-        await users.DeleteSessionAsync(HashToken(token), cancellationToken);
-    }
-
-    /// <summary>The user a bearer token belongs to, or null when the token is unknown or expired.</summary>
-    public async Task<User?> AuthenticateAsync(string? token, CancellationToken cancellationToken = default)
-    {
-        if (token is null || !token.StartsWith(TokenPrefix, StringComparison.Ordinal) || token.Length > 128)
+        if (user.DeactivatedAt is not null)
         {
-            return null;
+            throw TanagerException.Unauthorized(ErrorCodes.AccountDeactivated, "This account has been deactivated.");
         }
-        var signedIn = await users.GetSessionAsync(HashToken(token), cancellationToken);
-        return signedIn is null || signedIn.Session.ExpiresAt <= time.UtcNow() ? null : signedIn.User;
+        var (_, token) = await IssueAsync(user.Id, CredentialKind.Login, options.Value.SessionLifetime, null, null, null, client, cancellationToken);
+        return (user, token);
+    }
+
+    /// <summary>Ends the session the caller used; its other connections close as they would on any revocation.</summary>
+    public async Task LogoutAsync(Caller caller, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (caller.Kind == CredentialKind.Login)
+        {
+            await RevokeAsync(caller.UserId, await users.DeleteSessionsAsync(caller.UserId, CredentialKind.Login, caller.CredentialId, null, cancellationToken), cancellationToken);
+        }
     }
 
     public async Task<User> GetUserAsync(Ulid userId, CancellationToken cancellationToken = default)
@@ -94,15 +113,59 @@ public sealed class AccountService(IUserStore users, IWorkspaceStore workspaces,
         static string? Cleared(string? given, string? current) => given is null ? current : given.Length == 0 ? null : given;
     }
 
-    private async Task<string> StartSessionAsync(Ulid userId, CancellationToken cancellationToken)
+    private async Task EnsureRegistrationAllowedAsync(string? inviteCode, CancellationToken cancellationToken)
     {
-        var token = TokenPrefix + Base64Url(RandomNumberGenerator.GetBytes(TokenBytes));
-        var now = time.UtcNow();
-        await users.CreateSessionAsync(new UserSession(Ulid.NewUlid(now), HashToken(token), userId, CredentialKind.Login, now, now + options.Value.SessionLifetime), cancellationToken);
-        return token;
+        switch (options.Value.Registration)
+        {
+            case RegistrationPolicy.Closed:
+                throw new TanagerException(TanagerErrorKind.Forbidden, ErrorCodes.RegistrationClosed, "This server does not take registrations: ask an administrator for an account.");
+            case RegistrationPolicy.InviteOnly:
+                if (string.IsNullOrEmpty(inviteCode) || !await workspaceService.IsInviteUsableAsync(inviteCode, cancellationToken))
+                {
+                    throw new TanagerException(TanagerErrorKind.Forbidden, ErrorCodes.RegistrationClosed, "This server registers only with a valid workspace invite (invite_code).");
+                }
+                break;
+        }
     }
 
-    private static byte[] HashToken(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+    /// <summary>Stores a new credential and returns it with its token, which exists nowhere else from now on.</summary>
+    private async Task<(UserSession Session, string Token)> IssueAsync(Ulid userId, CredentialKind kind, TimeSpan lifetime, IReadOnlyList<string>? scopes, string? name, Ulid? parentId, ClientInfo? client, CancellationToken cancellationToken)
+    {
+        var prefix = kind switch
+        {
+            CredentialKind.Login => LoginPrefix,
+            CredentialKind.BotToken => BotTokenPrefix,
+            CredentialKind.GatewayTicket => TicketPrefix,
+            _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+        };
+        var token = NewSecret(prefix);
+        var now = time.UtcNow();
+        var session = new UserSession(Ulid.NewUlid(now), HashToken(token), userId, kind, now, now + lifetime)
+        {
+            Scopes = scopes,
+            Name = name,
+            ParentId = parentId,
+            UserAgent = client?.TrimmedUserAgent,
+            IpAddress = client?.IpAddress,
+        };
+        await users.CreateSessionAsync(session, cancellationToken);
+        return (session, token);
+    }
+
+    /// <summary>Tells every node that these credentials are gone: connections made with them close (SESSION_REVOKED).</summary>
+    private async Task RevokeAsync(Ulid userId, IReadOnlyList<Ulid> sessionIds, CancellationToken cancellationToken, bool all = false)
+    {
+        if (sessionIds.Count == 0 && !all)
+        {
+            return;
+        }
+        var revocation = new SessionRevocationDto { SessionIds = all ? null : [.. sessionIds.Select(id => id.ToString())], All = all };
+        await events.DispatchAsync(Subjects.User(userId), GatewayEvents.SessionRevoked, revocation, TanagerJsonContext.Default.SessionRevocationDto, cancellationToken);
+    }
+
+    internal static string NewSecret(string prefix) => prefix + Base64Url(RandomNumberGenerator.GetBytes(TokenBytes));
+
+    internal static byte[] HashToken(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -21,6 +21,7 @@ public sealed class DirectMessageService(IWorkspaceStore workspaces, IChannelSto
     /// </summary>
     public async Task<(DirectMessage DirectMessage, bool Created)> OpenAsync(Ulid callerId, Ulid workspaceId, IReadOnlyList<string?>? userIds, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.ChannelsManage);
         var caller = await Access.WorkspaceMemberAsync(workspaces, workspaceId, callerId, cancellationToken);
         if (userIds is null || userIds.Count == 0)
         {
@@ -82,6 +83,7 @@ public sealed class DirectMessageService(IWorkspaceStore workspaces, IChannelSto
     /// <summary>The direct and group messages the caller is in, newest first, with their participants.</summary>
     public async Task<IReadOnlyList<DirectMessage>> ListAsync(Ulid callerId, Ulid workspaceId, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.ChannelsRead);
         await Access.WorkspaceMemberAsync(workspaces, workspaceId, callerId, cancellationToken);
         return await channels.ListDirectMessagesAsync(workspaceId, callerId, cancellationToken);
     }

@@ -34,6 +34,7 @@ public sealed class MessageService(
     /// </summary>
     public async Task<Message> PostAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, string? content, string? nonce = null, Ulid? threadId = null, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.MessagesWrite);
         var validContent = Validate.MessageContent(content);
         var validNonce = Validate.Nonce(nonce);
         var visible = await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
@@ -74,6 +75,7 @@ public sealed class MessageService(
     /// <summary>A page of the channel's timeline; without <paramref name="includeReplies"/>, top-level messages only.</summary>
     public async Task<MessageSlice> ListAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, long? before, long? after, int? limit, bool includeReplies = false, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.MessagesRead);
         var query = Page(before, after, limit) with { TopLevelOnly = !includeReplies };
         await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
         var slice = await messages.ListAsync(workspaceId, channelId, query, cancellationToken);
@@ -83,6 +85,7 @@ public sealed class MessageService(
     /// <summary>The current state of every message changed after sequence <paramref name="since"/>, in change order.</summary>
     public async Task<MessageSlice> ListChangesAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, long? since, int? limit, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.MessagesRead);
         var validSince = Validate.Sequence(since, "since");
         var validLimit = Validate.Limit(limit, MaxPageSize, MaxPageSize);
         await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
@@ -93,6 +96,7 @@ public sealed class MessageService(
     /// <summary>One message of a channel the caller can see.</summary>
     public async Task<Message> GetAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, Ulid messageId, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.MessagesRead);
         await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
         var message = await MessageInChannelAsync(workspaceId, channelId, messageId, cancellationToken);
         return await ForReaderAsync(callerId, message, cancellationToken);
@@ -101,6 +105,7 @@ public sealed class MessageService(
     /// <summary>Replaces the content of one's own message; announced as MESSAGE_UPDATE.</summary>
     public async Task<Message> EditAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, Ulid messageId, string? content, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.MessagesWrite);
         var validContent = Validate.MessageContent(content);
         var visible = await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
         var message = await MessageInChannelAsync(workspaceId, channelId, messageId, cancellationToken);
@@ -126,6 +131,7 @@ public sealed class MessageService(
     /// </summary>
     public async Task<Message> DeleteAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, Ulid messageId, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.MessagesWrite);
         var visible = await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
         var message = await MessageInChannelAsync(workspaceId, channelId, messageId, cancellationToken);
         if (message.AuthorId != callerId && !Permissions.Has(visible.Role, visible.Channel, Permission.ManageMessages))
@@ -143,6 +149,7 @@ public sealed class MessageService(
     /// <summary>Adds the caller's reaction (idempotent); announced as REACTION_ADD when it is new.</summary>
     public async Task<Message> AddReactionAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, Ulid messageId, string? emoji, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.ReactionsWrite);
         var validEmoji = Emoji.Validate(emoji);
         var message = await ReactableAsync(callerId, workspaceId, channelId, messageId, cancellationToken);
         if (message.DeletedAt is not null)
@@ -168,6 +175,7 @@ public sealed class MessageService(
     /// <summary>Removes the caller's reaction (idempotent); announced as REACTION_REMOVE when there was one.</summary>
     public async Task<Message> RemoveReactionAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, Ulid messageId, string? emoji, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.ReactionsWrite);
         var validEmoji = Emoji.Validate(emoji);
         await ReactableAsync(callerId, workspaceId, channelId, messageId, cancellationToken);
         var change = await messages.RemoveReactionAsync(workspaceId, messageId, callerId, validEmoji, cancellationToken) ?? throw TanagerException.NotFound("Message");
@@ -181,6 +189,7 @@ public sealed class MessageService(
     /// <summary>Pins (<paramref name="pin"/>) or unpins a message; needs <see cref="Permission.ManageMessages"/>. Announced as MESSAGE_UPDATE.</summary>
     public async Task<Message> SetPinAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, Ulid messageId, bool pin, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.MessagesWrite);
         var visible = await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
         var message = await MessageInChannelAsync(workspaceId, channelId, messageId, cancellationToken);
         Access.EnsurePermission(visible, Permission.ManageMessages, "pin messages");
@@ -204,6 +213,7 @@ public sealed class MessageService(
     /// <summary>The channel's pinned messages, most recently pinned first.</summary>
     public async Task<IReadOnlyList<Message>> ListPinsAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.MessagesRead);
         await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
         return await ForReaderAsync(callerId, workspaceId, await messages.ListPinsAsync(workspaceId, channelId, MaxPins, cancellationToken), cancellationToken);
     }
@@ -211,6 +221,7 @@ public sealed class MessageService(
     /// <summary>A page of a thread's replies, oldest first (the newest page without bounds).</summary>
     public async Task<MessageSlice> ListThreadAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, Ulid messageId, long? before, long? after, int? limit, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.MessagesRead);
         var query = Page(before, after, limit);
         await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
         await ThreadParentAsync(workspaceId, channelId, messageId, cancellationToken);
@@ -221,6 +232,7 @@ public sealed class MessageService(
     /// <summary>Follows or unfollows a thread; the caller's own connections get THREAD_UPDATE.</summary>
     public async Task SetThreadFollowAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, Ulid messageId, bool following, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.MessagesWrite);
         await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
         await ThreadParentAsync(workspaceId, channelId, messageId, cancellationToken);
         await messages.SetThreadFollowAsync(workspaceId, channelId, messageId, callerId, following, time.UtcNow(), onlyIfUndecided: false, cancellationToken);
@@ -239,6 +251,7 @@ public sealed class MessageService(
     /// <summary>The threads the caller follows in channels they can still see, latest activity first.</summary>
     public async Task<IReadOnlyList<FollowedThread>> ListFollowedThreadsAsync(Ulid callerId, Ulid workspaceId, int? limit, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.MessagesRead);
         var validLimit = Validate.Limit(limit, DefaultPageSize, MaxPageSize);
         List<Ulid> readable = [.. (await ReadableChannelsAsync(callerId, workspaceId, cancellationToken)).Select(c => c.Id)];
         if (readable.Count == 0)
@@ -257,6 +270,7 @@ public sealed class MessageService(
     /// </summary>
     public async Task<IReadOnlyList<Message>> SearchAsync(Ulid callerId, Ulid workspaceId, string? query, int? limit, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.MessagesRead);
         var validQuery = Validate.Text(query, "q", Validate.MaxSearchQueryLength);
         var validLimit = Validate.Limit(limit, 20, MaxSearchResults);
         var (parsed, error) = SearchQueryParser.Parse(validQuery);

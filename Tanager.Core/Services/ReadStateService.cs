@@ -15,6 +15,7 @@ public sealed class ReadStateService(IWorkspaceStore workspaces, IChannelStore c
     /// </summary>
     public async Task<ChannelReadState> MarkReadAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, long? sequence, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.MessagesWrite);
         var validSequence = Validate.Sequence(sequence, "sequence");
         var visible = await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
         if (!visible.IsMember)
@@ -31,6 +32,7 @@ public sealed class ReadStateService(IWorkspaceStore workspaces, IChannelStore c
     /// <summary>The caller's read state of every channel of the workspace they are a member of.</summary>
     public async Task<IReadOnlyList<ChannelReadState>> ListAsync(Ulid callerId, Ulid workspaceId, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.MessagesRead);
         await Access.WorkspaceMemberAsync(workspaces, workspaceId, callerId, cancellationToken);
         var memberships = await channels.ListMembershipsAsync(workspaceId, callerId, cancellationToken);
         return memberships.Count == 0 ? [] : await readStates.GetReadStatesAsync(workspaceId, callerId, [.. memberships], cancellationToken);
@@ -39,6 +41,7 @@ public sealed class ReadStateService(IWorkspaceStore workspaces, IChannelStore c
     /// <summary>Messages that mention the caller in the workspace's channels they are a member of, newest first.</summary>
     public async Task<IReadOnlyList<Message>> ListMentionsAsync(Ulid callerId, Ulid workspaceId, string? before, int? limit, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.MessagesRead);
         Ulid? validBefore = null;
         if (!string.IsNullOrEmpty(before))
         {

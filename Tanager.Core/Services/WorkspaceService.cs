@@ -264,6 +264,19 @@ public sealed class WorkspaceService(IWorkspaceStore workspaces, IUserStore user
         return (workspace, member);
     }
 
+    /// <summary>Whether an invite code could be redeemed now (for invite-only registration, checked before the account exists).</summary>
+    internal async Task<bool> IsInviteUsableAsync(string code, CancellationToken cancellationToken)
+    {
+        if (InviteWorkspace(code) is not { } workspaceId)
+        {
+            return false;
+        }
+        var hash = HashInviteCode(code);
+        var invites = await workspaces.ListInvitesAsync(workspaceId, cancellationToken);
+        var now = time.UtcNow();
+        return invites.Any(i => i.CodeHash.AsSpan().SequenceEqual(hash) && i.StatusAt(now) == InviteRedemptionStatus.Joined);
+    }
+
     /// <summary>Ends a membership and announces it: each channel left, then the workspace, the user's own subject first so their sessions stop following.</summary>
     private async Task EndMembershipAsync(WorkspaceMember leaving, CancellationToken cancellationToken)
     {

@@ -1,0 +1,120 @@
+using NUlid;
+using Tanager.Internal;
+using Tanager.Protocol;
+
+namespace Tanager;
+
+/// <summary>
+/// Server administration: provisioning and deactivating accounts, naming administrators, and API keys for backends.
+/// Every method needs <see cref="Caller.IsServerAdministrator"/>; to anyone else the admin API does not exist (404).
+/// </summary>
+public sealed class AdministrationService(IUserStore users, EventDispatcher events, PasswordHasher hasher, TimeProvider time)
+{
+    /// <summary>Creates an account. Without an email it gets a placeholder; without a password it cannot log in by password.</summary>
+    public async Task<User> ProvisionUserAsync(Caller caller, string? email, string? displayName, string? password, string? externalId, bool serverAdmin, CancellationToken cancellationToken = default)
+    {
+        EnsureAdministrator(caller);
+        var name = Validate.Text(displayName, "display_name", Validate.MaxDisplayNameLength);
+        var validExternal = externalId is null ? null : Validate.ExternalId(externalId);
+        var now = time.UtcNow();
+        var id = Ulid.NewUlid(now);
+        var validEmail = email is null ? $"{id}@users.tanager.invalid" : Validate.Email(email);
+        var hash = password is null ? "" : await hasher.HashAsync(Validate.Password(password), cancellationToken);
+        var user = new User(id, validEmail, name, hash, now, now) { ExternalId = validExternal, IsServerAdmin = serverAdmin };
+        if (!await users.TryCreateAsync(user, cancellationToken))
+        {
+            throw TanagerException.Conflict(ErrorCodes.Conflict, "An account with this email or external id exists.");
+        }
+        return user;
+    }
+
+    /// <summary>The account with this id or email, for the admin API and the command line.</summary>
+    public async Task<User> FindUserAsync(Caller caller, string? idOrEmail, CancellationToken cancellationToken = default)
+    {
+        EnsureAdministrator(caller);
+        var user = Ulid.TryParse(idOrEmail, out var id) ? await users.GetAsync(id, cancellationToken)
+            : string.IsNullOrWhiteSpace(idOrEmail) ? null
+            : await users.FindByEmailAsync(idOrEmail.Trim(), cancellationToken);
+        return user ?? throw TanagerException.NotFound("User");
+    }
+
+    /// <summary>
+    /// Deactivates an account: every session and token dies at once and its live connections close on every node; its
+    /// messages and memberships stay. Administrators cannot deactivate themselves (so a server always keeps one).
+    /// </summary>
+    public async Task<User> SetDeactivatedAsync(Caller caller, string? idOrEmail, bool deactivated, CancellationToken cancellationToken = default)
+    {
+        var user = await FindUserAsync(caller, idOrEmail, cancellationToken);
+        if (user.Id == caller.UserId && deactivated)
+        {
+            throw TanagerException.Forbidden("Administrators cannot deactivate themselves.");
+        }
+        var now = time.UtcNow();
+        var changed = user with { DeactivatedAt = deactivated ? user.DeactivatedAt ?? now : null, UpdatedAt = now };
+        await users.UpdateAccountAsync(changed, cancellationToken);
+        if (deactivated)
+        {
+            await users.DeleteSessionsAsync(user.Id, null, null, null, cancellationToken);
+            await events.DispatchAsync(Subjects.User(user.Id), GatewayEvents.SessionRevoked, new SessionRevocationDto { All = true }, TanagerJsonContext.Default.SessionRevocationDto, cancellationToken);
+        }
+        return changed;
+    }
+
+    /// <summary>Makes an account a server administrator, or not. Administrators cannot drop their own role.</summary>
+    public async Task<User> SetServerAdminAsync(Caller caller, string? idOrEmail, bool serverAdmin, CancellationToken cancellationToken = default)
+    {
+        var user = await FindUserAsync(caller, idOrEmail, cancellationToken);
+        if (user.IsBot)
+        {
+            throw TanagerException.Invalid("A bot cannot be a server administrator.");
+        }
+        if (user.Id == caller.UserId && !serverAdmin && caller.Kind != CredentialKind.Console)
+        {
+            throw TanagerException.Forbidden("Administrators cannot drop their own role.");
+        }
+        var changed = user with { IsServerAdmin = serverAdmin, UpdatedAt = time.UtcNow() };
+        await users.UpdateAccountAsync(changed, cancellationToken);
+        return changed;
+    }
+
+    /// <summary>A new API key, shown once. Keys are made by people (an administrator or the command line), not by other keys.</summary>
+    public async Task<(ApiKey Key, string Token)> CreateApiKeyAsync(Caller caller, string? name, CancellationToken cancellationToken = default)
+    {
+        EnsureAdministrator(caller);
+        if (caller.Kind == CredentialKind.ApiKey)
+        {
+            throw TanagerException.Forbidden("An API key cannot create API keys.");
+        }
+        var validName = Validate.Text(name, "name", Validate.MaxTokenNameLength);
+        var token = AccountService.NewSecret(AccountService.ApiKeyPrefix);
+        var now = time.UtcNow();
+        var key = new ApiKey(Ulid.NewUlid(now), validName, AccountService.HashToken(token), caller.UserId, now);
+        await users.CreateApiKeyAsync(key, cancellationToken);
+        return (key, token);
+    }
+
+    public async Task<IReadOnlyList<ApiKey>> ListApiKeysAsync(Caller caller, CancellationToken cancellationToken = default)
+    {
+        EnsureAdministrator(caller);
+        return await users.ListApiKeysAsync(cancellationToken);
+    }
+
+    /// <summary>Revokes an API key: the next request made with it answers 401.</summary>
+    public async Task DeleteApiKeyAsync(Caller caller, string? keyId, CancellationToken cancellationToken = default)
+    {
+        EnsureAdministrator(caller);
+        if (!Ulid.TryParse(keyId, out var id) || !await users.DeleteApiKeyAsync(id, cancellationToken))
+        {
+            throw TanagerException.NotFound("API key");
+        }
+    }
+
+    private static void EnsureAdministrator(Caller caller)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (!caller.IsServerAdministrator)
+        {
+            throw TanagerException.Forbidden("Server administrators only.");
+        }
+    }
+}
