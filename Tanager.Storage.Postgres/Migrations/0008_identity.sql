@@ -45,7 +45,8 @@ CREATE INDEX sessions_expiry ON sessions (expires_at);
 CREATE INDEX sessions_idle_logins ON sessions (last_used_at) WHERE kind = 0;
 
 -- Server API keys for provisioning backends. Only the SHA-256 of a key is stored. Created here, after citus.sql ran
--- (it runs once, after 0001), so a Citus database makes it a reference table here; then the foreign key.
+-- (it runs once, after 0001), so a Citus database makes it a reference table here. created_by has no foreign key:
+-- keys made by the `tanager admin api-key` command line record the all-zero id, which is no account.
 CREATE TABLE api_keys (
     id         uuid        NOT NULL PRIMARY KEY,
     name       text        NOT NULL,
@@ -60,4 +61,3 @@ BEGIN
     END IF;
 END
 $$;
-ALTER TABLE api_keys ADD FOREIGN KEY (created_by) REFERENCES users (id);

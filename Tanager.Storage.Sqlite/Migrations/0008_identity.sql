@@ -39,11 +39,12 @@ CREATE INDEX sessions_by_user ON sessions (user_id, kind, id);
 CREATE INDEX sessions_expiry ON sessions (expires_at);
 CREATE INDEX sessions_idle_logins ON sessions (last_used_at) WHERE kind = 0;
 
--- Server API keys for provisioning backends. Only the SHA-256 of a key is stored.
+-- Server API keys for provisioning backends. Only the SHA-256 of a key is stored. created_by has no foreign key: keys
+-- made by the `tanager admin api-key` command line record the all-zero id, which is no account.
 CREATE TABLE api_keys (
     id         BLOB    NOT NULL PRIMARY KEY,
     name       TEXT    NOT NULL,
     key_hash   BLOB    NOT NULL UNIQUE,
-    created_by BLOB    NOT NULL REFERENCES users (id),
+    created_by BLOB    NOT NULL,
     created_at INTEGER NOT NULL
 ) WITHOUT ROWID;
