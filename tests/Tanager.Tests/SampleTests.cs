@@ -38,36 +38,6 @@ public sealed class SampleTests
     }
 
     [Fact]
-    public async Task The_echo_bot_answers_a_message()
-    {
-        await using var server = await TestServer.StartAsync();
-        var room = await ChatRoom.CreateAsync(server, members: 0);
-        var botEmail = $"bot-{Guid.NewGuid():N}@example.test";
-        await using (var botAccount = await TanagerClient.RegisterAsync(server.Url, botEmail, "bot password 1", "Echo"))
-        {
-            await room.Owner.AddWorkspaceMemberByIdAsync(room.Workspace.Id, botAccount.User!.Id);
-            await botAccount.JoinChannelAsync(room.Workspace.Id, room.Channel.Id);
-        }
-        await using var bot = ChildProcess.Start("dotnet", [Repository.SampleDll("EchoBot")], new Dictionary<string, string>
-        {
-            ["TANAGER_URL"] = server.Url.ToString(),
-            ["BOT_EMAIL"] = botEmail,
-            ["BOT_PASSWORD"] = "bot password 1",
-        });
-        await bot.WaitForLineAsync("echo bot ready", 60);
-        var echo = new TaskCompletionSource<MessageDto>(TaskCreationOptions.RunContinuationsAsynchronously);
-        room.Owner.Gateway.MessageCreated += m => Task.FromResult(m.Content.StartsWith("echo:", StringComparison.Ordinal) && echo.TrySetResult(m));
-        await room.Owner.Gateway.ConnectAsync().Within();
-
-        await room.PostAsync("hello bot");
-
-        var answer = await echo.Task.Within();
-        Assert.Equal("echo: hello bot", answer.Content);
-        Assert.NotEqual(room.Owner.User!.Id, answer.AuthorId);
-        await room.Owner.DisposeAsync();
-    }
-
-    [Fact]
     public void The_samples_stay_as_short_as_promised()
     {
         Assert.InRange(CodeLines("EmbeddedChat"), 1, 10);
