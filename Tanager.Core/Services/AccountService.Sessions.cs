@@ -38,7 +38,7 @@ public sealed partial class AccountService
         {
             throw TanagerException.NotFound("Session");
         }
-        await RevokeAsync(caller.UserId, revoked, cancellationToken);
+        await events.AnnounceRevokedAsync(caller.UserId, revoked, all: false, cancellationToken);
     }
 
     /// <summary>Signs out every session of the caller but the current one; returns how many ended.</summary>
@@ -46,7 +46,7 @@ public sealed partial class AccountService
     {
         EnsureLogin(caller);
         var revoked = await users.DeleteSessionsAsync(caller.UserId, CredentialKind.Login, null, caller.CredentialId, cancellationToken);
-        await RevokeAsync(caller.UserId, revoked, cancellationToken);
+        await events.AnnounceRevokedAsync(caller.UserId, revoked, all: false, cancellationToken);
         return revoked.Count;
     }
 
@@ -62,7 +62,7 @@ public sealed partial class AccountService
         }
         var changed = user with { PasswordHash = await hasher.HashAsync(valid, cancellationToken), UpdatedAt = time.UtcNow() };
         await users.UpdateAccountAsync(changed, cancellationToken);
-        await RevokeAsync(caller.UserId, await users.DeleteSessionsAsync(caller.UserId, CredentialKind.Login, null, caller.CredentialId, cancellationToken), cancellationToken);
+        await events.AnnounceRevokedAsync(caller.UserId, await users.DeleteSessionsAsync(caller.UserId, CredentialKind.Login, null, caller.CredentialId, cancellationToken), all: false, cancellationToken);
     }
 
     /// <summary>Deletes expired credentials and logins idle past the idle timeout; returns how many.</summary>

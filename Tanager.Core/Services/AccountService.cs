@@ -74,7 +74,7 @@ public sealed partial class AccountService(IUserStore users, IWorkspaceStore wor
         ArgumentNullException.ThrowIfNull(caller);
         if (caller.Kind == CredentialKind.Login)
         {
-            await RevokeAsync(caller.UserId, await users.DeleteSessionsAsync(caller.UserId, CredentialKind.Login, caller.CredentialId, null, cancellationToken), cancellationToken);
+            await events.AnnounceRevokedAsync(caller.UserId, await users.DeleteSessionsAsync(caller.UserId, CredentialKind.Login, caller.CredentialId, null, cancellationToken), all: false, cancellationToken);
         }
     }
 
@@ -150,17 +150,6 @@ public sealed partial class AccountService(IUserStore users, IWorkspaceStore wor
         };
         await users.CreateSessionAsync(session, cancellationToken);
         return (session, token);
-    }
-
-    /// <summary>Tells every node that these credentials are gone: connections made with them close (SESSION_REVOKED).</summary>
-    private async Task RevokeAsync(Ulid userId, IReadOnlyList<Ulid> sessionIds, CancellationToken cancellationToken, bool all = false)
-    {
-        if (sessionIds.Count == 0 && !all)
-        {
-            return;
-        }
-        var revocation = new SessionRevocationDto { SessionIds = all ? null : [.. sessionIds.Select(id => id.ToString())], All = all };
-        await events.DispatchAsync(Subjects.User(userId), GatewayEvents.SessionRevoked, revocation, TanagerJsonContext.Default.SessionRevocationDto, cancellationToken);
     }
 
     internal static string NewSecret(string prefix) => prefix + Base64Url(RandomNumberGenerator.GetBytes(TokenBytes));

@@ -55,7 +55,7 @@ public sealed class AdministrationService(IUserStore users, EventDispatcher even
         if (deactivated)
         {
             await users.DeleteSessionsAsync(user.Id, null, null, null, cancellationToken);
-            await events.DispatchAsync(Subjects.User(user.Id), GatewayEvents.SessionRevoked, new SessionRevocationDto { All = true }, TanagerJsonContext.Default.SessionRevocationDto, cancellationToken);
+            await events.AnnounceRevokedAsync(user.Id, [], all: true, cancellationToken);
         }
         return changed;
     }

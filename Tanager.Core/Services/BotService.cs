@@ -87,7 +87,7 @@ public sealed class BotService(IUserStore users, IWorkspaceStore workspaces, Eve
         {
             throw TanagerException.NotFound("Token");
         }
-        await events.DispatchAsync(Subjects.User(bot.Id), GatewayEvents.SessionRevoked, new SessionRevocationDto { SessionIds = [id.ToString()] }, TanagerJsonContext.Default.SessionRevocationDto, cancellationToken);
+        await events.AnnounceRevokedAsync(bot.Id, revoked, all: false, cancellationToken);
     }
 
     /// <summary>Deactivates a bot the caller owns: every token dies at once, its messages stay.</summary>
@@ -96,7 +96,7 @@ public sealed class BotService(IUserStore users, IWorkspaceStore workspaces, Eve
         var bot = await OwnedBotAsync(caller, botId, cancellationToken);
         await users.UpdateAccountAsync(bot with { DeactivatedAt = time.UtcNow(), UpdatedAt = time.UtcNow() }, cancellationToken);
         await users.DeleteSessionsAsync(bot.Id, null, null, null, cancellationToken);
-        await events.DispatchAsync(Subjects.User(bot.Id), GatewayEvents.SessionRevoked, new SessionRevocationDto { All = true }, TanagerJsonContext.Default.SessionRevocationDto, cancellationToken);
+        await events.AnnounceRevokedAsync(bot.Id, [], all: true, cancellationToken);
     }
 
     private async Task<(UserSession Credential, string Token)> IssueTokenAsync(Ulid botId, string? name, IReadOnlyList<string> scopes, CancellationToken cancellationToken)
