@@ -21,9 +21,12 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
 builder.Services.AddAuthorization();
 builder.Services.AddAntiforgery();
 // tanager:start
-builder.Services.AddTanager()
+builder.Services.AddTanager(o => o.Registration = RegistrationPolicy.Closed)   // people sign in through the app, never with a chat password
     .UseSqlite(Path.Combine(dataDir, "chat.db"))
-    .UseHostIdentity(user => new HostUser(user.FindFirstValue(ClaimTypes.NameIdentifier)!, user.FindFirstValue("display_name")!));
+    .UseHostIdentity(user => new HostUser(user.FindFirstValue(ClaimTypes.NameIdentifier)!, user.FindFirstValue("display_name")!)
+    {
+        IsServerAdmin = user.IsInRole("admin"),   // the app's admins administer the chat too (the admin API, API keys)
+    });
 // tanager:end
 
 var app = builder.Build();
@@ -48,8 +51,9 @@ app.MapPost("/login", async (HttpContext context, IAntiforgery antiforgery, [Fro
     {
         return LoginForm(context, antiforgery, returnUrl, failed: true);
     }
-    // The claims Tanager's map above reads: a stable id that is never reused, and the name to show.
-    var identity = new ClaimsIdentity([new(ClaimTypes.NameIdentifier, user.Id), new(ClaimTypes.Name, user.UserName), new("display_name", user.DisplayName)], CookieAuthenticationDefaults.AuthenticationScheme);
+    // What Tanager's map above reads: a stable id that is never reused, the name to show, and the app's roles.
+    Claim[] claims = [new(ClaimTypes.NameIdentifier, user.Id), new(ClaimTypes.Name, user.UserName), new("display_name", user.DisplayName), .. user.Roles.Select(r => new Claim(ClaimTypes.Role, r))];
+    var identity = new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme);
     await context.SignInAsync(new ClaimsPrincipal(identity));
     return Results.LocalRedirect(IsLocal(returnUrl) ? returnUrl : "/");
 });
@@ -71,7 +75,7 @@ static IResult LoginForm(HttpContext context, IAntiforgery antiforgery, string? 
       <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
       <button>Sign in</button>
     </form>
-    <p>Demo users: alice / alice-password, bob / bob-password.</p>
+    <p>Demo users: alice / alice-password (an administrator), bob / bob-password.</p>
     """, failed ? StatusCodes.Status401Unauthorized : StatusCodes.Status200OK);
 
 // Back into this app only: "/path", never "//elsewhere" or "/\elsewhere", which browsers follow to another site.
@@ -89,9 +93,9 @@ static IResult Page(string title, string body, int status = StatusCodes.Status20
     "text/html; charset=utf-8", Encoding.UTF8, status);
 
 /// <summary>The app's own users. A real app has a user table with password hashes; these two are for the demo.</summary>
-internal sealed record DemoUser(string Id, string UserName, string Password, string DisplayName)
+internal sealed record DemoUser(string Id, string UserName, string Password, string DisplayName, params string[] Roles)
 {
-    private static readonly DemoUser[] All = [new("1", "alice", "alice-password", "Alice Adams"), new("2", "bob", "bob-password", "Bob Brown")];
+    private static readonly DemoUser[] All = [new("1", "alice", "alice-password", "Alice Adams", "admin"), new("2", "bob", "bob-password", "Bob Brown")];
 
     public static DemoUser? Find(string? userName, string? password) =>
         All.FirstOrDefault(u => u.UserName == userName && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(u.Password), Encoding.UTF8.GetBytes(password ?? "")));
