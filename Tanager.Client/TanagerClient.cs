@@ -82,9 +82,46 @@ public sealed partial class TanagerClient : IAsyncDisposable
     public Task<WorkspaceDto> GetWorkspaceAsync(string workspaceId, CancellationToken cancellationToken = default) =>
         GetAsync($"workspaces/{Escape(workspaceId)}", TanagerJsonContext.Default.WorkspaceDto, cancellationToken);
 
-    /// <summary>Adds an existing user by email. <paramref name="role"/> is admin, member (default) or guest.</summary>
-    public Task<WorkspaceMemberDto> AddWorkspaceMemberAsync(string workspaceId, string email, string role = "member", CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Post, $"workspaces/{Escape(workspaceId)}/members", new AddWorkspaceMemberRequest { Email = email, Role = role }, TanagerJsonContext.Default.AddWorkspaceMemberRequest, TanagerJsonContext.Default.WorkspaceMemberDto, cancellationToken);
+    /// <summary>
+    /// Invites someone by email to the workspace; <paramref name="role"/> is admin, member (default) or guest. The answer
+    /// is always <see cref="AddWorkspaceMemberResponse.StatusInvited"/>, whether or not the address has an account: the
+    /// invitee becomes a member when they accept (<see cref="AcceptInvitationAsync"/>).
+    /// </summary>
+    public Task<AddWorkspaceMemberResponse> AddWorkspaceMemberAsync(string workspaceId, string email, string role = "member", CancellationToken cancellationToken = default) =>
+        AddWorkspaceMemberAsync(workspaceId, new AddWorkspaceMemberRequest { Email = email, Role = role }, cancellationToken);
+
+    /// <summary>
+    /// Adds a user by id: on a server that allows direct adds (<c>Tanager:AllowDirectMemberAdd</c>) they are a member at
+    /// once (<see cref="AddWorkspaceMemberResponse.StatusAdded"/> with the member); otherwise they are invited.
+    /// </summary>
+    public Task<AddWorkspaceMemberResponse> AddWorkspaceMemberByIdAsync(string workspaceId, string userId, string role = "member", CancellationToken cancellationToken = default) =>
+        AddWorkspaceMemberAsync(workspaceId, new AddWorkspaceMemberRequest { UserId = userId, Role = role }, cancellationToken);
+
+    private async Task<AddWorkspaceMemberResponse> AddWorkspaceMemberAsync(string workspaceId, AddWorkspaceMemberRequest body, CancellationToken cancellationToken)
+    {
+        using var response = await SendRequestAsync(HttpMethod.Post, $"workspaces/{Escape(workspaceId)}/members", body, TanagerJsonContext.Default.AddWorkspaceMemberRequest, cancellationToken);
+        // 201 carries the new member itself (as before invitations existed); 202 carries {"status":"invited"}.
+        if (response.StatusCode == HttpStatusCode.Created)
+        {
+            var member = await response.Content.ReadFromJsonAsync(TanagerJsonContext.Default.WorkspaceMemberDto, cancellationToken)
+                ?? throw new TanagerApiException((int)response.StatusCode, "empty_response", "The server answered with an empty body.");
+            return new AddWorkspaceMemberResponse { Status = AddWorkspaceMemberResponse.StatusAdded, Member = member };
+        }
+        return await response.Content.ReadFromJsonAsync(TanagerJsonContext.Default.AddWorkspaceMemberResponse, cancellationToken)
+            ?? throw new TanagerApiException((int)response.StatusCode, "empty_response", "The server answered with an empty body.");
+    }
+
+    /// <summary>Your pending invitations to workspaces, oldest first.</summary>
+    public Task<IReadOnlyList<InvitationDto>> ListInvitationsAsync(CancellationToken cancellationToken = default) =>
+        GetAsync("invitations", TanagerJsonContext.Default.IReadOnlyListInvitationDto, cancellationToken);
+
+    /// <summary>Accepts one of your invitations: you become a member with its role. Returns the workspace.</summary>
+    public Task<WorkspaceDto> AcceptInvitationAsync(string invitationId, CancellationToken cancellationToken = default) =>
+        SendAsync<object, WorkspaceDto>(HttpMethod.Post, $"invitations/{Escape(invitationId)}/accept", null, null, TanagerJsonContext.Default.WorkspaceDto, cancellationToken)!;
+
+    /// <summary>Declines one of your invitations; the inviter is not told.</summary>
+    public Task DeclineInvitationAsync(string invitationId, CancellationToken cancellationToken = default) =>
+        SendAsync<object, object>(HttpMethod.Post, $"invitations/{Escape(invitationId)}/decline", null, null, null, cancellationToken);
 
     public Task<IReadOnlyList<WorkspaceMemberDto>> ListWorkspaceMembersAsync(string workspaceId, CancellationToken cancellationToken = default) =>
         GetAsync($"workspaces/{Escape(workspaceId)}/members", TanagerJsonContext.Default.IReadOnlyListWorkspaceMemberDto, cancellationToken);
@@ -153,6 +190,18 @@ public sealed partial class TanagerClient : IAsyncDisposable
 
     private async Task<TResponse> SendAsync<TRequest, TResponse>(HttpMethod method, string path, TRequest? body, JsonTypeInfo<TRequest>? requestType, JsonTypeInfo<TResponse>? responseType, CancellationToken cancellationToken)
     {
+        using var response = await SendRequestAsync(method, path, body, requestType, cancellationToken);
+        if (responseType is null)
+        {
+            return default!;
+        }
+        return await response.Content.ReadFromJsonAsync(responseType, cancellationToken)
+            ?? throw new TanagerApiException((int)response.StatusCode, "empty_response", "The server answered with an empty body.");
+    }
+
+    /// <summary>Sends a request, waiting out 429s; a successful response for the caller to read and dispose, or a <see cref="TanagerApiException"/>.</summary>
+    private async Task<HttpResponseMessage> SendRequestAsync<TRequest>(HttpMethod method, string path, TRequest? body, JsonTypeInfo<TRequest>? requestType, CancellationToken cancellationToken)
+    {
         var url = new Uri(ServerUrl, "api/v1/" + path);
         for (var attempt = 0; ; attempt++)
         {
@@ -165,23 +214,22 @@ public sealed partial class TanagerClient : IAsyncDisposable
             {
                 request.Content = JsonContent.Create(body, requestType);
             }
-            using var response = await _http.SendAsync(request, cancellationToken);
+            var response = await _http.SendAsync(request, cancellationToken);
             if (response.StatusCode == HttpStatusCode.TooManyRequests && attempt < MaxRateLimitRetries)
             {
                 var delay = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1 << attempt);
+                response.Dispose();
                 await Task.Delay(delay < MaxRetryAfter ? delay : MaxRetryAfter, cancellationToken);
                 continue;
             }
             if (!response.IsSuccessStatusCode)
             {
-                throw await ToExceptionAsync(response, cancellationToken);
+                using (response)
+                {
+                    throw await ToExceptionAsync(response, cancellationToken);
+                }
             }
-            if (responseType is null)
-            {
-                return default!;
-            }
-            return await response.Content.ReadFromJsonAsync(responseType, cancellationToken)
-                ?? throw new TanagerApiException((int)response.StatusCode, "empty_response", "The server answered with an empty body.");
+            return response;
         }
     }
 

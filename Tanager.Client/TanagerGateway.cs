@@ -88,6 +88,9 @@ public sealed class TanagerGateway : IAsyncDisposable
     /// <summary>The READY of the current connection, or null while disconnected.</summary>
     public ReadyData? Session { get; private set; }
 
+    /// <summary>Why the server refused the token for good (it was revoked, say), once it has.</summary>
+    private TanagerApiException? _refused;
+
     /// <summary>
     /// Connects and identifies; completes with the first READY. From then on the connection is kept up in the background.
     /// Throws <see cref="TanagerApiException"/> with code <c>authentication_failed</c> when the token is refused.
@@ -104,11 +107,36 @@ public sealed class TanagerGateway : IAsyncDisposable
         }
         _stop = new CancellationTokenSource();
         _firstReady = new TaskCompletionSource<ReadyData>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _run = RunAsync(_stop.Token);
+        _run = KeepConnectedAsync(_stop.Token);
         return _firstReady.Task.WaitAsync(cancellationToken);
     }
 
-    private async Task RunAsync(CancellationToken stop)
+    /// <summary>
+    /// Connects if not connected yet, then keeps the connection up — reconnecting and catching up by itself — until
+    /// <paramref name="cancellationToken"/> is cancelled (then it returns) or the server refuses the token for good, for
+    /// example because it was revoked (then it throws <see cref="TanagerApiException"/>). A bot's main loop.
+    /// </summary>
+    public async Task RunAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            if (_run is null)
+            {
+                await ConnectAsync(cancellationToken);
+            }
+            await _run!.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return;
+        }
+        if (_refused is not null)
+        {
+            throw _refused;
+        }
+    }
+
+    private async Task KeepConnectedAsync(CancellationToken stop)
     {
         var backoff = TimeSpan.FromMilliseconds(250);
         while (!stop.IsCancellationRequested)
@@ -123,7 +151,8 @@ public sealed class TanagerGateway : IAsyncDisposable
             await RaiseAsync(Disconnected, new GatewayDisconnect(outcome.CloseCode, outcome.Reason, !fatal));
             if (fatal)
             {
-                _firstReady!.TrySetException(new TanagerApiException(401, "authentication_failed", outcome.Reason ?? "The gateway refused the token."));
+                _refused = new TanagerApiException(401, "authentication_failed", outcome.Reason ?? "The gateway refused the token.");
+                _firstReady!.TrySetException(_refused);
                 return;
             }
             if (outcome.WasReady)

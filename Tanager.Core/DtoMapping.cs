@@ -70,6 +70,22 @@ public static class DtoMapping
         };
     }
 
+    /// <summary>A personal invitation as its invitee sees it: the workspace (without a role: they are not in it yet) and who invited.</summary>
+    public static InvitationDto ToDto(this WorkspaceInvitation invitation, Workspace workspace, User? invitedBy)
+    {
+        ArgumentNullException.ThrowIfNull(invitation);
+        ArgumentNullException.ThrowIfNull(workspace);
+        return new InvitationDto
+        {
+            Id = invitation.Id.ToString(),
+            Workspace = workspace.ToDto(),
+            Role = invitation.Role.ToWire(),
+            InvitedBy = invitedBy?.ToDto(),
+            CreatedAt = invitation.CreatedAt,
+            ExpiresAt = invitation.ExpiresAt,
+        };
+    }
+
     public static ChannelOverrideDto ToDto(this ChannelOverride change)
     {
         ArgumentNullException.ThrowIfNull(change);
@@ -93,6 +109,7 @@ public static class DtoMapping
             Kind = channel.Kind.ToWire(),
             Topic = channel.Topic,
             Description = channel.Description,
+            CreatedBy = channel.CreatedBy?.ToString(),
             ArchivedAt = channel.ArchivedAt,
             Overrides = channel.Overrides.Count == 0 ? null : [.. channel.Overrides.Select(o => o.ToDto())],
             LastSequence = channel.LastSequence,

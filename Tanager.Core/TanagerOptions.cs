@@ -31,5 +31,13 @@ public sealed class TanagerOptions
     public int SendBatchSize { get; set; } = 256;
     /// <summary>Sends waiting per lane before senders are made to wait.</summary>
     public int SendQueueCapacity { get; set; } = 4096;
+    /// <summary>
+    /// Whether a workspace owner or admin may add an existing account directly, named by <c>user_id</c>, without the
+    /// person accepting. Off by default: every add is an invitation the invitee accepts. Adding by email is an invitation
+    /// under either setting, so the answer never tells whether an account with that email exists.
+    /// </summary>
+    public bool AllowDirectMemberAdd { get; set; }
+    /// <summary>How long a personal workspace invitation waits for its invitee: 7 days, as Slack's and GitHub's do.</summary>
+    public TimeSpan InvitationLifetime { get; set; } = TimeSpan.FromDays(7);
     public GatewayOptions Gateway { get; } = new();
 }

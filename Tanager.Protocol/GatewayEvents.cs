@@ -12,6 +12,8 @@ public static class GatewayEvents
     public const string ChannelMemberRemove = "CHANNEL_MEMBER_REMOVE";
     public const string WorkspaceCreate = "WORKSPACE_CREATE";
     public const string WorkspaceMemberAdd = "WORKSPACE_MEMBER_ADD";
+    /// <summary>A personal invitation to a workspace, sent only to the invitee's own connections.</summary>
+    public const string WorkspaceInvitationCreate = "WORKSPACE_INVITATION_CREATE";
     public const string ReactionAdd = "REACTION_ADD";
     public const string ReactionRemove = "REACTION_REMOVE";
     public const string ChannelUpdate = "CHANNEL_UPDATE";

@@ -1,3 +1,5 @@
+using System.Net;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 using Tanager.PubSub.Nats;
 
@@ -40,9 +42,21 @@ internal static class TanagerServer
             tanager.UseNats(natsUrl);
         }
         builder.Services.Configure<TanagerOptions>(builder.Configuration.GetSection("Tanager"));
+        // Session lists show the client's address; behind a reverse proxy that is X-Forwarded-For, trusted only from
+        // the proxies named here (loopback is trusted by default, as nginx on the same machine is the common case).
+        var trustedProxies = TrustedProxies(builder.Configuration["TrustedProxies"]);
+        builder.Services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            foreach (var proxy in trustedProxies)
+            {
+                o.KnownProxies.Add(proxy);
+            }
+        });
         customize?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapGet("/health", (GatewayHub hub) => Results.Json(
@@ -51,6 +65,18 @@ internal static class TanagerServer
             statusCode: hub.IsDraining ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK));
         app.MapTanager();
         return app;
+    }
+
+    /// <summary>The addresses in <c>TrustedProxies</c> (comma-separated); a value that is not an IP address stops start-up.</summary>
+    private static List<IPAddress> TrustedProxies(string? value)
+    {
+        var proxies = new List<IPAddress>();
+        foreach (var entry in (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            proxies.Add(IPAddress.TryParse(entry, out var address) ? address
+                : throw new InvalidOperationException($"TrustedProxies must be IP addresses separated by commas; '{entry}' is not one."));
+        }
+        return proxies;
     }
 
     public static async Task<int> RunAsync(ServerSettings settings, CancellationToken cancellationToken)

@@ -7,7 +7,7 @@ namespace Tanager.Storage.Postgres;
 
 public sealed partial class PostgresStore
 {
-    private const string ChannelColumns = "workspace_id, id, name, kind, topic, last_sequence, created_at, updated_at, description, archived_at, overrides, dm_kind, dm_key";
+    private const string ChannelColumns = "workspace_id, id, name, kind, topic, last_sequence, created_at, updated_at, description, archived_at, overrides, dm_kind, dm_key, created_by";
     /// <summary>The columns a new channel is inserted with; the rest take their defaults.</summary>
     private const string NewChannelColumns = "workspace_id, id, name, kind, topic, last_sequence, created_at, updated_at";
     private const string ChannelMemberColumns = "workspace_id, channel_id, user_id, joined_at";
@@ -19,13 +19,13 @@ public sealed partial class PostgresStore
         // The member row is inserted only if the channel row was: a taken name inserts neither.
         await using var command = Command($"""
             WITH created AS (
-                INSERT INTO channels ({NewChannelColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                INSERT INTO channels ({NewChannelColumns}, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $11)
                 ON CONFLICT DO NOTHING RETURNING workspace_id, id)
             INSERT INTO channel_members ({ChannelMemberColumns})
             SELECT workspace_id, id, $9, $10 FROM created
             """)
             .With(Uuid(channel.WorkspaceId), Uuid(channel.Id), channel.Name, channel.Kind.ToWire(), channel.Topic, channel.LastSequence, channel.CreatedAt, channel.UpdatedAt,
-                Uuid(creator.UserId), creator.JoinedAt);
+                Uuid(creator.UserId), creator.JoinedAt, Uuid(channel.CreatedBy));
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
@@ -112,5 +112,6 @@ public sealed partial class PostgresStore
             ArchivedAt = reader.GetNullableTime(first + 9),
             Overrides = ChannelOverrideFormat.Read(reader.GetString(first + 10)),
             DirectMessageKey = reader.GetNullableString(first + 12),
+            CreatedBy = reader.GetNullableUlid(first + 13),
         };
 }

@@ -7,13 +7,24 @@ namespace Tanager.Storage.Postgres;
 
 public sealed partial class PostgresStore
 {
-    private const string UserColumns = "id, email, display_name, password_hash, created_at, updated_at, avatar_url, status_text, status_emoji";
+    private const string UserColumns =
+        "id, email, display_name, password_hash, created_at, updated_at, avatar_url, status_text, status_emoji, kind, owner_id, external_id, is_server_admin, deactivated_at";
+
+    /// <summary><see cref="UserColumns"/> qualified with a table alias, for joins.</summary>
+    private static string UserColumnsOf(string alias) => string.Join(", ", UserColumns.Split(", ").Select(c => alias + "." + c));
 
     public async ValueTask<bool> TryCreateAsync(User user, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(user);
-        await using var command = Command("INSERT INTO users (id, email, email_key, display_name, password_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING")
-            .With(Uuid(user.Id), user.Email, User.EmailKey(user.Email), user.DisplayName, user.PasswordHash, user.CreatedAt, user.UpdatedAt);
+        // No conflict target: a taken id, email key or external id (a partial unique index) all leave the row out.
+        await using var command = Command("""
+            INSERT INTO users (id, email, email_key, display_name, password_hash, created_at, updated_at, avatar_url, status_text, status_emoji,
+                               kind, owner_id, external_id, is_server_admin, deactivated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+            ON CONFLICT DO NOTHING
+            """)
+            .With(Uuid(user.Id), user.Email, User.EmailKey(user.Email), user.DisplayName, user.PasswordHash, user.CreatedAt, user.UpdatedAt,
+                user.AvatarUrl, user.StatusText, user.StatusEmoji, (short)user.Kind, Uuid(user.OwnerId), user.ExternalId, user.IsServerAdmin, user.DeactivatedAt);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
@@ -29,36 +40,30 @@ public sealed partial class PostgresStore
         return await ReadUserAsync(command, cancellationToken);
     }
 
-    public async ValueTask CreateSessionAsync(UserSession session, CancellationToken cancellationToken = default)
+    public async ValueTask<User?> FindByExternalIdAsync(string externalId, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(session);
-        await using var command = Command("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-            .With(session.TokenHash, Uuid(session.UserId), session.CreatedAt, session.ExpiresAt);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        ArgumentNullException.ThrowIfNull(externalId);
+        await using var command = Command($"SELECT {UserColumns} FROM users WHERE external_id = $1").With(externalId);
+        return await ReadUserAsync(command, cancellationToken);
     }
 
-    public async ValueTask<SignedInUser?> GetSessionAsync(byte[] tokenHash, CancellationToken cancellationToken = default)
+    public async ValueTask<long> CountAsync(CancellationToken cancellationToken = default)
     {
-        await using var command = Command($"""
-            SELECT s.token_hash, s.user_id, s.created_at, s.expires_at, {string.Join(", ", UserColumns.Split(", ").Select(c => "u." + c))}
-            FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1
-            """).With(tokenHash);
+        await using var command = Command("SELECT count(*) FROM users");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async ValueTask<IReadOnlyList<User>> ListBotsAsync(Ulid ownerId, CancellationToken cancellationToken = default)
+    {
+        await using var command = Command($"SELECT {UserColumns} FROM users WHERE owner_id = $1 AND kind = $2 ORDER BY id")
+            .With(Uuid(ownerId), (short)UserKind.Bot);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new SignedInUser(new UserSession(reader.GetFieldValue<byte[]>(0), reader.GetUlid(1), reader.GetTime(2), reader.GetTime(3)), ReadUser(reader, 4))
-            : null;
-    }
-
-    public async ValueTask DeleteSessionAsync(byte[] tokenHash, CancellationToken cancellationToken = default)
-    {
-        await using var command = Command("DELETE FROM sessions WHERE token_hash = $1").With(tokenHash);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static async Task<User?> ReadUserAsync(NpgsqlCommand command, CancellationToken cancellationToken)
-    {
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ReadUser(reader, 0) : null;
+        var bots = new List<User>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            bots.Add(ReadUser(reader, 0));
+        }
+        return bots;
     }
 
     public async ValueTask<bool> UpdateProfileAsync(User user, CancellationToken cancellationToken = default)
@@ -69,11 +74,31 @@ public sealed partial class PostgresStore
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
+    public async ValueTask<bool> UpdateAccountAsync(User user, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        await using var command = Command("UPDATE users SET password_hash = $2, is_server_admin = $3, deactivated_at = $4, updated_at = $5 WHERE id = $1")
+            .With(Uuid(user.Id), user.PasswordHash, user.IsServerAdmin, user.DeactivatedAt, user.UpdatedAt);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    private static async Task<User?> ReadUserAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadUser(reader, 0) : null;
+    }
+
+    /// <summary>Reads the <see cref="UserColumns"/> starting at <paramref name="first"/>.</summary>
     private static User ReadUser(NpgsqlDataReader reader, int first) =>
         new(reader.GetUlid(first), reader.GetString(first + 1), reader.GetString(first + 2), reader.GetString(first + 3), reader.GetTime(first + 4), reader.GetTime(first + 5))
         {
             AvatarUrl = reader.GetNullableString(first + 6),
             StatusText = reader.GetNullableString(first + 7),
             StatusEmoji = reader.GetNullableString(first + 8),
+            Kind = (UserKind)reader.GetInt16(first + 9),
+            OwnerId = reader.GetNullableUlid(first + 10),
+            ExternalId = reader.GetNullableString(first + 11),
+            IsServerAdmin = reader.GetBoolean(first + 12),
+            DeactivatedAt = reader.GetNullableTime(first + 13),
         };
 }

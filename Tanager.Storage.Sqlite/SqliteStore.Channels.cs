@@ -6,7 +6,7 @@ namespace Tanager.Storage.Sqlite;
 
 public sealed partial class SqliteStore
 {
-    private const string ChannelColumns = "workspace_id, id, name, kind, topic, last_sequence, created_at, updated_at, description, archived_at, overrides, dm_kind, dm_key";
+    private const string ChannelColumns = "workspace_id, id, name, kind, topic, last_sequence, created_at, updated_at, description, archived_at, overrides, dm_kind, dm_key, created_by";
 
     public async ValueTask<bool> TryCreateAsync(Channel channel, ChannelMember creator, CancellationToken cancellationToken = default)
     {
@@ -15,9 +15,9 @@ public sealed partial class SqliteStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using (var insert = Command(connection, """
-            INSERT INTO channels (workspace_id, id, name, kind, topic, last_sequence, created_at, updated_at)
-            VALUES ($ws, $id, $name, $kind, $topic, $seq, $created, $updated) ON CONFLICT DO NOTHING
-            """, transaction)
+            INSERT INTO channels (workspace_id, id, name, kind, topic, last_sequence, created_at, updated_at, created_by)
+            VALUES ($ws, $id, $name, $kind, $topic, $seq, $created, $updated, $by) ON CONFLICT DO NOTHING
+            """, transaction).With("$by", Blob(channel.CreatedBy))
             .With("$ws", Blob(channel.WorkspaceId)).With("$id", Blob(channel.Id)).With("$name", channel.Name).With("$kind", channel.Kind.ToWire())
             .With("$topic", channel.Topic).With("$seq", channel.LastSequence).With("$created", Ticks(channel.CreatedAt)).With("$updated", Ticks(channel.UpdatedAt)))
         {
@@ -130,5 +130,6 @@ public sealed partial class SqliteStore
             ArchivedAt = reader.GetNullableTime(first + 9),
             Overrides = ChannelOverrideFormat.Read(reader.GetString(first + 10)),
             DirectMessageKey = reader.GetNullableString(first + 12),
+            CreatedBy = reader.GetNullableUlid(first + 13),
         };
 }

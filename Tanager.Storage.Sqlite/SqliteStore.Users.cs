@@ -6,16 +6,28 @@ namespace Tanager.Storage.Sqlite;
 
 public sealed partial class SqliteStore
 {
-    private const string UserColumns = "id, email, display_name, password_hash, created_at, updated_at, avatar_url, status_text, status_emoji";
+    private const string UserColumns =
+        "id, email, display_name, password_hash, created_at, updated_at, avatar_url, status_text, status_emoji, kind, owner_id, external_id, is_server_admin, deactivated_at";
+
+    /// <summary><see cref="UserColumns"/> qualified with a table alias, for joins.</summary>
+    private static string UserColumnsOf(string alias) => string.Join(", ", UserColumns.Split(", ").Select(c => alias + "." + c));
 
     public async ValueTask<bool> TryCreateAsync(User user, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(user);
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection,
-            "INSERT INTO users (id, email, email_key, display_name, password_hash, created_at, updated_at) VALUES ($id, $email, $key, $name, $hash, $created, $updated) ON CONFLICT DO NOTHING")
+        // No conflict target: a taken id, email key or external id (a partial unique index) all leave the row out.
+        await using var command = Command(connection, """
+            INSERT INTO users (id, email, email_key, display_name, password_hash, created_at, updated_at, avatar_url, status_text, status_emoji,
+                               kind, owner_id, external_id, is_server_admin, deactivated_at)
+            VALUES ($id, $email, $key, $name, $hash, $created, $updated, $avatar, $status, $emoji, $kind, $owner, $external, $admin, $deactivated)
+            ON CONFLICT DO NOTHING
+            """)
             .With("$id", Blob(user.Id)).With("$email", user.Email).With("$key", User.EmailKey(user.Email)).With("$name", user.DisplayName)
-            .With("$hash", user.PasswordHash).With("$created", Ticks(user.CreatedAt)).With("$updated", Ticks(user.UpdatedAt));
+            .With("$hash", user.PasswordHash).With("$created", Ticks(user.CreatedAt)).With("$updated", Ticks(user.UpdatedAt))
+            .With("$avatar", user.AvatarUrl).With("$status", user.StatusText).With("$emoji", user.StatusEmoji)
+            .With("$kind", (int)user.Kind).With("$owner", Blob(user.OwnerId)).With("$external", user.ExternalId)
+            .With("$admin", user.IsServerAdmin).With("$deactivated", Ticks(user.DeactivatedAt));
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
@@ -33,39 +45,33 @@ public sealed partial class SqliteStore
         return await ReadUserAsync(command, cancellationToken);
     }
 
-    public async ValueTask CreateSessionAsync(UserSession session, CancellationToken cancellationToken = default)
+    public async ValueTask<User?> FindByExternalIdAsync(string externalId, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(externalId);
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($hash, $user, $created, $expires)")
-            .With("$hash", session.TokenHash).With("$user", Blob(session.UserId)).With("$created", Ticks(session.CreatedAt)).With("$expires", Ticks(session.ExpiresAt));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var command = Command(connection, $"SELECT {UserColumns} FROM users WHERE external_id = $external").With("$external", externalId);
+        return await ReadUserAsync(command, cancellationToken);
     }
 
-    public async ValueTask<SignedInUser?> GetSessionAsync(byte[] tokenHash, CancellationToken cancellationToken = default)
+    public async ValueTask<long> CountAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, $"""
-            SELECT s.token_hash, s.user_id, s.created_at, s.expires_at, {string.Join(", ", UserColumns.Split(", ").Select(c => "u." + c))}
-            FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $hash
-            """).With("$hash", tokenHash);
+        await using var command = Command(connection, "SELECT count(*) FROM users");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async ValueTask<IReadOnlyList<User>> ListBotsAsync(Ulid ownerId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, $"SELECT {UserColumns} FROM users WHERE owner_id = $owner AND kind = $bot ORDER BY id")
+            .With("$owner", Blob(ownerId)).With("$bot", (int)UserKind.Bot);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new SignedInUser(new UserSession((byte[])reader.GetValue(0), reader.GetUlid(1), reader.GetTime(2), reader.GetTime(3)), ReadUser(reader, 4))
-            : null;
-    }
-
-    public async ValueTask DeleteSessionAsync(byte[] tokenHash, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, "DELETE FROM sessions WHERE token_hash = $hash").With("$hash", tokenHash);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static async Task<User?> ReadUserAsync(SqliteCommand command, CancellationToken cancellationToken)
-    {
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ReadUser(reader, 0) : null;
+        var bots = new List<User>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            bots.Add(ReadUser(reader, 0));
+        }
+        return bots;
     }
 
     public async ValueTask<bool> UpdateProfileAsync(User user, CancellationToken cancellationToken = default)
@@ -78,11 +84,33 @@ public sealed partial class SqliteStore
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
+    public async ValueTask<bool> UpdateAccountAsync(User user, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, "UPDATE users SET password_hash = $hash, is_server_admin = $admin, deactivated_at = $deactivated, updated_at = $updated WHERE id = $id")
+            .With("$id", Blob(user.Id)).With("$hash", user.PasswordHash).With("$admin", user.IsServerAdmin)
+            .With("$deactivated", Ticks(user.DeactivatedAt)).With("$updated", Ticks(user.UpdatedAt));
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    private static async Task<User?> ReadUserAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadUser(reader, 0) : null;
+    }
+
+    /// <summary>Reads the <see cref="UserColumns"/> starting at <paramref name="first"/>.</summary>
     private static User ReadUser(SqliteDataReader reader, int first) =>
         new(reader.GetUlid(first), reader.GetString(first + 1), reader.GetString(first + 2), reader.GetString(first + 3), reader.GetTime(first + 4), reader.GetTime(first + 5))
         {
             AvatarUrl = reader.GetNullableString(first + 6),
             StatusText = reader.GetNullableString(first + 7),
             StatusEmoji = reader.GetNullableString(first + 8),
+            Kind = (UserKind)reader.GetInt32(first + 9),
+            OwnerId = reader.GetNullableUlid(first + 10),
+            ExternalId = reader.GetNullableString(first + 11),
+            IsServerAdmin = reader.GetBoolean(first + 12),
+            DeactivatedAt = reader.GetNullableTime(first + 13),
         };
 }

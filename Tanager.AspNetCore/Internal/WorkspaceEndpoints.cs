@@ -32,8 +32,30 @@ internal static class WorkspaceEndpoints
         api.MapPost("/workspaces/{workspaceId}/members", async (string workspaceId, HttpContext context, WorkspaceService workspaces) =>
         {
             var body = await context.Request.ReadJsonAsync(TanagerJsonContext.Default.AddWorkspaceMemberRequest);
-            var (member, user) = await workspaces.AddMemberAsync(context.Caller().UserId, Ids.Parse(workspaceId, "Workspace"), body.UserId, body.Email, body.Role, context.RequestAborted);
-            return TypedResults.Json(member.ToDto(user), TanagerJsonContext.Default.WorkspaceMemberDto, statusCode: StatusCodes.Status201Created);
+            var added = await workspaces.AddMemberAsync(context.Caller().UserId, Ids.Parse(workspaceId, "Workspace"), body.UserId, body.Email, body.Role, context.RequestAborted);
+            // 202 and one fixed body for every invitation: nothing in the answer says whether the address has an account.
+            return added is { Member: { } member, User: { } user }
+                ? (IResult)TypedResults.Json(member.ToDto(user), TanagerJsonContext.Default.WorkspaceMemberDto, statusCode: StatusCodes.Status201Created)
+                : TypedResults.Json(new AddWorkspaceMemberResponse { Status = AddWorkspaceMemberResponse.StatusInvited }, TanagerJsonContext.Default.AddWorkspaceMemberResponse, statusCode: StatusCodes.Status202Accepted);
+        });
+
+        api.MapGet("/invitations", async (HttpContext context, WorkspaceService workspaces) =>
+        {
+            var invitations = await workspaces.ListInvitationsAsync(context.Caller().UserId, context.RequestAborted);
+            IReadOnlyList<InvitationDto> dtos = [.. invitations.Select(i => i.Invitation.ToDto(i.Workspace, i.InvitedBy))];
+            return TypedResults.Json(dtos, TanagerJsonContext.Default.IReadOnlyListInvitationDto);
+        });
+
+        api.MapPost("/invitations/{invitationId}/accept", async (string invitationId, HttpContext context, WorkspaceService workspaces) =>
+        {
+            var (workspace, member) = await workspaces.AcceptInvitationAsync(context.Caller().UserId, Ids.Parse(invitationId, "Invitation"), context.RequestAborted);
+            return TypedResults.Json(workspace.ToDto(member), TanagerJsonContext.Default.WorkspaceDto);
+        });
+
+        api.MapPost("/invitations/{invitationId}/decline", async (string invitationId, HttpContext context, WorkspaceService workspaces) =>
+        {
+            await workspaces.DeclineInvitationAsync(context.Caller().UserId, Ids.Parse(invitationId, "Invitation"), context.RequestAborted);
+            return TypedResults.NoContent();
         });
 
         api.MapGet("/workspaces/{workspaceId}/members", async (string workspaceId, HttpContext context, WorkspaceService workspaces) =>

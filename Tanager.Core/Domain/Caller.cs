@@ -10,6 +10,16 @@ public sealed record Caller(User User, CredentialKind Kind, Ulid CredentialId, I
 {
     public Ulid UserId => User.Id;
 
+    /// <summary>
+    /// The <c>tanager admin</c> command line: a server administrator that is no account (its user, id 0, is never stored).
+    /// API keys it creates record that id as their creator.
+    /// </summary>
+    public static Caller CommandLine { get; } = new(
+        new User(Ulid.Empty, "command-line@tanager.invalid", "tanager command line", "", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch),
+        CredentialKind.Console,
+        Ulid.Empty,
+        null);
+
     /// <summary>Server administration: a server administrator's own login, an API key, or the command line.</summary>
     public bool IsServerAdministrator => Kind is CredentialKind.ApiKey or CredentialKind.Console || (User.IsServerAdmin && Kind is CredentialKind.Login or CredentialKind.Host);
 }

@@ -25,6 +25,12 @@ public sealed record Channel(
     public bool IsArchived => ArchivedAt is not null;
 
     /// <summary>
+    /// The member who created the channel, who may manage it as an admin would (<see cref="Permissions.CanManageChannel"/>);
+    /// null for direct messages and for channels made before creators were recorded.
+    /// </summary>
+    public Ulid? CreatedBy { get; init; }
+
+    /// <summary>
     /// For a <see cref="ChannelKind.Direct"/> channel, the pair's key (<see cref="DirectMessageKeyOf"/>), unique in the
     /// workspace so that a pair has exactly one; null for every other channel (group DMs are not reused).
     /// </summary>

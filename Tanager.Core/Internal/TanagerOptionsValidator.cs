@@ -53,6 +53,10 @@ internal sealed class TanagerOptionsValidator : IValidateOptions<TanagerOptions>
         {
             failures.Add("Tanager:SendQueueCapacity must be between 1 and 1000000.");
         }
+        if (options.InvitationLifetime <= TimeSpan.Zero || options.InvitationLifetime > TimeSpan.FromDays(365))
+        {
+            failures.Add("Tanager:InvitationLifetime must be positive and at most a year.");
+        }
         var gateway = options.Gateway;
         if (gateway.HeartbeatInterval < TimeSpan.FromSeconds(1) || gateway.HeartbeatInterval > TimeSpan.FromMinutes(10))
         {

@@ -128,8 +128,9 @@ public sealed partial class AccountService
             {
                 throw new TanagerException(TanagerErrorKind.InvalidRequest, ErrorCodes.ActAsRequired, "An API key acts as a user here: name the user's id in the Tanager-Act-As header.");
             }
-            // On the admin API the key acts as the server; the user is the administrator who created it, for the record.
-            var creator = await users.GetAsync(key.CreatedBy, cancellationToken) ?? throw TanagerException.NotFound("User");
+            // On the admin API the key acts as the server; the user is whoever created it (an administrator or the
+            // command line), for the record.
+            var creator = await users.GetAsync(key.CreatedBy, cancellationToken) ?? Caller.CommandLine.User;
             return new Caller(creator, CredentialKind.ApiKey, key.Id, null);
         }
         if (!Ulid.TryParse(actAs, out var userId) || await users.GetAsync(userId, cancellationToken) is not { DeactivatedAt: null } user)

@@ -25,7 +25,7 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
             throw TanagerException.Forbidden("Guests may not create channels.");
         }
         var now = time.UtcNow();
-        var channel = new Channel(workspaceId, Ulid.NewUlid(now), validName, validKind, validTopic, LastSequence: 0, now, now);
+        var channel = new Channel(workspaceId, Ulid.NewUlid(now), validName, validKind, validTopic, LastSequence: 0, now, now) { CreatedBy = callerId };
         var creator = new ChannelMember(workspaceId, channel.Id, callerId, now);
         if (!await channels.TryCreateAsync(channel, creator, cancellationToken))
         {
@@ -157,13 +157,13 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
         return await channels.ListChannelMembersAsync(workspaceId, channelId, validAfter, validLimit, cancellationToken);
     }
 
-    /// <summary>Renames the channel and sets its topic and description (manage_channels). Null leaves a field as it is; an empty topic or description removes it.</summary>
+    /// <summary>Renames the channel and sets its topic and description (manage_channels, or its creator). Null leaves a field as it is; an empty topic or description removes it.</summary>
     public Task<Channel> UpdateAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, string? name, string? topic, string? description, CancellationToken cancellationToken = default)
     {
         var validName = name is null ? null : Validate.ChannelName(name);
         var validTopic = Validate.ClearableText(topic, "topic", Validate.MaxTopicLength);
         var validDescription = Validate.ClearableText(description, "description", Validate.MaxDescriptionLength);
-        return ModifyAsync(callerId, workspaceId, channelId, "change the channel", c => c with
+        return ModifyAsync(callerId, workspaceId, channelId, "change the channel", creatorMay: true, c => c with
         {
             Name = validName ?? c.Name,
             Topic = validTopic is null ? c.Topic : validTopic.Length == 0 ? null : validTopic,
@@ -171,9 +171,9 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
         }, cancellationToken);
     }
 
-    /// <summary>Archives (or brings back) a channel (manage_channels). Archiving an archived channel keeps its first archive time.</summary>
+    /// <summary>Archives (or brings back) a channel (manage_channels, or its creator). Archiving an archived channel keeps its first archive time.</summary>
     public Task<Channel> SetArchivedAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, bool archived, CancellationToken cancellationToken = default) =>
-        ModifyAsync(callerId, workspaceId, channelId, archived ? "archive the channel" : "unarchive the channel",
+        ModifyAsync(callerId, workspaceId, channelId, archived ? "archive the channel" : "unarchive the channel", creatorMay: true,
             c => c with { ArchivedAt = archived ? c.ArchivedAt ?? time.UtcNow() : null }, cancellationToken);
 
     /// <summary>Sets what <paramref name="role"/> gains and loses in the channel (manage_channels); replaces any earlier override for the role.</summary>
@@ -186,7 +186,7 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
         {
             throw TanagerException.Invalid("A permission cannot be both allowed and denied.");
         }
-        return ModifyAsync(callerId, workspaceId, channelId, "change the channel's permissions", c => c with
+        return ModifyAsync(callerId, workspaceId, channelId, "change the channel's permissions", creatorMay: false, c => c with
         {
             Overrides = [.. c.Overrides.Where(o => o.Role != validRole), new ChannelOverride(validRole, allowed, denied)],
         }, cancellationToken);
@@ -195,7 +195,7 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
     public Task<Channel> RemoveOverrideAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, string? role, CancellationToken cancellationToken = default)
     {
         var validRole = OverrideRole(role);
-        return ModifyAsync(callerId, workspaceId, channelId, "change the channel's permissions",
+        return ModifyAsync(callerId, workspaceId, channelId, "change the channel's permissions", creatorMay: false,
             c => c with { Overrides = [.. c.Overrides.Where(o => o.Role != validRole)] }, cancellationToken);
     }
 
@@ -217,14 +217,20 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
         await events.DispatchAsync(subjects, GatewayEvents.ChannelDelete, payload, TanagerJsonContext.Default.ChannelDeleteDto, cancellationToken);
     }
 
-    /// <summary>Reads, changes and writes the channel, again when another change landed in between, then announces CHANNEL_UPDATE.</summary>
-    private async Task<Channel> ModifyAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, string action, Func<Channel, Channel> change, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads, changes and writes the channel, again when another change landed in between, then announces CHANNEL_UPDATE.
+    /// <paramref name="creatorMay"/>: the channel's creator may do this without manage_channels.
+    /// </summary>
+    private async Task<Channel> ModifyAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, string action, bool creatorMay, Func<Channel, Channel> change, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             var visible = await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
             Access.EnsureNotDirectMessage(visible.Channel, "A direct message has no name, topic, archive or permission settings to change.");
-            Access.EnsurePermission(visible, Permission.ManageChannels, action);
+            if (!creatorMay || !Permissions.CanManageOwnChannel(visible.Role, visible.Channel, callerId))
+            {
+                Access.EnsurePermission(visible, Permission.ManageChannels, action);
+            }
             var current = visible.Channel;
             var now = time.UtcNow();
             // updated_at is the version the next writer checks: it must move even when two changes share a microsecond.

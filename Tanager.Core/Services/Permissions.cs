@@ -1,3 +1,5 @@
+using NUlid;
+
 namespace Tanager;
 
 /// <summary>What each workspace role may do. The single source of these rules; docs/permissions.md mirrors it.</summary>
@@ -101,6 +103,18 @@ public static class Permissions
     /// <paramref name="target"/>: only people of a weaker role, so admins cannot remove each other and nobody removes the owner.
     /// </summary>
     public static bool CanActOn(WorkspaceRole actor, WorkspaceRole target) => target != WorkspaceRole.Owner && actor < target;
+
+    /// <summary>
+    /// Whether <paramref name="userId"/> created <paramref name="channel"/> and so may rename it, set its topic and
+    /// description, and archive or unarchive it without manage_channels, as Slack lets a channel's creator. Deleting the
+    /// channel and changing its permission overrides stay with manage_channels: both reach beyond the channel's content
+    /// (history lost for everyone; what each role may do). A creator who is a guest now has no such right.
+    /// </summary>
+    public static bool CanManageOwnChannel(WorkspaceRole role, Channel channel, Ulid userId)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        return channel.CreatedBy == userId && !channel.IsDirectMessage && role != WorkspaceRole.Guest;
+    }
 
     public static bool CanCreateChannel(WorkspaceRole role, ChannelKind kind) => Has(role, Permission.CreateChannels);
 

@@ -1,13 +1,14 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Options;
 using NUlid;
 using Tanager.Internal;
 using Tanager.Protocol;
 
 namespace Tanager;
 
-/// <summary>Workspaces, their membership and roles, and invite links.</summary>
-public sealed class WorkspaceService(IWorkspaceStore workspaces, IUserStore users, EventDispatcher events, TimeProvider time)
+/// <summary>Workspaces, their membership and roles, personal invitations and invite links.</summary>
+public sealed class WorkspaceService(IWorkspaceStore workspaces, IUserStore users, EventDispatcher events, IOptions<TanagerOptions> options, TimeProvider time)
 {
     /// <summary>Invite codes name their workspace (so a lookup is routed to one shard) and carry 144 random bits.</summary>
     private const string InvitePrefix = "tgi_";
@@ -38,7 +39,13 @@ public sealed class WorkspaceService(IWorkspaceStore workspaces, IUserStore user
         return (workspace, member);
     }
 
-    public async Task<(WorkspaceMember Member, User User)> AddMemberAsync(Ulid callerId, Ulid workspaceId, string? userId, string? email, string? role, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Adds someone to the workspace, named by <paramref name="userId"/> or <paramref name="email"/> (exactly one), with the
+    /// same role rules whichever way. By email it is always an invitation, and the answer is the same whether or not an
+    /// account has that address, so nobody learns who has an account. By id it is an invitation too, unless the server
+    /// allows direct adds (<see cref="TanagerOptions.AllowDirectMemberAdd"/>), when the user becomes a member at once.
+    /// </summary>
+    public async Task<WorkspaceMemberAddition> AddMemberAsync(Ulid callerId, Ulid workspaceId, string? userId, string? email, string? role, CancellationToken cancellationToken = default)
     {
         var caller = await Access.WorkspaceMemberAsync(workspaces, workspaceId, callerId, cancellationToken);
         var granted = ParseRole(role);
@@ -50,12 +57,24 @@ public sealed class WorkspaceService(IWorkspaceStore workspaces, IUserStore user
         {
             throw TanagerException.Invalid("Give exactly one of user_id and email.");
         }
-        var user = userId is not null
-            ? await users.GetAsync(Ids.Parse(userId, "User"), cancellationToken)
-            : await users.FindByEmailAsync(email!.Trim(), cancellationToken);
-        if (user is null)
+        if (email is not null)
         {
-            throw TanagerException.NotFound("User");
+            var address = Validate.Email(email);
+            // Looked up only to tell a live invitee, never to shape the answer.
+            var holder = await users.FindByEmailAsync(address, cancellationToken);
+            await InviteAsync(caller, User.EmailKey(address), holder, userIdGiven: false, granted, cancellationToken);
+            return WorkspaceMemberAddition.Invited;
+        }
+        // An id is learnt only from a workspace shared with its user, so a 404 here tells nothing an email would.
+        var user = await users.GetAsync(Ids.Parse(userId!, "User"), cancellationToken) ?? throw TanagerException.NotFound("User");
+        if (!options.Value.AllowDirectMemberAdd)
+        {
+            if (await workspaces.GetMemberAsync(workspaceId, user.Id, cancellationToken) is not null)
+            {
+                throw TanagerException.Conflict(ErrorCodes.Conflict, "The user is a member of this workspace already.");
+            }
+            await InviteAsync(caller, User.EmailKey(user.Email), user, userIdGiven: true, granted, cancellationToken);
+            return WorkspaceMemberAddition.Invited;
         }
         var member = new WorkspaceMember(workspaceId, user.Id, granted, time.UtcNow());
         if (!await workspaces.TryAddMemberAsync(member, cancellationToken))
@@ -63,7 +82,85 @@ public sealed class WorkspaceService(IWorkspaceStore workspaces, IUserStore user
             throw TanagerException.Conflict(ErrorCodes.Conflict, "The user is a member of this workspace already.");
         }
         await events.DispatchAsync([Subjects.Workspace(workspaceId), Subjects.User(user.Id)], GatewayEvents.WorkspaceMemberAdd, member.ToDto(user), TanagerJsonContext.Default.WorkspaceMemberDto, cancellationToken);
-        return (member, user);
+        return new WorkspaceMemberAddition(member, user);
+    }
+
+    /// <summary>
+    /// The caller's pending invitations (addressed to their email, unexpired), each with its workspace and inviter. An
+    /// invitation to a workspace the caller has joined meanwhile is left out.
+    /// </summary>
+    public async Task<IReadOnlyList<(WorkspaceInvitation Invitation, Workspace Workspace, User? InvitedBy)>> ListInvitationsAsync(Ulid callerId, CancellationToken cancellationToken = default)
+    {
+        var caller = await users.GetAsync(callerId, cancellationToken) ?? throw TanagerException.NotFound("User");
+        var pending = await workspaces.ListInvitationsForAsync(User.EmailKey(caller.Email), time.UtcNow(), cancellationToken);
+        var result = new List<(WorkspaceInvitation, Workspace, User?)>(pending.Count);
+        foreach (var invitation in pending)
+        {
+            if (await workspaces.GetAsync(invitation.WorkspaceId, cancellationToken) is { } workspace
+                && await workspaces.GetMemberAsync(invitation.WorkspaceId, callerId, cancellationToken) is null)
+            {
+                result.Add((invitation, workspace, await users.GetAsync(invitation.InvitedBy, cancellationToken)));
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Accepts one of the caller's invitations: they join with its role and the workspace hears WORKSPACE_MEMBER_ADD. An
+    /// invitation addressed to anyone else is 404, as if it did not exist.
+    /// </summary>
+    public async Task<(Workspace Workspace, WorkspaceMember Member)> AcceptInvitationAsync(Ulid callerId, Ulid invitationId, CancellationToken cancellationToken = default)
+    {
+        var (caller, invitation) = await OwnInvitationAsync(callerId, invitationId, cancellationToken);
+        var acceptance = await workspaces.AcceptInvitationAsync(invitation.WorkspaceId, invitation.Id, User.EmailKey(caller.Email), callerId, time.UtcNow(), cancellationToken)
+            ?? throw TanagerException.NotFound("Invitation");
+        var workspace = await workspaces.GetAsync(invitation.WorkspaceId, cancellationToken) ?? throw TanagerException.NotFound("Invitation");
+        if (acceptance.Joined)
+        {
+            await events.DispatchAsync([Subjects.Workspace(invitation.WorkspaceId), Subjects.User(callerId)], GatewayEvents.WorkspaceMemberAdd, acceptance.Member.ToDto(caller), TanagerJsonContext.Default.WorkspaceMemberDto, cancellationToken);
+        }
+        return (workspace, acceptance.Member);
+    }
+
+    /// <summary>Declines one of the caller's invitations; it is gone, and the inviter is not told.</summary>
+    public async Task DeclineInvitationAsync(Ulid callerId, Ulid invitationId, CancellationToken cancellationToken = default)
+    {
+        var (caller, invitation) = await OwnInvitationAsync(callerId, invitationId, cancellationToken);
+        if (!await workspaces.DeleteInvitationAsync(invitation.WorkspaceId, invitation.Id, User.EmailKey(caller.Email), cancellationToken))
+        {
+            throw TanagerException.NotFound("Invitation");
+        }
+    }
+
+    /// <summary>
+    /// Stores the invitation (once per address and workspace) and, when the address belongs to an account that is not a
+    /// member yet, tells that account's live sessions. A member invited by email is left as they are, answered the same.
+    /// </summary>
+    private async Task InviteAsync(WorkspaceMember caller, string emailKey, User? invitee, bool userIdGiven, WorkspaceRole role, CancellationToken cancellationToken)
+    {
+        var workspaceId = caller.WorkspaceId;
+        if (invitee is not null && await workspaces.GetMemberAsync(workspaceId, invitee.Id, cancellationToken) is not null)
+        {
+            return;
+        }
+        var now = time.UtcNow();
+        var invitation = new WorkspaceInvitation(workspaceId, Ulid.NewUlid(now), emailKey, userIdGiven ? invitee!.Id : null, role, caller.UserId, now,
+            now + options.Value.InvitationLifetime);
+        var stored = await workspaces.SaveInvitationAsync(invitation, cancellationToken);
+        if (invitee is not null)
+        {
+            var workspace = await workspaces.GetAsync(workspaceId, cancellationToken) ?? throw TanagerException.NotFound("Workspace");
+            var inviter = await users.GetAsync(caller.UserId, cancellationToken);
+            await events.DispatchAsync(Subjects.User(invitee.Id), GatewayEvents.WorkspaceInvitationCreate, stored.ToDto(workspace, inviter), TanagerJsonContext.Default.InvitationDto, cancellationToken);
+        }
+    }
+
+    private async Task<(User Caller, WorkspaceInvitation Invitation)> OwnInvitationAsync(Ulid callerId, Ulid invitationId, CancellationToken cancellationToken)
+    {
+        var caller = await users.GetAsync(callerId, cancellationToken) ?? throw TanagerException.NotFound("Invitation");
+        var pending = await workspaces.ListInvitationsForAsync(User.EmailKey(caller.Email), time.UtcNow(), cancellationToken);
+        var invitation = pending.FirstOrDefault(i => i.Id == invitationId) ?? throw TanagerException.NotFound("Invitation");
+        return (caller, invitation);
     }
 
     public async Task<IReadOnlyList<(WorkspaceMember Member, User User)>> ListMembersAsync(Ulid callerId, Ulid workspaceId, CancellationToken cancellationToken = default)

@@ -37,4 +37,23 @@ public interface IWorkspaceStore
     /// use limit, and the use is counted in the same transaction, so concurrent redemptions never exceed the limit.
     /// </summary>
     ValueTask<InviteRedemption> RedeemInviteAsync(Ulid workspaceId, byte[] codeHash, Ulid userId, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores a personal invitation. When the workspace has one for the same email key already, that one takes the new
+    /// role, inviter and expiry and keeps its id, so inviting twice leaves one invitation. Returns what is stored.
+    /// </summary>
+    ValueTask<WorkspaceInvitation> SaveInvitationAsync(WorkspaceInvitation invitation, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// The invitations addressed to <paramref name="emailKey"/> that have not expired at <paramref name="now"/>, in every
+    /// workspace, oldest first. Under Citus this one reads every shard: it filters by the invitee, not the workspace.
+    /// </summary>
+    ValueTask<IReadOnlyList<WorkspaceInvitation>> ListInvitationsForAsync(string emailKey, DateTimeOffset now, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Accepts the invitation atomically: deletes it and makes <paramref name="userId"/> a member with its role (or keeps
+    /// their membership when they have one). Null when there is no such invitation for <paramref name="emailKey"/> that is
+    /// unexpired at <paramref name="now"/>.
+    /// </summary>
+    ValueTask<InvitationAcceptance?> AcceptInvitationAsync(Ulid workspaceId, Ulid invitationId, string emailKey, Ulid userId, DateTimeOffset now, CancellationToken cancellationToken = default);
+    /// <summary>Deletes the invitation addressed to <paramref name="emailKey"/>; false when there is none.</summary>
+    ValueTask<bool> DeleteInvitationAsync(Ulid workspaceId, Ulid invitationId, string emailKey, CancellationToken cancellationToken = default);
 }

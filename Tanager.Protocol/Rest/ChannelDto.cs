@@ -12,6 +12,8 @@ public sealed record ChannelDto
     public string? Description { get; init; }
     /// <summary>When the channel was archived (readable, but closed to posts and joins); absent while active.</summary>
     public DateTimeOffset? ArchivedAt { get; init; }
+    /// <summary>The member who created the channel (and may manage it); absent for direct messages and older channels.</summary>
+    public string? CreatedBy { get; init; }
     /// <summary>The channel's permission overrides per role; absent when it has none.</summary>
     public IReadOnlyList<ChannelOverrideDto>? Overrides { get; init; }
     public required long LastSequence { get; init; }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using NUlid;
 
@@ -23,6 +24,37 @@ internal static class SqliteValues
     public static DateTimeOffset? GetNullableTime(this SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetTime(ordinal);
 
     public static string? GetNullableString(this SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    /// <summary>A list of strings as a JSON array; null stays NULL, so that "none given" and "empty" differ.</summary>
+    public static object StringList(IReadOnlyList<string>? values)
+    {
+        if (values is null)
+        {
+            return DBNull.Value;
+        }
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var value in values)
+            {
+                writer.WriteStringValue(value);
+            }
+            writer.WriteEndArray();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    /// <summary>Reads a column written by <see cref="StringList"/>.</summary>
+    public static IReadOnlyList<string>? GetNullableStringList(this SqliteDataReader reader, int ordinal)
+    {
+        if (reader.IsDBNull(ordinal))
+        {
+            return null;
+        }
+        using var json = JsonDocument.Parse(reader.GetString(ordinal));
+        return [.. json.RootElement.EnumerateArray().Select(e => e.GetString()!)];
+    }
 
     public static SqliteCommand With(this SqliteCommand command, string name, object? value)
     {

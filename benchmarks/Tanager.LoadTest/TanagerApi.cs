@@ -29,6 +29,7 @@ internal sealed class TanagerApi(HttpClient http) : IDisposable
             TanagerJsonContext.Default.WorkspaceDto,
             cancellationToken);
 
+    /// <summary>Invites by email; the invitee joins with <see cref="AcceptInvitationAsync"/> (the server's default policy).</summary>
     public Task AddMemberAsync(string token, string workspaceId, string email, CancellationToken cancellationToken) =>
         SendAsync(
             HttpMethod.Post,
@@ -36,6 +37,14 @@ internal sealed class TanagerApi(HttpClient http) : IDisposable
             JsonContent.Create(new AddWorkspaceMemberRequest { Email = email, Role = "member" }, TanagerJsonContext.Default.AddWorkspaceMemberRequest),
             token,
             cancellationToken);
+
+    /// <summary>Accepts the invitee's invitation to <paramref name="workspaceId"/>.</summary>
+    public async Task AcceptInvitationAsync(string token, string workspaceId, CancellationToken cancellationToken)
+    {
+        var invitations = await SendAsync(HttpMethod.Get, "invitations", null, token, TanagerJsonContext.Default.IReadOnlyListInvitationDto, cancellationToken);
+        var invitation = invitations.First(i => i.Workspace.Id == workspaceId);
+        await SendAsync(HttpMethod.Post, $"invitations/{Uri.EscapeDataString(invitation.Id)}/accept", null, token, cancellationToken);
+    }
 
     public Task<ChannelDto> CreateChannelAsync(string token, string workspaceId, string name, CancellationToken cancellationToken) =>
         SendAsync(

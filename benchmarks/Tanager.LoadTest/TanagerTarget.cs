@@ -57,6 +57,7 @@ internal sealed class TanagerTarget : IFanoutTarget
         var workspace = await _api.CreateWorkspaceAsync(owner.Token, $"Load test {run}", cancellationToken);
         var channel = await _api.CreateChannelAsync(owner.Token, workspace.Id, $"fanout-{run}", cancellationToken);
         await _api.AddMemberAsync(owner.Token, workspace.Id, subscriberEmail, cancellationToken);
+        await _api.AcceptInvitationAsync(subscriber.Token, workspace.Id, cancellationToken);
         await _api.JoinChannelAsync(subscriber.Token, workspace.Id, channel.Id, cancellationToken);
 
         _publisherToken = owner.Token;

@@ -20,7 +20,7 @@ public sealed class ChannelFeatureTests
     private static async Task<TanagerClient> JoinAsync(TestServer server, TanagerClient owner, WorkspaceDto workspace, string role)
     {
         var user = await server.NewUserAsync(role);
-        await owner.AddWorkspaceMemberAsync(workspace.Id, user.User!.Email!, role);
+        await owner.AddWorkspaceMemberByIdAsync(workspace.Id, user.User!.Id, role);
         return user;
     }
 
@@ -201,5 +201,42 @@ public sealed class ChannelFeatureTests
         Assert.Null(removed.Overrides);
         await member.PostMessageAsync(workspace.Id, readOnly.Id, "now I can");
         await member.DisposeAsync();
+    }
+
+    [Theory]
+    [InlineData(TestStorage.InMemory)]
+    [InlineData(TestStorage.Sqlite)]
+    [InlineData(TestStorage.Postgres)]
+    public async Task A_member_manages_the_channel_they_created_but_not_others_and_may_not_delete_it_or_set_overrides(TestStorage storage)
+    {
+        var (server, owner, workspace) = await WorkspaceAsync(storage);
+        await using var _ = server;
+        var creator = await JoinAsync(server, owner, workspace, "member");
+        var other = await JoinAsync(server, owner, workspace, "member");
+        var mine = await creator.CreateChannelAsync(workspace.Id, "mine");
+        var theirs = await owner.CreateChannelAsync(workspace.Id, "theirs");
+        await other.JoinChannelAsync(workspace.Id, mine.Id);
+        await creator.JoinChannelAsync(workspace.Id, theirs.Id);
+
+        Assert.Equal(creator.User!.Id, mine.CreatedBy);
+        Assert.Equal(creator.User.Id, (await owner.GetChannelAsync(workspace.Id, mine.Id)).CreatedBy);
+        var renamed = await creator.UpdateChannelAsync(workspace.Id, mine.Id, name: "mine-renamed", topic: "ours", description: "a longer text");
+        Assert.Equal(("mine-renamed", "ours", "a longer text"), (renamed.Name, renamed.Topic, renamed.Description));
+        await creator.ArchiveChannelAsync(workspace.Id, mine.Id);
+        Assert.NotNull((await other.GetChannelAsync(workspace.Id, mine.Id)).ArchivedAt);
+        await creator.UnarchiveChannelAsync(workspace.Id, mine.Id);
+        Assert.Null((await other.GetChannelAsync(workspace.Id, mine.Id)).ArchivedAt);
+
+        Assert.Equal(403, (await RefusedAsync(() => other.UpdateChannelAsync(workspace.Id, mine.Id, topic: "hijack"))).Status);
+        Assert.Equal(403, (await RefusedAsync(() => other.ArchiveChannelAsync(workspace.Id, mine.Id))).Status);
+        Assert.Equal(403, (await RefusedAsync(() => creator.UpdateChannelAsync(workspace.Id, theirs.Id, topic: "hijack"))).Status);
+        Assert.Equal(403, (await RefusedAsync(() => creator.ArchiveChannelAsync(workspace.Id, theirs.Id))).Status);
+        Assert.Equal(403, (await RefusedAsync(() => creator.DeleteChannelAsync(workspace.Id, mine.Id))).Status);
+        Assert.Equal(403, (await RefusedAsync(() => creator.SetChannelOverrideAsync(workspace.Id, mine.Id, "member", [], ["send_messages"]))).Status);
+
+        // Made a guest, the creator keeps no creator rights; an admin still manages the channel.
+        await owner.ChangeWorkspaceRoleAsync(workspace.Id, creator.User.Id, "guest");
+        Assert.Equal(403, (await RefusedAsync(() => creator.UpdateChannelAsync(workspace.Id, mine.Id, topic: "as a guest"))).Status);
+        Assert.Equal("by the owner", (await owner.UpdateChannelAsync(workspace.Id, mine.Id, topic: "by the owner")).Topic);
     }
 }

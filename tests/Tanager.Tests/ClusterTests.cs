@@ -179,7 +179,7 @@ public sealed class ClusterTests(ClusterFixture fixture) : IClassFixture<Cluster
             var email = Email();
             await using (var registered = await TanagerClient.RegisterAsync(server, email, Password, "Member"))
             {
-                await Owner.AddWorkspaceMemberAsync(Workspace.Id, email);
+                await Owner.AddWorkspaceMemberByIdAsync(Workspace.Id, registered.User!.Id);
                 foreach (var channel in Channels)
                 {
                     await registered.JoinChannelAsync(Workspace.Id, channel.Id);

@@ -20,7 +20,7 @@ public sealed class DirectMessageTests
     private static async Task<TanagerClient> JoinAsync(TestServer server, TanagerClient owner, WorkspaceDto workspace, string role = "member")
     {
         var user = await server.NewUserAsync(role);
-        await owner.AddWorkspaceMemberAsync(workspace.Id, user.User!.Email!, role);
+        await owner.AddWorkspaceMemberByIdAsync(workspace.Id, user.User!.Id, role);
         return user;
     }
 

@@ -19,7 +19,7 @@ public sealed class DurableStorageTests
         const int messagesEach = 4;
         var room = await ChatRoom.CreateAsync(_server, members: posters);
         var subscriber = await _server.NewUserAsync();
-        await room.Owner.AddWorkspaceMemberAsync(room.Workspace.Id, subscriber.User!.Email!);
+        await room.Owner.AddWorkspaceMemberByIdAsync(room.Workspace.Id, subscriber.User!.Id);
         await subscriber.JoinChannelAsync(room.Workspace.Id, room.Channel.Id);
         var live = new ConcurrentQueue<long>();
         var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

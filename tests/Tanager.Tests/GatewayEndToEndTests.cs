@@ -69,7 +69,7 @@ public sealed class GatewayEndToEndTests : IAsyncLifetime
     {
         var room = await ChatRoom.CreateAsync(_server, members: 0);
         var newcomer = await _server.NewUserAsync();
-        await room.Owner.AddWorkspaceMemberAsync(room.Workspace.Id, newcomer.User!.Email!);
+        await room.Owner.AddWorkspaceMemberByIdAsync(room.Workspace.Id, newcomer.User!.Id);
         var joined = new TaskCompletionSource<ChannelMemberDto>(TaskCreationOptions.RunContinuationsAsynchronously);
         var message = new TaskCompletionSource<MessageDto>(TaskCreationOptions.RunContinuationsAsynchronously);
         newcomer.Gateway.ChannelMemberAdded += m => Task.FromResult(joined.TrySetResult(m));
@@ -97,7 +97,7 @@ public sealed class GatewayEndToEndTests : IAsyncLifetime
         invitee.Gateway.ChannelCreated += c => Task.FromResult(created.TrySetResult(c));
         await invitee.Gateway.ConnectAsync().Within();
 
-        await owner.AddWorkspaceMemberAsync(workspace.Id, invitee.User!.Email!);
+        await owner.AddWorkspaceMemberByIdAsync(workspace.Id, invitee.User!.Id);
         Assert.Equal(workspace.Id, (await added.Task.Within()).WorkspaceId);
         await owner.CreateChannelAsync(workspace.Id, "announcements");
 
@@ -112,7 +112,7 @@ public sealed class GatewayEndToEndTests : IAsyncLifetime
     {
         var room = await ChatRoom.CreateAsync(_server, members: 1);
         var outsider = await _server.NewUserAsync();
-        await room.Owner.AddWorkspaceMemberAsync(room.Workspace.Id, outsider.User!.Email!);
+        await room.Owner.AddWorkspaceMemberByIdAsync(room.Workspace.Id, outsider.User!.Id);
         var secret = await room.Owner.CreateChannelAsync(room.Workspace.Id, "secret", kind: "private");
         var outsiderSaw = new ConcurrentBag<string>();
         outsider.Gateway.Dispatched += d =>

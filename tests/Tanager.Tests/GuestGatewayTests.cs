@@ -17,10 +17,10 @@ public sealed class GuestGatewayTests
         var workspace = await owner.CreateWorkspaceAsync("Acme");
         var shared = await owner.CreateChannelAsync(workspace.Id, "shared");
         await using var guest = await server.NewUserAsync("Guest");
-        await owner.AddWorkspaceMemberAsync(workspace.Id, guest.User!.Email!, "guest");
+        await owner.AddWorkspaceMemberByIdAsync(workspace.Id, guest.User!.Id, "guest");
         await owner.AddChannelMemberAsync(workspace.Id, shared.Id, guest.User!.Id);
         await using var member = await server.NewUserAsync("Member");
-        await owner.AddWorkspaceMemberAsync(workspace.Id, member.User!.Email!, "member");
+        await owner.AddWorkspaceMemberByIdAsync(workspace.Id, member.User!.Id, "member");
 
         var guestSaw = new ConcurrentQueue<GatewayDispatch>();
         var memberSaw = new ConcurrentQueue<GatewayDispatch>();

@@ -37,6 +37,7 @@ public sealed class IsolationTests
         ["PATCH /api/v1/users/me"] = "edits the caller's own profile only; names no other resource",
         ["POST /api/v1/workspaces"] = "creates a new workspace owned by the caller",
         ["GET /api/v1/workspaces"] = "the caller's own workspaces; its answer is checked for B's ids below",
+        ["GET /api/v1/invitations"] = "the caller's own invitations (addressed to their email); its answer is checked for B's ids below",
         ["GET /api/v1/events"] = "the SSE stream: open all test long, resumed with Last-Event-ID naming B's and the private channel",
         ["* /gateway"] = "the WebSocket gateway: its ops (RESUME, TYPING, PRESENCE_UPDATE) are exercised below",
         ["GET /health"] = "server health; names nothing",
@@ -67,6 +68,8 @@ public sealed class IsolationTests
         ["PUT /api/v1/workspaces/{workspaceId}/channels/{channelId}/messages/{messageId}/pin"] = _ => null,
         ["PUT /api/v1/workspaces/{workspaceId}/channels/{channelId}/messages/{messageId}/follow"] = _ => null,
         ["PUT /api/v1/workspaces/{workspaceId}/channels/{channelId}/read"] = _ => """{"sequence":1}""",
+        ["POST /api/v1/invitations/{invitationId}/accept"] = _ => null,
+        ["POST /api/v1/invitations/{invitationId}/decline"] = _ => null,
     };
 
     /// <summary>Query strings that make a read meaningful (a search for the secret word, replies included).</summary>
@@ -78,7 +81,7 @@ public sealed class IsolationTests
     };
 
     /// <summary>The route parameters the test knows how to fill; a route with any other fails the test.</summary>
-    private static readonly string[] KnownParameters = ["workspaceId", "channelId", "messageId", "userId", "inviteId", "code", "role", "emoji"];
+    private static readonly string[] KnownParameters = ["workspaceId", "channelId", "messageId", "userId", "inviteId", "invitationId", "code", "role", "emoji"];
 
     [Theory]
     [InlineData(TestStorage.Sqlite)]
@@ -339,6 +342,8 @@ public sealed class IsolationTests
         public required string BPrivateReply { get; init; }
         public required string BInvite { get; init; }
         public required string BInviteCode { get; init; }
+        /// <summary>Bob's invitation of Erin (a member of A) to B: only Erin may see, accept or decline it.</summary>
+        public required string BInvitation { get; init; }
 
         public string Alice => AliceClient.User!.Id;
         public string Dave => DaveClient.User!.Id;
@@ -347,7 +352,7 @@ public sealed class IsolationTests
         public Dictionary<string, string> Own => new(StringComparer.Ordinal)
         {
             ["workspaceId"] = A, ["channelId"] = General, ["messageId"] = GeneralMessage, ["userId"] = Carol.User!.Id,
-            ["inviteId"] = AInvite, ["role"] = "member", ["emoji"] = "👍", ["code"] = "unused",
+            ["inviteId"] = AInvite, ["role"] = "member", ["emoji"] = "👍", ["code"] = "unused", ["invitationId"] = "unused",
         };
 
         public static async Task<World> CreateAsync(TestServer server)
@@ -360,8 +365,8 @@ public sealed class IsolationTests
             var olga = await server.NewUserAsync("Olga");
 
             var a = await alice.CreateWorkspaceAsync("Alpha");
-            await alice.AddWorkspaceMemberAsync(a.Id, carol.User!.Email!, "admin");
-            await alice.AddWorkspaceMemberAsync(a.Id, erin.User!.Email!);
+            await alice.AddWorkspaceMemberByIdAsync(a.Id, carol.User!.Id, "admin");
+            await alice.AddWorkspaceMemberByIdAsync(a.Id, erin.User!.Id);
             var general = await alice.CreateChannelAsync(a.Id, "general");
             await carol.JoinChannelAsync(a.Id, general.Id);
             var generalMessage = await alice.PostMessageAsync(a.Id, general.Id, "hello team");
@@ -375,7 +380,7 @@ public sealed class IsolationTests
             var aInvite = await alice.CreateInviteAsync(a.Id);
 
             var b = await bob.CreateWorkspaceAsync("Beta");
-            await bob.AddWorkspaceMemberAsync(b.Id, dave.User!.Email!);
+            await bob.AddWorkspaceMemberByIdAsync(b.Id, dave.User!.Id);
             var bPublic = await bob.CreateChannelAsync(b.Id, "general");
             await dave.JoinChannelAsync(b.Id, bPublic.Id);
             var bRoot = await bob.PostMessageAsync(b.Id, bPublic.Id, $"{Secret} roadmap");
@@ -389,6 +394,8 @@ public sealed class IsolationTests
             await bob.PinMessageAsync(b.Id, bPrivate.Id, bPrivateMessage.Id);
             var bPrivateReply = await dave.ReplyAsync(b.Id, bPrivate.Id, bPrivateMessage.Id, $"{Secret} secret reply");
             var bInvite = await bob.CreateInviteAsync(b.Id);
+            await bob.AddWorkspaceMemberAsync(b.Id, erin.User!.Email!);
+            var bInvitation = Assert.Single(await erin.ListInvitationsAsync()).Id;
 
             return new World
             {
@@ -396,14 +403,14 @@ public sealed class IsolationTests
                 A = a.Id, General = general.Id, GeneralMessage = generalMessage.Id, APrivate = aPrivate.Id, APrivateMessage = aPrivateMessage.Id,
                 APrivateReply = aPrivateReply.Id, AInvite = aInvite.Id,
                 B = b.Id, BPublic = bPublic.Id, BPrivate = bPrivate.Id, BRoot = bRoot.Id, BReply = bReply.Id, BPrivateMessage = bPrivateMessage.Id,
-                BPrivateReply = bPrivateReply.Id, BInvite = bInvite.Id, BInviteCode = bInvite.Code!,
+                BPrivateReply = bPrivateReply.Id, BInvite = bInvite.Id, BInviteCode = bInvite.Code!, BInvitation = bInvitation,
             };
         }
 
         /// <summary>Strings that must never reach Alice: B's ids, its members', the private channel's, and the secret word.</summary>
         public List<string> Forbidden() =>
         [
-            B, BPublic, BPrivate, BRoot, BReply, BPrivateMessage, BPrivateReply, BInvite, BInviteCode, Bob.User!.Id, Dave,
+            B, BPublic, BPrivate, BRoot, BReply, BPrivateMessage, BPrivateReply, BInvite, BInviteCode, BInvitation, Bob.User!.Id, Dave,
             APrivate, APrivateMessage, APrivateReply, Secret,
         ];
 
@@ -415,10 +422,10 @@ public sealed class IsolationTests
                 new(name, new Dictionary<string, string>(StringComparer.Ordinal)
                 {
                     ["workspaceId"] = ws, ["channelId"] = channel, ["messageId"] = message, ["userId"] = user, ["inviteId"] = invite,
-                    ["code"] = code, ["role"] = "member", ["emoji"] = "👍",
+                    ["code"] = code, ["role"] = "member", ["emoji"] = "👍", ["invitationId"] = BInvitation,
                 }, new HashSet<string>(foreign, StringComparer.Ordinal));
 
-            yield return Make("B's ids", B, BPublic, BRoot, Dave, BInvite, wrongCode, "workspaceId", "channelId", "messageId", "userId", "inviteId", "code");
+            yield return Make("B's ids", B, BPublic, BRoot, Dave, BInvite, wrongCode, "workspaceId", "channelId", "messageId", "userId", "inviteId", "code", "invitationId");
             yield return Make("B's private channel", B, BPrivate, BPrivateMessage, Dave, BInvite, wrongCode, "channelId", "messageId");
             yield return Make("B's reply", B, BPublic, BReply, Bob.User!.Id, BInvite, "inv_garbage", "messageId", "userId", "code");
             yield return Make("A's workspace, B's channel", A, BPublic, BRoot, Dave, BInvite, wrongCode, "channelId", "messageId", "userId", "inviteId");
@@ -440,7 +447,7 @@ public sealed class IsolationTests
                 (bob, $"workspaces/{B}"), (bob, $"workspaces/{B}/members"), (bob, $"workspaces/{B}/invites"), (bob, $"workspaces/{B}/channels"),
                 (carol, $"workspaces/{A}/channels/{APrivate}"), (carol, $"workspaces/{A}/channels/{APrivate}/members"),
                 (carol, $"workspaces/{A}/channels/{APrivate}/messages?include_replies=true"), (carol, $"workspaces/{A}/channels/{APrivate}/pins"),
-                (carol, $"workspaces/{A}/channels"), (carol, $"workspaces/{A}/members"),
+                (carol, $"workspaces/{A}/channels"), (carol, $"workspaces/{A}/members"), (Erin.Token!, "invitations"),
             };
             foreach (var channel in new[] { BPublic, BPrivate })
             {

@@ -143,7 +143,7 @@ public sealed class MessageFeatureTests
 
         // Membership and permission: a workspace member who has not joined may look but not react; strangers see nothing.
         var carol = await server.NewUserAsync();
-        await room.Owner.AddWorkspaceMemberAsync(ws, carol.User!.Email!);
+        await room.Owner.AddWorkspaceMemberByIdAsync(ws, carol.User!.Id);
         Assert.Equal(403, await StatusOfAsync(() => carol.AddReactionAsync(ws, ch, message.Id, "👍")));
         var stranger = await server.NewUserAsync();
         Assert.Equal(404, await StatusOfAsync(() => stranger.AddReactionAsync(ws, ch, message.Id, "👍")));

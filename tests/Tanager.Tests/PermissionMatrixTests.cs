@@ -40,6 +40,11 @@ public sealed partial class PermissionMatrixTests(PermissionMatrixTests.Server s
         ["kick_channel_member"] = s => new(HttpMethod.Delete, $"{s.Ws}/channels/{s.General}/members/{s.Victim}"),
         ["update_channel"] = s => new(HttpMethod.Patch, $"{s.Ws}/channels/{s.General}", """{"name":"renamed","topic":"new topic"}"""),
         ["archive_channel"] = s => new(HttpMethod.Post, $"{s.Ws}/channels/{s.General}/archive"),
+        ["update_own_channel"] = s => new(HttpMethod.Patch, $"{s.Ws}/channels/{s.Mine}", """{"name":"renamed-mine","topic":"new topic","description":"mine"}"""),
+        ["archive_own_channel"] = s => new(HttpMethod.Post, $"{s.Ws}/channels/{s.Mine}/archive"),
+        ["unarchive_own_channel"] = s => new(HttpMethod.Post, $"{s.Ws}/channels/{s.MineArchived}/unarchive"),
+        ["delete_own_channel"] = s => new(HttpMethod.Delete, $"{s.Ws}/channels/{s.Mine}"),
+        ["set_own_channel_override"] = s => new(HttpMethod.Put, $"{s.Ws}/channels/{s.Mine}/overrides/member", """{"deny":["send_messages"]}"""),
         ["delete_channel"] = s => new(HttpMethod.Delete, $"{s.Ws}/channels/{s.General}"),
         ["set_channel_override"] = s => new(HttpMethod.Put, $"{s.Ws}/channels/{s.General}/overrides/member", """{"deny":["send_messages"]}"""),
         ["list_workspace_members"] = s => new(HttpMethod.Get, $"{s.Ws}/members"),
@@ -138,9 +143,11 @@ public sealed partial class PermissionMatrixTests(PermissionMatrixTests.Server s
     /// <summary>
     /// A fresh workspace per action: the actor in its role; "general", a public channel the actor and a plain member (the
     /// victim) are in, with a message by each; "lobby", a public channel the actor is not in; "newbie", a member in no
-    /// channel; an outsider who has an account; an invite.
+    /// channel; an outsider who has an account; an invite; "mine" and "mine-archived", public channels the actor created
+    /// (a guest actor created them as a member, before the owner made them a guest: guests cannot create channels).
     /// </summary>
-    public sealed record Scene(string Ws, string General, string Lobby, string ActorToken, string Victim, string VictimMessage, string OwnMessage, string Newbie, string OutsiderEmail, string Invite);
+    public sealed record Scene(string Ws, string General, string Lobby, string ActorToken, string Victim, string VictimMessage, string OwnMessage, string Newbie, string OutsiderEmail, string Invite,
+        string Mine, string MineArchived);
 
     public sealed class Server : IAsyncLifetime
     {
@@ -169,17 +176,30 @@ public sealed partial class PermissionMatrixTests(PermissionMatrixTests.Server s
             await AddAsync(ws, newbie, "member", owner);
             await CheckAsync(new(HttpMethod.Post, $"{ws}/channels/{general}/members", $$"""{"user_id":"{{victim.Id}}"}"""), owner);
             var actorToken = owner;
+            string mine, mineArchived;
             if (role != "owner")
             {
                 var (token, actor) = await RegisterAsync();
-                await AddAsync(ws, actor, role, owner);
+                await AddAsync(ws, actor, role == "guest" ? "member" : role, owner);
                 await CheckAsync(new(HttpMethod.Post, $"{ws}/channels/{general}/members", $$"""{"user_id":"{{actor.Id}}"}"""), owner);
                 actorToken = token;
+                mine = await CreateAsync($"{ws}/channels", """{"name":"mine"}""", actorToken);
+                mineArchived = await CreateAsync($"{ws}/channels", """{"name":"mine-archived"}""", actorToken);
+                if (role == "guest")
+                {
+                    await CheckAsync(new(HttpMethod.Patch, $"{ws}/members/{actor.Id}", """{"role":"guest"}"""), owner);
+                }
             }
+            else
+            {
+                mine = await CreateAsync($"{ws}/channels", """{"name":"mine"}""", owner);
+                mineArchived = await CreateAsync($"{ws}/channels", """{"name":"mine-archived"}""", owner);
+            }
+            await CheckAsync(new(HttpMethod.Post, $"{ws}/channels/{mineArchived}/archive"), owner);
             var victimMessage = await CreateAsync($"{ws}/channels/{general}/messages", """{"content":"hello from the victim"}""", victimToken);
             var ownMessage = await CreateAsync($"{ws}/channels/{general}/messages", """{"content":"hello from the actor"}""", actorToken);
             var invite = await CreateAsync($"{ws}/invites", """{"role":"member"}""", owner);
-            return new Scene(ws, general, lobby, actorToken, victim.Id, victimMessage, ownMessage, newbie.Id, outsider.Email, invite);
+            return new Scene(ws, general, lobby, actorToken, victim.Id, victimMessage, ownMessage, newbie.Id, outsider.Email, invite, mine, mineArchived);
         }
 
         public async Task<HttpStatusCode> SendAsync(Request request, string token)
@@ -210,8 +230,9 @@ public sealed partial class PermissionMatrixTests(PermissionMatrixTests.Server s
         private async Task<string> CreateAsync(string path, string body, string token) =>
             (await CheckAsync(new(HttpMethod.Post, path, body), token)).GetProperty("id").GetString()!;
 
+        /// <summary>A direct add by user_id: the test server allows it (Tanager:AllowDirectMemberAdd); by email it would be an invitation.</summary>
         private Task AddAsync(string ws, (string Id, string Email) user, string role, string ownerToken) =>
-            CheckAsync(new(HttpMethod.Post, $"{ws}/members", $$"""{"email":"{{user.Email}}","role":"{{role}}"}"""), ownerToken);
+            CheckAsync(new(HttpMethod.Post, $"{ws}/members", $$"""{"user_id":"{{user.Id}}","role":"{{role}}"}"""), ownerToken);
 
         private async Task<(string Token, (string Id, string Email) User)> RegisterAsync()
         {

@@ -68,7 +68,7 @@ public sealed class ReadStateTests
 
         // A workspace member outside a public channel may see it but keeps no read state in it.
         var bystander = await server.NewUserAsync();
-        await room.Owner.AddWorkspaceMemberAsync(room.Workspace.Id, bystander.User!.Email!);
+        await room.Owner.AddWorkspaceMemberByIdAsync(room.Workspace.Id, bystander.User!.Id);
         Assert.Equal(403, (await Assert.ThrowsAsync<TanagerApiException>(() => bystander.MarkReadAsync(room.Workspace.Id, room.Channel.Id, 1))).Status);
         Assert.Equal(400, (await Assert.ThrowsAsync<TanagerApiException>(() => room.Members[0].MarkReadAsync(room.Workspace.Id, room.Channel.Id, -1))).Status);
         Assert.Equal(400, (await Assert.ThrowsAsync<TanagerApiException>(() => room.Members[0].GetMentionsAsync(room.Workspace.Id, before: "not-an-id"))).Status);

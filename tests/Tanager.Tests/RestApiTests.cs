@@ -142,13 +142,13 @@ public sealed class RestApiTests : IAsyncLifetime
         var member = room.Members[0];
         var guest = await _server.NewUserAsync();
         var other = await _server.NewUserAsync();
-        await room.Owner.AddWorkspaceMemberAsync(room.Workspace.Id, guest.User!.Email!, "guest");
+        await room.Owner.AddWorkspaceMemberByIdAsync(room.Workspace.Id, guest.User!.Id, "guest");
 
-        var addByMember = await Assert.ThrowsAsync<TanagerApiException>(() => member.AddWorkspaceMemberAsync(room.Workspace.Id, other.User!.Email!));
+        var addByMember = await Assert.ThrowsAsync<TanagerApiException>(() => member.AddWorkspaceMemberByIdAsync(room.Workspace.Id, other.User!.Id));
         Assert.Equal(403, addByMember.Status);
         var guestChannel = await Assert.ThrowsAsync<TanagerApiException>(() => guest.CreateChannelAsync(room.Workspace.Id, "guests-only"));
         Assert.Equal(403, guestChannel.Status);
-        var ownerRole = await Assert.ThrowsAsync<TanagerApiException>(() => room.Owner.AddWorkspaceMemberAsync(room.Workspace.Id, other.User!.Email!, "owner"));
+        var ownerRole = await Assert.ThrowsAsync<TanagerApiException>(() => room.Owner.AddWorkspaceMemberByIdAsync(room.Workspace.Id, other.User!.Id, "owner"));
         Assert.Equal(400, ownerRole.Status);
 
         var secret = await room.Owner.CreateChannelAsync(room.Workspace.Id, "secret", kind: "private");
@@ -166,7 +166,7 @@ public sealed class RestApiTests : IAsyncLifetime
     {
         var room = await ChatRoom.CreateAsync(_server, members: 0);
         var notJoined = await _server.NewUserAsync();
-        await room.Owner.AddWorkspaceMemberAsync(room.Workspace.Id, notJoined.User!.Email!);
+        await room.Owner.AddWorkspaceMemberByIdAsync(room.Workspace.Id, notJoined.User!.Id);
         Assert.Equal(403, (await Assert.ThrowsAsync<TanagerApiException>(() => notJoined.PostMessageAsync(room.Workspace.Id, room.Channel.Id, "hi"))).Status);
         foreach (var content in new[] { "", "   ", new string('x', 4001), "nul\0char" })
         {

@@ -24,7 +24,9 @@ public sealed class SampleTests
         await using var bob = await TanagerClient.RegisterAsync(chat, "bob@example.test", "correct horse battery", "Bob");
         var workspace = await alice.CreateWorkspaceAsync("Team");
         var channel = await alice.CreateChannelAsync(workspace.Id, "general");
+        // The sample runs the default policy: adding by email invites, and Bob accepts.
         await alice.AddWorkspaceMemberAsync(workspace.Id, "bob@example.test");
+        await bob.AcceptInvitationAsync(Assert.Single(await bob.ListInvitationsAsync()).Id);
         await bob.JoinChannelAsync(workspace.Id, channel.Id);
         var received = new TaskCompletionSource<MessageDto>(TaskCreationOptions.RunContinuationsAsynchronously);
         bob.Gateway.MessageCreated += m => Task.FromResult(received.TrySetResult(m));
@@ -43,7 +45,7 @@ public sealed class SampleTests
         var botEmail = $"bot-{Guid.NewGuid():N}@example.test";
         await using (var botAccount = await TanagerClient.RegisterAsync(server.Url, botEmail, "bot password 1", "Echo"))
         {
-            await room.Owner.AddWorkspaceMemberAsync(room.Workspace.Id, botEmail);
+            await room.Owner.AddWorkspaceMemberByIdAsync(room.Workspace.Id, botAccount.User!.Id);
             await botAccount.JoinChannelAsync(room.Workspace.Id, room.Channel.Id);
         }
         await using var bot = ChildProcess.Start("dotnet", [Repository.SampleDll("EchoBot")], new Dictionary<string, string>

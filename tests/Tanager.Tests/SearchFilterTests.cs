@@ -90,7 +90,7 @@ public sealed class SearchFilterTests
         var (ws, ch) = (room.Workspace.Id, room.Channel.Id);
         var member = room.Members[0];
         var guest = await server.NewUserAsync("Guest");
-        await room.Owner.AddWorkspaceMemberAsync(ws, guest.User!.Email!, "guest");
+        await room.Owner.AddWorkspaceMemberByIdAsync(ws, guest.User!.Id, "guest");
         await room.Owner.AddChannelMemberAsync(ws, ch, guest.User!.Id);
 
         // Members may by default; guests may not, for a post or an edit that adds it.

@@ -13,7 +13,7 @@ public sealed class WorkspaceFeatureTests
     private static async Task<TanagerClient> JoinAsync(TestServer server, TanagerClient owner, WorkspaceDto workspace, string role)
     {
         var user = await server.NewUserAsync(role);
-        await owner.AddWorkspaceMemberAsync(workspace.Id, user.User!.Email!, role);
+        await owner.AddWorkspaceMemberByIdAsync(workspace.Id, user.User!.Id, role);
         return user;
     }
 

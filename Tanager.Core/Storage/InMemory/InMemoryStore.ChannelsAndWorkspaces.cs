@@ -6,6 +6,7 @@ namespace Tanager;
 public sealed partial class InMemoryStore
 {
     private readonly Dictionary<(Ulid Workspace, Ulid Invite), WorkspaceInvite> _invites = [];
+    private readonly Dictionary<(Ulid Workspace, string EmailKey), WorkspaceInvitation> _invitations = [];
 
     public ValueTask<ChannelUpdateResult> TryUpdateChannelAsync(Channel channel, DateTimeOffset expectedUpdatedAt, CancellationToken cancellationToken = default)
     {
@@ -227,6 +228,57 @@ public sealed partial class InMemoryStore
             var member = new WorkspaceMember(workspaceId, userId, invite.Role, now);
             _workspaceMembers.Add((workspaceId, userId), member);
             return ValueTask.FromResult(new InviteRedemption(InviteRedemptionStatus.Joined, used, member));
+        }
+    }
+
+    public ValueTask<WorkspaceInvitation> SaveInvitationAsync(WorkspaceInvitation invitation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(invitation);
+        lock (_lock)
+        {
+            var key = (invitation.WorkspaceId, invitation.EmailKey);
+            var stored = _invitations.TryGetValue(key, out var existing)
+                ? existing with { Role = invitation.Role, InvitedBy = invitation.InvitedBy, ExpiresAt = invitation.ExpiresAt, UserId = invitation.UserId ?? existing.UserId }
+                : invitation;
+            _invitations[key] = stored;
+            return ValueTask.FromResult(stored);
+        }
+    }
+
+    public ValueTask<IReadOnlyList<WorkspaceInvitation>> ListInvitationsForAsync(string emailKey, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<WorkspaceInvitation> found = [.. _invitations.Values.Where(i => i.EmailKey == emailKey && i.ExpiresAt > now).OrderBy(i => i.CreatedAt).ThenBy(i => i.Id)];
+            return ValueTask.FromResult(found);
+        }
+    }
+
+    public ValueTask<InvitationAcceptance?> AcceptInvitationAsync(Ulid workspaceId, Ulid invitationId, string emailKey, Ulid userId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            if (!_invitations.TryGetValue((workspaceId, emailKey), out var invitation) || invitation.Id != invitationId || invitation.ExpiresAt <= now)
+            {
+                return ValueTask.FromResult<InvitationAcceptance?>(null);
+            }
+            _invitations.Remove((workspaceId, emailKey));
+            if (_workspaceMembers.TryGetValue((workspaceId, userId), out var existing))
+            {
+                return ValueTask.FromResult<InvitationAcceptance?>(new InvitationAcceptance(existing, Joined: false));
+            }
+            var member = new WorkspaceMember(workspaceId, userId, invitation.Role, now);
+            _workspaceMembers.Add((workspaceId, userId), member);
+            return ValueTask.FromResult<InvitationAcceptance?>(new InvitationAcceptance(member, Joined: true));
+        }
+    }
+
+    public ValueTask<bool> DeleteInvitationAsync(Ulid workspaceId, Ulid invitationId, string emailKey, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult(_invitations.TryGetValue((workspaceId, emailKey), out var invitation) && invitation.Id == invitationId
+                && _invitations.Remove((workspaceId, emailKey)));
         }
     }
 

@@ -15,7 +15,7 @@ public sealed record ChatRoom(TanagerClient Owner, WorkspaceDto Workspace, Chann
         for (var i = 0; i < members; i++)
         {
             var member = await server.NewUserAsync();
-            await owner.AddWorkspaceMemberAsync(workspace.Id, member.User!.Email!);
+            await owner.AddWorkspaceMemberByIdAsync(workspace.Id, member.User!.Id);
             await member.JoinChannelAsync(workspace.Id, channel.Id);
             joined.Add(member);
         }

@@ -49,6 +49,7 @@ internal sealed class TanagerCluster : IAsyncDisposable
             // Argon2 at its minimum: the tests exercise delivery, not password hashing.
             ["TANAGER_Tanager__PasswordMemoryKiB"] = "64",
             ["TANAGER_Tanager__PasswordIterations"] = "1",
+            ["TANAGER_Tanager__AllowDirectMemberAdd"] = "true",
         });
         _nodes[node] = process;
         var healthy = await Eventually.UntilAsync(async () =>

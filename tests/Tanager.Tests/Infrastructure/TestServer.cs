@@ -49,6 +49,8 @@ public sealed class TestServer : IAsyncDisposable
                 // Argon2 at its minimum: tests exercise the flow, not the cost.
                 o.PasswordMemoryKiB = 64;
                 o.PasswordIterations = 1;
+                // Fixtures add members by user_id directly, a documented admin policy; tests of invitations turn it off.
+                o.AllowDirectMemberAdd = true;
                 configure?.Invoke(o);
             });
         });

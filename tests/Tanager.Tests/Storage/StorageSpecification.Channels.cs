@@ -188,7 +188,7 @@ public abstract partial class StorageSpecification
 
         Assert.Equal(changed, await _store.Users.GetAsync(user.Id));
         Assert.Equal(changed, await _store.Users.FindByEmailAsync(user.Email));
-        var session = new UserSession(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), user.Id, At(0), At(3600));
+        var session = new UserSession(Ulid.NewUlid(), System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), user.Id, CredentialKind.Login, At(0), At(3600));
         await _store.Users.CreateSessionAsync(session);
         Assert.Equal(changed, (await _store.Users.GetSessionAsync(session.TokenHash))!.User);
         var cleared = changed with { AvatarUrl = null, StatusText = null, StatusEmoji = null, UpdatedAt = At(71) };

@@ -74,7 +74,7 @@ public abstract partial class StorageSpecification : IAsyncLifetime
     public async Task Sessions_are_found_by_token_hash_and_deleted()
     {
         var user = await NewUserAsync();
-        var session = new UserSession(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), user.Id, At(0), At(3600));
+        var session = new UserSession(Ulid.NewUlid(), System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), user.Id, CredentialKind.Login, At(0), At(3600));
         await _store.Users.CreateSessionAsync(session);
         var found = await _store.Users.GetSessionAsync([.. session.TokenHash]);
         Assert.NotNull(found);
