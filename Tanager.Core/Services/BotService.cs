@@ -6,7 +6,8 @@ namespace Tanager;
 
 /// <summary>
 /// Bot accounts: users of kind bot, each owned by the workspace member who created it, driven by tokens limited to scopes.
-/// Only the owner (or a server administrator) manages a bot's tokens; to anyone else a bot id is "not found".
+/// Only the owner manages a bot's tokens; to anyone else a bot id is "not found" (server administrators deactivate a bot
+/// like any account, through the admin API).
 /// </summary>
 public sealed class BotService(IUserStore users, IWorkspaceStore workspaces, EventDispatcher events, TimeProvider time)
 {
@@ -111,7 +112,7 @@ public sealed class BotService(IUserStore users, IWorkspaceStore workspaces, Eve
     {
         EnsurePerson(caller);
         if (!Ulid.TryParse(botId, out var id) || await users.GetAsync(id, cancellationToken) is not { IsBot: true, DeactivatedAt: null } bot
-            || (bot.OwnerId != caller.UserId && !caller.IsServerAdministrator))
+            || bot.OwnerId != caller.UserId)
         {
             throw TanagerException.NotFound("Bot");
         }

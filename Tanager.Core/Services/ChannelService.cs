@@ -14,6 +14,7 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
 
     public async Task<Channel> CreateAsync(Ulid callerId, Ulid workspaceId, string? name, string? kind, string? topic, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.ChannelsManage);
         var member = await Access.WorkspaceMemberAsync(workspaces, workspaceId, callerId, cancellationToken);
         var validName = Validate.ChannelName(name);
         var validTopic = Validate.OptionalText(topic, "topic", Validate.MaxTopicLength);
@@ -40,6 +41,7 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
     /// <summary>The channels the caller can see, with whether the caller is a member of each; direct messages are listed by <see cref="DirectMessageService"/>.</summary>
     public async Task<IReadOnlyList<(Channel Channel, bool IsMember)>> ListAsync(Ulid callerId, Ulid workspaceId, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.ChannelsRead);
         var member = await Access.WorkspaceMemberAsync(workspaces, workspaceId, callerId, cancellationToken);
         var all = await channels.ListAsync(workspaceId, cancellationToken);
         var memberships = await channels.ListMembershipsAsync(workspaceId, callerId, cancellationToken);
@@ -50,6 +52,7 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
 
     public async Task<(Channel Channel, bool IsMember)> GetAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.ChannelsRead);
         var visible = await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
         return (visible.Channel, visible.IsMember);
     }
@@ -57,6 +60,7 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
     /// <summary>Joins a public channel. Joining a channel one is in already succeeds and changes nothing.</summary>
     public async Task<ChannelMember> JoinAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.ChannelsManage);
         var visible = await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
         if (visible.IsMember)
         {
@@ -78,6 +82,7 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
     /// <summary>Leaves a channel. Leaving a channel one is not in is "not found" for a private channel and a no-op for a public one.</summary>
     public async Task LeaveAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.ChannelsManage);
         var visible = await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
         if (!visible.IsMember)
         {
@@ -96,6 +101,7 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
     /// </summary>
     public async Task<ChannelMember> AddMemberAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, string? userId, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.ChannelsManage);
         var visible = await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
         Access.EnsureNotDirectMessage(visible.Channel, "Nobody is added to a direct message after it opens; open a new group instead.");
         Access.EnsureNotArchived(visible.Channel);
@@ -125,6 +131,7 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
     /// <summary>Removes someone of a weaker role from a channel (kick_members). Their connections stop following it.</summary>
     public async Task KickAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, Ulid userId, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.ChannelsManage);
         var visible = await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
         Access.EnsureNotDirectMessage(visible.Channel, "Nobody is removed from a direct message; participants of a group may leave it.");
         Access.EnsurePermission(visible, Permission.KickMembers, "remove people");
@@ -147,6 +154,7 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
     /// <summary>A page of the channel's members, by user id; <paramref name="after"/> is the last user id of the previous page.</summary>
     public async Task<IReadOnlyList<ChannelMember>> ListMembersAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, string? after, int? limit, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.ChannelsRead);
         var validLimit = Validate.Limit(limit, DefaultMemberPageSize, MaxMemberPageSize);
         Ulid? validAfter = null;
         if (!string.IsNullOrEmpty(after))
@@ -202,6 +210,7 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
     /// <summary>Deletes a channel (manage_channels). Its members' connections stop following it; its messages are out of reach.</summary>
     public async Task DeleteAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.ChannelsManage);
         var visible = await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
         Access.EnsureNotDirectMessage(visible.Channel, "A direct message cannot be deleted.");
         Access.EnsurePermission(visible, Permission.ManageChannels, "delete the channel");
@@ -223,6 +232,7 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
     /// </summary>
     private async Task<Channel> ModifyAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, string action, bool creatorMay, Func<Channel, Channel> change, CancellationToken cancellationToken)
     {
+        Scope.Demand(Scope.ChannelsManage);
         for (var attempt = 1; ; attempt++)
         {
             var visible = await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);

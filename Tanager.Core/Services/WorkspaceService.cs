@@ -16,6 +16,7 @@ public sealed class WorkspaceService(IWorkspaceStore workspaces, IUserStore user
 
     public async Task<(Workspace Workspace, WorkspaceMember Member)> CreateAsync(Ulid callerId, string? name, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.WorkspacesManage);
         var validName = Validate.Text(name, "name", Validate.MaxWorkspaceNameLength);
         var now = time.UtcNow();
         var workspace = new Workspace(Ulid.NewUlid(now), validName, callerId, now, now);
@@ -29,11 +30,13 @@ public sealed class WorkspaceService(IWorkspaceStore workspaces, IUserStore user
 
     public async Task<IReadOnlyList<(Workspace Workspace, WorkspaceMember Member)>> ListAsync(Ulid callerId, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.MembersRead);
         return await workspaces.ListForUserAsync(callerId, cancellationToken);
     }
 
     public async Task<(Workspace Workspace, WorkspaceMember Member)> GetAsync(Ulid callerId, Ulid workspaceId, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.MembersRead);
         var member = await Access.WorkspaceMemberAsync(workspaces, workspaceId, callerId, cancellationToken);
         var workspace = await workspaces.GetAsync(workspaceId, cancellationToken) ?? throw TanagerException.NotFound("Workspace");
         return (workspace, member);
@@ -47,6 +50,7 @@ public sealed class WorkspaceService(IWorkspaceStore workspaces, IUserStore user
     /// </summary>
     public async Task<WorkspaceMemberAddition> AddMemberAsync(Ulid callerId, Ulid workspaceId, string? userId, string? email, string? role, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.MembersManage);
         var caller = await Access.WorkspaceMemberAsync(workspaces, workspaceId, callerId, cancellationToken);
         var granted = ParseRole(role);
         if (!Permissions.CanAddWorkspaceMembers(caller.Role) || !Permissions.CanGrantRole(caller.Role, granted))
@@ -91,6 +95,7 @@ public sealed class WorkspaceService(IWorkspaceStore workspaces, IUserStore user
     /// </summary>
     public async Task<IReadOnlyList<(WorkspaceInvitation Invitation, Workspace Workspace, User? InvitedBy)>> ListInvitationsAsync(Ulid callerId, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.WorkspacesManage);
         var caller = await users.GetAsync(callerId, cancellationToken) ?? throw TanagerException.NotFound("User");
         var pending = await workspaces.ListInvitationsForAsync(User.EmailKey(caller.Email), time.UtcNow(), cancellationToken);
         var result = new List<(WorkspaceInvitation, Workspace, User?)>(pending.Count);
@@ -111,6 +116,7 @@ public sealed class WorkspaceService(IWorkspaceStore workspaces, IUserStore user
     /// </summary>
     public async Task<(Workspace Workspace, WorkspaceMember Member)> AcceptInvitationAsync(Ulid callerId, Ulid invitationId, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.WorkspacesManage);
         var (caller, invitation) = await OwnInvitationAsync(callerId, invitationId, cancellationToken);
         var acceptance = await workspaces.AcceptInvitationAsync(invitation.WorkspaceId, invitation.Id, User.EmailKey(caller.Email), callerId, time.UtcNow(), cancellationToken)
             ?? throw TanagerException.NotFound("Invitation");
@@ -125,6 +131,7 @@ public sealed class WorkspaceService(IWorkspaceStore workspaces, IUserStore user
     /// <summary>Declines one of the caller's invitations; it is gone, and the inviter is not told.</summary>
     public async Task DeclineInvitationAsync(Ulid callerId, Ulid invitationId, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.WorkspacesManage);
         var (caller, invitation) = await OwnInvitationAsync(callerId, invitationId, cancellationToken);
         if (!await workspaces.DeleteInvitationAsync(invitation.WorkspaceId, invitation.Id, User.EmailKey(caller.Email), cancellationToken))
         {
@@ -165,6 +172,7 @@ public sealed class WorkspaceService(IWorkspaceStore workspaces, IUserStore user
 
     public async Task<IReadOnlyList<(WorkspaceMember Member, User User)>> ListMembersAsync(Ulid callerId, Ulid workspaceId, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.MembersRead);
         await Access.WorkspaceMemberAsync(workspaces, workspaceId, callerId, cancellationToken);
         var members = await workspaces.ListMembersAsync(workspaceId, cancellationToken);
         var result = new List<(WorkspaceMember, User)>(members.Count);
@@ -181,6 +189,7 @@ public sealed class WorkspaceService(IWorkspaceStore workspaces, IUserStore user
     /// <summary>Renames the workspace (manage_workspace) and announces WORKSPACE_UPDATE to its members.</summary>
     public async Task<Workspace> RenameAsync(Ulid callerId, Ulid workspaceId, string? name, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.WorkspacesManage);
         var caller = await Access.WorkspaceMemberAsync(workspaces, workspaceId, callerId, cancellationToken);
         var validName = Validate.Text(name, "name", Validate.MaxWorkspaceNameLength);
         EnsureManager(caller, "rename the workspace");
@@ -196,6 +205,7 @@ public sealed class WorkspaceService(IWorkspaceStore workspaces, IUserStore user
     /// <summary>One member with their profile; any member of the workspace may look.</summary>
     public async Task<(WorkspaceMember Member, User User)> GetMemberAsync(Ulid callerId, Ulid workspaceId, Ulid userId, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.MembersRead);
         await Access.WorkspaceMemberAsync(workspaces, workspaceId, callerId, cancellationToken);
         var member = await workspaces.GetMemberAsync(workspaceId, userId, cancellationToken) ?? throw TanagerException.NotFound("Member");
         var user = await users.GetAsync(userId, cancellationToken) ?? throw TanagerException.NotFound("Member");
@@ -208,6 +218,7 @@ public sealed class WorkspaceService(IWorkspaceStore workspaces, IUserStore user
     /// </summary>
     public async Task<(WorkspaceMember Member, User User)> ChangeRoleAsync(Ulid callerId, Ulid workspaceId, Ulid userId, string? role, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.MembersManage);
         var caller = await Access.WorkspaceMemberAsync(workspaces, workspaceId, callerId, cancellationToken);
         var granted = ParseRole(role ?? throw TanagerException.Invalid("role is required."));
         EnsureManager(caller, "change roles");
@@ -229,6 +240,7 @@ public sealed class WorkspaceService(IWorkspaceStore workspaces, IUserStore user
     /// <summary>Removes a weaker member (manage_workspace); their channel memberships in the workspace end with it.</summary>
     public async Task RemoveMemberAsync(Ulid callerId, Ulid workspaceId, Ulid userId, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.MembersManage);
         var caller = await Access.WorkspaceMemberAsync(workspaces, workspaceId, callerId, cancellationToken);
         EnsureManager(caller, "remove members");
         if (userId == callerId)
@@ -248,6 +260,7 @@ public sealed class WorkspaceService(IWorkspaceStore workspaces, IUserStore user
     /// <summary>Leaves the workspace. The owner cannot: they transfer ownership first.</summary>
     public async Task LeaveAsync(Ulid callerId, Ulid workspaceId, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.WorkspacesManage);
         var caller = await Access.WorkspaceMemberAsync(workspaces, workspaceId, callerId, cancellationToken);
         if (caller.Role == WorkspaceRole.Owner)
         {
@@ -259,6 +272,7 @@ public sealed class WorkspaceService(IWorkspaceStore workspaces, IUserStore user
     /// <summary>Makes another member the owner; the caller, who must be the owner, becomes an admin.</summary>
     public async Task<Workspace> TransferOwnershipAsync(Ulid callerId, Ulid workspaceId, string? userId, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.WorkspacesManage);
         var caller = await Access.WorkspaceMemberAsync(workspaces, workspaceId, callerId, cancellationToken);
         if (caller.Role != WorkspaceRole.Owner)
         {
@@ -293,6 +307,7 @@ public sealed class WorkspaceService(IWorkspaceStore workspaces, IUserStore user
     /// </summary>
     public async Task<(WorkspaceInvite Invite, string Code)> CreateInviteAsync(Ulid callerId, Ulid workspaceId, string? role, int? maxUses, long? expiresInSeconds, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.MembersManage);
         var caller = await Access.WorkspaceMemberAsync(workspaces, workspaceId, callerId, cancellationToken);
         var inviteRole = role is null ? WorkspaceRole.Member
             : DtoMapping.TryParseRole(role, out var parsed) && parsed is WorkspaceRole.Member or WorkspaceRole.Guest ? parsed
@@ -319,6 +334,7 @@ public sealed class WorkspaceService(IWorkspaceStore workspaces, IUserStore user
 
     public async Task<IReadOnlyList<WorkspaceInvite>> ListInvitesAsync(Ulid callerId, Ulid workspaceId, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.MembersManage);
         var caller = await Access.WorkspaceMemberAsync(workspaces, workspaceId, callerId, cancellationToken);
         EnsureManager(caller, "see invites");
         return await workspaces.ListInvitesAsync(workspaceId, cancellationToken);
@@ -327,6 +343,7 @@ public sealed class WorkspaceService(IWorkspaceStore workspaces, IUserStore user
     /// <summary>Revokes an invite (manage_workspace); revoking a revoked invite changes nothing.</summary>
     public async Task RevokeInviteAsync(Ulid callerId, Ulid workspaceId, Ulid inviteId, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.MembersManage);
         var caller = await Access.WorkspaceMemberAsync(workspaces, workspaceId, callerId, cancellationToken);
         EnsureManager(caller, "revoke invites");
         if (!await workspaces.RevokeInviteAsync(workspaceId, inviteId, time.UtcNow(), cancellationToken)
@@ -342,6 +359,7 @@ public sealed class WorkspaceService(IWorkspaceStore workspaces, IUserStore user
     /// </summary>
     public async Task<(Workspace Workspace, WorkspaceMember Member)> AcceptInviteAsync(Ulid callerId, string? code, CancellationToken cancellationToken = default)
     {
+        Scope.Demand(Scope.WorkspacesManage);
         var workspaceId = InviteWorkspace(code) ?? throw TanagerException.NotFound("Invite");
         var redemption = await workspaces.RedeemInviteAsync(workspaceId, HashInviteCode(code!), callerId, time.UtcNow(), cancellationToken);
         var member = redemption.Status switch

@@ -41,6 +41,19 @@ public sealed class IsolationTests
         ["GET /api/v1/events"] = "the SSE stream: open all test long, resumed with Last-Event-ID naming B's and the private channel",
         ["* /gateway"] = "the WebSocket gateway: its ops (RESUME, TYPING, PRESENCE_UPDATE) are exercised below",
         ["GET /health"] = "server health; names nothing",
+        ["GET /api/v1/auth/sessions"] = "the caller's own sessions; its answer is checked for B's ids below",
+        ["DELETE /api/v1/auth/sessions"] = "signs out the caller's own other sessions and names nothing",
+        ["POST /api/v1/auth/password"] = "changes the caller's own password and names nothing",
+        ["POST /api/v1/gateway/ticket"] = "a ticket for the caller's own gateway connection; names nothing",
+        ["POST /api/v1/admin/users"] = "server administration, not workspace-scoped: AdministrationTests shows non-administrators get 403",
+        ["GET /api/v1/admin/users/{user}"] = "server administration (see AdministrationTests)",
+        ["POST /api/v1/admin/users/{user}/deactivate"] = "server administration (see AdministrationTests)",
+        ["POST /api/v1/admin/users/{user}/reactivate"] = "server administration (see AdministrationTests)",
+        ["PUT /api/v1/admin/users/{user}/server-admin"] = "server administration (see AdministrationTests)",
+        ["DELETE /api/v1/admin/users/{user}/server-admin"] = "server administration (see AdministrationTests)",
+        ["POST /api/v1/admin/api-keys"] = "server administration (see AdministrationTests)",
+        ["GET /api/v1/admin/api-keys"] = "server administration (see AdministrationTests)",
+        ["DELETE /api/v1/admin/api-keys/{keyId}"] = "server administration (see AdministrationTests)",
     };
 
     /// <summary>Plausible valid bodies of the writes, by "METHOD pattern"; null means the route takes none.</summary>
@@ -70,6 +83,8 @@ public sealed class IsolationTests
         ["PUT /api/v1/workspaces/{workspaceId}/channels/{channelId}/read"] = _ => """{"sequence":1}""",
         ["POST /api/v1/invitations/{invitationId}/accept"] = _ => null,
         ["POST /api/v1/invitations/{invitationId}/decline"] = _ => null,
+        ["POST /api/v1/workspaces/{workspaceId}/bots"] = _ => """{"name":"Hijack bot"}""",
+        ["POST /api/v1/bots/{botId}/tokens"] = _ => """{"name":"hijack"}""",
     };
 
     /// <summary>Query strings that make a read meaningful (a search for the secret word, replies included).</summary>
@@ -81,7 +96,7 @@ public sealed class IsolationTests
     };
 
     /// <summary>The route parameters the test knows how to fill; a route with any other fails the test.</summary>
-    private static readonly string[] KnownParameters = ["workspaceId", "channelId", "messageId", "userId", "inviteId", "invitationId", "code", "role", "emoji"];
+    private static readonly string[] KnownParameters = ["workspaceId", "channelId", "messageId", "userId", "inviteId", "invitationId", "code", "role", "emoji", "sessionId", "botId", "tokenId"];
 
     [Theory]
     [InlineData(TestStorage.Sqlite)]
@@ -344,6 +359,10 @@ public sealed class IsolationTests
         public required string BInviteCode { get; init; }
         /// <summary>Bob's invitation of Erin (a member of A) to B: only Erin may see, accept or decline it.</summary>
         public required string BInvitation { get; init; }
+        public required string ABot { get; init; }
+        public required string BobSession { get; init; }
+        public required string BBot { get; init; }
+        public required string BBotToken { get; init; }
 
         public string Alice => AliceClient.User!.Id;
         public string Dave => DaveClient.User!.Id;
@@ -353,6 +372,7 @@ public sealed class IsolationTests
         {
             ["workspaceId"] = A, ["channelId"] = General, ["messageId"] = GeneralMessage, ["userId"] = Carol.User!.Id,
             ["inviteId"] = AInvite, ["role"] = "member", ["emoji"] = "👍", ["code"] = "unused", ["invitationId"] = "unused",
+            ["botId"] = ABot, ["sessionId"] = "unused", ["tokenId"] = "unused", ["user"] = Carol.User!.Id,
         };
 
         public static async Task<World> CreateAsync(TestServer server)
@@ -396,6 +416,9 @@ public sealed class IsolationTests
             var bInvite = await bob.CreateInviteAsync(b.Id);
             await bob.AddWorkspaceMemberAsync(b.Id, erin.User!.Email!);
             var bInvitation = Assert.Single(await erin.ListInvitationsAsync()).Id;
+            var aBot = await alice.CreateBotAsync(a.Id, "Alpha bot");
+            var bBot = await bob.CreateBotAsync(b.Id, "Beta bot");
+            var bobSession = Assert.Single(await bob.ListSessionsAsync()).Id;
 
             return new World
             {
@@ -404,6 +427,7 @@ public sealed class IsolationTests
                 APrivateReply = aPrivateReply.Id, AInvite = aInvite.Id,
                 B = b.Id, BPublic = bPublic.Id, BPrivate = bPrivate.Id, BRoot = bRoot.Id, BReply = bReply.Id, BPrivateMessage = bPrivateMessage.Id,
                 BPrivateReply = bPrivateReply.Id, BInvite = bInvite.Id, BInviteCode = bInvite.Code!, BInvitation = bInvitation,
+                ABot = aBot.User.Id, BBot = bBot.User.Id, BBotToken = bBot.Token!.Id, BobSession = bobSession,
             };
         }
 
@@ -411,6 +435,7 @@ public sealed class IsolationTests
         public List<string> Forbidden() =>
         [
             B, BPublic, BPrivate, BRoot, BReply, BPrivateMessage, BPrivateReply, BInvite, BInviteCode, BInvitation, Bob.User!.Id, Dave,
+            BBot, BBotToken, BobSession,
             APrivate, APrivateMessage, APrivateReply, Secret,
         ];
 
@@ -423,9 +448,10 @@ public sealed class IsolationTests
                 {
                     ["workspaceId"] = ws, ["channelId"] = channel, ["messageId"] = message, ["userId"] = user, ["inviteId"] = invite,
                     ["code"] = code, ["role"] = "member", ["emoji"] = "👍", ["invitationId"] = BInvitation,
+                    ["sessionId"] = BobSession, ["botId"] = BBot, ["tokenId"] = BBotToken,
                 }, new HashSet<string>(foreign, StringComparer.Ordinal));
 
-            yield return Make("B's ids", B, BPublic, BRoot, Dave, BInvite, wrongCode, "workspaceId", "channelId", "messageId", "userId", "inviteId", "code", "invitationId");
+            yield return Make("B's ids", B, BPublic, BRoot, Dave, BInvite, wrongCode, "workspaceId", "channelId", "messageId", "userId", "inviteId", "code", "invitationId", "sessionId", "botId", "tokenId");
             yield return Make("B's private channel", B, BPrivate, BPrivateMessage, Dave, BInvite, wrongCode, "channelId", "messageId");
             yield return Make("B's reply", B, BPublic, BReply, Bob.User!.Id, BInvite, "inv_garbage", "messageId", "userId", "code");
             yield return Make("A's workspace, B's channel", A, BPublic, BRoot, Dave, BInvite, wrongCode, "channelId", "messageId", "userId", "inviteId");
