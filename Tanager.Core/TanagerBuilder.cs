@@ -28,6 +28,12 @@ public sealed class TanagerBuilder(IServiceCollection services)
         return this;
     }
 
+    /// <summary>
+    /// Keeps everything in this process's memory: for tests and demos only, since every account, workspace and message is
+    /// lost when the process stops. <c>AddTanager()</c> has no default store, so this choice is always explicit.
+    /// </summary>
+    public TanagerBuilder UseInMemory() => UseStore(_ => new InMemoryStore());
+
     /// <summary>Uses <paramref name="factory"/>'s pub/sub (a singleton) in place of the in-process one.</summary>
     public TanagerBuilder UsePubSub(Func<IServiceProvider, IPubSub> factory)
     {

@@ -15,7 +15,10 @@ public sealed class TanagerOptions
     public TimeSpan SessionPurgeInterval { get; set; } = TimeSpan.FromHours(1);
     /// <summary>How long a gateway ticket may wait for its connection: long enough for a page to open a WebSocket.</summary>
     public TimeSpan GatewayTicketLifetime { get; set; } = TimeSpan.FromSeconds(30);
-    /// <summary>Who may register. The first account on a fresh server always may, and becomes its administrator.</summary>
+    /// <summary>
+    /// Who may register with a password. The first account on a fresh server may even when invite-only, and becomes its
+    /// administrator; when closed, nobody may. Apps using host identity close it: their users sign in through the app.
+    /// </summary>
     public RegistrationPolicy Registration { get; set; } = RegistrationPolicy.Open;
     /// <summary>On shutdown, how long to wait for gateway clients to leave after RECONNECT before the process exits.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);

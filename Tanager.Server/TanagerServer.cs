@@ -25,16 +25,17 @@ internal static class TanagerServer
         // Errors outside Tanager's endpoints (unknown routes, wrong methods, crashes) are problem documents too.
         builder.Services.AddProblemDetails();
         var tanager = builder.Services.AddTanager();
-        if (!settings.InMemory)
+        if (settings.InMemory)
         {
-            if (settings.DatabaseUrl is { } url)
-            {
-                tanager.UsePostgres(url);
-            }
-            else
-            {
-                tanager.UseSqlite(settings.SqlitePath);
-            }
+            tanager.UseInMemory();
+        }
+        else if (settings.DatabaseUrl is { } url)
+        {
+            tanager.UsePostgres(url);
+        }
+        else
+        {
+            tanager.UseSqlite(settings.SqlitePath);
         }
         if (settings.NatsUrl is { } natsUrl)
         {

@@ -9,8 +9,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class TanagerServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the Tanager engine with zero-dependency defaults: in-memory storage and in-process pub/sub.
-    /// Adapter packages replace those through the returned builder.
+    /// Adds the Tanager engine with in-process pub/sub. Choose the store on the returned builder:
+    /// <c>.UseSqlite(path)</c>, <c>.UsePostgres(url)</c>, or <c>.UseInMemory()</c> for tests and demos. Without one the
+    /// host refuses to start, rather than keep everything in memory and lose it on the first restart.
     /// </summary>
     public static TanagerBuilder AddTanager(this IServiceCollection services, Action<TanagerOptions>? configure = null)
     {
@@ -22,13 +23,14 @@ public static class TanagerServiceCollectionExtensions
         }
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TanagerOptions>, TanagerOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<InMemoryStore>();
-        services.TryAddSingleton<IUserStore>(sp => sp.GetRequiredService<InMemoryStore>());
-        services.TryAddSingleton<IWorkspaceStore>(sp => sp.GetRequiredService<InMemoryStore>());
-        services.TryAddSingleton<IChannelStore>(sp => sp.GetRequiredService<InMemoryStore>());
-        services.TryAddSingleton<IMessageStore>(sp => sp.GetRequiredService<InMemoryStore>());
-        services.TryAddSingleton<ISearchStore>(sp => sp.GetRequiredService<InMemoryStore>());
-        services.TryAddSingleton<IReadStateStore>(sp => sp.GetRequiredService<InMemoryStore>());
+        // No default store: each storage interface stands for "none chosen yet" until UseStore (or an adapter's UseXxx)
+        // replaces it, and the first use says what to do. StoreCheck makes that first use the host's start.
+        services.TryAddSingleton<IUserStore>(_ => throw StoreCheck.NoStore());
+        services.TryAddSingleton<IWorkspaceStore>(_ => throw StoreCheck.NoStore());
+        services.TryAddSingleton<IChannelStore>(_ => throw StoreCheck.NoStore());
+        services.TryAddSingleton<IMessageStore>(_ => throw StoreCheck.NoStore());
+        services.TryAddSingleton<ISearchStore>(_ => throw StoreCheck.NoStore());
+        services.TryAddSingleton<IReadStateStore>(_ => throw StoreCheck.NoStore());
         services.TryAddSingleton<IPubSub, InProcessPubSub>();
         services.TryAddSingleton<EventDispatcher>();
         services.TryAddSingleton<FanOut>();
@@ -44,6 +46,8 @@ public static class TanagerServiceCollectionExtensions
         services.TryAddSingleton<MessageService>();
         services.TryAddSingleton<ReadStateService>();
         services.TryAddSingleton<GatewayHub>();
+        // First of Tanager's hosted services, so a missing store stops the host before anything else starts.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StoreCheck>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StorageMigrationService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, GatewayDrainService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SessionPurgeService>());

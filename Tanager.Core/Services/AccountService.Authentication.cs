@@ -90,7 +90,12 @@ public sealed partial class AccountService
             var id = Ulid.NewUlid(now);
             // Host users sign in through the host, never with a password, and their email is the host's business: the
             // address is a unique placeholder in the reserved .invalid domain (RFC 2606), so it can collide with no one.
-            var created = new User(id, $"{id}@host.tanager.invalid", name, "", now, now) { ExternalId = externalId, AvatarUrl = Validate.AvatarUrl(hostUser.AvatarUrl) is { Length: > 0 } avatar ? avatar : null };
+            var created = new User(id, $"{id}@host.tanager.invalid", name, "", now, now)
+            {
+                ExternalId = externalId,
+                AvatarUrl = Validate.AvatarUrl(hostUser.AvatarUrl) is { Length: > 0 } avatar ? avatar : null,
+                IsServerAdmin = hostUser.IsServerAdmin ?? false,
+            };
             user = await users.TryCreateAsync(created, cancellationToken) ? created
                 : await users.FindByExternalIdAsync(externalId, cancellationToken) ?? throw TanagerException.Conflict(ErrorCodes.Conflict, "The account could not be created.");
         }
@@ -101,6 +106,11 @@ public sealed partial class AccountService
         if (user.DeactivatedAt is not null)
         {
             throw TanagerException.Unauthorized(ErrorCodes.AccountDeactivated, "This account has been deactivated.");
+        }
+        if (hostUser.IsServerAdmin is { } serverAdmin && serverAdmin != user.IsServerAdmin)
+        {
+            user = user with { IsServerAdmin = serverAdmin, UpdatedAt = time.UtcNow() };
+            await users.UpdateAccountAsync(user, cancellationToken);
         }
         return new Caller(user, CredentialKind.Host, user.Id, null);
     }

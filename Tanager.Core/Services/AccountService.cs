@@ -18,7 +18,8 @@ public sealed partial class AccountService(IUserStore users, IWorkspaceStore wor
     private const int TokenBytes = 32;
 
     /// <summary>
-    /// Creates an account and signs it in. The first account on a fresh server becomes its administrator. After that the
+    /// Creates an account and signs it in. The first account on a fresh server becomes its administrator, unless
+    /// registration is closed (administrators are then made by the hosting app or the command line). After that the
     /// registration policy applies: invite-only needs a valid workspace invite code (the account then joins that
     /// workspace), closed refuses.
     /// </summary>
@@ -28,7 +29,9 @@ public sealed partial class AccountService(IUserStore users, IWorkspaceStore wor
         var validPassword = Validate.Password(password);
         var validName = Validate.Text(displayName, "display_name", Validate.MaxDisplayNameLength);
         var first = await users.CountAsync(cancellationToken) == 0;
-        if (!first)
+        // Closed means nobody, the first account included: an app whose users sign in through its own authentication
+        // (host identity) must not let a stranger who reaches a fresh install first become the server administrator.
+        if (!first || options.Value.Registration == RegistrationPolicy.Closed)
         {
             await EnsureRegistrationAllowedAsync(inviteCode, cancellationToken);
         }

@@ -279,7 +279,7 @@ public sealed class NatsPubSubTests
         var server = await NatsServer.GetSharedAsync();
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddTanager().UseNats(server.Url);
+        builder.Services.AddTanager().UseInMemory().UseNats(server.Url);
         NatsPubSub nats;
         using (var host = builder.Build())
         {
@@ -299,7 +299,7 @@ public sealed class NatsPubSubTests
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddTanager().UseNats(o =>
+        builder.Services.AddTanager().UseInMemory().UseNats(o =>
         {
             o.Url = $"nats://127.0.0.1:{Ports.Free()}";
             o.ConnectTimeout = TimeSpan.FromSeconds(2);
@@ -315,7 +315,7 @@ public sealed class NatsPubSubTests
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddTanager().UseNats("http://127.0.0.1:4222");
+        builder.Services.AddTanager().UseInMemory().UseNats("http://127.0.0.1:4222");
         using var host = builder.Build();
 
         var exception = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => host.StartAsync()).Within(30);
