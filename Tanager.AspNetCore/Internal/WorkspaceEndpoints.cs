@@ -68,20 +68,14 @@ internal static class WorkspaceEndpoints
         api.MapPatch("/workspaces/{workspaceId}", async (string workspaceId, HttpContext context, WorkspaceService workspaces) =>
         {
             var body = await context.Request.ReadJsonAsync(TanagerJsonContext.Default.UpdateWorkspaceRequest);
-            var callerId = context.Caller().UserId;
-            var id = Ids.Parse(workspaceId, "Workspace");
-            await workspaces.RenameAsync(callerId, id, body.Name, context.RequestAborted);
-            var (workspace, member) = await workspaces.GetAsync(callerId, id, context.RequestAborted);
+            var (workspace, member) = await workspaces.RenameAsync(context.Caller().UserId, Ids.Parse(workspaceId, "Workspace"), body.Name, context.RequestAborted);
             return TypedResults.Json(workspace.ToDto(member), TanagerJsonContext.Default.WorkspaceDto);
         });
 
         api.MapPost("/workspaces/{workspaceId}/transfer", async (string workspaceId, HttpContext context, WorkspaceService workspaces) =>
         {
             var body = await context.Request.ReadJsonAsync(TanagerJsonContext.Default.TransferWorkspaceRequest);
-            var callerId = context.Caller().UserId;
-            var id = Ids.Parse(workspaceId, "Workspace");
-            await workspaces.TransferOwnershipAsync(callerId, id, body.UserId, context.RequestAborted);
-            var (workspace, member) = await workspaces.GetAsync(callerId, id, context.RequestAborted);
+            var (workspace, member) = await workspaces.TransferOwnershipAsync(context.Caller().UserId, Ids.Parse(workspaceId, "Workspace"), body.UserId, context.RequestAborted);
             return TypedResults.Json(workspace.ToDto(member), TanagerJsonContext.Default.WorkspaceDto);
         });
 

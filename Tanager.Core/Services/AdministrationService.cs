@@ -6,7 +6,7 @@ namespace Tanager;
 
 /// <summary>
 /// Server administration: provisioning and deactivating accounts, naming administrators, and API keys for backends.
-/// Every method needs <see cref="Caller.IsServerAdministrator"/>; to anyone else the admin API does not exist (404).
+/// Every method needs <see cref="Caller.IsServerAdministrator"/>; anyone else is refused with 403 forbidden (bots included).
 /// </summary>
 public sealed class AdministrationService(IUserStore users, EventDispatcher events, PasswordHasher hasher, TimeProvider time)
 {

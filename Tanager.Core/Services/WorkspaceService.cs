@@ -186,8 +186,11 @@ public sealed class WorkspaceService(IWorkspaceStore workspaces, IUserStore user
         return result;
     }
 
-    /// <summary>Renames the workspace (manage_workspace) and announces WORKSPACE_UPDATE to its members.</summary>
-    public async Task<Workspace> RenameAsync(Ulid callerId, Ulid workspaceId, string? name, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Renames the workspace (manage_workspace) and announces WORKSPACE_UPDATE to its members. Returns the caller's
+    /// membership too, so that the answer needs no second call (whose scope a bot token might lack after the rename).
+    /// </summary>
+    public async Task<(Workspace Workspace, WorkspaceMember Member)> RenameAsync(Ulid callerId, Ulid workspaceId, string? name, CancellationToken cancellationToken = default)
     {
         Scope.Demand(Scope.WorkspacesManage);
         var caller = await Access.WorkspaceMemberAsync(workspaces, workspaceId, callerId, cancellationToken);
@@ -199,7 +202,7 @@ public sealed class WorkspaceService(IWorkspaceStore workspaces, IUserStore user
         }
         var workspace = await workspaces.GetAsync(workspaceId, cancellationToken) ?? throw TanagerException.NotFound("Workspace");
         await events.DispatchAsync(Subjects.Workspace(workspaceId), GatewayEvents.WorkspaceUpdate, workspace.ToDto(), TanagerJsonContext.Default.WorkspaceDto, cancellationToken);
-        return workspace;
+        return (workspace, caller);
     }
 
     /// <summary>One member with their profile; any member of the workspace may look.</summary>
@@ -269,8 +272,11 @@ public sealed class WorkspaceService(IWorkspaceStore workspaces, IUserStore user
         await EndMembershipAsync(caller, cancellationToken);
     }
 
-    /// <summary>Makes another member the owner; the caller, who must be the owner, becomes an admin.</summary>
-    public async Task<Workspace> TransferOwnershipAsync(Ulid callerId, Ulid workspaceId, string? userId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Makes another member the owner; the caller, who must be the owner, becomes an admin. Returns the workspace and the
+    /// caller's new membership.
+    /// </summary>
+    public async Task<(Workspace Workspace, WorkspaceMember Member)> TransferOwnershipAsync(Ulid callerId, Ulid workspaceId, string? userId, CancellationToken cancellationToken = default)
     {
         Scope.Demand(Scope.WorkspacesManage);
         var caller = await Access.WorkspaceMemberAsync(workspaces, workspaceId, callerId, cancellationToken);
@@ -292,14 +298,18 @@ public sealed class WorkspaceService(IWorkspaceStore workspaces, IUserStore user
         {
             throw TanagerException.Conflict(ErrorCodes.Conflict, "The workspace's membership changed meanwhile; try again.");
         }
+        // Read from the store, not through GetMemberAsync: that demands members:read, and the transfer has happened already.
+        WorkspaceMember? callerNow = null;
         foreach (var changedId in new[] { newOwnerId, callerId })
         {
-            var (member, user) = await GetMemberAsync(changedId, workspaceId, changedId, cancellationToken);
+            var member = await workspaces.GetMemberAsync(workspaceId, changedId, cancellationToken) ?? throw TanagerException.NotFound("Member");
+            var user = await users.GetAsync(changedId, cancellationToken) ?? throw TanagerException.NotFound("Member");
             await events.DispatchAsync([Subjects.User(changedId), Subjects.Workspace(workspaceId)], GatewayEvents.WorkspaceMemberUpdate, member.ToDto(user), TanagerJsonContext.Default.WorkspaceMemberDto, cancellationToken);
+            callerNow = member;
         }
         var workspace = await workspaces.GetAsync(workspaceId, cancellationToken) ?? throw TanagerException.NotFound("Workspace");
         await events.DispatchAsync(Subjects.Workspace(workspaceId), GatewayEvents.WorkspaceUpdate, workspace.ToDto(), TanagerJsonContext.Default.WorkspaceDto, cancellationToken);
-        return workspace;
+        return (workspace, callerNow!);
     }
 
     /// <summary>
