@@ -24,10 +24,10 @@ public static class TanagerEndpointRouteBuilderExtensions
         AccountEndpoints.MapAnonymous(api);
 
         var accounts = endpoints.ServiceProvider.GetRequiredService<AccountService>();
-        var authenticated = api.MapGroup("").AddEndpointFilter(new BearerAuthenticationFilter(accounts, adminApi: false));
+        var authenticated = api.MapGroup("").AddEndpointFilter(new BearerAuthenticationFilter(accounts, CredentialUse.Api));
         AccountEndpoints.Map(authenticated);
         BotEndpoints.Map(authenticated);
-        AdminEndpoints.Map(api.MapGroup("/admin").AddEndpointFilter(new BearerAuthenticationFilter(accounts, adminApi: true)));
+        AdminEndpoints.Map(api.MapGroup("/admin").AddEndpointFilter(new BearerAuthenticationFilter(accounts, CredentialUse.AdminApi)));
         WorkspaceEndpoints.Map(authenticated);
         ChannelEndpoints.Map(authenticated);
         DirectMessageEndpoints.Map(authenticated);

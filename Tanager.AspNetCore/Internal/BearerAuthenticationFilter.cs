@@ -9,14 +9,14 @@ namespace Tanager.AspNetCore.Internal;
 /// <c>Tanager-Act-As</c>), or else the embedding app's own signed-in user when host identity is on. 401 problem otherwise.
 /// The caller's scopes then limit every Core call the request makes.
 /// </summary>
-internal sealed class BearerAuthenticationFilter(AccountService accounts, bool adminApi) : IEndpointFilter
+internal sealed class BearerAuthenticationFilter(AccountService accounts, CredentialUse use) : IEndpointFilter
 {
     public const string ActAsHeader = "Tanager-Act-As";
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var caller = await AuthenticateAsync(http, accounts, adminApi);
+        var caller = await AuthenticateAsync(http, accounts, use);
         if (caller is null)
         {
             http.Response.Headers.WWWAuthenticate = "Bearer";
@@ -27,13 +27,13 @@ internal sealed class BearerAuthenticationFilter(AccountService accounts, bool a
         return await next(context);
     }
 
-    public static async Task<Caller?> AuthenticateAsync(HttpContext http, AccountService accounts, bool adminApi)
+    public static async Task<Caller?> AuthenticateAsync(HttpContext http, AccountService accounts, CredentialUse use)
     {
         var token = http.Request.BearerToken();
         if (token is not null)
         {
             var actAs = http.Request.Headers[ActAsHeader].ToString();
-            return await accounts.AuthenticateAsync(token, actAs.Length == 0 ? null : actAs, adminApi, http.Client(), http.RequestAborted);
+            return await accounts.AuthenticateAsync(token, actAs.Length == 0 ? null : actAs, use, http.Client(), http.RequestAborted);
         }
         var host = http.RequestServices.GetService<HostIdentity>();
         return host is null ? null : await host.SignInAsync(http, accounts);

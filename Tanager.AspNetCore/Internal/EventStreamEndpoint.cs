@@ -22,8 +22,8 @@ internal static class EventStreamEndpoint
         {
             var queryToken = request.Query["access_token"].ToString();
             caller = request.BearerToken() is null && queryToken.Length > 0
-                ? await accounts.AuthenticateAsync(queryToken, client: context.Client(), cancellationToken: context.RequestAborted)
-                : await BearerAuthenticationFilter.AuthenticateAsync(context, accounts, adminApi: false);
+                ? await accounts.AuthenticateAsync(queryToken, use: CredentialUse.Connection, client: context.Client(), cancellationToken: context.RequestAborted)
+                : await BearerAuthenticationFilter.AuthenticateAsync(context, accounts, CredentialUse.Connection);
         }
         catch (TanagerException exception)
         {

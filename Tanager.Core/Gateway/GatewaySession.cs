@@ -384,7 +384,7 @@ public sealed class GatewaySession : ISubjectListener, IAsyncDisposable
         Caller? caller;
         try
         {
-            caller = await _hub.Accounts.AuthenticateAsync(identify.Token, cancellationToken: cancellationToken);
+            caller = await _hub.Accounts.AuthenticateAsync(identify.Token, use: CredentialUse.Connection, cancellationToken: cancellationToken);
         }
         catch (TanagerException exception)
         {

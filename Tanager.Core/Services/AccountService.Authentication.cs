@@ -10,11 +10,12 @@ public sealed partial class AccountService
     private static readonly TimeSpan TouchInterval = TimeSpan.FromMinutes(1);
 
     /// <summary>
-    /// Who a bearer token belongs to, or null when it is unknown, expired, idle too long, used up (a ticket), revoked or
-    /// its account deactivated. An API key must name the user it acts as (<paramref name="actAs"/>), except on the admin
-    /// API (<paramref name="adminApi"/>), where it acts as the server; other credentials may not act as anyone else.
+    /// Who a bearer token belongs to, or null when it is unknown, expired, idle too long, used up (a ticket), revoked, its
+    /// account deactivated, or not good for <paramref name="use"/> (a gateway ticket is only for a connection). An API key
+    /// must name the user it acts as (<paramref name="actAs"/>), except on the admin API, where it acts as the server;
+    /// other credentials may not act as anyone else.
     /// </summary>
-    public async Task<Caller?> AuthenticateAsync(string? token, string? actAs = null, bool adminApi = false, ClientInfo? client = null, CancellationToken cancellationToken = default)
+    public async Task<Caller?> AuthenticateAsync(string? token, string? actAs = null, CredentialUse use = CredentialUse.Api, ClientInfo? client = null, CancellationToken cancellationToken = default)
     {
         if (token is null || token.Length > 128)
         {
@@ -22,7 +23,7 @@ public sealed partial class AccountService
         }
         if (token.StartsWith(ApiKeyPrefix, StringComparison.Ordinal))
         {
-            return await AuthenticateApiKeyAsync(token, actAs, adminApi, cancellationToken);
+            return await AuthenticateApiKeyAsync(token, actAs, use == CredentialUse.AdminApi, cancellationToken);
         }
         var kind = token switch
         {
@@ -31,7 +32,7 @@ public sealed partial class AccountService
             _ when token.StartsWith(TicketPrefix, StringComparison.Ordinal) => CredentialKind.GatewayTicket,
             _ => (CredentialKind?)null,
         };
-        if (kind is null)
+        if (kind is null || (kind == CredentialKind.GatewayTicket && use != CredentialUse.Connection))
         {
             return null;
         }

@@ -165,6 +165,26 @@ public sealed class SessionTests
         Assert.Equal(ErrorCodes.LoginSessionRequired, (await Assert.ThrowsAsync<TanagerApiException>(() => botClient.ChangePasswordAsync("x", "yyyyyyyyyy"))).Code);
     }
 
+    [Fact]
+    public async Task A_gateway_ticket_opens_one_gateway_connection_and_is_no_key_to_the_rest_api()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var ann = await server.NewUserAsync("Ann");
+        var forRest = await ann.CreateGatewayTicketAsync();
+        var forGateway = await ann.CreateGatewayTicketAsync();
+
+        Assert.StartsWith("tgt_", forRest.Ticket, StringComparison.Ordinal);
+        Assert.Equal(401, (await Assert.ThrowsAsync<TanagerApiException>(() => new TanagerClient(server.Url, forRest.Ticket).GetMeAsync())).Status);
+        await using (var first = await RawGatewayClient.ConnectAsync(server.Url))
+        {
+            Assert.Contains(ann.User!.Id, (await first.IdentifyAsync(forGateway.Ticket)).Text, StringComparison.Ordinal);
+        }
+        await using var second = await RawGatewayClient.ConnectAsync(server.Url);
+        await second.ReadFrameAsync();
+        await second.SendTextAsync($$$"""{"op":2,"d":{"token":"{{{forGateway.Ticket}}}"}}""");
+        Assert.Equal(GatewayCloseCodes.AuthenticationFailed, await second.ReadCloseCodeAsync().Within(5));
+    }
+
     internal static StringContent JsonBody(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 
     internal static async Task<string> ReadUntilAsync(StreamReader reader, string text, int seconds = 10)
