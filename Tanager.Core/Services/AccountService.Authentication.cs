@@ -21,17 +21,11 @@ public sealed partial class AccountService
         {
             return null;
         }
-        if (token.StartsWith(ApiKeyPrefix, StringComparison.Ordinal))
+        if (token.StartsWith(Credentials.ApiKeyPrefix, StringComparison.Ordinal))
         {
             return await AuthenticateApiKeyAsync(token, actAs, use == CredentialUse.AdminApi, cancellationToken);
         }
-        var kind = token switch
-        {
-            _ when token.StartsWith(LoginPrefix, StringComparison.Ordinal) => CredentialKind.Login,
-            _ when token.StartsWith(BotTokenPrefix, StringComparison.Ordinal) => CredentialKind.BotToken,
-            _ when token.StartsWith(TicketPrefix, StringComparison.Ordinal) => CredentialKind.GatewayTicket,
-            _ => (CredentialKind?)null,
-        };
+        var kind = Credentials.KindOf(token);
         if (kind is null || (kind == CredentialKind.GatewayTicket && use != CredentialUse.Connection))
         {
             return null;
@@ -40,7 +34,7 @@ public sealed partial class AccountService
         {
             throw TanagerException.Invalid("Only an API key may act as another user (Tanager-Act-As).");
         }
-        var hash = HashToken(token);
+        var hash = Credentials.Hash(token);
         var signedIn = await users.GetSessionAsync(hash, cancellationToken);
         var now = time.UtcNow();
         if (signedIn is not { Session: var session, User: var user } || session.Kind != kind || session.ExpiresAt <= now || user.DeactivatedAt is not null
@@ -71,7 +65,7 @@ public sealed partial class AccountService
         Scope.Demand(Scope.MessagesRead);
         var lifetime = options.Value.GatewayTicketLifetime;
         var parent = caller.Kind is CredentialKind.Login or CredentialKind.BotToken ? caller.CredentialId : (Ulid?)null;
-        var (_, ticket) = await IssueAsync(caller.UserId, CredentialKind.GatewayTicket, lifetime, caller.Scopes?.ToList(), null, parent, null, cancellationToken);
+        var (_, ticket) = await users.IssueAsync(time, caller.UserId, CredentialKind.GatewayTicket, lifetime, caller.Scopes?.ToList(), parentId: parent, cancellationToken: cancellationToken);
         return (ticket, lifetime);
     }
 
@@ -118,7 +112,7 @@ public sealed partial class AccountService
 
     private async Task<Caller?> AuthenticateApiKeyAsync(string token, string? actAs, bool adminApi, CancellationToken cancellationToken)
     {
-        var key = await users.GetApiKeyAsync(HashToken(token), cancellationToken);
+        var key = await users.GetApiKeyAsync(Credentials.Hash(token), cancellationToken);
         if (key is null)
         {
             return null;

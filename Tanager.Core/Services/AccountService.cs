@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Options;
 using NUlid;
 using Tanager.Internal;
@@ -10,13 +8,6 @@ namespace Tanager;
 /// <summary>Accounts: registration under the server's policy, login, credentials (sessions, bot tokens, tickets, API keys) and profiles.</summary>
 public sealed partial class AccountService(IUserStore users, IWorkspaceStore workspaces, WorkspaceService workspaceService, EventDispatcher events, PasswordHasher hasher, IOptions<TanagerOptions> options, TimeProvider time)
 {
-    /// <summary>Tokens carry 256 random bits; the prefixes make them easy to spot in a secret scanner and say what they are.</summary>
-    internal const string LoginPrefix = "tgr_";
-    internal const string BotTokenPrefix = "tgb_";
-    internal const string TicketPrefix = "tgt_";
-    internal const string ApiKeyPrefix = "tgk_";
-    private const int TokenBytes = 32;
-
     /// <summary>
     /// Creates an account and signs it in. The first account on a fresh server becomes its administrator, unless
     /// registration is closed (administrators are then made by the hosting app or the command line). After that the
@@ -42,7 +33,7 @@ public sealed partial class AccountService(IUserStore users, IWorkspaceStore wor
         {
             throw TanagerException.Conflict(ErrorCodes.EmailTaken, "An account with this email exists.");
         }
-        var (_, token) = await IssueAsync(user.Id, CredentialKind.Login, options.Value.SessionLifetime, null, null, null, client, cancellationToken);
+        var (_, token) = await users.IssueAsync(time, user.Id, CredentialKind.Login, options.Value.SessionLifetime, client: client, cancellationToken: cancellationToken);
         if (!string.IsNullOrEmpty(inviteCode))
         {
             await workspaceService.AcceptInviteAsync(user.Id, inviteCode, cancellationToken);
@@ -67,7 +58,7 @@ public sealed partial class AccountService(IUserStore users, IWorkspaceStore wor
         {
             throw TanagerException.Unauthorized(ErrorCodes.AccountDeactivated, "This account has been deactivated.");
         }
-        var (_, token) = await IssueAsync(user.Id, CredentialKind.Login, options.Value.SessionLifetime, null, null, null, client, cancellationToken);
+        var (_, token) = await users.IssueAsync(time, user.Id, CredentialKind.Login, options.Value.SessionLifetime, client: client, cancellationToken: cancellationToken);
         return (user, token);
     }
 
@@ -130,34 +121,4 @@ public sealed partial class AccountService(IUserStore users, IWorkspaceStore wor
                 break;
         }
     }
-
-    /// <summary>Stores a new credential and returns it with its token, which exists nowhere else from now on.</summary>
-    private async Task<(UserSession Session, string Token)> IssueAsync(Ulid userId, CredentialKind kind, TimeSpan lifetime, IReadOnlyList<string>? scopes, string? name, Ulid? parentId, ClientInfo? client, CancellationToken cancellationToken)
-    {
-        var prefix = kind switch
-        {
-            CredentialKind.Login => LoginPrefix,
-            CredentialKind.BotToken => BotTokenPrefix,
-            CredentialKind.GatewayTicket => TicketPrefix,
-            _ => throw new ArgumentOutOfRangeException(nameof(kind)),
-        };
-        var token = NewSecret(prefix);
-        var now = time.UtcNow();
-        var session = new UserSession(Ulid.NewUlid(now), HashToken(token), userId, kind, now, now + lifetime)
-        {
-            Scopes = scopes,
-            Name = name,
-            ParentId = parentId,
-            UserAgent = client?.TrimmedUserAgent,
-            IpAddress = client?.IpAddress,
-        };
-        await users.CreateSessionAsync(session, cancellationToken);
-        return (session, token);
-    }
-
-    internal static string NewSecret(string prefix) => prefix + Base64Url(RandomNumberGenerator.GetBytes(TokenBytes));
-
-    internal static byte[] HashToken(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -86,9 +86,9 @@ public sealed class AdministrationService(IUserStore users, EventDispatcher even
             throw TanagerException.Forbidden("An API key cannot create API keys.");
         }
         var validName = Validate.Text(name, "name", Validate.MaxTokenNameLength);
-        var token = AccountService.NewSecret(AccountService.ApiKeyPrefix);
+        var token = Credentials.NewSecret(Credentials.ApiKeyPrefix);
         var now = time.UtcNow();
-        var key = new ApiKey(Ulid.NewUlid(now), validName, AccountService.HashToken(token), caller.UserId, now);
+        var key = new ApiKey(Ulid.NewUlid(now), validName, Credentials.Hash(token), caller.UserId, now);
         await users.CreateApiKeyAsync(key, cancellationToken);
         return (key, token);
     }

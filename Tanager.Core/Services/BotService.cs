@@ -99,14 +99,8 @@ public sealed class BotService(IUserStore users, IWorkspaceStore workspaces, Eve
         await events.AnnounceRevokedAsync(bot.Id, [], all: true, cancellationToken);
     }
 
-    private async Task<(UserSession Credential, string Token)> IssueTokenAsync(Ulid botId, string? name, IReadOnlyList<string> scopes, CancellationToken cancellationToken)
-    {
-        var token = AccountService.NewSecret(AccountService.BotTokenPrefix);
-        var now = time.UtcNow();
-        var credential = new UserSession(Ulid.NewUlid(now), AccountService.HashToken(token), botId, CredentialKind.BotToken, now, now + TokenLifetime) { Name = name, Scopes = scopes };
-        await users.CreateSessionAsync(credential, cancellationToken);
-        return (credential, token);
-    }
+    private Task<(UserSession Session, string Token)> IssueTokenAsync(Ulid botId, string? name, IReadOnlyList<string> scopes, CancellationToken cancellationToken) =>
+        users.IssueAsync(time, botId, CredentialKind.BotToken, TokenLifetime, scopes, name, cancellationToken: cancellationToken);
 
     private async Task<User> OwnedBotAsync(Caller caller, string? botId, CancellationToken cancellationToken)
     {
