@@ -102,6 +102,10 @@ public sealed class PostgresServer
             }
             await Task.Delay(50);
         }
+        // PgBouncer also logs every connection to stderr. Left unread, the pipe fills (64 KiB, about 500 connections
+        // into a full run), PgBouncer blocks on the write, and its single event loop stops accepting connections.
+        _ = _pgbouncer.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
+        _ = _pgbouncer.StandardError.BaseStream.CopyToAsync(Stream.Null);
     }
 
     private void Stop(string bin, string data)

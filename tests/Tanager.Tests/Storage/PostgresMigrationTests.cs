@@ -4,11 +4,6 @@ using Tanager.Tests.Infrastructure;
 
 namespace Tanager.Tests.Storage;
 
-/// <remarks>
-/// Runs alone, after the other suites: in full runs, four nodes migrating at once through PgBouncer stalled past
-/// Npgsql's 15 s connect timeout (3 of 5 runs; 1 of 9 runs of the storage suites together; never alone).
-/// </remarks>
-[Collection(SerialCollection.Name)]
 public sealed class PostgresMigrationTests
 {
     [Theory]
@@ -18,9 +13,7 @@ public sealed class PostgresMigrationTests
     {
         var server = await PostgresServer.GetAsync();
         var database = await server.CreateDatabaseAsync();
-        // A longer connect timeout than Npgsql's 15 s: in full runs the connect to the shared PgBouncer has stalled at
-        // the TCP level (no login reached PgBouncer's log) while other suites' pools were being closed.
-        var connectionString = (throughPgBouncer ? server.PgBouncerConnectionString(database) : server.ConnectionString(database)) + ";Timeout=90";
+        var connectionString = throughPgBouncer ? server.PgBouncerConnectionString(database) : server.ConnectionString(database);
         var nodes = Enumerable.Range(0, 4).Select(_ => new PostgresStore(connectionString)).ToList();
 
         await Task.WhenAll(nodes.Select(n => n.MigrateAsync()));
