@@ -9,7 +9,7 @@ namespace Tanager;
 /// Only the owner manages a bot's tokens; to anyone else a bot id is "not found" (server administrators deactivate a bot
 /// like any account, through the admin API).
 /// </summary>
-public sealed class BotService(IUserStore users, IWorkspaceStore workspaces, EventDispatcher events, TimeProvider time)
+public sealed class BotService(IUserStore users, IWorkspaceStore workspaces, WorkspaceService workspaceService, EventDispatcher events, TimeProvider time)
 {
     /// <summary>Bot tokens live until revoked; a date far past any server's life stands for "never" in every store.</summary>
     private static readonly TimeSpan TokenLifetime = TimeSpan.FromDays(365 * 100);
@@ -47,17 +47,8 @@ public sealed class BotService(IUserStore users, IWorkspaceStore workspaces, Eve
     public async Task<IReadOnlyList<User>> ListAsync(Caller caller, Ulid workspaceId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        Scope.Demand(Scope.MembersRead);
-        await Access.WorkspaceMemberAsync(workspaces, workspaceId, caller.UserId, cancellationToken);
-        var bots = new List<User>();
-        foreach (var member in await workspaces.ListMembersAsync(workspaceId, cancellationToken))
-        {
-            if (await users.GetAsync(member.UserId, cancellationToken) is { IsBot: true } bot)
-            {
-                bots.Add(bot);
-            }
-        }
-        return bots;
+        var members = await workspaceService.ListMembersAsync(caller.UserId, workspaceId, cancellationToken);
+        return [.. members.Select(m => m.User).Where(u => u.IsBot)];
     }
 
     /// <summary>A new token for a bot the caller owns, shown once.</summary>
