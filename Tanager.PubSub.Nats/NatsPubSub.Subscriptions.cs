@@ -30,7 +30,7 @@ public sealed partial class NatsPubSub
         // While NATS.Net waits for a reconnect it does not watch the token, hence WaitAsync; a subscription that
         // completes after we gave up is disposed at once.
         var subscribing = _connection.SubscribeCoreAsync(subject, queueGroup: null, PayloadSerializer.Instance, _subscriptionOptions, timeout.Token).AsTask();
-        INatsSub<ReadOnlyMemory<byte>> natsSubscription;
+        INatsSub<HeaderedPayload> natsSubscription;
         try
         {
             natsSubscription = await subscribing.WaitAsync(timeout.Token).ConfigureAwait(false);
@@ -78,7 +78,7 @@ public sealed partial class NatsPubSub
     }
 
     /// <summary>One subject's subscription: one reader loop that calls the handler for each payload, in the order received.</summary>
-    private sealed class Subscription(NatsPubSub owner, INatsSub<ReadOnlyMemory<byte>> natsSubscription, string subject, PubSubHandler handler) : IAsyncDisposable
+    private sealed class Subscription(NatsPubSub owner, INatsSub<HeaderedPayload> natsSubscription, string subject, PubSubHandler handler) : IAsyncDisposable
     {
         private readonly CancellationTokenSource _stop = new();
         private Task _loop = Task.CompletedTask;
@@ -122,7 +122,14 @@ public sealed partial class NatsPubSub
                         Volatile.Write(ref _handlerThread, Environment.CurrentManagedThreadId);
                         try
                         {
-                            handler(subject, message.Data);
+                            if (message.Data.Header is { } header)
+                            {
+                                handler(subject, header, message.Data.Payload);
+                            }
+                            else
+                            {
+                                Log.NotAnEvent(owner._logger, subject);
+                            }
                         }
                         catch (Exception exception)
                         {

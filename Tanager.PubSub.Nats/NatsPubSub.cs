@@ -125,13 +125,14 @@ public sealed partial class NatsPubSub : IPubSub, IAsyncDisposable
     /// </summary>
     /// <exception cref="NatsUnreachableException">The very first connection attempt failed (never after start-up).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public ValueTask PublishAsync(string subject, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
+    public ValueTask PublishAsync(string subject, EventHeader header, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(subject);
+        ArgumentNullException.ThrowIfNull(header);
         ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
         if (!_connected)
         {
-            return ConnectThenPublishAsync(subject, payload, cancellationToken);
+            return ConnectThenPublishAsync(subject, header, payload, cancellationToken);
         }
         if (_connection.ConnectionState != NatsConnectionState.Open)
         {
@@ -141,7 +142,7 @@ public sealed partial class NatsPubSub : IPubSub, IAsyncDisposable
         ValueTask publish;
         try
         {
-            publish = _connection.PublishAsync(subject, payload, serializer: PayloadSerializer.Instance, cancellationToken: cancellationToken);
+            publish = _connection.PublishAsync(subject, new HeaderedPayload(header, payload), serializer: PayloadSerializer.Instance, cancellationToken: cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -171,10 +172,10 @@ public sealed partial class NatsPubSub : IPubSub, IAsyncDisposable
         _disposed.Dispose();
     }
 
-    private async ValueTask ConnectThenPublishAsync(string subject, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    private async ValueTask ConnectThenPublishAsync(string subject, EventHeader header, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        await PublishAsync(subject, payload, cancellationToken).ConfigureAwait(false);
+        await PublishAsync(subject, header, payload, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask AwaitPublishAsync(ValueTask publish, string subject, CancellationToken cancellationToken)

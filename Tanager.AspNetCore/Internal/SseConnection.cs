@@ -43,6 +43,8 @@ internal sealed class SseConnection : ISequencedGatewayConnection
 
     public int QueuedFrames => _queue.Reader.Count;
 
+    public ValueTask WaitForRoomAsync(CancellationToken cancellationToken) => new(Task.Delay(20, cancellationToken));
+
     /// <summary>Why the stream ended, when the server ended it.</summary>
     public (int Code, string Reason)? ClosedWith { get; private set; }
 

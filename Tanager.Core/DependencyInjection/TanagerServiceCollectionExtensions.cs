@@ -45,6 +45,7 @@ public static class TanagerServiceCollectionExtensions
         services.TryAddSingleton<SendPipeline>();
         services.TryAddSingleton<MessageService>();
         services.TryAddSingleton<ReadStateService>();
+        services.TryAddSingleton<ConnectionService>();
         services.TryAddSingleton<GatewayHub>();
         // First of Tanager's hosted services, so a missing store stops the host before anything else starts.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StoreCheck>());

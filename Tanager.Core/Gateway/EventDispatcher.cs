@@ -3,23 +3,32 @@ using Tanager.Protocol;
 
 namespace Tanager;
 
-/// <summary>Serializes a DISPATCH event once and publishes the bytes to a subject.</summary>
+/// <summary>
+/// Serializes a DISPATCH event once and publishes it with its typed header on the subject the header's scope names. An
+/// event whose audience is split (the workspace but one user, and that user on their own subject) is published once per
+/// part, as the same bytes, so that it reaches each connection once.
+/// </summary>
 public sealed class EventDispatcher(IPubSub pubSub)
 {
-    public ValueTask DispatchAsync<T>(string subject, string eventName, T data, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
+    public ValueTask PublishAsync<T>(EventHeader header, T data, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
     {
-        var payload = GatewayEnvelope.Serialize(GatewayOpCode.Dispatch, eventName, data, typeInfo);
-        return pubSub.PublishAsync(subject, payload, cancellationToken);
+        ArgumentNullException.ThrowIfNull(header);
+        var payload = GatewayEnvelope.Serialize(GatewayOpCode.Dispatch, header.Name, data, typeInfo);
+        return pubSub.PublishAsync(header.Subject, header, payload, cancellationToken);
     }
 
-    /// <summary>Publishes the same serialized event to several subjects, in order.</summary>
-    public async ValueTask DispatchAsync<T>(IReadOnlyList<string> subjects, string eventName, T data, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
+    /// <summary>Publishes the same event (one serialization) under each of <paramref name="headers"/>, in order.</summary>
+    public async ValueTask PublishAsync<T>(IReadOnlyList<EventHeader> headers, T data, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(subjects);
-        var payload = GatewayEnvelope.Serialize(GatewayOpCode.Dispatch, eventName, data, typeInfo);
-        foreach (var subject in subjects)
+        ArgumentNullException.ThrowIfNull(headers);
+        if (headers.Count == 0)
         {
-            await pubSub.PublishAsync(subject, payload, cancellationToken);
+            return;
+        }
+        var payload = GatewayEnvelope.Serialize(GatewayOpCode.Dispatch, headers[0].Name, data, typeInfo);
+        foreach (var header in headers)
+        {
+            await pubSub.PublishAsync(header.Subject, header, payload, cancellationToken);
         }
     }
 }

@@ -6,6 +6,11 @@ namespace Tanager;
 /// This node's side of pub/sub: holds one <see cref="IPubSub"/> subscription per subject that has local listeners
 /// (reference counted) and hands each arriving event, wrapped once in an <see cref="OutboundEvent"/>, to every listener.
 /// </summary>
+/// <remarks>
+/// A subject's events reach its listeners one at a time, under one lock per subject taken once per event (not per
+/// listener): whatever orders a channel's events for its listeners can rely on it, and can take the same lock
+/// (the lock <see cref="AddAsync"/> returns) when it delivers from elsewhere (a catch-up from the store).
+/// </remarks>
 public sealed class FanOut
 {
     private readonly IPubSub _pubSub;
@@ -29,7 +34,11 @@ public sealed class FanOut
         }
     }
 
-    public async ValueTask AddAsync(string subject, ISubjectListener listener, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Adds <paramref name="listener"/> to <paramref name="subject"/>, subscribing on the pub/sub when it is the subject's
+    /// first on this node. Returns the lock under which the subject's events reach listeners, valid while it listens.
+    /// </summary>
+    public async ValueTask<Lock> AddAsync(string subject, ISubjectListener listener, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(listener);
         Entry entry;
@@ -40,13 +49,14 @@ public sealed class FanOut
                 entry = new Entry(subject);
                 _entries.Add(subject, entry);
                 var captured = entry;
-                entry.Subscription = _pubSub.SubscribeAsync(subject, (_, payload) => Deliver(captured, payload), cancellationToken).AsTask();
+                entry.Subscription = _pubSub.SubscribeAsync(subject, (_, header, payload) => Deliver(captured, header, payload), cancellationToken).AsTask();
             }
             entry.Listeners = entry.Listeners.Add(listener);
         }
         try
         {
             await entry.Subscription!;
+            return entry.Gate;
         }
         catch
         {
@@ -96,39 +106,43 @@ public sealed class FanOut
     }
 
     /// <summary>
-    /// Hands <paramref name="payload"/> to this node's listeners of <paramref name="subject"/> only, without pub/sub: for
-    /// what every node works out for itself (presence).
+    /// Hands an event to this node's listeners of its subject only, without pub/sub: for what every node works out for
+    /// itself (presence).
     /// </summary>
-    public void DeliverLocal(string subject, ReadOnlyMemory<byte> payload)
+    public void DeliverLocal(EventHeader header, ReadOnlyMemory<byte> payload)
     {
+        ArgumentNullException.ThrowIfNull(header);
         Entry? entry;
         lock (_lock)
         {
-            _entries.TryGetValue(subject, out entry);
+            _entries.TryGetValue(header.Subject, out entry);
         }
         if (entry is not null)
         {
-            Deliver(entry, payload);
+            Deliver(entry, header, payload);
         }
     }
 
-    private static void Deliver(Entry entry, ReadOnlyMemory<byte> payload)
+    private static void Deliver(Entry entry, EventHeader header, ReadOnlyMemory<byte> payload)
     {
-        var listeners = entry.Listeners;
-        if (listeners.IsEmpty)
+        if (entry.Listeners.IsEmpty)
         {
             return;
         }
-        var outbound = new OutboundEvent(payload);
-        foreach (var listener in listeners)
+        var outbound = new OutboundEvent(header, payload);
+        lock (entry.Gate)
         {
-            listener.Deliver(entry.Subject, outbound);
+            foreach (var listener in entry.Listeners)
+            {
+                listener.Deliver(outbound);
+            }
         }
     }
 
     private sealed class Entry(string subject)
     {
         public string Subject { get; } = subject;
+        public Lock Gate { get; } = new();
         /// <summary>
         /// Replaced (copy-on-write) under the fan-out lock and read without it on the delivery path; an ImmutableArray is
         /// one reference, so a reader sees either the old or the new array, never a torn one.

@@ -14,30 +14,21 @@ namespace Tanager;
 public sealed class GatewayHub : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<GatewaySession, byte> _sessions = new();
-    private readonly IWorkspaceStore _workspaces;
-    private readonly IChannelStore _channels;
-    private readonly IMessageStore _messages;
-    private readonly IReadStateStore _readStates;
     private readonly IPubSub _pubSub;
     private readonly TimeProvider _time;
-    /// <summary>Bounds the store reads of catch-ups, so that a pub/sub outage on a busy node does not stampede the store.</summary>
-    private readonly SemaphoreSlim _catchUpSlots = new(8, 8);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _sweeper;
     private IAsyncDisposable? _resync;
     private volatile bool _draining;
 
-    public GatewayHub(AccountService accounts, IWorkspaceStore workspaces, IChannelStore channels, IMessageStore messages, IReadStateStore readStates, IPubSub pubSub, FanOut fanOut, PresenceTracker presence, EventDispatcher events, IOptions<TanagerOptions> options, TimeProvider time, ILogger<GatewayHub> logger)
+    public GatewayHub(AccountService accounts, ConnectionService connections, IPubSub pubSub, FanOut fanOut, PresenceTracker presence, IOptions<TanagerOptions> options, TimeProvider time, ILogger<GatewayHub> logger)
     {
-        Presence = presence;
-        Events = events;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(pubSub);
+        Presence = presence;
         Accounts = accounts;
-        _workspaces = workspaces;
-        _channels = channels;
-        _messages = messages;
-        _readStates = readStates;
+        Connections = connections;
+        CatchUp = new SharedCatchUp(connections, _stop.Token);
         _pubSub = pubSub;
         _pubSub.DeliveriesLost += OnDeliveriesLost;
         FanOut = fanOut;
@@ -51,9 +42,9 @@ public sealed class GatewayHub : IAsyncDisposable
     public bool IsDraining => _draining;
 
     internal AccountService Accounts { get; }
+    internal ConnectionService Connections { get; }
+    internal SharedCatchUp CatchUp { get; }
     internal PresenceTracker Presence { get; }
-    internal EventDispatcher Events { get; }
-    internal IChannelStore Channels => _channels;
     internal FanOut FanOut { get; }
     internal GatewayOptions Options { get; }
     internal ILogger Logger { get; }
@@ -104,48 +95,11 @@ public sealed class GatewayHub : IAsyncDisposable
 
     internal void Remove(GatewaySession session) => _sessions.TryRemove(session, out _);
 
-    /// <summary>
-    /// The stored changes of a channel after <paramref name="since"/>, and the channel's head: the change sequence up to
-    /// which the returned messages are its whole current state. At most <see cref="GatewayOptions.ReplayLimit"/> (the newest).
-    /// </summary>
-    internal async Task<(IReadOnlyList<Message> Changes, long Head)> ReadChangesAsync(Ulid workspaceId, Ulid channelId, long since)
-    {
-        var cancellationToken = _stop.Token;
-        await _catchUpSlots.WaitAsync(cancellationToken);
-        try
-        {
-            // The head is read first: every change up to it is committed, so the rows read next include its effect.
-            var channel = await _channels.GetAsync(workspaceId, channelId, cancellationToken);
-            if (channel is null)
-            {
-                return ([], since);
-            }
-            var head = channel.LastSequence;
-            var from = Math.Max(since, head - Options.ReplayLimit);
-            var changes = new List<Message>();
-            while (from < head)
-            {
-                var page = await _messages.ListChangesAsync(workspaceId, channelId, from, 500, cancellationToken);
-                changes.AddRange(page.Messages);
-                if (!page.HasMore || page.Messages.Count == 0)
-                {
-                    break;
-                }
-                from = page.Messages[^1].ChangeSequence;
-            }
-            return (changes, Math.Max(head, since));
-        }
-        finally
-        {
-            _catchUpSlots.Release();
-        }
-    }
-
     /// <summary>Starts listening for other nodes' word that events may have been lost.</summary>
     internal async Task StartAsync(CancellationToken cancellationToken)
     {
         var self = Encoding.UTF8.GetBytes(Presence.NodeId);
-        _resync = await _pubSub.SubscribeAsync(Subjects.Resync, (_, payload) =>
+        _resync = await _pubSub.SubscribeAsync(Subjects.Resync, (_, _, payload) =>
         {
             if (!payload.Span.SequenceEqual(self))
             {
@@ -165,7 +119,7 @@ public sealed class GatewayHub : IAsyncDisposable
     {
         try
         {
-            await _pubSub.PublishAsync(Subjects.Resync, Encoding.UTF8.GetBytes(Presence.NodeId), _stop.Token);
+            await _pubSub.PublishAsync(Subjects.Resync, EventHeader.NodeWord, Encoding.UTF8.GetBytes(Presence.NodeId), _stop.Token);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
@@ -181,31 +135,6 @@ public sealed class GatewayHub : IAsyncDisposable
         {
             session.CatchUpAll();
         }
-    }
-
-    /// <summary>
-    /// Builds READY, calling <paramref name="subscribe"/> for each workspace and channel subject before reading the state
-    /// READY reports, so that no change falls between the snapshot and the subscription.
-    /// </summary>
-    internal async Task<ReadyData> BuildReadyAsync(string sessionId, User user, Func<string, ValueTask> subscribe, CancellationToken cancellationToken)
-    {
-        var workspaces = new List<ReadyWorkspace>();
-        foreach (var (workspace, member) in await _workspaces.ListForUserAsync(user.Id, cancellationToken))
-        {
-            await subscribe(Subjects.Workspace(workspace.Id));
-            var memberships = await _channels.ListMembershipsAsync(workspace.Id, user.Id, cancellationToken);
-            foreach (var channelId in memberships)
-            {
-                await subscribe(Subjects.Channel(workspace.Id, channelId));
-            }
-            var readStates = memberships.Count == 0 ? [] : (await _readStates.GetReadStatesAsync(workspace.Id, user.Id, [.. memberships], cancellationToken)).ToDictionary(s => s.ChannelId);
-            var channels = (await _channels.ListAsync(workspace.Id, cancellationToken))
-                .Where(c => memberships.Contains(c.Id))
-                .Select(c => c.ToDto(isMember: true).WithReadState(readStates.GetValueOrDefault(c.Id)))
-                .ToList();
-            workspaces.Add(new ReadyWorkspace { Workspace = workspace.ToDto(member), Channels = channels, Presences = Presence.Snapshot(workspace.Id) });
-        }
-        return new ReadyData { SessionId = sessionId, User = user.ToDto(includeEmail: true), Workspaces = workspaces };
     }
 
     /// <summary>Once a second, closes connections that never identified or went silent (no frame for two heartbeat intervals).</summary>

@@ -18,6 +18,12 @@ public interface IGatewayConnection
     /// <summary>Frames queued and not yet written.</summary>
     int QueuedFrames { get; }
 
+    /// <summary>
+    /// Completes when the queue is at most half full (in bytes and frames) or the connection is closing: a replay from
+    /// the store waits on it instead of polling.
+    /// </summary>
+    ValueTask WaitForRoomAsync(CancellationToken cancellationToken);
+
     /// <summary>Sends a close with <paramref name="code"/> after the frames already queued, then ends the connection.</summary>
     void Close(int code, string reason);
 }

@@ -119,7 +119,7 @@ public sealed class PresenceTracker : IAsyncDisposable
         {
             try
             {
-                await _pubSub.PublishAsync(PresenceSubject(workspace), word, _stop.Token);
+                await _pubSub.PublishAsync(PresenceSubject(workspace), EventHeader.NodeWord, word, _stop.Token);
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
@@ -165,7 +165,7 @@ public sealed class PresenceTracker : IAsyncDisposable
         foreach (var workspace in view.Workspaces)
         {
             var update = new PresenceData { WorkspaceId = workspace.ToString(), UserId = user, Status = Name(combined) };
-            _fanOut.DeliverLocal(Subjects.Workspace(workspace), GatewayEnvelope.Serialize(GatewayOpCode.Dispatch, GatewayEvents.PresenceUpdate, update, TanagerJsonContext.Default.PresenceData));
+            _fanOut.DeliverLocal(EventHeader.ForWorkspace(GatewayEvents.PresenceUpdate, workspace), GatewayEnvelope.Serialize(GatewayOpCode.Dispatch, GatewayEvents.PresenceUpdate, update, TanagerJsonContext.Default.PresenceData));
         }
         if (combined == Status.Offline)
         {
@@ -183,7 +183,7 @@ public sealed class PresenceTracker : IAsyncDisposable
             {
                 subscription = new WorkspaceSubscription();
                 _subscriptions.Add(workspace, subscription);
-                subscription.Subscribing = _pubSub.SubscribeAsync(PresenceSubject(workspace), (_, payload) => OnWord(payload), cancellationToken).AsTask();
+                subscription.Subscribing = _pubSub.SubscribeAsync(PresenceSubject(workspace), (_, _, payload) => OnWord(payload), cancellationToken).AsTask();
                 first = true;
             }
         }
@@ -191,7 +191,7 @@ public sealed class PresenceTracker : IAsyncDisposable
         if (first)
         {
             // Ask the other nodes for what they know now, instead of waiting for their next repetition.
-            await _pubSub.PublishAsync(PresenceSubject(workspace), JsonSerializer.SerializeToUtf8Bytes(new Word { Node = NodeId, Sync = true }, PresenceJsonContext.Default.Word), cancellationToken);
+            await _pubSub.PublishAsync(PresenceSubject(workspace), EventHeader.NodeWord, JsonSerializer.SerializeToUtf8Bytes(new Word { Node = NodeId, Sync = true }, PresenceJsonContext.Default.Word), cancellationToken);
         }
     }
 

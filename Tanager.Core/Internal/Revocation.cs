@@ -14,6 +14,7 @@ internal static class Revocation
             return;
         }
         var revocation = new SessionRevocationDto { SessionIds = all ? null : [.. credentialIds.Select(id => id.ToString())], All = all };
-        await events.DispatchAsync(Subjects.User(userId), GatewayEvents.SessionRevoked, revocation, TanagerJsonContext.Default.SessionRevocationDto, cancellationToken);
+        var header = new EventHeader { Name = GatewayEvents.SessionRevoked, Scope = EventScope.User, UserId = userId, Control = SessionControl.Revoked, Credentials = all ? [] : credentialIds };
+        await events.PublishAsync(header, revocation, TanagerJsonContext.Default.SessionRevocationDto, cancellationToken);
     }
 }

@@ -15,13 +15,14 @@ public sealed class InProcessPubSub : IPubSub
         remove { }
     }
 
-    public ValueTask PublishAsync(string subject, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
+    public ValueTask PublishAsync(string subject, EventHeader header, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(header);
         if (_handlers.TryGetValue(subject, out var handlers))
         {
             foreach (var handler in handlers)
             {
-                handler(subject, payload);
+                handler(subject, header, payload);
             }
         }
         return ValueTask.CompletedTask;

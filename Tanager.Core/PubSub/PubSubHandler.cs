@@ -1,4 +1,4 @@
 namespace Tanager;
 
-/// <summary>Receives a payload published to a subject.</summary>
-public delegate void PubSubHandler(string subject, ReadOnlyMemory<byte> payload);
+/// <summary>Receives an event published to a subject: its header and its serialized bytes.</summary>
+public delegate void PubSubHandler(string subject, EventHeader header, ReadOnlyMemory<byte> payload);

@@ -100,8 +100,12 @@ public sealed partial class AccountService(IUserStore users, IWorkspaceStore wor
         {
             throw TanagerException.NotFound("User");
         }
-        var subjects = (await workspaces.ListForUserAsync(callerId, cancellationToken)).Select(p => Subjects.Workspace(p.Workspace.Id)).Prepend(Subjects.User(callerId)).ToList();
-        await events.DispatchAsync(subjects, GatewayEvents.UserUpdate, changed.ToDto(), TanagerJsonContext.Default.UserDto, cancellationToken);
+        // The user's own connections, which follow those workspaces too, hear it once: on their own subject.
+        var headers = (await workspaces.ListForUserAsync(callerId, cancellationToken))
+            .Select(p => EventHeader.ForWorkspace(GatewayEvents.UserUpdate, p.Workspace.Id, exceptUserId: callerId))
+            .Prepend(EventHeader.ForUser(GatewayEvents.UserUpdate, callerId))
+            .ToList();
+        await events.PublishAsync(headers, changed.ToDto(), TanagerJsonContext.Default.UserDto, cancellationToken);
         return changed;
 
         static string? Cleared(string? given, string? current) => given is null ? current : given.Length == 0 ? null : given;

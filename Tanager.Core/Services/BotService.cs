@@ -38,7 +38,7 @@ public sealed class BotService(IUserStore users, IWorkspaceStore workspaces, Wor
         }
         var member = new WorkspaceMember(workspaceId, bot.Id, WorkspaceRole.Member, now);
         await workspaces.TryAddMemberAsync(member, cancellationToken);
-        await events.DispatchAsync([Subjects.Workspace(workspaceId), Subjects.User(bot.Id)], GatewayEvents.WorkspaceMemberAdd, member.ToDto(bot), TanagerJsonContext.Default.WorkspaceMemberDto, cancellationToken);
+        await events.PublishAsync(Membership.Joined(member), member.ToDto(bot), TanagerJsonContext.Default.WorkspaceMemberDto, cancellationToken);
         var (credential, token) = await IssueTokenAsync(bot.Id, "default", validScopes, cancellationToken);
         return (bot, credential, token);
     }

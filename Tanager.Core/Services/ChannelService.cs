@@ -32,9 +32,12 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
         {
             throw TanagerException.Conflict(ErrorCodes.Conflict, $"A channel named '{validName}' exists in this workspace.");
         }
-        var audience = validKind == ChannelKind.Public ? Subjects.Workspace(workspaceId) : Subjects.User(callerId);
-        await events.DispatchAsync(audience, GatewayEvents.ChannelCreate, channel.ToDto(isMember: null), TanagerJsonContext.Default.ChannelDto, cancellationToken);
-        await events.DispatchAsync(Subjects.User(callerId), GatewayEvents.ChannelMemberAdd, creator.ToDto(), TanagerJsonContext.Default.ChannelMemberDto, cancellationToken);
+        // A public channel is news to whoever may see it; a private one only to its creator, its one member.
+        var created = validKind == ChannelKind.Public
+            ? EventHeader.ForChannelViewers(GatewayEvents.ChannelCreate, channel)
+            : EventHeader.ForUser(GatewayEvents.ChannelCreate, callerId, workspaceId: workspaceId, channelId: channel.Id);
+        await events.PublishAsync(created, channel.ToDto(isMember: null), TanagerJsonContext.Default.ChannelDto, cancellationToken);
+        await events.PublishAsync(EventHeader.ForUser(GatewayEvents.ChannelMemberAdd, callerId, SessionControl.ChannelJoined, workspaceId, channel.Id), creator.ToDto(), TanagerJsonContext.Default.ChannelMemberDto, cancellationToken);
         return channel;
     }
 
@@ -74,7 +77,7 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
         var member = new ChannelMember(workspaceId, channelId, callerId, time.UtcNow());
         if (await channels.TryAddMemberAsync(member, cancellationToken))
         {
-            await events.DispatchAsync([Subjects.Channel(workspaceId, channelId), Subjects.User(callerId)], GatewayEvents.ChannelMemberAdd, member.ToDto(), TanagerJsonContext.Default.ChannelMemberDto, cancellationToken);
+            await events.PublishAsync(Membership.Joined(member), member.ToDto(), TanagerJsonContext.Default.ChannelMemberDto, cancellationToken);
         }
         return member;
     }
@@ -124,7 +127,7 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
         {
             return await channels.GetMemberAsync(workspaceId, channelId, target, cancellationToken) ?? throw TanagerException.NotFound("Channel");
         }
-        await events.DispatchAsync([Subjects.Channel(workspaceId, channelId), Subjects.User(target)], GatewayEvents.ChannelMemberAdd, member.ToDto(), TanagerJsonContext.Default.ChannelMemberDto, cancellationToken);
+        await events.PublishAsync(Membership.Joined(member), member.ToDto(), TanagerJsonContext.Default.ChannelMemberDto, cancellationToken);
         return member;
     }
 
@@ -214,16 +217,15 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
         var visible = await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
         Access.EnsureNotDirectMessage(visible.Channel, "A direct message cannot be deleted.");
         Access.EnsurePermission(visible, Permission.ManageChannels, "delete the channel");
-        var formerMembers = await channels.DeleteChannelAsync(workspaceId, channelId, time.UtcNow(), cancellationToken) ?? throw TanagerException.NotFound("Channel");
-        // Each former member's own subject first, so their sessions can drop the channel; then, for a public channel, the
-        // workspace (whose members could see it). A private channel's audience is exactly its members.
-        var subjects = formerMembers.Select(Subjects.User).ToList();
+        _ = await channels.DeleteChannelAsync(workspaceId, channelId, time.UtcNow(), cancellationToken) ?? throw TanagerException.NotFound("Channel");
+        // Its members hear it on the channel's subject, and their connections stop following it; for a public channel,
+        // those who could see it without being members hear it on the workspace's.
+        var headers = new List<EventHeader> { new() { Name = GatewayEvents.ChannelDelete, Scope = EventScope.Channel, WorkspaceId = workspaceId, ChannelId = channelId, Control = SessionControl.ChannelLeft } };
         if (visible.Channel.Kind == ChannelKind.Public)
         {
-            subjects.Add(Subjects.Workspace(workspaceId));
+            headers.Add(EventHeader.ForChannelViewers(GatewayEvents.ChannelDelete, visible.Channel));
         }
-        var payload = new ChannelDeleteDto { WorkspaceId = workspaceId.ToString(), ChannelId = channelId.ToString() };
-        await events.DispatchAsync(subjects, GatewayEvents.ChannelDelete, payload, TanagerJsonContext.Default.ChannelDeleteDto, cancellationToken);
+        await events.PublishAsync(headers, Deleted(visible.Channel), TanagerJsonContext.Default.ChannelDeleteDto, cancellationToken);
     }
 
     /// <summary>
@@ -249,8 +251,7 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
             {
                 case ChannelUpdateResult.Updated:
                     var stored = await channels.GetAsync(workspaceId, channelId, cancellationToken) ?? changed;
-                    var audience = stored.Kind == ChannelKind.Public ? Subjects.Workspace(workspaceId) : Subjects.Channel(workspaceId, channelId);
-                    await events.DispatchAsync(audience, GatewayEvents.ChannelUpdate, stored.ToDto(isMember: null), TanagerJsonContext.Default.ChannelDto, cancellationToken);
+                    await AnnounceUpdateAsync(current, stored, cancellationToken);
                     return stored;
                 case ChannelUpdateResult.NameTaken:
                     throw TanagerException.Conflict(ErrorCodes.Conflict, $"A channel named '{changed.Name}' exists in this workspace.");
@@ -260,13 +261,40 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
         }
     }
 
+    /// <summary>
+    /// CHANNEL_UPDATE to the channel's members and to the roles that saw it before and still do. A change of overrides
+    /// can hide the channel from a role or show it: those roles get CHANNEL_DELETE or CHANNEL_CREATE instead, so that
+    /// nobody hears of a channel they may not see (REST answers 404 to them).
+    /// </summary>
+    private async Task AnnounceUpdateAsync(Channel before, Channel after, CancellationToken cancellationToken)
+    {
+        var sawBefore = EventHeader.RolesSeeing(before);
+        var seeNow = EventHeader.RolesSeeing(after);
+        var headers = new List<EventHeader> { EventHeader.ForChannel(GatewayEvents.ChannelUpdate, after.WorkspaceId, after.Id) };
+        if ((sawBefore & seeNow) != RoleSet.None)
+        {
+            headers.Add(EventHeader.ForChannelViewers(GatewayEvents.ChannelUpdate, after, sawBefore & seeNow));
+        }
+        await events.PublishAsync(headers, after.ToDto(isMember: null), TanagerJsonContext.Default.ChannelDto, cancellationToken);
+        if ((seeNow & ~sawBefore) != RoleSet.None)
+        {
+            await events.PublishAsync(EventHeader.ForChannelViewers(GatewayEvents.ChannelCreate, after, seeNow & ~sawBefore), after.ToDto(isMember: null), TanagerJsonContext.Default.ChannelDto, cancellationToken);
+        }
+        if ((sawBefore & ~seeNow) != RoleSet.None)
+        {
+            await events.PublishAsync(EventHeader.ForChannelViewers(GatewayEvents.ChannelDelete, after, sawBefore & ~seeNow), Deleted(after), TanagerJsonContext.Default.ChannelDeleteDto, cancellationToken);
+        }
+    }
+
+    private static ChannelDeleteDto Deleted(Channel channel) => new() { WorkspaceId = channel.WorkspaceId.ToString(), ChannelId = channel.Id.ToString() };
+
     private async Task RemoveMemberAsync(Ulid workspaceId, Ulid channelId, Ulid userId, CancellationToken cancellationToken)
     {
         var leaving = await channels.GetMemberAsync(workspaceId, channelId, userId, cancellationToken);
         if (leaving is not null && await channels.TryRemoveMemberAsync(workspaceId, channelId, userId, cancellationToken))
         {
             // The leaver's own connections hear it first and stop listening to the channel, so they get it once.
-            await events.DispatchAsync([Subjects.User(userId), Subjects.Channel(workspaceId, channelId)], GatewayEvents.ChannelMemberRemove, leaving.ToDto(), TanagerJsonContext.Default.ChannelMemberDto, cancellationToken);
+            await events.PublishAsync(Membership.Left(leaving), leaving.ToDto(), TanagerJsonContext.Default.ChannelMemberDto, cancellationToken);
         }
     }
 

@@ -136,11 +136,15 @@ public sealed class DirectMessageService(IWorkspaceStore workspaces, IChannelSto
     /// </summary>
     private async Task AnnounceAsync(DirectMessage directMessage, IReadOnlyList<ChannelMember> added, CancellationToken cancellationToken)
     {
-        var audience = directMessage.Participants.Select(Subjects.User).ToList();
-        await events.DispatchAsync(audience, GatewayEvents.ChannelCreate, directMessage.ToDto(isMember: null), TanagerJsonContext.Default.ChannelDto, cancellationToken);
+        var (workspaceId, channelId) = (directMessage.Channel.WorkspaceId, directMessage.Channel.Id);
+        var created = directMessage.Participants.Select(p => EventHeader.ForUser(GatewayEvents.ChannelCreate, p, workspaceId: workspaceId, channelId: channelId)).ToList();
+        await events.PublishAsync(created, directMessage.ToDto(isMember: null), TanagerJsonContext.Default.ChannelDto, cancellationToken);
         foreach (var member in added)
         {
-            await events.DispatchAsync(audience, GatewayEvents.ChannelMemberAdd, member.ToDto(), TanagerJsonContext.Default.ChannelMemberDto, cancellationToken);
+            var headers = directMessage.Participants
+                .Select(p => EventHeader.ForUser(GatewayEvents.ChannelMemberAdd, p, p == member.UserId ? SessionControl.ChannelJoined : SessionControl.None, workspaceId, channelId))
+                .ToList();
+            await events.PublishAsync(headers, member.ToDto(), TanagerJsonContext.Default.ChannelMemberDto, cancellationToken);
         }
     }
 

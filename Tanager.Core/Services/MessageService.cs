@@ -239,7 +239,7 @@ public sealed class MessageService(
         var update = new ThreadFollowDto { WorkspaceId = workspaceId.ToString(), ChannelId = channelId.ToString(), ThreadId = messageId.ToString(), Following = following };
         try
         {
-            await events.DispatchAsync(Subjects.User(callerId), GatewayEvents.ThreadUpdate, update, TanagerJsonContext.Default.ThreadFollowDto, CancellationToken.None);
+            await events.PublishAsync(EventHeader.ForUser(GatewayEvents.ThreadUpdate, callerId), update, TanagerJsonContext.Default.ThreadFollowDto, CancellationToken.None);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
@@ -365,7 +365,7 @@ public sealed class MessageService(
     {
         try
         {
-            await events.DispatchAsync(Subjects.Channel(changed.WorkspaceId, changed.ChannelId), eventName, data, typeInfo, CancellationToken.None);
+            await events.PublishAsync(EventHeader.ForChannel(eventName, changed.WorkspaceId, changed.ChannelId, changed.ChangeSequence), data, typeInfo, CancellationToken.None);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {

@@ -25,7 +25,7 @@ public sealed class ReadStateService(IWorkspaceStore workspaces, IChannelStore c
         var upTo = Math.Min(validSequence, visible.Channel.LastSequence);
         await readStates.SetLastReadAsync(workspaceId, channelId, callerId, upTo, time.UtcNow(), cancellationToken);
         var state = (await readStates.GetReadStatesAsync(workspaceId, callerId, [channelId], cancellationToken))[0];
-        await events.DispatchAsync(Subjects.User(callerId), GatewayEvents.ReadStateUpdate, state.ToDto(workspaceId), TanagerJsonContext.Default.ReadStateDto, cancellationToken);
+        await events.PublishAsync(EventHeader.ForUser(GatewayEvents.ReadStateUpdate, callerId), state.ToDto(workspaceId), TanagerJsonContext.Default.ReadStateDto, cancellationToken);
         return state;
     }
 

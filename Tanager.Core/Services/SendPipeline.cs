@@ -104,7 +104,7 @@ public sealed class SendPipeline : IAsyncDisposable
             }
             try
             {
-                await _events.DispatchAsync(Subjects.Channel(message.WorkspaceId, message.ChannelId), GatewayEvents.MessageCreate, message.ToDto(), TanagerJsonContext.Default.MessageDto, CancellationToken.None);
+                await _events.PublishAsync(EventHeader.ForChannel(GatewayEvents.MessageCreate, message.WorkspaceId, message.ChannelId, message.ChangeSequence), message.ToDto(), TanagerJsonContext.Default.MessageDto, CancellationToken.None);
             }
             catch (Exception exception)
             {

@@ -47,7 +47,7 @@ public sealed partial class WorkspaceService
         var workspace = await workspaces.GetAsync(invitation.WorkspaceId, cancellationToken) ?? throw TanagerException.NotFound("Invitation");
         if (acceptance.Joined)
         {
-            await events.DispatchAsync([Subjects.Workspace(invitation.WorkspaceId), Subjects.User(callerId)], GatewayEvents.WorkspaceMemberAdd, acceptance.Member.ToDto(caller), TanagerJsonContext.Default.WorkspaceMemberDto, cancellationToken);
+            await events.PublishAsync(Membership.Joined(acceptance.Member), acceptance.Member.ToDto(caller), TanagerJsonContext.Default.WorkspaceMemberDto, cancellationToken);
         }
         return (workspace, acceptance.Member);
     }
@@ -82,7 +82,7 @@ public sealed partial class WorkspaceService
         {
             var workspace = await workspaces.GetAsync(workspaceId, cancellationToken) ?? throw TanagerException.NotFound("Workspace");
             var inviter = await users.GetAsync(caller.UserId, cancellationToken);
-            await events.DispatchAsync(Subjects.User(invitee.Id), GatewayEvents.WorkspaceInvitationCreate, stored.ToDto(workspace, inviter), TanagerJsonContext.Default.InvitationDto, cancellationToken);
+            await events.PublishAsync(EventHeader.ForUser(GatewayEvents.WorkspaceInvitationCreate, invitee.Id), stored.ToDto(workspace, inviter), TanagerJsonContext.Default.InvitationDto, cancellationToken);
         }
     }
 
@@ -166,7 +166,7 @@ public sealed partial class WorkspaceService
         if (redemption.Status == InviteRedemptionStatus.Joined)
         {
             var user = await users.GetAsync(callerId, cancellationToken) ?? throw TanagerException.NotFound("User");
-            await events.DispatchAsync([Subjects.Workspace(workspaceId), Subjects.User(callerId)], GatewayEvents.WorkspaceMemberAdd, member.ToDto(user), TanagerJsonContext.Default.WorkspaceMemberDto, cancellationToken);
+            await events.PublishAsync(Membership.Joined(member), member.ToDto(user), TanagerJsonContext.Default.WorkspaceMemberDto, cancellationToken);
         }
         return (workspace, member);
     }

@@ -18,7 +18,7 @@ public sealed partial class WorkspaceService(IWorkspaceStore workspaces, IUserSt
         await workspaces.CreateAsync(workspace, owner, cancellationToken);
         var caller = await users.GetAsync(callerId, cancellationToken) ?? throw TanagerException.NotFound("User");
         // The owner's open connections learn of it and subscribe to the workspace.
-        await events.DispatchAsync(Subjects.User(callerId), GatewayEvents.WorkspaceMemberAdd, owner.ToDto(caller), TanagerJsonContext.Default.WorkspaceMemberDto, cancellationToken);
+        await events.PublishAsync(EventHeader.ForUser(GatewayEvents.WorkspaceMemberAdd, callerId, SessionControl.WorkspaceJoined, workspace.Id, role: WorkspaceRole.Owner), owner.ToDto(caller), TanagerJsonContext.Default.WorkspaceMemberDto, cancellationToken);
         return (workspace, owner);
     }
 
@@ -79,7 +79,7 @@ public sealed partial class WorkspaceService(IWorkspaceStore workspaces, IUserSt
         {
             throw TanagerException.Conflict(ErrorCodes.Conflict, "The user is a member of this workspace already.");
         }
-        await events.DispatchAsync([Subjects.Workspace(workspaceId), Subjects.User(user.Id)], GatewayEvents.WorkspaceMemberAdd, member.ToDto(user), TanagerJsonContext.Default.WorkspaceMemberDto, cancellationToken);
+        await events.PublishAsync(Membership.Joined(member), member.ToDto(user), TanagerJsonContext.Default.WorkspaceMemberDto, cancellationToken);
         return new WorkspaceMemberAddition(member, user);
     }
 
@@ -114,7 +114,7 @@ public sealed partial class WorkspaceService(IWorkspaceStore workspaces, IUserSt
             throw TanagerException.NotFound("Workspace");
         }
         var workspace = await workspaces.GetAsync(workspaceId, cancellationToken) ?? throw TanagerException.NotFound("Workspace");
-        await events.DispatchAsync(Subjects.Workspace(workspaceId), GatewayEvents.WorkspaceUpdate, workspace.ToDto(), TanagerJsonContext.Default.WorkspaceDto, cancellationToken);
+        await events.PublishAsync(EventHeader.ForWorkspace(GatewayEvents.WorkspaceUpdate, workspaceId), workspace.ToDto(), TanagerJsonContext.Default.WorkspaceDto, cancellationToken);
         return (workspace, caller);
     }
 
@@ -149,7 +149,7 @@ public sealed partial class WorkspaceService(IWorkspaceStore workspaces, IUserSt
         }
         var changed = await workspaces.ChangeRoleAsync(workspaceId, userId, granted, cancellationToken) ?? throw TanagerException.NotFound("Member");
         var user = await users.GetAsync(userId, cancellationToken) ?? throw TanagerException.NotFound("Member");
-        await events.DispatchAsync([Subjects.User(userId), Subjects.Workspace(workspaceId)], GatewayEvents.WorkspaceMemberUpdate, changed.ToDto(user), TanagerJsonContext.Default.WorkspaceMemberDto, cancellationToken);
+        await events.PublishAsync(Membership.RoleChanged(changed), changed.ToDto(user), TanagerJsonContext.Default.WorkspaceMemberDto, cancellationToken);
         return (changed, user);
     }
 
@@ -217,11 +217,11 @@ public sealed partial class WorkspaceService(IWorkspaceStore workspaces, IUserSt
         {
             var member = await workspaces.GetMemberAsync(workspaceId, changedId, cancellationToken) ?? throw TanagerException.NotFound("Member");
             var user = await users.GetAsync(changedId, cancellationToken) ?? throw TanagerException.NotFound("Member");
-            await events.DispatchAsync([Subjects.User(changedId), Subjects.Workspace(workspaceId)], GatewayEvents.WorkspaceMemberUpdate, member.ToDto(user), TanagerJsonContext.Default.WorkspaceMemberDto, cancellationToken);
+            await events.PublishAsync(Membership.RoleChanged(member), member.ToDto(user), TanagerJsonContext.Default.WorkspaceMemberDto, cancellationToken);
             callerNow = member;
         }
         var workspace = await workspaces.GetAsync(workspaceId, cancellationToken) ?? throw TanagerException.NotFound("Workspace");
-        await events.DispatchAsync(Subjects.Workspace(workspaceId), GatewayEvents.WorkspaceUpdate, workspace.ToDto(), TanagerJsonContext.Default.WorkspaceDto, cancellationToken);
+        await events.PublishAsync(EventHeader.ForWorkspace(GatewayEvents.WorkspaceUpdate, workspaceId), workspace.ToDto(), TanagerJsonContext.Default.WorkspaceDto, cancellationToken);
         return (workspace, callerNow!);
     }
 
@@ -231,10 +231,10 @@ public sealed partial class WorkspaceService(IWorkspaceStore workspaces, IUserSt
         var ended = await workspaces.RemoveMemberAsync(leaving.WorkspaceId, leaving.UserId, cancellationToken) ?? throw TanagerException.NotFound("Member");
         foreach (var membership in ended)
         {
-            await events.DispatchAsync([Subjects.User(leaving.UserId), Subjects.Channel(membership.WorkspaceId, membership.ChannelId)], GatewayEvents.ChannelMemberRemove, membership.ToDto(), TanagerJsonContext.Default.ChannelMemberDto, cancellationToken);
+            await events.PublishAsync(Membership.Left(membership), membership.ToDto(), TanagerJsonContext.Default.ChannelMemberDto, cancellationToken);
         }
         var user = await users.GetAsync(leaving.UserId, cancellationToken) ?? throw TanagerException.NotFound("Member");
-        await events.DispatchAsync([Subjects.User(leaving.UserId), Subjects.Workspace(leaving.WorkspaceId)], GatewayEvents.WorkspaceMemberRemove, leaving.ToDto(user), TanagerJsonContext.Default.WorkspaceMemberDto, cancellationToken);
+        await events.PublishAsync(Membership.Left(leaving), leaving.ToDto(user), TanagerJsonContext.Default.WorkspaceMemberDto, cancellationToken);
     }
 
     private static void EnsureManager(WorkspaceMember caller, string action)

@@ -40,4 +40,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3010, Level = LogLevel.Debug, Message = "Unsubscribing from {Subject} failed; the server drops the subscription with the connection")]
     public static partial void UnsubscribeFailed(ILogger logger, Exception exception, string subject);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "A message on {Subject} is not a Tanager event (no event header); it is dropped")]
+    public static partial void NotAnEvent(ILogger logger, string subject);
 }

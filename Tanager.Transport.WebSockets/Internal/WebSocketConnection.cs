@@ -53,6 +53,8 @@ internal sealed partial class WebSocketConnection : IGatewayConnection, IAsyncDi
 
     public int QueuedFrames => _queue.Reader.Count;
 
+    public ValueTask WaitForRoomAsync(CancellationToken cancellationToken) => new(Task.Delay(20, cancellationToken));
+
     /// <summary>The most bytes ever queued at once: never above the configured limit plus one frame.</summary>
     public long PeakQueuedBytes => Interlocked.Read(ref _peakQueuedBytes);
 

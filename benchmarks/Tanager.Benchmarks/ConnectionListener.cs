@@ -14,7 +14,7 @@ internal sealed class DeliveryFailures
 /// </summary>
 internal sealed class ConnectionListener(WebSocketConnection connection, DeliveryFailures failures) : ISubjectListener
 {
-    public void Deliver(string subject, OutboundEvent outboundEvent)
+    public void Deliver(OutboundEvent outboundEvent)
     {
         if (!connection.TrySend(outboundEvent.GetFrame(connection.Encoder)))
         {

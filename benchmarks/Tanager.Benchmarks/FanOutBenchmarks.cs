@@ -53,7 +53,7 @@ public class FanOutBenchmarks
 
     [Benchmark]
     public ValueTask Dispatch() =>
-        _dispatcher.DispatchAsync(SampleEvent.Subject, GatewayEvents.MessageCreate, _message, TanagerJsonContext.Default.MessageDto);
+        _dispatcher.PublishAsync(SampleEvent.Header, _message, TanagerJsonContext.Default.MessageDto);
 
     [IterationCleanup]
     public void DrainQueues()

@@ -11,6 +11,9 @@ internal static class SampleEvent
     /// <summary>The subject a channel's events are published to, shaped like <see cref="Subjects.Channel"/>.</summary>
     public const string Subject = $"ws.{WorkspaceId}.ch.{ChannelId}";
 
+    /// <summary>The typed header <see cref="EventDispatcher"/> publishes the message with.</summary>
+    public static EventHeader Header { get; } = EventHeader.ForChannel(GatewayEvents.MessageCreate, NUlid.Ulid.Parse(WorkspaceId), NUlid.Ulid.Parse(ChannelId), 48_213);
+
     public static MessageDto Message { get; } = new()
     {
         Id = "01JD3QA7M9N1P3Q5R7S9T1V3W5",

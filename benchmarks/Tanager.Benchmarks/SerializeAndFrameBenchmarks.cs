@@ -36,6 +36,6 @@ public class SerializeAndFrameBenchmarks
     public ReadOnlyMemory<byte> SerializeWrapAndFrame()
     {
         var payload = GatewayEnvelope.Serialize(GatewayOpCode.Dispatch, GatewayEvents.MessageCreate, _message, TanagerJsonContext.Default.MessageDto);
-        return new OutboundEvent(payload).GetFrame(WebSocketTextFrameEncoder.Instance);
+        return new OutboundEvent(SampleEvent.Header, payload).GetFrame(WebSocketTextFrameEncoder.Instance);
     }
 }

@@ -22,7 +22,7 @@ namespace Tanager.Tests;
 /// An invite code is a capability: whoever holds B's valid code may join B, so accepting it is not a leak. The test
 /// accepts a code with B's workspace in it but a wrong secret, and a garbage code, which must both be 404.
 /// </remarks>
-public sealed class IsolationTests
+public sealed partial class IsolationTests
 {
     /// <summary>A word in every message of B and of A's private channel; it must never reach Alice.</summary>
     private const string Secret = "zebra";

@@ -186,7 +186,7 @@ public sealed class ResumeTests
         private readonly InProcessPubSub _inner = new();
         private int _drop;
         private int _hold;
-        private (string Subject, ReadOnlyMemory<byte> Payload)? _held;
+        private (string Subject, EventHeader Header, ReadOnlyMemory<byte> Payload)? _held;
 
         public event EventHandler? DeliveriesLost;
 
@@ -197,7 +197,7 @@ public sealed class ResumeTests
         public void HoldNextChannelEvent() => Volatile.Write(ref _hold, 1);
         public void ReportLoss() => DeliveriesLost?.Invoke(this, EventArgs.Empty);
 
-        public async ValueTask PublishAsync(string subject, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
+        public async ValueTask PublishAsync(string subject, EventHeader header, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
         {
             var channelEvent = subject.Contains(".ch.", StringComparison.Ordinal);
             if (channelEvent && Interlocked.Exchange(ref _drop, 0) == 1)
@@ -207,15 +207,15 @@ public sealed class ResumeTests
             }
             if (channelEvent && Interlocked.Exchange(ref _hold, 0) == 1)
             {
-                _held = (subject, payload);
+                _held = (subject, header, payload);
                 return;
             }
-            await _inner.PublishAsync(subject, payload, cancellationToken);
+            await _inner.PublishAsync(subject, header, payload, cancellationToken);
             if (channelEvent && _held is { } held)
             {
                 _held = null;
                 Released = true;
-                await _inner.PublishAsync(held.Subject, held.Payload, cancellationToken);
+                await _inner.PublishAsync(held.Subject, held.Header, held.Payload, cancellationToken);
             }
         }
 

@@ -40,14 +40,14 @@ public sealed class NatsPubSubTests
         await using var publisher = await ConnectAsync(server.Url);
         var subject = NewSubject();
         var received = new ConcurrentQueue<int>();
-        await using var subscription = await subscriber.SubscribeAsync(subject, (_, payload) => received.Enqueue(BinaryPrimitives.ReadInt32BigEndian(payload.Span)));
+        await using var subscription = await subscriber.SubscribeAsync(subject, (_, _, payload) => received.Enqueue(BinaryPrimitives.ReadInt32BigEndian(payload.Span)));
         // When DeliveriesLost is raised the subscription must already be live: a payload published by this node from
         // inside the handler has to arrive.
         var lostSignals = 0;
         subscriber.DeliveriesLost += (_, _) =>
         {
             Interlocked.Increment(ref lostSignals);
-            _ = subscriber.PublishAsync(subject, Numbered(-1)).AsTask();
+            _ = subscriber.PublishAsync(subject, EventHeader.NodeWord, Numbered(-1)).AsTask();
         };
 
         using var stop = new CancellationTokenSource();
@@ -56,7 +56,7 @@ public sealed class NatsPubSubTests
         {
             while (!stop.IsCancellationRequested)
             {
-                await publisher.PublishAsync(subject, Numbered(Interlocked.Increment(ref next)));
+                await publisher.PublishAsync(subject, EventHeader.NodeWord, Numbered(Interlocked.Increment(ref next)));
                 await Task.Delay(5);
             }
         });
@@ -89,7 +89,7 @@ public sealed class NatsPubSubTests
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < 100; i++)
         {
-            await node.PublishAsync(subject, Numbered(i)).AsTask().Within(5);
+            await node.PublishAsync(subject, EventHeader.NodeWord, Numbered(i)).AsTask().Within(5);
         }
         clock.Stop();
 
@@ -111,7 +111,7 @@ public sealed class NatsPubSubTests
         Assert.True(await Eventually.Until(() => !node.IsConnected));
 
         var clock = Stopwatch.StartNew();
-        var exception = await Assert.ThrowsAsync<NatsUnreachableException>(async () => await node.SubscribeAsync(NewSubject(), (_, _) => { }));
+        var exception = await Assert.ThrowsAsync<NatsUnreachableException>(async () => await node.SubscribeAsync(NewSubject(), (_, _, _) => { }));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"the subscribe took {clock.Elapsed}");
         Assert.Contains(server.Url, exception.Message, StringComparison.Ordinal);
 
@@ -120,8 +120,8 @@ public sealed class NatsPubSubTests
         Assert.True(await Eventually.Until(() => node.IsConnected, 30));
         var subject = NewSubject();
         var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var subscription = await node.SubscribeAsync(subject, (_, _) => arrived.TrySetResult());
-        await node.PublishAsync(subject, Numbered(1));
+        await using var subscription = await node.SubscribeAsync(subject, (_, _, _) => arrived.TrySetResult());
+        await node.PublishAsync(subject, EventHeader.NodeWord, Numbered(1));
         await arrived.Task.Within();
     }
 
@@ -135,7 +135,7 @@ public sealed class NatsPubSubTests
         var subject = NewSubject();
         using var release = new ManualResetEventSlim();
         var received = new ConcurrentQueue<int>();
-        await using var subscription = await node.SubscribeAsync(subject, (_, payload) =>
+        await using var subscription = await node.SubscribeAsync(subject, (_, _, payload) =>
         {
             // Stands in for a starved process: the handler stalls on the first payload while 200 more arrive.
             release.Wait(TimeSpan.FromSeconds(20));
@@ -144,14 +144,14 @@ public sealed class NatsPubSubTests
 
         for (var i = 0; i < 200; i++)
         {
-            await node.PublishAsync(subject, Numbered(i));
+            await node.PublishAsync(subject, EventHeader.NodeWord, Numbered(i));
         }
         Assert.True(await Eventually.Until(() => node.DroppedDeliveries > 0), $"nothing was dropped: {received.Count} received, {node.DroppedPublishes} publishes dropped, connected: {node.IsConnected}");
         release.Set();
 
         Assert.True(await Eventually.Until(() => lost.Task.IsCompleted), $"no DeliveriesLost: {node.DroppedDeliveries} dropped, {received.Count} received, connected: {node.IsConnected}");
         Assert.True(received.Count + node.DroppedDeliveries <= 200);
-        await node.PublishAsync(subject, Numbered(1000));
+        await node.PublishAsync(subject, EventHeader.NodeWord, Numbered(1000));
         Assert.True(await Eventually.Until(() => received.Contains(1000)), $"the subscription stopped after dropping: {node.DroppedDeliveries} dropped, {received.Count} received");
         // What did arrive arrived in order.
         Assert.Equal(received.Order(), received);
@@ -164,7 +164,7 @@ public sealed class NatsPubSubTests
         await using var node = await ConnectAsync(server.Url);
         var subject = NewSubject();
         var received = new ConcurrentQueue<int>();
-        await using var subscription = await node.SubscribeAsync(subject, (_, payload) =>
+        await using var subscription = await node.SubscribeAsync(subject, (_, _, payload) =>
         {
             var number = BinaryPrimitives.ReadInt32BigEndian(payload.Span);
             received.Enqueue(number);
@@ -174,8 +174,8 @@ public sealed class NatsPubSubTests
             }
         });
 
-        await node.PublishAsync(subject, Numbered(1));
-        await node.PublishAsync(subject, Numbered(2));
+        await node.PublishAsync(subject, EventHeader.NodeWord, Numbered(1));
+        await node.PublishAsync(subject, EventHeader.NodeWord, Numbered(2));
 
         Assert.True(await Eventually.Until(() => received.Count == 2));
         Assert.Equal([1, 2], received);
@@ -207,8 +207,8 @@ public sealed class NatsPubSubTests
         await using var node = await ConnectAsync($"nats://{credentials}127.0.0.1:{server.Port}", loggerFactory: loggerFactory);
         var subject = NewSubject();
         var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var subscription = await node.SubscribeAsync(subject, (_, _) => arrived.TrySetResult());
-        await node.PublishAsync(subject, Numbered(1));
+        await using var subscription = await node.SubscribeAsync(subject, (_, _, _) => arrived.TrySetResult());
+        await node.PublishAsync(subject, EventHeader.NodeWord, Numbered(1));
         await arrived.Task.Within();
 
         // A restart makes both our log and NATS.Net's log the URL again: the secret must be in neither.
@@ -291,7 +291,7 @@ public sealed class NatsPubSubTests
             await host.StopAsync();
             await ((IAsyncDisposable)host).DisposeAsync();
         }
-        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await nats.PublishAsync(NewSubject(), Numbered(1)));
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await nats.PublishAsync(NewSubject(), EventHeader.NodeWord, Numbered(1)));
     }
 
     [Fact]

@@ -48,6 +48,38 @@ public abstract class PubSubSpecification : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Every_header_field_arrives_as_published_so_no_receiver_parses_the_payload_to_route_it()
+    {
+        var node = await NodeAsync();
+        var other = await NodeAsync();
+        var (workspace, channel, user, except) = (Ulid.NewUlid(), Ulid.NewUlid(), Ulid.NewUlid(), Ulid.NewUlid());
+        var subject = Subjects.Channel(workspace, channel);
+        EventHeader? seen = null;
+        byte[]? seenPayload = null;
+        await using var subscription = await other.SubscribeAsync(subject, (_, header, payload) => (seen, seenPayload) = (header, payload.ToArray()));
+        EventHeader[] headers =
+        [
+            new() { Name = "MESSAGE_CREATE", Scope = EventScope.Channel, WorkspaceId = workspace, ChannelId = channel, Sequence = long.MaxValue, ExceptUserId = except },
+            new() { Name = "WORKSPACE_MEMBER_UPDATE", Scope = EventScope.User, UserId = user, WorkspaceId = workspace, Control = SessionControl.WorkspaceRoleChanged, Role = WorkspaceRole.Guest },
+            new() { Name = "CHANNEL_UPDATE", Scope = EventScope.Workspace, WorkspaceId = workspace, ChannelId = channel, Roles = RoleSet.Owner | RoleSet.Member },
+            new() { Name = "SESSION_REVOKED", Scope = EventScope.User, UserId = user, Control = SessionControl.Revoked, Credentials = [Ulid.NewUlid(), Ulid.NewUlid()] },
+            new() { Name = "AN_EVENT_FROM_A_NEWER_NODE", Scope = EventScope.Node },
+        ];
+        foreach (var header in headers)
+        {
+            seen = null;
+            var payload = "{\"op\":0}"u8.ToArray();
+            await node.PublishAsync(subject, header, payload);
+            Assert.True(await Eventually.Until(() => Volatile.Read(ref seen) is not null, 20), $"{header.Name} did not arrive");
+            Assert.Equal(payload, seenPayload);
+            Assert.Equal(
+                (header.Name, header.Scope, header.WorkspaceId, header.ChannelId, header.UserId, header.Sequence, header.Roles, header.ExceptUserId, header.Control, header.Role),
+                (seen!.Name, seen.Scope, seen.WorkspaceId, seen.ChannelId, seen.UserId, seen.Sequence, seen.Roles, seen.ExceptUserId, seen.Control, seen.Role));
+            Assert.Equal(header.Credentials, seen.Credentials);
+        }
+    }
+
+    [Fact]
     public async Task Payload_bytes_arrive_exactly_as_published()
     {
         var node = await NodeAsync();
@@ -67,7 +99,7 @@ public abstract class PubSubSpecification : IAsyncLifetime
         ];
         foreach (var payload in payloads)
         {
-            await node.PublishAsync(subject, payload);
+            await node.PublishAsync(subject, EventHeader.NodeWord, payload);
         }
 
         var received = await inbox.WaitForAsync(payloads.Length);
@@ -98,7 +130,7 @@ public abstract class PubSubSpecification : IAsyncLifetime
 
         foreach (var subject in subjects)
         {
-            await node.PublishAsync(subject, System.Text.Encoding.UTF8.GetBytes(subject));
+            await node.PublishAsync(subject, EventHeader.NodeWord, System.Text.Encoding.UTF8.GetBytes(subject));
         }
 
         foreach (var subject in subjects)
@@ -130,7 +162,7 @@ public abstract class PubSubSpecification : IAsyncLifetime
 
         for (var i = 0; i < count; i++)
         {
-            await publisher.PublishAsync(subject, Numbered(i));
+            await publisher.PublishAsync(subject, EventHeader.NodeWord, Numbered(i));
         }
 
         var received = await inbox.WaitForAsync(count, seconds: 60);
@@ -154,7 +186,7 @@ public abstract class PubSubSpecification : IAsyncLifetime
 
         for (var i = 0; i < 100; i++)
         {
-            await node.PublishAsync(subject, Numbered(i));
+            await node.PublishAsync(subject, EventHeader.NodeWord, Numbered(i));
         }
 
         foreach (var inbox in inboxes)
@@ -177,12 +209,12 @@ public abstract class PubSubSpecification : IAsyncLifetime
         var staying = new Inbox();
         var leavingSubscription = await node.SubscribeAsync(subject, leaving.Handler);
         await using var stayingSubscription = await node.SubscribeAsync(subject, staying.Handler);
-        await publisher.PublishAsync(subject, Numbered(1));
+        await publisher.PublishAsync(subject, EventHeader.NodeWord, Numbered(1));
         await leaving.WaitForAsync(1);
 
         await leavingSubscription.DisposeAsync();
-        await publisher.PublishAsync(subject, Numbered(2));
-        await publisher.PublishAsync(subject, Numbered(3));
+        await publisher.PublishAsync(subject, EventHeader.NodeWord, Numbered(2));
+        await publisher.PublishAsync(subject, EventHeader.NodeWord, Numbered(3));
 
         // Once the handler that stayed has both, the one that left would have had them too.
         await staying.WaitForAsync(3);
@@ -200,11 +232,11 @@ public abstract class PubSubSpecification : IAsyncLifetime
         await using var subscription = await node.SubscribeAsync(subject, inbox.Handler);
 
         // A channel of the same workspace, another workspace, a user: none is the subscribed subject, however alike.
-        await node.PublishAsync(Subjects.Channel(workspace, Ulid.NewUlid()), Numbered(1));
-        await node.PublishAsync(Subjects.Workspace(Ulid.NewUlid()), Numbered(2));
-        await node.PublishAsync(Subjects.User(workspace), Numbered(3));
-        await node.PublishAsync(subject + ".ch", Numbered(4));
-        await node.PublishAsync(subject, Numbered(5));
+        await node.PublishAsync(Subjects.Channel(workspace, Ulid.NewUlid()), EventHeader.NodeWord, Numbered(1));
+        await node.PublishAsync(Subjects.Workspace(Ulid.NewUlid()), EventHeader.NodeWord, Numbered(2));
+        await node.PublishAsync(Subjects.User(workspace), EventHeader.NodeWord, Numbered(3));
+        await node.PublishAsync(subject + ".ch", EventHeader.NodeWord, Numbered(4));
+        await node.PublishAsync(subject, EventHeader.NodeWord, Numbered(5));
 
         var received = await inbox.WaitForAsync(1);
         await Task.Delay(200);
@@ -226,7 +258,7 @@ public abstract class PubSubSpecification : IAsyncLifetime
             var subject = NewChannelSubject();
             var inbox = new Inbox();
             subscriptions.Add(await subscriber.SubscribeAsync(subject, inbox.Handler));
-            await publisher.PublishAsync(subject, Numbered(round));
+            await publisher.PublishAsync(subject, EventHeader.NodeWord, Numbered(round));
             inboxes.Add(inbox);
         }
 
@@ -249,7 +281,7 @@ public abstract class PubSubSpecification : IAsyncLifetime
         var calls = 0;
         var disposedFromHandler = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         IAsyncDisposable? subscription = null;
-        subscription = await node.SubscribeAsync(subject, (_, _) =>
+        subscription = await node.SubscribeAsync(subject, (_, _, _) =>
         {
             Interlocked.Increment(ref calls);
             // A handler must not block: it starts the disposal and returns.
@@ -257,11 +289,11 @@ public abstract class PubSubSpecification : IAsyncLifetime
             _ = disposal.ContinueWith(t => disposedFromHandler.TrySetResult(), TaskScheduler.Default);
         });
 
-        await node.PublishAsync(subject, Numbered(1));
+        await node.PublishAsync(subject, EventHeader.NodeWord, Numbered(1));
         await disposedFromHandler.Task.Within();
         await subscription.DisposeAsync();
         await subscription.DisposeAsync();
-        await node.PublishAsync(subject, Numbered(2));
+        await node.PublishAsync(subject, EventHeader.NodeWord, Numbered(2));
         await Task.Delay(200);
         Assert.Equal(1, calls);
     }
@@ -278,7 +310,7 @@ public abstract class PubSubSpecification : IAsyncLifetime
     {
         private readonly ConcurrentQueue<(string Subject, byte[] Payload)> _received = new();
 
-        public PubSubHandler Handler => (subject, payload) => _received.Enqueue((subject, payload.ToArray()));
+        public PubSubHandler Handler => (subject, _, payload) => _received.Enqueue((subject, payload.ToArray()));
 
         public int Count => _received.Count;
 

@@ -1,0 +1,198 @@
+using NUlid;
+using Tanager.Internal;
+using Tanager.Protocol;
+
+namespace Tanager;
+
+/// <summary>
+/// One channel as one connection follows it: the listener of the channel's subject for that connection. Live events
+/// arrive under the subject's fan-out lock, one at a time and in order; <see cref="ChannelOrder{T}"/> decides what to send;
+/// catch-ups from the store and gap timers take the same lock, so a channel's events never need another.
+/// </summary>
+internal sealed class ChannelStream : ISubjectListener, IChannelOrderSink<ReadOnlyMemory<byte>>
+{
+    /// <summary>A replay that cannot place a single event for this long means a reader that stopped reading.</summary>
+    private static readonly TimeSpan ReplayStallLimit = TimeSpan.FromSeconds(30);
+
+    private readonly GatewaySession _session;
+    private readonly GatewayHub _hub;
+    private readonly IGatewayConnection _connection;
+    private readonly ChannelOrder<ReadOnlyMemory<byte>> _order;
+    /// <summary>The subject's fan-out lock, known once subscribed; until then nothing but the subscriber touches this.</summary>
+    private Lock _gate = new();
+    private bool _closed;
+
+    public ChannelStream(GatewaySession session, GatewayHub hub, IGatewayConnection connection, Ulid workspaceId, Ulid channelId)
+    {
+        _session = session;
+        _hub = hub;
+        _connection = connection;
+        WorkspaceId = workspaceId;
+        ChannelId = channelId;
+        Key = channelId.ToString();
+        Subject = Subjects.Channel(workspaceId, channelId);
+        _order = new ChannelOrder<ReadOnlyMemory<byte>>(hub.Options.ReplayLimit);
+    }
+
+    public Ulid WorkspaceId { get; }
+    public Ulid ChannelId { get; }
+    /// <summary>The channel id as the client sees it (SSE positions, resume).</summary>
+    public string Key { get; }
+    public string Subject { get; }
+
+    public async ValueTask SubscribeAsync(CancellationToken cancellationToken)
+    {
+        var gate = await _hub.FanOut.AddAsync(Subject, this, cancellationToken);
+        lock (_gate)
+        {
+            _gate = gate;
+        }
+    }
+
+    public async ValueTask UnsubscribeAsync()
+    {
+        lock (_gate)
+        {
+            _closed = true;
+        }
+        await _hub.FanOut.RemoveAsync(Subject, this);
+    }
+
+    /// <summary>Called by the fan-out under the subject's lock: the per-recipient hot path.</summary>
+    public void Deliver(OutboundEvent outboundEvent)
+    {
+        var header = outboundEvent.Header;
+        if (header.HasExcept && header.ExceptUserId == _session.UserKey)
+        {
+            return;
+        }
+        if (header.Sequence > 0)
+        {
+            _order.Offer(header.Sequence, outboundEvent.GetFrame(_connection.Encoder), this);
+            return;
+        }
+        if (header.Control == SessionControl.ChannelLeft)
+        {
+            // The channel is gone (deleted): stop following it once this last word is out.
+            _session.DeliverUnordered(outboundEvent);
+            _session.Forget(this);
+            return;
+        }
+        _session.DeliverUnordered(outboundEvent);
+    }
+
+    /// <summary>READY has been sent: starts at what the client has, replaying from the store if it is behind.</summary>
+    public void Start(long delivered, bool behind)
+    {
+        lock (_gate)
+        {
+            if (!_closed)
+            {
+                _order.Start(delivered, behind, this);
+            }
+        }
+    }
+
+    /// <summary>Starts reading what may have been missed (after a pub/sub outage).</summary>
+    public void CatchUp()
+    {
+        lock (_gate)
+        {
+            if (!_closed)
+            {
+                _order.RequestFetch(this);
+            }
+        }
+    }
+
+    void IChannelOrderSink<ReadOnlyMemory<byte>>.Send(ReadOnlyMemory<byte> item, long sequence) => _session.SendChange(item, Key, sequence);
+
+    void IChannelOrderSink<ReadOnlyMemory<byte>>.StartFetch(long since) => _ = FetchAsync(since);
+
+    void IChannelOrderSink<ReadOnlyMemory<byte>>.StartGapTimer() => _ = GapTimerAsync();
+
+    private async Task GapTimerAsync()
+    {
+        await Task.Delay(_hub.Options.GapTimeout, _hub.Time);
+        lock (_gate)
+        {
+            if (!_closed)
+            {
+                _order.GapTimedOut(this);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads the changes after <paramref name="since"/> (shared with the node's other connections that need the same) and
+    /// replays them, paced by the client: at most half the send queue at a time, then it waits for the writer to drain it,
+    /// so that catching up never trips the slow-consumer limit by itself (a replay can be 1,000 large messages).
+    /// </summary>
+    private async Task FetchAsync(long since)
+    {
+        IReadOnlyList<Message> changes;
+        long head;
+        try
+        {
+            (changes, head) = await _hub.CatchUp.ReadAsync(WorkspaceId, ChannelId, since);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            Log.CatchUpFailed(_hub.Logger, exception, _session.Id, Key);
+            _session.Close(GatewayCloseCodes.InternalError, "Catching up failed; reconnect.");
+            return;
+        }
+        var next = 0;
+        var stalledSince = _hub.Now;
+        while (true)
+        {
+            lock (_gate)
+            {
+                if (_closed)
+                {
+                    return;
+                }
+                var placed = next;
+                while (next < changes.Count && HasRoom())
+                {
+                    var message = changes[next++];
+                    _order.Replay(message.ChangeSequence, _connection.Encoder.Encode(ReplayPayload(message, since)), this);
+                }
+                if (next == changes.Count)
+                {
+                    _order.FetchCompleted(head, this);
+                    return;
+                }
+                if (next > placed)
+                {
+                    stalledSince = _hub.Now;
+                }
+            }
+            if (_hub.Time.GetElapsedTime(stalledSince) > ReplayStallLimit)
+            {
+                _session.Close(GatewayCloseCodes.SlowConsumer, "Catching up stalled: events were not read in time.");
+                return;
+            }
+            using var timeout = new CancellationTokenSource(ReplayStallLimit, _hub.Time);
+            try
+            {
+                await _connection.WaitForRoomAsync(timeout.Token);
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+            {
+            }
+        }
+    }
+
+    private bool HasRoom() =>
+        _connection.QueuedBytes < _hub.Options.SendQueueBytes / 2 && _connection.QueuedFrames < _hub.Options.SendQueueFrames / 2;
+
+    /// <summary>A stored message as the event that brings a client at <paramref name="since"/> to its current state.</summary>
+    private static byte[] ReplayPayload(Message message, long since)
+    {
+        var eventName = message.Sequence > since ? GatewayEvents.MessageCreate
+            : message.DeletedAt is not null ? GatewayEvents.MessageDelete
+            : GatewayEvents.MessageUpdate;
+        return GatewayEnvelope.Serialize(GatewayOpCode.Dispatch, eventName, message.ToDto(), TanagerJsonContext.Default.MessageDto);
+    }
+}
