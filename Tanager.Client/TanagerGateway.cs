@@ -13,6 +13,8 @@ namespace Tanager.Client;
 public sealed partial class TanagerGateway : IAsyncDisposable
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+    /// <summary>How long connecting and waiting for HELLO may take; after HELLO, the silence limit is two of its heartbeat intervals.</summary>
+    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(30);
     private static readonly byte[] Heartbeat = GatewayEnvelope.Serialize(GatewayOpCode.Heartbeat);
 
     private readonly TanagerClient _client;
@@ -182,14 +184,27 @@ public sealed partial class TanagerGateway : IAsyncDisposable
         socket.Options.KeepAliveInterval = TimeSpan.Zero;
         var ready = false;
         using var connection = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        // The watchdog: a path that silently stopped carrying anything (a proxy that stopped forwarding, a network
+        // gone without a FIN) is noticed by the silence alone. It runs only while waiting for the server, so slow
+        // handlers do not count; cancelling the receive aborts the socket, and the reconnect RESUMEs from the cursors.
+        var watchdog = CancellationTokenSource.CreateLinkedTokenSource(connection.Token);
+        var silenceLimit = HandshakeTimeout;
         Task? heartbeat = null;
         var buffer = new ArrayBufferWriter<byte>(4096);
         try
         {
-            await socket.ConnectAsync(_client.GatewayUrl, stop);
+            watchdog.CancelAfter(silenceLimit);
+            await socket.ConnectAsync(_client.GatewayUrl, watchdog.Token);
             while (true)
             {
-                var frame = await ReceiveAsync(socket, buffer, connection.Token);
+                watchdog.CancelAfter(silenceLimit);
+                var frame = await ReceiveAsync(socket, buffer, watchdog.Token);
+                if (!watchdog.TryReset())
+                {
+                    // The limit passed just as the frame came in: the path is alive, so start a fresh watchdog.
+                    watchdog.Dispose();
+                    watchdog = CancellationTokenSource.CreateLinkedTokenSource(connection.Token);
+                }
                 if (frame is null)
                 {
                     break;
@@ -202,7 +217,11 @@ public sealed partial class TanagerGateway : IAsyncDisposable
                 {
                     case GatewayOpCode.Hello:
                         var hello = frame.D.Deserialize(TanagerJsonContext.Default.HelloData)!;
-                        heartbeat = HeartbeatAsync(socket, TimeSpan.FromMilliseconds(hello.HeartbeatIntervalMs), connection.Token);
+                        var interval = TimeSpan.FromMilliseconds(hello.HeartbeatIntervalMs);
+                        heartbeat = HeartbeatAsync(socket, interval, connection.Token);
+                        // Every HEARTBEAT is answered, so a live path brings a frame at least once an interval: two
+                        // intervals without one (the same bound the server applies to the client) mean it is dead.
+                        silenceLimit = 2 * interval;
                         // After the first session, RESUME with where each channel stopped: the server replays the rest first.
                         var resume = _cursors.Count > 0;
                         var identify = new IdentifyData { Token = _client.Token, LastSequences = resume ? new Dictionary<string, long>(_cursors, StringComparer.Ordinal) : null };
@@ -233,12 +252,17 @@ public sealed partial class TanagerGateway : IAsyncDisposable
             }
             return new Outcome((int?)socket.CloseStatus, socket.CloseStatusDescription, ready);
         }
+        catch (OperationCanceledException) when (watchdog.IsCancellationRequested && !connection.IsCancellationRequested)
+        {
+            return new Outcome(null, $"Nothing from the server for {silenceLimit.TotalSeconds:0.###} s: the connection is presumed dead.", ready);
+        }
         catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or IOException or HttpRequestException or JsonException)
         {
             return new Outcome((int?)socket.CloseStatus, exception.Message, ready);
         }
         finally
         {
+            watchdog.Dispose();
             _connected = null;
             await connection.CancelAsync();
             if (heartbeat is not null)

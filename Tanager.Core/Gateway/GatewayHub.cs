@@ -137,10 +137,16 @@ public sealed class GatewayHub : IAsyncDisposable
         }
     }
 
-    /// <summary>Once a second, closes connections that never identified or went silent (no frame for two heartbeat intervals).</summary>
+    /// <summary>How often <see cref="SweepAsync"/> looks for silent connections: a timeout takes effect up to this much late.</summary>
+    internal static readonly TimeSpan SweepPeriod = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Once a second, closes connections that never identified or went silent (no frame for
+    /// <see cref="GatewayOptions.HeartbeatTimeout"/>). A silent one is released at once, not when its transport closes.
+    /// </summary>
     private async Task SweepAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), _time);
+        using var timer = new PeriodicTimer(SweepPeriod, _time);
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
@@ -152,15 +158,33 @@ public sealed class GatewayHub : IAsyncDisposable
                     {
                         session.Close(GatewayCloseCodes.SessionTimedOut, "No IDENTIFY in time.");
                     }
-                    else if (session.ClientHeartbeats && _time.GetElapsedTime(session.LastReceived, now) > 2 * Options.HeartbeatInterval)
+                    else if (session.ClientHeartbeats && _time.GetElapsedTime(session.LastReceived, now) > Options.HeartbeatTimeout)
                     {
-                        session.Close(GatewayCloseCodes.SessionTimedOut, "No heartbeat in time.");
+                        _ = ExpireAsync(session);
                     }
                 }
             }
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    /// <summary>
+    /// Ends a silent session without waiting for its transport: the user goes offline and the session stops receiving
+    /// events now. A client process that stopped, or a network that dropped it without a FIN, never completes the close
+    /// handshake, and waiting for that would keep the user online for the transport's close wait too.
+    /// </summary>
+    private async Task ExpireAsync(GatewaySession session)
+    {
+        try
+        {
+            await session.ExpireAsync();
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // The transport's own dispose, when the connection ends, tries the unsubscribes once more.
+            Log.SubscriptionFailed(Logger, exception, session.Id);
         }
     }
 

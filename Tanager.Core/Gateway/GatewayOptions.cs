@@ -3,8 +3,15 @@ namespace Tanager;
 /// <summary>Gateway limits shared by every transport.</summary>
 public sealed class GatewayOptions
 {
-    /// <summary>The HELLO heartbeat interval. A connection silent for twice this long is closed (4009).</summary>
-    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// The HELLO heartbeat interval. A connection silent for twice this long (<see cref="HeartbeatTimeout"/>) is closed
+    /// (4009) and its user goes offline at once. The 10 s default puts a client that vanished without closing (process
+    /// killed, network gone) offline within 21 s: 20 s of silence plus up to 1 s until the next sweep.
+    /// </summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a connection may stay silent before it is declared dead: two heartbeat intervals, so one late or lost heartbeat is forgiven.</summary>
+    internal TimeSpan HeartbeatTimeout => 2 * HeartbeatInterval;
     /// <summary>How long a new connection may take to IDENTIFY before it is closed (4009).</summary>
     public TimeSpan IdentifyTimeout { get; set; } = TimeSpan.FromSeconds(20);
     /// <summary>Frames waiting to be written to one connection before it counts as a slow consumer (4010).</summary>

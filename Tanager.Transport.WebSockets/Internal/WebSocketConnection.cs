@@ -13,9 +13,9 @@ namespace Tanager.Transport.WebSockets.Internal;
 internal sealed partial class WebSocketConnection : IGatewayConnection, IAsyncDisposable
 {
     /// <summary>How long a close frame may take to leave before the connection is simply dropped.</summary>
-    private static readonly TimeSpan CloseSendTimeout = TimeSpan.FromSeconds(2);
+    internal static readonly TimeSpan CloseSendTimeout = TimeSpan.FromSeconds(2);
     /// <summary>How long to wait for the peer's close reply (RFC 6455 §7.1.1) before dropping the connection.</summary>
-    private static readonly TimeSpan ClosePeerTimeout = TimeSpan.FromSeconds(5);
+    internal static readonly TimeSpan ClosePeerTimeout = TimeSpan.FromSeconds(5);
 
     private readonly IDuplexPipe _transport;
     private readonly Action _abort;

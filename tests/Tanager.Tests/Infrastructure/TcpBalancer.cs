@@ -121,6 +121,7 @@ public sealed class TcpBalancer : IAsyncDisposable
     {
         private readonly SemaphoreSlim _flowing = new(1, 1);
         private int _cut;
+        private volatile bool _blackholed;
 
         public int BackendPort { get; } = backendPort;
         public DateTime Opened { get; } = DateTime.UtcNow;
@@ -148,6 +149,12 @@ public sealed class TcpBalancer : IAsyncDisposable
             }
         }
 
+        /// <summary>
+        /// Silently stops carrying anything, either way, for good, as a proxy that stopped forwarding or a network that died
+        /// would: bytes are read and dropped, and neither side is closed or reset, even when the other one ends.
+        /// </summary>
+        public void Blackhole() => _blackholed = true;
+
         /// <summary>Stops passing bytes towards the client, as a reader that stopped reading would.</summary>
         public Task PauseAsync() => _flowing.WaitAsync();
 
@@ -169,6 +176,14 @@ public sealed class TcpBalancer : IAsyncDisposable
                 while (true)
                 {
                     var read = await from.ReceiveAsync(buffer, cancellationToken);
+                    if (_blackholed)
+                    {
+                        if (read == 0)
+                        {
+                            return;
+                        }
+                        continue;
+                    }
                     if (read == 0)
                     {
                         to.Shutdown(SocketShutdown.Send);
@@ -185,7 +200,11 @@ public sealed class TcpBalancer : IAsyncDisposable
             }
             catch (Exception exception) when (exception is SocketException or ObjectDisposedException or OperationCanceledException)
             {
-                Cut();
+                // A blackholed link passes nothing on, not even a reset: the other side ends only when its own peer does.
+                if (!_blackholed || cancellationToken.IsCancellationRequested)
+                {
+                    Cut();
+                }
             }
         }
     }
