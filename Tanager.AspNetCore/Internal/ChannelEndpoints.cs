@@ -16,15 +16,10 @@ internal static class ChannelEndpoints
             return TypedResults.Json(channel.ToDto(isMember: true), TanagerJsonContext.Default.ChannelDto, statusCode: StatusCodes.Status201Created);
         });
 
-        api.MapGet("/workspaces/{workspaceId}/channels", async (string workspaceId, HttpContext context, ChannelService channels, IReadStateStore readStates) =>
+        api.MapGet("/workspaces/{workspaceId}/channels", async (string workspaceId, HttpContext context, ChannelService channels) =>
         {
-            var workspace = Ids.Parse(workspaceId, "Workspace");
-            var caller = context.Caller().UserId;
-            var list = await channels.ListAsync(caller, workspace, context.RequestAborted);
-            // The caller's unread and mention counts for the channels they are in.
-            var joined = list.Where(p => p.IsMember).Select(p => p.Channel.Id).ToList();
-            var states = joined.Count == 0 ? [] : (await readStates.GetReadStatesAsync(workspace, caller, joined, context.RequestAborted)).ToDictionary(s => s.ChannelId);
-            IReadOnlyList<ChannelDto> dtos = [.. list.Select(p => p.Channel.ToDto(p.IsMember).WithReadState(states.GetValueOrDefault(p.Channel.Id)))];
+            var list = await channels.ListAsync(context.Caller().UserId, Ids.Parse(workspaceId, "Workspace"), context.RequestAborted);
+            IReadOnlyList<ChannelDto> dtos = [.. list.Select(p => p.Channel.ToDto(p.IsMember).WithReadState(p.ReadState))];
             return TypedResults.Json(dtos, TanagerJsonContext.Default.IReadOnlyListChannelDto);
         });
 

@@ -17,14 +17,10 @@ internal static class DirectMessageEndpoints
                 statusCode: created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
         });
 
-        api.MapGet("/workspaces/{workspaceId}/dms", async (string workspaceId, HttpContext context, DirectMessageService directMessages, IReadStateStore readStates) =>
+        api.MapGet("/workspaces/{workspaceId}/dms", async (string workspaceId, HttpContext context, DirectMessageService directMessages) =>
         {
-            var workspace = Ids.Parse(workspaceId, "Workspace");
-            var caller = context.Caller().UserId;
-            var list = await directMessages.ListAsync(caller, workspace, context.RequestAborted);
-            var states = list.Count == 0 ? []
-                : (await readStates.GetReadStatesAsync(workspace, caller, [.. list.Select(d => d.Channel.Id)], context.RequestAborted)).ToDictionary(s => s.ChannelId);
-            IReadOnlyList<ChannelDto> dtos = [.. list.Select(d => d.ToDto(isMember: true).WithReadState(states.GetValueOrDefault(d.Channel.Id)))];
+            var list = await directMessages.ListAsync(context.Caller().UserId, Ids.Parse(workspaceId, "Workspace"), context.RequestAborted);
+            IReadOnlyList<ChannelDto> dtos = [.. list.Select(d => d.DirectMessage.ToDto(isMember: true).WithReadState(d.ReadState))];
             return TypedResults.Json(dtos, TanagerJsonContext.Default.IReadOnlyListChannelDto);
         });
     }

@@ -75,7 +75,7 @@ internal sealed class ChannelStream : ISubjectListener, IChannelOrderSink<ReadOn
         {
             // The channel is gone (deleted): stop following it once this last word is out.
             _session.DeliverUnordered(outboundEvent);
-            _session.Forget(this);
+            _session.Forget(this, deleted: true);
             return;
         }
         _session.DeliverUnordered(outboundEvent);

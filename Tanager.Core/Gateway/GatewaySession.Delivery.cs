@@ -18,6 +18,11 @@ public sealed partial class GatewaySession : ISubjectListener
     private readonly Dictionary<Ulid, WorkspaceRole> _roles = [];
     /// <summary>Events that arrive while READY is being built; sent right after it so none is lost.</summary>
     private List<OutboundEvent>? _pending;
+    /// <summary>
+    /// Channels deleted while followed: their CHANNEL_DELETE came on the channel's subject, and the copy for those who saw
+    /// the channel without being in it must not reach this connection too. Guarded by <see cref="_gate"/>.
+    /// </summary>
+    private HashSet<Ulid>? _deleted;
     private bool _streamsStarted;
     private volatile bool _ready;
 
@@ -78,6 +83,7 @@ public sealed partial class GatewaySession : ISubjectListener
         lock (_gate)
         {
             return !_streams.ContainsKey(header.ChannelId)
+                && !(header.Name == GatewayEvents.ChannelDelete && _deleted is not null && _deleted.Contains(header.ChannelId))
                 && _roles.TryGetValue(header.WorkspaceId, out var role)
                 && (header.Roles & (RoleSet)(1 << (int)role)) != RoleSet.None;
         }
@@ -129,7 +135,7 @@ public sealed partial class GatewaySession : ISubjectListener
     }
 
     /// <summary>Stops following a channel (left, deleted, or its workspace left).</summary>
-    internal void Forget(ChannelStream stream)
+    internal void Forget(ChannelStream stream, bool deleted = false)
     {
         lock (_gate)
         {
@@ -138,6 +144,15 @@ public sealed partial class GatewaySession : ISubjectListener
                 return;
             }
             _streams.Remove(stream.ChannelId);
+            if (deleted)
+            {
+                _deleted ??= [];
+                if (_deleted.Count >= 256)
+                {
+                    _deleted.Clear();
+                }
+                _deleted.Add(stream.ChannelId);
+            }
         }
         Track(stream.UnsubscribeAsync());
     }

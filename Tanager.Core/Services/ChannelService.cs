@@ -5,7 +5,7 @@ using Tanager.Protocol;
 namespace Tanager;
 
 /// <summary>Channels, their settings and their membership.</summary>
-public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore channels, EventDispatcher events, TimeProvider time)
+public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore channels, IReadStateStore readStates, EventDispatcher events, TimeProvider time)
 {
     public const int DefaultMemberPageSize = 100;
     public const int MaxMemberPageSize = 1000;
@@ -42,15 +42,20 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
     }
 
     /// <summary>The channels the caller can see, with whether the caller is a member of each; direct messages are listed by <see cref="DirectMessageService"/>.</summary>
-    public async Task<IReadOnlyList<(Channel Channel, bool IsMember)>> ListAsync(Ulid callerId, Ulid workspaceId, CancellationToken cancellationToken = default)
+    /// <summary>The channels the caller may see, whether they are in each, and their read state of those they are in.</summary>
+    public async Task<IReadOnlyList<(Channel Channel, bool IsMember, ChannelReadState? ReadState)>> ListAsync(Ulid callerId, Ulid workspaceId, CancellationToken cancellationToken = default)
     {
         Scope.Demand(Scope.ChannelsRead);
         var member = await Access.WorkspaceMemberAsync(workspaces, workspaceId, callerId, cancellationToken);
         var all = await channels.ListAsync(workspaceId, cancellationToken);
         var memberships = await channels.ListMembershipsAsync(workspaceId, callerId, cancellationToken);
-        return [.. all
+        var visible = all
             .Select(c => (Channel: c, IsMember: memberships.Contains(c.Id)))
-            .Where(p => !p.Channel.IsDirectMessage && Permissions.CanSeeChannel(member.Role, p.Channel, p.IsMember))];
+            .Where(p => !p.Channel.IsDirectMessage && Permissions.CanSeeChannel(member.Role, p.Channel, p.IsMember))
+            .ToList();
+        var joined = visible.Where(p => p.IsMember).Select(p => p.Channel.Id).ToList();
+        var states = joined.Count == 0 ? [] : (await readStates.GetReadStatesAsync(workspaceId, callerId, joined, cancellationToken)).ToDictionary(s => s.ChannelId);
+        return [.. visible.Select(p => (p.Channel, p.IsMember, states.GetValueOrDefault(p.Channel.Id)))];
     }
 
     public async Task<(Channel Channel, bool IsMember)> GetAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, CancellationToken cancellationToken = default)

@@ -9,7 +9,7 @@ namespace Tanager;
 /// <see cref="ChannelKind.Direct"/> and <see cref="ChannelKind.Group"/>: messages, history, reactions and read state work
 /// as in any channel, and only participants can see them (to everyone else they are "not found").
 /// </summary>
-public sealed class DirectMessageService(IWorkspaceStore workspaces, IChannelStore channels, EventDispatcher events, TimeProvider time)
+public sealed class DirectMessageService(IWorkspaceStore workspaces, IChannelStore channels, IReadStateStore readStates, EventDispatcher events, TimeProvider time)
 {
     /// <summary>Others in one group direct message, as in Slack (nine people in all); bigger conversations belong in a channel.</summary>
     public const int MaxOthers = 8;
@@ -81,11 +81,15 @@ public sealed class DirectMessageService(IWorkspaceStore workspaces, IChannelSto
     }
 
     /// <summary>The direct and group messages the caller is in, newest first, with their participants.</summary>
-    public async Task<IReadOnlyList<DirectMessage>> ListAsync(Ulid callerId, Ulid workspaceId, CancellationToken cancellationToken = default)
+    /// <summary>The caller's direct messages in the workspace, with their read state of each.</summary>
+    public async Task<IReadOnlyList<(DirectMessage DirectMessage, ChannelReadState? ReadState)>> ListAsync(Ulid callerId, Ulid workspaceId, CancellationToken cancellationToken = default)
     {
         Scope.Demand(Scope.ChannelsRead);
         await Access.WorkspaceMemberAsync(workspaces, workspaceId, callerId, cancellationToken);
-        return await channels.ListDirectMessagesAsync(workspaceId, callerId, cancellationToken);
+        var list = await channels.ListDirectMessagesAsync(workspaceId, callerId, cancellationToken);
+        var states = list.Count == 0 ? []
+            : (await readStates.GetReadStatesAsync(workspaceId, callerId, [.. list.Select(d => d.Channel.Id)], cancellationToken)).ToDictionary(s => s.ChannelId);
+        return [.. list.Select(d => (d, states.GetValueOrDefault(d.Channel.Id)))];
     }
 
     /// <summary>A direct message's internal name: unique (it is the id), never shown; clients show the participants' names.</summary>

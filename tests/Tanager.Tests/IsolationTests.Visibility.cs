@@ -55,7 +55,7 @@ public sealed partial class IsolationTests
         await carol.Gateway.SendTypingAsync(a.Id, hidden.Id);
         Assert.True(await fayFeed.UntilContainsAsync($"{HiddenWord} topic"), "Fay, a member of the channel, did not get its CHANNEL_UPDATE.");
         Assert.True(await fayFeed.UntilContainsAsync(message.Id), "Fay did not get the channel's MESSAGE_CREATE.");
-        Assert.True(await fayFeed.UntilContainsAsync("\"archived\":false"), "Fay did not get the unarchive.");
+        Assert.True(await fayFeed.UntilContainsAsync("\"archived_at\""), "Fay did not get the archive.");
 
         // A fence: once a later event of the workspace reached Erin's connections, everything before it has too.
         var fence = await alice.PostMessageAsync(a.Id, general.Id, "fence");

@@ -26,10 +26,19 @@ public sealed class ChannelOrderProperties
     private static Gen<(Step Step, int Arg)[]> Steps() =>
         Gen.Zip(Gen.Elements(Enum.GetValues<Step>()), Gen.Choose(0, 1000)).ArrayOf();
 
+    /// <summary>What the client knows, how many changes it has not seen, the hold limit, and the steps.</summary>
+    private static Gen<(int Known, int Unseen, int HoldLimit, (Step Step, int Arg)[] Steps)> Resumes() =>
+        from known in Gen.Choose(0, 5)
+        from unseen in Gen.Choose(0, 5)
+        from holdLimit in Gen.Choose(1, 4)
+        from steps in Steps()
+        select (known, unseen, holdLimit, steps);
+
     [Property(MaxTest = 1000)]
     public Property A_resuming_client_gets_every_change_after_its_position_exactly_once_in_order() =>
-        Prop.ForAll(Gen.Choose(0, 5).ToArbitrary(), Gen.Choose(0, 5).ToArbitrary(), Gen.Choose(1, 4).ToArbitrary(), Steps().ToArbitrary(), (known, unseen, holdLimit, steps) =>
+        Prop.ForAll(Resumes().ToArbitrary(), testCase =>
         {
+            var (known, unseen, holdLimit, steps) = testCase;
             var model = new Model(head: known + unseen, holdLimit);
             model.Run(steps, startAt: known);
             Assert.Equal(Consecutive(known + 1, model.Head), model.Sent);
@@ -37,8 +46,9 @@ public sealed class ChannelOrderProperties
 
     [Property(MaxTest = 1000)]
     public Property A_channel_joined_mid_connection_starts_at_its_first_event_and_then_misses_nothing() =>
-        Prop.ForAll(Gen.Choose(0, 5).ToArbitrary(), Gen.Choose(1, 4).ToArbitrary(), Steps().ToArbitrary(), (committed, holdLimit, steps) =>
+        Prop.ForAll(Resumes().ToArbitrary(), testCase =>
         {
+            var (committed, _, holdLimit, steps) = testCase;
             var model = new Model(head: committed, holdLimit);
             model.Run(steps, startAt: -1);
             if (model.Sent.Count > 0)
