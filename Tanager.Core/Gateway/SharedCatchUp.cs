@@ -1,43 +1,52 @@
-using System.Collections.Concurrent;
 using NUlid;
 
 namespace Tanager;
 
 /// <summary>
-/// Catch-up reads from the store, once per channel per node: connections that need a channel's changes while a read of it
-/// waits for a store slot join that read instead of queueing their own (after a pub/sub outage every connection following
-/// a channel needs it at once). A read that has started is not joined: it may have read the channel's head before the
+/// Catch-up reads from the store, shared per channel per node. After a pub/sub outage every connection following a
+/// channel needs its changes at once: at most one read of a channel runs at a time, and everyone who asks meanwhile joins
+/// the one read that follows it. A read that has begun is not joined: it may have read the channel's head before the
 /// newcomer's missing change was committed.
 /// </summary>
 internal sealed class SharedCatchUp(ConnectionService connections, CancellationToken stopping)
 {
-    private readonly ConcurrentDictionary<Ulid, Read> _waiting = new();
+    private readonly Lock _lock = new();
+    private readonly Dictionary<Ulid, ChannelReads> _channels = [];
 
     /// <summary>Changes after <paramref name="since"/> (the read may start lower: callers skip what they have) and the head.</summary>
     public Task<(IReadOnlyList<Message> Changes, long Head)> ReadAsync(Ulid workspaceId, Ulid channelId, long since)
     {
-        while (true)
+        Read read;
+        Task? previous;
+        lock (_lock)
         {
-            var read = _waiting.GetOrAdd(channelId, static (_, state) => new Read(state.workspaceId, state.channelId, state.since), (workspaceId, channelId, since));
-            if (read.TryJoin(since))
+            if (!_channels.TryGetValue(channelId, out var reads))
             {
-                if (read.TryClaimStart())
-                {
-                    _ = RunAsync(read);
-                }
-                return read.Result.Task;
+                reads = new ChannelReads();
+                _channels.Add(channelId, reads);
             }
-            // It started meanwhile: make room for a new one.
-            _waiting.TryRemove(new KeyValuePair<Ulid, Read>(channelId, read));
+            if (reads.Next is { } next)
+            {
+                next.Since = Math.Min(next.Since, since);
+                return next.Result.Task;
+            }
+            read = new Read(workspaceId, channelId, since);
+            reads.Next = read;
+            previous = reads.Running?.Result.Task;
         }
+        _ = RunAsync(read, previous);
+        return read.Result.Task;
     }
 
-    private async Task RunAsync(Read read)
+    private async Task RunAsync(Read read, Task? previous)
     {
         try
         {
-            await Task.Yield();
-            var result = await connections.ReadChangesAsync(read.WorkspaceId, read.ChannelId, read.Begin, stopping);
+            if (previous is not null)
+            {
+                await ((Task)previous).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+            var result = await connections.ReadChangesAsync(read.WorkspaceId, read.ChannelId, () => Begin(read), stopping);
             read.Result.TrySetResult(result);
         }
         catch (Exception exception)
@@ -46,53 +55,53 @@ internal sealed class SharedCatchUp(ConnectionService connections, CancellationT
         }
         finally
         {
-            _waiting.TryRemove(new KeyValuePair<Ulid, Read>(read.ChannelId, read));
+            lock (_lock)
+            {
+                if (_channels.TryGetValue(read.ChannelId, out var reads))
+                {
+                    if (ReferenceEquals(reads.Running, read))
+                    {
+                        reads.Running = null;
+                    }
+                    if (ReferenceEquals(reads.Next, read))
+                    {
+                        reads.Next = null;
+                    }
+                    if (reads.Running is null && reads.Next is null)
+                    {
+                        _channels.Remove(read.ChannelId);
+                    }
+                }
+            }
         }
     }
 
-    /// <summary>One read being gathered: joinable until the store read begins (<see cref="Begin"/>).</summary>
-    internal sealed class Read(Ulid workspaceId, Ulid channelId, long since)
+    /// <summary>Called once a store slot is held: closes the read to newcomers and says where it starts.</summary>
+    private long Begin(Read read)
     {
-        private readonly Lock _lock = new();
-        private long _since = since;
-        private bool _began;
-        private bool _claimed;
+        lock (_lock)
+        {
+            var reads = _channels[read.ChannelId];
+            reads.Next = ReferenceEquals(reads.Next, read) ? null : reads.Next;
+            reads.Running = read;
+            return read.Since;
+        }
+    }
 
+    private sealed class ChannelReads
+    {
+        /// <summary>The read under way, if any.</summary>
+        public Read? Running { get; set; }
+        /// <summary>The read that newcomers join; it begins when the running one is done.</summary>
+        public Read? Next { get; set; }
+    }
+
+    private sealed class Read(Ulid workspaceId, Ulid channelId, long since)
+    {
         public Ulid WorkspaceId { get; } = workspaceId;
         public Ulid ChannelId { get; } = channelId;
+        /// <summary>The lowest position asked for; guarded by the catch-up's lock.</summary>
+        public long Since { get; set; } = since;
         public TaskCompletionSource<(IReadOnlyList<Message>, long)> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public bool TryJoin(long since)
-        {
-            lock (_lock)
-            {
-                if (_began)
-                {
-                    return false;
-                }
-                _since = Math.Min(_since, since);
-                return true;
-            }
-        }
-
-        public bool TryClaimStart()
-        {
-            lock (_lock)
-            {
-                var first = !_claimed;
-                _claimed = true;
-                return first;
-            }
-        }
-
-        /// <summary>Closes the read to newcomers and says where it starts: called once a store slot is held.</summary>
-        public long Begin()
-        {
-            lock (_lock)
-            {
-                _began = true;
-                return _since;
-            }
-        }
     }
 }
