@@ -18,8 +18,11 @@ internal sealed class ChannelStream : ISubjectListener, IChannelOrderSink<ReadOn
     private readonly GatewayHub _hub;
     private readonly IGatewayConnection _connection;
     private readonly ChannelOrder<ReadOnlyMemory<byte>> _order;
-    /// <summary>The subject's fan-out lock, known once subscribed; until then nothing but the subscriber touches this.</summary>
-    private Lock _gate = new();
+    /// <summary>Stands in for the subject's lock until subscribed: only the subscribing session touches a stream before that.</summary>
+    private static readonly Lock Unsubscribed = new();
+
+    /// <summary>The subject's fan-out lock, known once subscribed.</summary>
+    private Lock _gate = Unsubscribed;
     private bool _closed;
 
     public ChannelStream(GatewaySession session, GatewayHub hub, IGatewayConnection connection, Ulid workspaceId, Ulid channelId)
@@ -40,20 +43,42 @@ internal sealed class ChannelStream : ISubjectListener, IChannelOrderSink<ReadOn
     public string Key { get; }
     public string Subject { get; }
 
-    public async ValueTask SubscribeAsync(CancellationToken cancellationToken)
+    public ValueTask SubscribeAsync(CancellationToken cancellationToken) => _hub.FanOut.AddAsync(Subject, this, cancellationToken);
+
+    /// <summary>Takes the subject's lock over from the placeholder, after whoever holds the placeholder is done.</summary>
+    void ISubjectListener.Attached(Lock gate)
     {
-        var gate = await _hub.FanOut.AddAsync(Subject, this, cancellationToken);
-        lock (_gate)
+        lock (Unsubscribed)
         {
-            _gate = gate;
+            Volatile.Write(ref _gate, gate);
+        }
+    }
+
+    /// <summary>Enters the lock this stream's order is guarded by: the placeholder until attached, then the subject's.</summary>
+    private Lock EnterGate()
+    {
+        while (true)
+        {
+            var gate = Volatile.Read(ref _gate);
+            gate.Enter();
+            if (gate == Volatile.Read(ref _gate))
+            {
+                return gate;
+            }
+            gate.Exit();
         }
     }
 
     public async ValueTask UnsubscribeAsync()
     {
-        lock (_gate)
+        var gate = EnterGate();
+        try
         {
             _closed = true;
+        }
+        finally
+        {
+            gate.Exit();
         }
         await _hub.FanOut.RemoveAsync(Subject, this);
     }
@@ -84,24 +109,34 @@ internal sealed class ChannelStream : ISubjectListener, IChannelOrderSink<ReadOn
     /// <summary>READY has been sent: starts at what the client has, replaying from the store if it is behind.</summary>
     public void Start(long delivered, bool behind)
     {
-        lock (_gate)
+        var gate = EnterGate();
+        try
         {
             if (!_closed)
             {
                 _order.Start(delivered, behind, this);
             }
         }
+        finally
+        {
+            gate.Exit();
+        }
     }
 
     /// <summary>Starts reading what may have been missed (after a pub/sub outage).</summary>
     public void CatchUp()
     {
-        lock (_gate)
+        var gate = EnterGate();
+        try
         {
             if (!_closed)
             {
                 _order.RequestFetch(this);
             }
+        }
+        finally
+        {
+            gate.Exit();
         }
     }
 
@@ -114,12 +149,17 @@ internal sealed class ChannelStream : ISubjectListener, IChannelOrderSink<ReadOn
     private async Task GapTimerAsync()
     {
         await Task.Delay(_hub.Options.GapTimeout, _hub.Time);
-        lock (_gate)
+        var gate = EnterGate();
+        try
         {
             if (!_closed)
             {
                 _order.GapTimedOut(this);
             }
+        }
+        finally
+        {
+            gate.Exit();
         }
     }
 
@@ -146,7 +186,8 @@ internal sealed class ChannelStream : ISubjectListener, IChannelOrderSink<ReadOn
         var stalledSince = _hub.Now;
         while (true)
         {
-            lock (_gate)
+            var gate = EnterGate();
+            try
             {
                 if (_closed)
                 {
@@ -167,6 +208,10 @@ internal sealed class ChannelStream : ISubjectListener, IChannelOrderSink<ReadOn
                 {
                     stalledSince = _hub.Now;
                 }
+            }
+            finally
+            {
+                gate.Exit();
             }
             if (_hub.Time.GetElapsedTime(stalledSince) > ReplayStallLimit)
             {

@@ -9,7 +9,7 @@ namespace Tanager;
 /// <remarks>
 /// A subject's events reach its listeners one at a time, under one lock per subject taken once per event (not per
 /// listener): whatever orders a channel's events for its listeners can rely on it, and can take the same lock
-/// (the lock <see cref="AddAsync"/> returns) when it delivers from elsewhere (a catch-up from the store).
+/// (the lock handed to <see cref="ISubjectListener.Attached"/>) when it delivers from elsewhere (a catch-up from the store).
 /// </remarks>
 public sealed class FanOut
 {
@@ -36,9 +36,10 @@ public sealed class FanOut
 
     /// <summary>
     /// Adds <paramref name="listener"/> to <paramref name="subject"/>, subscribing on the pub/sub when it is the subject's
-    /// first on this node. Returns the lock under which the subject's events reach listeners, valid while it listens.
+    /// first on this node. The listener is handed the subject's lock (<see cref="ISubjectListener.Attached"/>) before its
+    /// first event.
     /// </summary>
-    public async ValueTask<Lock> AddAsync(string subject, ISubjectListener listener, CancellationToken cancellationToken = default)
+    public async ValueTask AddAsync(string subject, ISubjectListener listener, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(listener);
         Entry entry;
@@ -51,12 +52,12 @@ public sealed class FanOut
                 var captured = entry;
                 entry.Subscription = _pubSub.SubscribeAsync(subject, (_, header, payload) => Deliver(captured, header, payload), cancellationToken).AsTask();
             }
+            listener.Attached(entry.Gate);
             entry.Listeners = entry.Listeners.Add(listener);
         }
         try
         {
             await entry.Subscription!;
-            return entry.Gate;
         }
         catch
         {
