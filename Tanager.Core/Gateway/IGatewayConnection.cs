@@ -18,6 +18,13 @@ public interface IGatewayConnection
     /// <summary>Frames queued and not yet written.</summary>
     int QueuedFrames { get; }
 
+    /// <summary>
+    /// Completes when at most half the send queue's byte limit and half its frame limit are queued, or when the connection
+    /// is closing or closed: a replay from the store awaits it instead of polling <see cref="QueuedBytes"/> and
+    /// <see cref="QueuedFrames"/>. Costs nothing per delivery while nobody waits.
+    /// </summary>
+    ValueTask WaitForRoomAsync(CancellationToken cancellationToken);
+
     /// <summary>Sends a close with <paramref name="code"/> after the frames already queued, then ends the connection.</summary>
     void Close(int code, string reason);
 }
