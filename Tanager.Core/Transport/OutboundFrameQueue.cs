@@ -121,8 +121,9 @@ public sealed class OutboundFrameQueue : IValueTaskSource<bool>
     }
 
     /// <summary>
-    /// The writer's wait: true as soon as a frame is queued (or completion asks it to discard a backlog), false once the
-    /// queue is completed and empty. Only one writer may wait at a time; the wait allocates nothing.
+    /// The writer's wait: true when a frame is queued or the queue has just been completed (the writer then takes what is
+    /// there and calls again), false once the queue is completed and empty. Only one writer may wait at a time; the wait
+    /// allocates nothing.
     /// </summary>
     public ValueTask<bool> WaitToReadAsync()
     {
