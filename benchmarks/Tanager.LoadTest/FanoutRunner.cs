@@ -61,6 +61,11 @@ internal sealed class FanoutRunner(LoadTestOptions options, TextWriter log)
                 Log(string.Create(CultureInfo.InvariantCulture, $"{target.Name}: server RSS {before / 1024.0 / 1024:F1} MiB before subscribers, {after / 1024.0 / 1024:F1} MiB with {subscribers} subscribed: {(after - before) / 1024.0 / subscribers:F1} KiB per subscriber"));
             }
         }
+        if (_options.HoldIdleSeconds > 0)
+        {
+            Log($"{target.Name}: holding {_options.HoldIdleSeconds} s idle (server pid {serverPid?.ToString(CultureInfo.InvariantCulture) ?? "n/a"})");
+            await Task.Delay(TimeSpan.FromSeconds(_options.HoldIdleSeconds), cancellationToken);
+        }
 
         var results = new List<RunResult>();
         foreach (var rate in _options.Rates)
