@@ -190,14 +190,24 @@ internal sealed partial class WebSocketConnection : IGatewayConnection, IAsyncDi
         {
             while (await _queue.WaitToReadAsync())
             {
-                var released = 0L;
-                var frames = 0;
+                if (!_queue.TryDequeue(out var first))
+                {
+                    continue;
+                }
                 // A dropped consumer's backlog is discarded: only the close frame still goes out.
                 var discard = _queue.IsDiscarding;
+                var released = (long)first.Length;
+                var frames = 1;
+                var buffered = false;
                 while (_queue.TryDequeue(out var frame))
                 {
                     if (!discard)
                     {
+                        if (!buffered)
+                        {
+                            output.Write(first.Span);
+                            buffered = true;
+                        }
                         output.Write(frame.Span);
                     }
                     released += frame.Length;
@@ -212,7 +222,8 @@ internal sealed partial class WebSocketConnection : IGatewayConnection, IAsyncDi
                 {
                     break;
                 }
-                var flush = await output.FlushAsync();
+                // One frame (the usual case below saturation) goes to the transport as it is: no copy into a buffer first.
+                var flush = buffered ? await output.FlushAsync() : await output.WriteAsync(first);
                 if (flush.IsCanceled)
                 {
                     TimedOut();
