@@ -55,10 +55,11 @@ internal sealed class SseConnection : ISequencedGatewayConnection
     public bool TrySend(ReadOnlyMemory<byte> frame, string channelId, long sequence)
     {
         _positions[channelId] = sequence;
-        var idBytes = Encoding.ASCII.GetBytes(IdLine());
-        var record = new byte[idBytes.Length + frame.Length];
-        idBytes.CopyTo(record, 0);
-        frame.Span.CopyTo(record.AsSpan(idBytes.Length));
+        // One array per delivery (the record itself): the id line is written into it directly.
+        var idLength = IdLineLength();
+        var record = GC.AllocateUninitializedArray<byte>(idLength + frame.Length);
+        WriteIdLine(record);
+        frame.Span.CopyTo(record.AsSpan(idLength));
         return TrySend(record);
     }
 
@@ -67,6 +68,40 @@ internal sealed class SseConnection : ISequencedGatewayConnection
         var id = new StringBuilder("id: ", 8 + (_positions.Count * 32));
         EventIds.Write(id, _positions);
         return id.Append('\n').ToString();
+    }
+
+    /// <summary>Bytes of <c>id: {EventIds}\n</c> for the current positions (channel ids are ULIDs: ASCII).</summary>
+    private int IdLineLength()
+    {
+        Span<byte> digits = stackalloc byte[20];
+        var length = "id: \n".Length + Math.Max(0, _positions.Count - 1);
+        foreach (var (channelId, sequence) in _positions)
+        {
+            sequence.TryFormat(digits, out var written, provider: CultureInfo.InvariantCulture);
+            length += channelId.Length + 1 + written;
+        }
+        return length;
+    }
+
+    /// <summary>Writes what <see cref="IdLine"/> returns, as ASCII, into <paramref name="destination"/>.</summary>
+    private void WriteIdLine(Span<byte> destination)
+    {
+        "id: "u8.CopyTo(destination);
+        var at = 4;
+        var first = true;
+        foreach (var (channelId, sequence) in _positions)
+        {
+            if (!first)
+            {
+                destination[at++] = (byte)',';
+            }
+            first = false;
+            at += Encoding.ASCII.GetBytes(channelId, destination[at..]);
+            destination[at++] = (byte)':';
+            sequence.TryFormat(destination[at..], out var written, provider: CultureInfo.InvariantCulture);
+            at += written;
+        }
+        destination[at] = (byte)'\n';
     }
 
     public bool TrySend(ReadOnlyMemory<byte> frame)
