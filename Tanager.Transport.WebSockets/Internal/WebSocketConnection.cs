@@ -29,6 +29,7 @@ internal sealed partial class WebSocketConnection : IGatewayConnection, IAsyncDi
     /// <summary>1 once the writer has sent the close frame; the close timer then stops the reader instead of the writer.</summary>
     private int _closeSent;
     private int _timedOut;
+    private int _writerDone;
 
     public WebSocketConnection(IDuplexPipe transport, Action abort, GatewayOptions options, ILogger logger)
     {
@@ -258,6 +259,7 @@ internal sealed partial class WebSocketConnection : IGatewayConnection, IAsyncDi
         }
         finally
         {
+            Volatile.Write(ref _writerDone, 1);
             await output.CompleteAsync();
         }
     }
@@ -277,17 +279,24 @@ internal sealed partial class WebSocketConnection : IGatewayConnection, IAsyncDi
 
     private void OnCloseTimeout()
     {
-        if (Volatile.Read(ref _closeSent) != 0)
+        try
         {
-            // The close frame left; the peer did not answer in time: stop reading.
+            if (Volatile.Read(ref _closeSent) != 0 || Volatile.Read(ref _writerDone) != 0)
+            {
+                // The close frame left (or the writer has stopped); the peer did not answer in time: stop reading.
+                _transport.Input.CancelPendingRead();
+                return;
+            }
+            Volatile.Write(ref _timedOut, 1);
+            _transport.Output.CancelPendingFlush();
+            // A writer parked or between flushes sees the flag; a writer stuck in a flush sees the cancelled flush.
             _transport.Input.CancelPendingRead();
-            return;
+            _abort();
         }
-        Volatile.Write(ref _timedOut, 1);
-        _transport.Output.CancelPendingFlush();
-        // A writer parked or between flushes sees the flag; a writer stuck in a flush sees the cancelled flush.
-        _transport.Input.CancelPendingRead();
-        _abort();
+        catch (ObjectDisposedException)
+        {
+            // The writer completed its pipe in between: nothing is left to stop.
+        }
     }
 
     /// <summary>
@@ -316,11 +325,12 @@ internal sealed partial class WebSocketConnection : IGatewayConnection, IAsyncDi
         {
             GatewayMetrics.QueuedBytes.Add(-rest);
         }
-        await _transport.Input.CompleteAsync();
+        // The timer first: its callback touches the pipes, and DisposeAsync waits for a callback in flight.
         if (_closeTimer is { } timer)
         {
             await timer.DisposeAsync();
         }
+        await _transport.Input.CompleteAsync();
     }
 
     private static partial class Log
