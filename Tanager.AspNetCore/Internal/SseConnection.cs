@@ -3,15 +3,15 @@ using System.Globalization;
 using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
-using System.Threading.Channels;
 using Tanager.Protocol;
 
 namespace Tanager.AspNetCore.Internal;
 
 /// <summary>
-/// One <c>text/event-stream</c> response as a gateway connection: a bounded queue of pre-built SSE records and one
-/// writer that drains it. Each channel change is labelled (<c>id:</c>) with the client's position in every channel it
-/// follows, which the browser sends back as <c>Last-Event-ID</c> when it reconnects.
+/// One <c>text/event-stream</c> response as a gateway connection: the transports' shared bounded
+/// <see cref="OutboundFrameQueue"/> of pre-built SSE records and one writer that drains it. Each channel change is
+/// labelled (<c>id:</c>) with the client's position in every channel it follows, which the browser sends back as
+/// <c>Last-Event-ID</c> when it reconnects.
 /// </summary>
 internal sealed class SseConnection : ISequencedGatewayConnection
 {
@@ -19,31 +19,23 @@ internal sealed class SseConnection : ISequencedGatewayConnection
     private static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(15);
     private static readonly byte[] KeepAlive = ": keep-alive\n\n"u8.ToArray();
 
-    private readonly System.Threading.Channels.Channel<ReadOnlyMemory<byte>> _queue;
-    private readonly GatewayOptions _options;
+    private readonly OutboundFrameQueue _queue;
     /// <summary>The client's position per channel; written under the session's lock, in delivery order.</summary>
     private readonly Dictionary<string, long> _positions = new(StringComparer.Ordinal);
-    private long _queuedBytes;
     private int _closing;
+    /// <summary>1 when the writer flushed something since the last keep-alive tick: a busy stream needs no keep-alive.</summary>
+    private int _wroteSinceTick;
 
     public SseConnection(GatewayOptions options)
     {
-        _options = options;
-        _queue = System.Threading.Channels.Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(options.SendQueueFrames)
-        {
-            SingleReader = true,
-            SingleWriter = false,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _queue = new OutboundFrameQueue(options.SendQueueBytes, options.SendQueueFrames);
     }
 
     public IFrameEncoder Encoder => SseFrameEncoder.Instance;
 
-    public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
+    public long QueuedBytes => _queue.QueuedBytes;
 
-    public int QueuedFrames => _queue.Reader.Count;
-
-    public ValueTask WaitForRoomAsync(CancellationToken cancellationToken) => new(Task.Delay(20, cancellationToken));
+    public int QueuedFrames => _queue.QueuedFrames;
 
     /// <summary>Why the stream ended, when the server ended it.</summary>
     public (int Code, string Reason)? ClosedWith { get; private set; }
@@ -63,10 +55,11 @@ internal sealed class SseConnection : ISequencedGatewayConnection
     public bool TrySend(ReadOnlyMemory<byte> frame, string channelId, long sequence)
     {
         _positions[channelId] = sequence;
-        var idBytes = Encoding.ASCII.GetBytes(IdLine());
-        var record = new byte[idBytes.Length + frame.Length];
-        idBytes.CopyTo(record, 0);
-        frame.Span.CopyTo(record.AsSpan(idBytes.Length));
+        // One array per delivery (the record itself): the id line is written into it directly.
+        var idLength = IdLineLength();
+        var record = GC.AllocateUninitializedArray<byte>(idLength + frame.Length);
+        WriteIdLine(record);
+        frame.Span.CopyTo(record.AsSpan(idLength));
         return TrySend(record);
     }
 
@@ -77,21 +70,60 @@ internal sealed class SseConnection : ISequencedGatewayConnection
         return id.Append('\n').ToString();
     }
 
+    /// <summary>Bytes of <c>id: {EventIds}\n</c> for the current positions (channel ids are ULIDs: ASCII).</summary>
+    private int IdLineLength()
+    {
+        Span<byte> digits = stackalloc byte[20];
+        var length = "id: \n".Length + Math.Max(0, _positions.Count - 1);
+        foreach (var (channelId, sequence) in _positions)
+        {
+            sequence.TryFormat(digits, out var written, provider: CultureInfo.InvariantCulture);
+            length += channelId.Length + 1 + written;
+        }
+        return length;
+    }
+
+    /// <summary>Writes what <see cref="IdLine"/> returns, as ASCII, into <paramref name="destination"/>.</summary>
+    private void WriteIdLine(Span<byte> destination)
+    {
+        "id: "u8.CopyTo(destination);
+        var at = 4;
+        var first = true;
+        foreach (var (channelId, sequence) in _positions)
+        {
+            if (!first)
+            {
+                destination[at++] = (byte)',';
+            }
+            first = false;
+            at += Encoding.ASCII.GetBytes(channelId, destination[at..]);
+            destination[at++] = (byte)':';
+            sequence.TryFormat(destination[at..], out var written, provider: CultureInfo.InvariantCulture);
+            at += written;
+        }
+        destination[at] = (byte)'\n';
+    }
+
     public bool TrySend(ReadOnlyMemory<byte> frame)
     {
         if (Volatile.Read(ref _closing) != 0)
         {
             return false;
         }
-        if (Interlocked.Add(ref _queuedBytes, frame.Length) > _options.SendQueueBytes || !_queue.Writer.TryWrite(frame))
+        switch (_queue.TryEnqueue(frame))
         {
-            Interlocked.Add(ref _queuedBytes, -frame.Length);
-            // The client resumes from its last event id, so dropping it loses nothing.
-            Close(GatewayCloseCodes.SlowConsumer, "Slow consumer: events were not read in time.");
-            return false;
+            case OutboundEnqueueResult.Queued:
+                return true;
+            case OutboundEnqueueResult.Full:
+                // The client resumes from its last event id, so dropping it loses nothing.
+                Close(GatewayCloseCodes.SlowConsumer, "Slow consumer: events were not read in time.");
+                return false;
+            default:
+                return false;
         }
-        return true;
     }
+
+    public ValueTask WaitForRoomAsync(CancellationToken cancellationToken) => _queue.WaitForRoomAsync(cancellationToken);
 
     /// <summary>Ends the stream after what is queued, with a final <c>event: close</c> record giving the code and reason.</summary>
     public void Close(int code, string reason)
@@ -104,7 +136,7 @@ internal sealed class SseConnection : ISequencedGatewayConnection
         if (code == GatewayCloseCodes.SlowConsumer)
         {
             // Do not queue behind the backlog that made it slow: end as soon as the writer notices.
-            _queue.Writer.TryComplete(new SlowConsumerException());
+            _queue.Complete(discardBacklog: true);
             return;
         }
         var close = SseFrameEncoder.Record("CLOSE", writer =>
@@ -115,40 +147,33 @@ internal sealed class SseConnection : ISequencedGatewayConnection
             writer.WriteEndObject();
         });
         // Past the limits on purpose: the close record is what tells the client to come back.
-        _queue.Writer.TryWrite(close);
-        _queue.Writer.TryComplete();
+        _queue.TryEnqueueFinal(close);
     }
 
     /// <summary>Writes queued records until the stream is closed or the client goes away.</summary>
     public async Task RunWriterAsync(PipeWriter output, TimeProvider time, CancellationToken cancellationToken)
     {
-        var reader = _queue.Reader;
-        using var keepAlive = new PeriodicTimer(KeepAliveInterval, time);
-        Task<bool>? tick = null;
+        // The writer parks on the queue without a token: the request going away completes the queue instead.
+        using var aborted = cancellationToken.UnsafeRegister(static state => ((SseConnection)state!).Abort(), this);
+        await using var keepAlive = time.CreateTimer(static state => ((SseConnection)state!).OnKeepAliveTick(), this, KeepAliveInterval, KeepAliveInterval);
         try
         {
-            while (true)
+            while (await _queue.WaitToReadAsync())
             {
-                var readable = reader.WaitToReadAsync(cancellationToken).AsTask();
-                while (!readable.IsCompleted)
-                {
-                    tick ??= keepAlive.WaitForNextTickAsync(cancellationToken).AsTask();
-                    if (await Task.WhenAny(readable, tick) == tick)
-                    {
-                        tick = null;
-                        output.Write(KeepAlive);
-                        await output.FlushAsync(cancellationToken);
-                    }
-                }
-                if (!await readable)
+                if (_queue.IsDiscarding)
                 {
                     return;
                 }
-                while (reader.TryRead(out var record))
+                var released = 0L;
+                var frames = 0;
+                while (_queue.TryDequeue(out var record))
                 {
-                    Interlocked.Add(ref _queuedBytes, -record.Length);
                     output.Write(record.Span);
+                    released += record.Length;
+                    frames++;
                 }
+                _queue.Release(released, frames);
+                Volatile.Write(ref _wroteSinceTick, 1);
                 var flush = await output.FlushAsync(cancellationToken);
                 if (flush.IsCanceled || flush.IsCompleted)
                 {
@@ -156,20 +181,29 @@ internal sealed class SseConnection : ISequencedGatewayConnection
                 }
             }
         }
-        catch (SlowConsumerException)
-        {
-        }
         catch (OperationCanceledException)
         {
         }
         finally
         {
-            Interlocked.Exchange(ref _closing, 1);
+            Abort();
+            _queue.Clear();
         }
     }
 
-    private sealed class SlowConsumerException : Exception
+    /// <summary>The stream is over (the client went away or the writer stopped): accept nothing more.</summary>
+    private void Abort()
     {
+        Interlocked.Exchange(ref _closing, 1);
+        _queue.Complete(discardBacklog: true);
+    }
+
+    private void OnKeepAliveTick()
+    {
+        if (Interlocked.Exchange(ref _wroteSinceTick, 0) == 0)
+        {
+            TrySend(KeepAlive);
+        }
     }
 }
 

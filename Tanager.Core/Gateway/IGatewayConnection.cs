@@ -19,8 +19,9 @@ public interface IGatewayConnection
     int QueuedFrames { get; }
 
     /// <summary>
-    /// Completes when the queue is at most half full (in bytes and frames) or the connection is closing: a replay from
-    /// the store waits on it instead of polling.
+    /// Completes when at most half the send queue's byte limit and half its frame limit are queued, or when the connection
+    /// is closing or closed: a replay from the store awaits it instead of polling <see cref="QueuedBytes"/> and
+    /// <see cref="QueuedFrames"/>. Costs nothing per delivery while nobody waits.
     /// </summary>
     ValueTask WaitForRoomAsync(CancellationToken cancellationToken);
 

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Tanager.Protocol;
 
@@ -21,15 +20,16 @@ internal sealed partial class WebSocketConnection : IGatewayConnection, IAsyncDi
     private readonly Action _abort;
     private readonly GatewayOptions _options;
     private readonly ILogger _logger;
-    private readonly System.Threading.Channels.Channel<ReadOnlyMemory<byte>> _queue;
-    private readonly CancellationTokenSource _writerStop = new();
-    private readonly CancellationTokenSource _readerStop = new();
+    private readonly OutboundFrameQueue _queue;
     private readonly WebSocketMessageAssembler _assembler;
-    private long _queuedBytes;
-    private long _peakQueuedBytes;
     private int _closing;
-    private volatile bool _dropping;
     private byte[]? _closeFrame;
+    /// <summary>Created on close only: first bounds the close frame's send, then the wait for the peer's close reply.</summary>
+    private Timer? _closeTimer;
+    /// <summary>1 once the writer has sent the close frame; the close timer then stops the reader instead of the writer.</summary>
+    private int _closeSent;
+    private int _timedOut;
+    private int _writerDone;
 
     public WebSocketConnection(IDuplexPipe transport, Action abort, GatewayOptions options, ILogger logger)
     {
@@ -38,43 +38,38 @@ internal sealed partial class WebSocketConnection : IGatewayConnection, IAsyncDi
         _options = options;
         _logger = logger;
         _assembler = new WebSocketMessageAssembler(options.MaxInboundMessageBytes);
-        _queue = System.Threading.Channels.Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(options.SendQueueFrames)
-        {
-            SingleReader = true,
-            SingleWriter = false,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _queue = new OutboundFrameQueue(options.SendQueueBytes, options.SendQueueFrames);
     }
 
     public IFrameEncoder Encoder => WebSocketTextFrameEncoder.Instance;
 
     /// <summary>Bytes queued and not yet handed to the socket.</summary>
-    public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
+    public long QueuedBytes => _queue.QueuedBytes;
 
-    public int QueuedFrames => _queue.Reader.Count;
+    public int QueuedFrames => _queue.QueuedFrames;
 
-    public ValueTask WaitForRoomAsync(CancellationToken cancellationToken) => new(Task.Delay(20, cancellationToken));
-
-    /// <summary>The most bytes ever queued at once: never above the configured limit plus one frame.</summary>
-    public long PeakQueuedBytes => Interlocked.Read(ref _peakQueuedBytes);
+    /// <summary>The most bytes ever queued at once: never above the configured limit.</summary>
+    public long PeakQueuedBytes => _queue.PeakQueuedBytes;
 
     public bool TrySend(ReadOnlyMemory<byte> frame)
     {
-        if (Volatile.Read(ref _closing) != 0)
+        switch (_queue.TryEnqueue(frame))
         {
-            return false;
+            case OutboundEnqueueResult.Queued:
+                if (GatewayMetrics.QueuedBytes.Enabled)
+                {
+                    GatewayMetrics.QueuedBytes.Add(frame.Length);
+                }
+                return true;
+            case OutboundEnqueueResult.Full:
+                DropSlowConsumer();
+                return false;
+            default:
+                return false;
         }
-        var queued = Interlocked.Add(ref _queuedBytes, frame.Length);
-        if (queued > _options.SendQueueBytes || !_queue.Writer.TryWrite(frame))
-        {
-            Interlocked.Add(ref _queuedBytes, -frame.Length);
-            DropSlowConsumer();
-            return false;
-        }
-        UpdatePeak(queued);
-        GatewayMetrics.QueuedBytes.Add(frame.Length);
-        return true;
     }
+
+    public ValueTask WaitForRoomAsync(CancellationToken cancellationToken) => _queue.WaitForRoomAsync(cancellationToken);
 
     public void Close(int code, string reason)
     {
@@ -84,18 +79,17 @@ internal sealed partial class WebSocketConnection : IGatewayConnection, IAsyncDi
         }
         _closeFrame = WebSocketFrameWriter.BuildFrame(WebSocketOpcode.Close, WebSocketFrameWriter.BuildClosePayload(code, reason));
         // The writer sends what is queued, then the close frame, within the close timeout.
-        _queue.Writer.TryComplete();
-        _writerStop.CancelAfter(CloseSendTimeout + ClosePeerTimeout);
+        StartCloseTimer(CloseSendTimeout + ClosePeerTimeout);
+        _queue.Complete(discardBacklog: false);
     }
 
     public async Task RunAsync(GatewayHub hub, CancellationToken cancellationToken)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _readerStop.Token);
         var writer = WriteLoopAsync();
         var session = hub.Connect(this);
         try
         {
-            await ReadLoopAsync(session, linked.Token);
+            await ReadLoopAsync(session, cancellationToken);
         }
         finally
         {
@@ -113,6 +107,11 @@ internal sealed partial class WebSocketConnection : IGatewayConnection, IAsyncDi
             while (true)
             {
                 var result = await input.ReadAsync(cancellationToken);
+                if (result.IsCanceled)
+                {
+                    // The close timer gave up on the peer's close reply.
+                    return;
+                }
                 var buffer = result.Buffer;
                 var stop = false;
                 try
@@ -181,54 +180,122 @@ internal sealed partial class WebSocketConnection : IGatewayConnection, IAsyncDi
         }
     }
 
+    /// <summary>
+    /// The single writer: parks on the queue (no thread, no pending flush while idle), and when woken writes everything
+    /// queued into the transport's buffer and flushes once, so a burst costs one wakeup and one send per connection.
+    /// </summary>
     private async Task WriteLoopAsync()
     {
         var output = _transport.Output;
-        var reader = _queue.Reader;
-        var token = _writerStop.Token;
         try
         {
-            while (await reader.WaitToReadAsync(token))
+            while (await _queue.WaitToReadAsync())
             {
-                var released = 0L;
-                while (reader.TryRead(out var frame))
+                if (!_queue.TryDequeue(out var first))
                 {
-                    // A dropped consumer's backlog is discarded: only the close frame still goes out.
-                    if (!_dropping)
+                    continue;
+                }
+                // A dropped consumer's backlog is discarded: only the close frame still goes out.
+                var discard = _queue.IsDiscarding;
+                var released = (long)first.Length;
+                var frames = 1;
+                var buffered = false;
+                while (_queue.TryDequeue(out var frame))
+                {
+                    if (!discard)
                     {
+                        if (!buffered)
+                        {
+                            output.Write(first.Span);
+                            buffered = true;
+                        }
                         output.Write(frame.Span);
                     }
                     released += frame.Length;
+                    frames++;
                 }
-                Interlocked.Add(ref _queuedBytes, -released);
-                GatewayMetrics.QueuedBytes.Add(-released);
-                var flush = await output.FlushAsync(token);
+                _queue.Release(released, frames);
+                if (GatewayMetrics.QueuedBytes.Enabled)
+                {
+                    GatewayMetrics.QueuedBytes.Add(-released);
+                }
+                if (discard)
+                {
+                    break;
+                }
+                // One frame (the usual case below saturation) goes to the transport as it is: no copy into a buffer first.
+                var flush = buffered ? await output.FlushAsync() : await output.WriteAsync(first);
+                if (flush.IsCanceled)
+                {
+                    TimedOut();
+                    return;
+                }
                 if (flush.IsCompleted)
                 {
                     return;
                 }
             }
-            if (_closeFrame is not null)
+            if (_closeFrame is not null && Volatile.Read(ref _timedOut) == 0)
             {
                 output.Write(_closeFrame);
-                await output.FlushAsync(token);
+                var flush = await output.FlushAsync();
+                if (flush.IsCanceled)
+                {
+                    TimedOut();
+                    return;
+                }
                 // Give the peer a moment to answer with its own close (§7.1.1), then stop reading either way.
-                _readerStop.CancelAfter(ClosePeerTimeout);
+                Volatile.Write(ref _closeSent, 1);
+                _closeTimer?.Change(ClosePeerTimeout, Timeout.InfiniteTimeSpan);
             }
-        }
-        catch (OperationCanceledException)
-        {
-            // The peer did not take the close frame in time: drop the connection.
-            _readerStop.Cancel();
-            _abort();
         }
         catch (IOException)
         {
-            _readerStop.Cancel();
+            _transport.Input.CancelPendingRead();
+        }
+        catch (OperationCanceledException)
+        {
+            _transport.Input.CancelPendingRead();
         }
         finally
         {
+            Volatile.Write(ref _writerDone, 1);
             await output.CompleteAsync();
+        }
+    }
+
+    /// <summary>The peer did not take the close frame in time: drop the connection.</summary>
+    private void TimedOut()
+    {
+        _transport.Input.CancelPendingRead();
+        _abort();
+    }
+
+    private void StartCloseTimer(TimeSpan timeout)
+    {
+        // Called once (under the _closing exchange); the timer is the only per-connection timer, and only while closing.
+        _closeTimer = new Timer(static state => ((WebSocketConnection)state!).OnCloseTimeout(), this, timeout, Timeout.InfiniteTimeSpan);
+    }
+
+    private void OnCloseTimeout()
+    {
+        try
+        {
+            if (Volatile.Read(ref _closeSent) != 0 || Volatile.Read(ref _writerDone) != 0)
+            {
+                // The close frame left (or the writer has stopped); the peer did not answer in time: stop reading.
+                _transport.Input.CancelPendingRead();
+                return;
+            }
+            Volatile.Write(ref _timedOut, 1);
+            _transport.Output.CancelPendingFlush();
+            // A writer parked or between flushes sees the flag; a writer stuck in a flush sees the cancelled flush.
+            _transport.Input.CancelPendingRead();
+            _abort();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The writer completed its pipe in between: nothing is left to stop.
         }
     }
 
@@ -245,33 +312,25 @@ internal sealed partial class WebSocketConnection : IGatewayConnection, IAsyncDi
         }
         Log.SlowConsumer(_logger, QueuedBytes);
         GatewayMetrics.SlowConsumers.Add(1);
-        _dropping = true;
         _closeFrame = WebSocketFrameWriter.BuildFrame(WebSocketOpcode.Close, WebSocketFrameWriter.BuildClosePayload(GatewayCloseCodes.SlowConsumer, "Slow consumer: reconnect and catch up."));
-        _queue.Writer.TryComplete();
-        _writerStop.CancelAfter(CloseSendTimeout);
-    }
-
-    private void UpdatePeak(long queued)
-    {
-        var peak = Interlocked.Read(ref _peakQueuedBytes);
-        while (queued > peak)
-        {
-            var seen = Interlocked.CompareExchange(ref _peakQueuedBytes, queued, peak);
-            if (seen == peak)
-            {
-                return;
-            }
-            peak = seen;
-        }
+        StartCloseTimer(CloseSendTimeout);
+        _queue.Complete(discardBacklog: true);
     }
 
     public async ValueTask DisposeAsync()
     {
         // Frames still queued when the writer gave up are released with the connection.
-        GatewayMetrics.QueuedBytes.Add(-Interlocked.Exchange(ref _queuedBytes, 0));
+        var rest = _queue.Clear();
+        if (GatewayMetrics.QueuedBytes.Enabled)
+        {
+            GatewayMetrics.QueuedBytes.Add(-rest);
+        }
+        // The timer first: its callback touches the pipes, and DisposeAsync waits for a callback in flight.
+        if (_closeTimer is { } timer)
+        {
+            await timer.DisposeAsync();
+        }
         await _transport.Input.CompleteAsync();
-        _writerStop.Dispose();
-        _readerStop.Dispose();
     }
 
     private static partial class Log

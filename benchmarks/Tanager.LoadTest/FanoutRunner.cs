@@ -47,8 +47,25 @@ internal sealed class FanoutRunner(LoadTestOptions options, TextWriter log)
         }
 
         var recorder = new DeliveryRecorder();
+        var rssBefore = ProcessMemory.TryReadRssBytes(serverPid);
         var connected = await ConnectSubscribersAsync(target, recorder, cancellationToken);
         await WaitUntilReadyAsync(target, recorder, connected, cancellationToken);
+        if (rssBefore is { } before)
+        {
+            // Idle memory per subscribed connection: RSS after every subscriber is connected and confirmed, minus RSS
+            // before the first connected, over the subscribers (what the pipeline issue calls idle memory).
+            await Task.Delay(IdleSettle, cancellationToken);
+            if (ProcessMemory.TryReadRssBytes(serverPid) is { } after)
+            {
+                var subscribers = Math.Max(1, connected - target.LostSubscribers);
+                Log(string.Create(CultureInfo.InvariantCulture, $"{target.Name}: server RSS {before / 1024.0 / 1024:F1} MiB before subscribers, {after / 1024.0 / 1024:F1} MiB with {subscribers} subscribed: {(after - before) / 1024.0 / subscribers:F1} KiB per subscriber"));
+            }
+        }
+        if (_options.HoldIdleSeconds > 0)
+        {
+            Log($"{target.Name}: holding {_options.HoldIdleSeconds} s idle (server pid {serverPid?.ToString(CultureInfo.InvariantCulture) ?? "n/a"})");
+            await Task.Delay(TimeSpan.FromSeconds(_options.HoldIdleSeconds), cancellationToken);
+        }
 
         var results = new List<RunResult>();
         foreach (var rate in _options.Rates)

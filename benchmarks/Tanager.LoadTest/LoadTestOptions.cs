@@ -18,6 +18,8 @@ internal sealed record LoadTestOptions
     public int ConnectConcurrency { get; init; }
     /// <summary>Started servers on core 0 (taskset), the load tool on the other cores.</summary>
     public bool Pin { get; init; }
+    /// <summary>Seconds the subscribers stay connected and idle (after the RSS reading) before anything is published.</summary>
+    public int HoldIdleSeconds { get; init; }
 
     /// <summary>Range checks that keep every run bounded in count and time; returns the problems found.</summary>
     public IEnumerable<string> Validate()
@@ -30,6 +32,10 @@ internal sealed record LoadTestOptions
         if (DurationSeconds is < 1 or > 600)
         {
             yield return "--duration must be between 1 and 600 seconds.";
+        }
+        if (HoldIdleSeconds is < 0 or > 3600)
+        {
+            yield return "--hold-idle must be between 0 and 3600 seconds.";
         }
         if (WarmupSeconds is < 0 or > 120)
         {

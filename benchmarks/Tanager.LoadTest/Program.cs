@@ -42,8 +42,14 @@ var pin = new Option<bool>("--pin")
     Description = "Run the servers this tool starts on core 0 (taskset -c 0) and the load tool on the other cores (it re-runs itself under taskset), so they do not compete for a core. Needs taskset and 2+ cores.",
 };
 
+var holdIdle = new Option<int>("--hold-idle")
+{
+    Description = "Seconds to keep every subscriber connected and idle after the RSS reading, before publishing: time to take a dotnet-gcdump or dotnet-trace of the idle server.",
+    DefaultValueFactory = _ => 0,
+};
+
 var root = new RootCommand("Tanager fan-out load test: N subscribers in one channel, one publisher; deliveries/s and latency, against Tanager and two ASP.NET Core baselines.");
-foreach (var option in new Option[] { target, tanagerUrl, baselineUrl, tanagerDll, baselinesDll, tanagerArgs, subscribers, duration, warmup, rate, inFlight, payloadBytes, connectConcurrency, pin })
+foreach (var option in new Option[] { target, tanagerUrl, baselineUrl, tanagerDll, baselinesDll, tanagerArgs, subscribers, duration, warmup, rate, inFlight, payloadBytes, connectConcurrency, pin, holdIdle })
 {
     root.Options.Add(option);
 }
@@ -74,6 +80,7 @@ root.SetAction(async (parseResult, cancellationToken) =>
         PayloadBytes = parseResult.GetValue(payloadBytes),
         ConnectConcurrency = parseResult.GetValue(connectConcurrency),
         Pin = parseResult.GetValue(pin),
+        HoldIdleSeconds = parseResult.GetValue(holdIdle),
     };
     return await LoadTestCommand.RunAsync(options, args, cancellationToken);
 });
