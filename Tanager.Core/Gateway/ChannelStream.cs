@@ -229,8 +229,9 @@ internal sealed class ChannelStream : ISubjectListener, IChannelOrderSink<ReadOn
         }
     }
 
+    /// <summary>The same bound <see cref="IGatewayConnection.WaitForRoomAsync"/> waits for: at most half the queue.</summary>
     private bool HasRoom() =>
-        _connection.QueuedBytes < _hub.Options.SendQueueBytes / 2 && _connection.QueuedFrames < _hub.Options.SendQueueFrames / 2;
+        _connection.QueuedBytes <= _hub.Options.SendQueueBytes / 2 && _connection.QueuedFrames <= _hub.Options.SendQueueFrames / 2;
 
     /// <summary>A stored message as the event that brings a client at <paramref name="since"/> to its current state.</summary>
     private static byte[] ReplayPayload(Message message, long since)
