@@ -19,7 +19,8 @@ internal interface IChannelOrderSink<in T>
 /// timeout, then the missing changes are read from the store; while a read runs, live events wait. Not thread-safe: the
 /// owner calls it under one lock (the channel subject's fan-out lock).
 /// </summary>
-internal sealed class ChannelOrder<T>(int holdLimit)
+/// <remarks>A struct held in its stream's own field, so that the per-recipient path touches one object less.</remarks>
+internal struct ChannelOrder<T>(int holdLimit)
 {
     private SortedList<long, T>? _held;
     private bool _started;
@@ -28,10 +29,24 @@ internal sealed class ChannelOrder<T>(int holdLimit)
     private bool _waitingForGap;
 
     /// <summary>The newest change sequence sent; -1 until known (a channel joined during the connection).</summary>
-    public long Delivered { get; private set; } = -1;
+    public long Delivered { readonly get; private set; } = -1;
 
     /// <summary>Whether the next live event in line can be sent at once (the common case, checked first on the hot path).</summary>
-    public bool IsLive => _started && !_fetching;
+    public readonly bool IsLive => _started && !_fetching;
+
+    /// <summary>
+    /// The hot path: true, having moved to <paramref name="sequence"/>, when it is next in line and nothing waits (the
+    /// caller sends it); otherwise false and nothing changed (the caller offers it).
+    /// </summary>
+    public bool TryTakeNext(long sequence)
+    {
+        if (sequence == Delivered + 1 && _started && !_fetching && _held is not { Count: > 0 })
+        {
+            Delivered = sequence;
+            return true;
+        }
+        return false;
+    }
 
     /// <summary>Starts the stream at <paramref name="delivered"/> (what READY or the client says it has); held events follow.</summary>
     public void Start(long delivered, bool behind, IChannelOrderSink<T> sink)

@@ -17,7 +17,11 @@ internal sealed class ChannelStream : ISubjectListener, IChannelOrderSink<ReadOn
     private readonly GatewaySession _session;
     private readonly GatewayHub _hub;
     private readonly IGatewayConnection _connection;
-    private readonly ChannelOrder<ReadOnlyMemory<byte>> _order;
+    private readonly ISequencedGatewayConnection? _sequenced;
+    private readonly IFrameEncoder _encoder;
+    private readonly Ulid _userId;
+    /// <summary>Mutated in place (a struct): only ever used as this field, under the gate.</summary>
+    private ChannelOrder<ReadOnlyMemory<byte>> _order;
     /// <summary>Stands in for the subject's lock until subscribed: only the subscribing session touches a stream before that.</summary>
     private static readonly Lock Unsubscribed = new();
 
@@ -30,6 +34,9 @@ internal sealed class ChannelStream : ISubjectListener, IChannelOrderSink<ReadOn
         _session = session;
         _hub = hub;
         _connection = connection;
+        _sequenced = connection as ISequencedGatewayConnection;
+        _encoder = connection.Encoder;
+        _userId = session.UserKey;
         WorkspaceId = workspaceId;
         ChannelId = channelId;
         Key = channelId.ToString();
@@ -87,13 +94,28 @@ internal sealed class ChannelStream : ISubjectListener, IChannelOrderSink<ReadOn
     public void Deliver(OutboundEvent outboundEvent)
     {
         var header = outboundEvent.Header;
-        if (header.HasExcept && header.ExceptUserId == _session.UserKey)
+        var sequence = header.Sequence;
+        if (sequence > 0 && !header.HasExcept && _order.TryTakeNext(sequence))
+        {
+            // The common case, in line and nothing waiting: straight to the connection's queue.
+            var frame = outboundEvent.GetFrame(_encoder);
+            if (_sequenced is null)
+            {
+                _connection.TrySend(frame);
+            }
+            else
+            {
+                _sequenced.TrySend(frame, Key, sequence);
+            }
+            return;
+        }
+        if (header.HasExcept && header.ExceptUserId == _userId)
         {
             return;
         }
-        if (header.Sequence > 0)
+        if (sequence > 0)
         {
-            _order.Offer(header.Sequence, outboundEvent.GetFrame(_connection.Encoder), this);
+            _order.Offer(sequence, outboundEvent.GetFrame(_encoder), this);
             return;
         }
         if (header.Control == SessionControl.ChannelLeft)

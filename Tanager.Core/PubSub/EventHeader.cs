@@ -29,6 +29,7 @@ public sealed class EventHeader
     public static EventHeader NodeWord { get; } = new() { Name = NodeWordName, Scope = EventScope.Node };
 
     private string? _subject;
+    private readonly Ulid _exceptUserId;
 
     /// <summary>The DISPATCH event name (<c>t</c>), e.g. <c>MESSAGE_CREATE</c>.</summary>
     public required string Name { get; init; }
@@ -43,14 +44,23 @@ public sealed class EventHeader
     /// <summary>For workspace-scope events about a channel: the roles that may see the channel (its members always do).</summary>
     public RoleSet Roles { get; init; } = RoleSet.All;
     /// <summary>A user whose connections skip this copy because the same event reaches them on their own subject.</summary>
-    public Ulid ExceptUserId { get; init; }
+    public Ulid ExceptUserId
+    {
+        get => _exceptUserId;
+        init
+        {
+            _exceptUserId = value;
+            HasExcept = value != default;
+        }
+    }
     public SessionControl Control { get; init; }
     /// <summary>The role for <see cref="SessionControl.WorkspaceJoined"/> and <see cref="SessionControl.WorkspaceRoleChanged"/>.</summary>
     public WorkspaceRole Role { get; init; }
     /// <summary>The credentials a <see cref="SessionControl.Revoked"/> names; empty for all of the user's.</summary>
     public IReadOnlyList<Ulid> Credentials { get; init; } = [];
 
-    internal bool HasExcept => ExceptUserId != default;
+    /// <summary>Whether <see cref="ExceptUserId"/> is set: read per recipient, so worked out once.</summary>
+    internal bool HasExcept { get; private init; }
     internal bool ConcernsChannel => ChannelId != default;
 
     /// <summary>The subject the event is published on, from its scope.</summary>

@@ -77,7 +77,7 @@ public sealed class ChannelOrderProperties
 
     private sealed class Model(long head, int holdLimit) : IChannelOrderSink<long>
     {
-        private readonly ChannelOrder<long> _order = new(holdLimit);
+        private ChannelOrder<long> _order = new(holdLimit);
         private readonly long _readyHead = head;
         private int _timers;
         private bool _started;
