@@ -56,6 +56,9 @@ internal sealed class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // The load tool may run its own sockets with inline completions (its receive loops then stay on the epoll thread);
+        // the servers must run as they would in production, with the runtime's defaults.
+        startInfo.Environment.Remove("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS");
         if (pinned)
         {
             startInfo.ArgumentList.Add("-c");
