@@ -66,13 +66,13 @@ internal sealed class TanagerOptionsValidator : IValidateOptions<TanagerOptions>
         {
             failures.Add("Tanager:Gateway:IdentifyTimeout must be at least 1 second.");
         }
-        if (gateway.SendQueueFrames < 16)
+        if (gateway.SendQueueFrames is < 16 or > OutboundFrameQueue.MaxFrameLimit)
         {
-            failures.Add("Tanager:Gateway:SendQueueFrames must be at least 16.");
+            failures.Add($"Tanager:Gateway:SendQueueFrames must be between 16 and {OutboundFrameQueue.MaxFrameLimit}.");
         }
-        if (gateway.SendQueueBytes < 64 * 1024)
+        if (gateway.SendQueueBytes is < 64 * 1024 or > OutboundFrameQueue.MaxByteLimit)
         {
-            failures.Add("Tanager:Gateway:SendQueueBytes must be at least 65536.");
+            failures.Add($"Tanager:Gateway:SendQueueBytes must be between 65536 and {OutboundFrameQueue.MaxByteLimit}.");
         }
         if (gateway.MaxInboundMessageBytes is < 1024 or > 16 * 1024 * 1024)
         {

@@ -27,8 +27,16 @@ public sealed class OutboundFrameQueue : IValueTaskSource<bool>
     private readonly long _byteLimit;
     private readonly int _frameLimit;
     private ManualResetValueTaskSourceCore<bool> _signal = new() { RunContinuationsAsynchronously = true };
-    private long _queuedBytes;
-    private int _queuedFrames;
+    /// <summary>Frames a queue may be limited to at most: they share one 64-bit counter with the bytes.</summary>
+    public const int MaxFrameLimit = 1 << 22;
+    /// <summary>Bytes a queue may be limited to at most.</summary>
+    public const long MaxByteLimit = 1L << 38;
+    private const int FrameShift = 40;
+    private const long ByteMask = (1L << FrameShift) - 1;
+    private const long OneFrame = 1L << FrameShift;
+
+    /// <summary>Bytes queued in the low 40 bits, frames above them: one interlocked add per frame counts both.</summary>
+    private long _queued;
     private long _peakQueuedBytes;
     /// <summary>1 while the writer is parked on <see cref="_signal"/>; whoever swaps it back to 0 completes the signal.</summary>
     private int _parked;
@@ -42,15 +50,17 @@ public sealed class OutboundFrameQueue : IValueTaskSource<bool>
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(byteLimit, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(frameLimit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(byteLimit, MaxByteLimit);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(frameLimit, MaxFrameLimit);
         _byteLimit = byteLimit;
         _frameLimit = frameLimit;
     }
 
     /// <summary>Bytes queued and not yet released by the writer.</summary>
-    public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
+    public long QueuedBytes => Interlocked.Read(ref _queued) & ByteMask;
 
     /// <summary>Frames queued and not yet released by the writer.</summary>
-    public int QueuedFrames => Volatile.Read(ref _queuedFrames);
+    public int QueuedFrames => (int)(Interlocked.Read(ref _queued) >> FrameShift);
 
     /// <summary>The most bytes ever queued at once: never above the byte limit (frames added past the limits aside).</summary>
     public long PeakQueuedBytes => Interlocked.Read(ref _peakQueuedBytes);
@@ -68,12 +78,12 @@ public sealed class OutboundFrameQueue : IValueTaskSource<bool>
         {
             return OutboundEnqueueResult.Completed;
         }
-        var bytes = Interlocked.Add(ref _queuedBytes, frame.Length);
-        var frames = Interlocked.Increment(ref _queuedFrames);
-        if (bytes > _byteLimit || frames > _frameLimit)
+        var delta = OneFrame + frame.Length;
+        var queued = Interlocked.Add(ref _queued, delta);
+        var bytes = queued & ByteMask;
+        if (bytes > _byteLimit || (queued >> FrameShift) > _frameLimit)
         {
-            Interlocked.Add(ref _queuedBytes, -frame.Length);
-            Interlocked.Decrement(ref _queuedFrames);
+            Interlocked.Add(ref _queued, -delta);
             return OutboundEnqueueResult.Full;
         }
         if (bytes > Volatile.Read(ref _peakQueuedBytes))
@@ -95,8 +105,7 @@ public sealed class OutboundFrameQueue : IValueTaskSource<bool>
         {
             return false;
         }
-        Interlocked.Add(ref _queuedBytes, frame.Length);
-        Interlocked.Increment(ref _queuedFrames);
+        Interlocked.Add(ref _queued, OneFrame + frame.Length);
         _frames.Enqueue(frame);
         Complete(discardBacklog: false);
         return true;
@@ -158,8 +167,7 @@ public sealed class OutboundFrameQueue : IValueTaskSource<bool>
     /// <summary>Gives back the room of frames the writer has handed to its transport; wakes a waiting replay when half the limits are free.</summary>
     public void Release(long bytes, int frames)
     {
-        Interlocked.Add(ref _queuedBytes, -bytes);
-        Interlocked.Add(ref _queuedFrames, -frames);
+        Interlocked.Add(ref _queued, -(bytes + ((long)frames << FrameShift)));
         if (Volatile.Read(ref _roomWaiter) is not null && HasRoom())
         {
             ReleaseRoomWaiter();
@@ -206,7 +214,7 @@ public sealed class OutboundFrameQueue : IValueTaskSource<bool>
     }
 
     private bool HasRoom() =>
-        Interlocked.Read(ref _queuedBytes) <= _byteLimit / 2 && Volatile.Read(ref _queuedFrames) <= _frameLimit / 2;
+        Interlocked.Read(ref _queued) is var queued && (queued & ByteMask) <= _byteLimit / 2 && (queued >> FrameShift) <= _frameLimit / 2;
 
     private void ReleaseRoomWaiter() => Interlocked.Exchange(ref _roomWaiter, null)?.TrySetResult();
 

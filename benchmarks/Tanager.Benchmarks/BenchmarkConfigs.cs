@@ -19,7 +19,9 @@ public abstract class SubscriberQueueConfig : ManualConfig
     {
         AddJob(Job.Default
             .WithToolchain(InProcessEmitToolchain.Instance)
-            .WithWarmupCount(3)
+            // An iteration of the smaller case takes ~25 ms: three warmups would end before tiered compilation has
+            // promoted the path (its background delay is 100 ms), and the first case would be measured partly at tier 0.
+            .WithWarmupCount(20)
             .WithIterationCount(15)
             .WithInvocationCount(invocationsPerIteration)
             .WithUnrollFactor(1)

@@ -127,7 +127,7 @@ public sealed class OutboundFrameQueueTests
     {
         const int Producers = 4;
         const int PerProducer = 20_000;
-        var queue = new OutboundFrameQueue(long.MaxValue, int.MaxValue);
+        var queue = new OutboundFrameQueue(OutboundFrameQueue.MaxByteLimit, OutboundFrameQueue.MaxFrameLimit);
         var frames = Enumerable.Range(0, Producers).Select(p => (ReadOnlyMemory<byte>)new[] { (byte)p }).ToArray();
         var counts = new int[Producers];
         var writer = Task.Run(async () =>
@@ -155,5 +155,26 @@ public sealed class OutboundFrameQueueTests
         await writer.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.All(counts, count => Assert.Equal(PerProducer, count));
         Assert.Equal(0, queue.QueuedFrames);
+    }
+
+    [Fact]
+    public void Bytes_and_frames_share_one_counter_without_bleeding_into_each_other_and_limits_past_it_are_refused()
+    {
+        var queue = new OutboundFrameQueue(OutboundFrameQueue.MaxByteLimit, 3);
+        var big = new ReadOnlyMemory<byte>(new byte[1 << 20]);
+        Assert.Equal(OutboundEnqueueResult.Queued, queue.TryEnqueue(big));
+        Assert.Equal(OutboundEnqueueResult.Queued, queue.TryEnqueue(big));
+        Assert.Equal(OutboundEnqueueResult.Queued, queue.TryEnqueue(new byte[7]));
+        Assert.Equal((2L << 20) + 7, queue.QueuedBytes);
+        Assert.Equal(3, queue.QueuedFrames);
+        Assert.Equal(OutboundEnqueueResult.Full, queue.TryEnqueue(new byte[1]));
+        Assert.Equal((2L << 20) + 7, queue.QueuedBytes);
+        Assert.Equal(3, queue.QueuedFrames);
+        queue.Release((1L << 20) + 7, 2);
+        Assert.Equal(1L << 20, queue.QueuedBytes);
+        Assert.Equal(1, queue.QueuedFrames);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => new OutboundFrameQueue(OutboundFrameQueue.MaxByteLimit + 1, 16));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new OutboundFrameQueue(1024, OutboundFrameQueue.MaxFrameLimit + 1));
     }
 }
