@@ -160,7 +160,13 @@ internal sealed class FanoutRunner(LoadTestOptions options, TextWriter log)
         }
 
         Log($"{target.Name} {mode}: measuring {_options.DurationSeconds} s");
-        var subscribers = connected - target.LostSubscribers;
+        var stalled = _options.StallOne && target is TanagerTarget;
+        if (stalled)
+        {
+            ((TanagerTarget)target).StallFirstSubscriber();
+            Log($"{target.Name} {mode}: the first subscriber stops reading now; the others are measured");
+        }
+        var subscribers = connected - target.LostSubscribers - (stalled ? 1 : 0);
         var run = recorder.BeginMeasurement(_lastSequence + 1);
         var serverCpu = CpuWindow.Start(serverPid);
         var clientCpu = CpuWindow.Start(Environment.ProcessId);
@@ -172,6 +178,11 @@ internal sealed class FanoutRunner(LoadTestOptions options, TextWriter log)
         var serverSample = serverCpu?.Stop();
         var clientSample = clientCpu?.Stop();
         var machineSample = machineCpu.Stop();
+        if (stalled)
+        {
+            var rss = ProcessMemory.TryReadRssBytes(serverPid);
+            Log($"{target.Name} {mode}: server RSS at the end of the phase {(rss is { } bytes ? (bytes / 1024.0 / 1024).ToString("F1", CultureInfo.InvariantCulture) + " MiB" : "n/a")}; stalled subscriber: {await ((TanagerTarget)target).ResumeStalledSubscriberAsync()}");
+        }
 
         var received = run.Received;
         var elapsed = received == 0 ? 0 : (double)(run.LastReceivedTimestamp - run.StartTimestamp) / Stopwatch.Frequency;

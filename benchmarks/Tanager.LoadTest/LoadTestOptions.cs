@@ -21,6 +21,9 @@ internal sealed record LoadTestOptions
     /// <summary>Seconds the subscribers stay connected and idle (after the RSS reading) before anything is published.</summary>
     public int HoldIdleSeconds { get; init; }
 
+    /// <summary>Tanager only: the first subscriber stops reading during the measured phase (the others are measured).</summary>
+    public bool StallOne { get; init; }
+
     /// <summary>Range checks that keep every run bounded in count and time; returns the problems found.</summary>
     public IEnumerable<string> Validate()
     {

@@ -48,8 +48,13 @@ var holdIdle = new Option<int>("--hold-idle")
     DefaultValueFactory = _ => 0,
 };
 
+var stallOne = new Option<bool>("--stall-one")
+{
+    Description = "Tanager only: the first subscriber stops reading (and keeps heartbeating) for each measured phase; the table measures the others, and the log says how the server ended the stalled one and the server's RSS.",
+};
+
 var root = new RootCommand("Tanager fan-out load test: N subscribers in one channel, one publisher; deliveries/s and latency, against Tanager and two ASP.NET Core baselines.");
-foreach (var option in new Option[] { target, tanagerUrl, baselineUrl, tanagerDll, baselinesDll, tanagerArgs, subscribers, duration, warmup, rate, inFlight, payloadBytes, connectConcurrency, pin, holdIdle })
+foreach (var option in new Option[] { target, tanagerUrl, baselineUrl, tanagerDll, baselinesDll, tanagerArgs, subscribers, duration, warmup, rate, inFlight, payloadBytes, connectConcurrency, pin, holdIdle, stallOne })
 {
     root.Options.Add(option);
 }
@@ -81,6 +86,7 @@ root.SetAction(async (parseResult, cancellationToken) =>
         ConnectConcurrency = parseResult.GetValue(connectConcurrency),
         Pin = parseResult.GetValue(pin),
         HoldIdleSeconds = parseResult.GetValue(holdIdle),
+        StallOne = parseResult.GetValue(stallOne),
     };
     return await LoadTestCommand.RunAsync(options, args, cancellationToken);
 });

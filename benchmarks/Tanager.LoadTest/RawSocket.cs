@@ -27,6 +27,25 @@ internal sealed class RawSocket : IAsyncDisposable
     private Task _receiveLoop = Task.CompletedTask;
     private Task _heartbeatLoop = Task.CompletedTask;
     private volatile bool _disposing;
+    private volatile TaskCompletionSource? _stall;
+    private volatile bool _discard;
+    private long _discarded;
+
+    /// <summary>Messages received after <see cref="Stall"/>, not handed to the handler.</summary>
+    public long DiscardedAfterStall => Interlocked.Read(ref _discarded);
+
+    /// <summary>The receive loop ends when the server closed or dropped the connection.</summary>
+    public Task Receiving => _receiveLoop;
+
+    /// <summary>Stops reading (heartbeats go on): a client whose reader hangs. Nothing it reads later reaches the handler.</summary>
+    public void Stall()
+    {
+        _discard = true;
+        _stall = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>Reads again, discarding what it reads, until the connection ends.</summary>
+    public void Unstall() => _stall?.TrySetResult();
 
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
     public string? CloseStatusDescription => _socket.CloseStatusDescription;
@@ -73,8 +92,21 @@ internal sealed class RawSocket : IAsyncDisposable
     {
         try
         {
-            while (await ReceiveAsync(_receiveStop.Token) is { } message)
+            while (true)
             {
+                if (_stall is { } stall)
+                {
+                    await stall.Task.WaitAsync(_receiveStop.Token);
+                }
+                if (await ReceiveAsync(_receiveStop.Token) is not { } message)
+                {
+                    break;
+                }
+                if (_discard)
+                {
+                    Interlocked.Increment(ref _discarded);
+                    continue;
+                }
                 handler(message.Span);
             }
         }

@@ -25,6 +25,8 @@ internal sealed class TanagerTarget : IFanoutTarget
     private readonly HttpMessageInvoker _invoker;
     private readonly TanagerApi _api;
     private readonly ConcurrentBag<RawSocket> _subscribers = [];
+    /// <summary>The subscriber <c>--stall-one</c> stalls: the first to connect.</summary>
+    private RawSocket? _first;
     private int _lostSubscribers;
     private string? _publisherToken;
     private string? _subscriberToken;
@@ -71,6 +73,7 @@ internal sealed class TanagerTarget : IFanoutTarget
         var token = _subscriberToken ?? throw new InvalidOperationException("PrepareAsync has not run.");
         var socket = new RawSocket();
         _subscribers.Add(socket);
+        Interlocked.CompareExchange(ref _first, socket, null);
         await socket.ConnectAsync(_gatewayUrl, _invoker, cancellationToken);
 
         var hello = await ReceiveFrameAsync(socket, cancellationToken);
@@ -98,6 +101,23 @@ internal sealed class TanagerTarget : IFanoutTarget
         // Only payload frames matter from here on; they are recognised by the payload marker without parsing JSON.
         socket.StartReceiving(frame => tracker.OnFrame(frame), () => Interlocked.Increment(ref _lostSubscribers));
         socket.StartHeartbeat(interval * HeartbeatSafetyFactor, s_heartbeat);
+    }
+
+    /// <summary>The first subscriber stops reading (it keeps heartbeating), as a client whose reader hangs.</summary>
+    public void StallFirstSubscriber() => (_first ?? throw new InvalidOperationException("No subscriber.")).Stall();
+
+    /// <summary>Lets the stalled subscriber read again and says how the server ended its connection.</summary>
+    public async Task<string> ResumeStalledSubscriberAsync()
+    {
+        var stalled = _first ?? throw new InvalidOperationException("No subscriber.");
+        stalled.Unstall();
+        var ended = await Task.WhenAny(stalled.Receiving, Task.Delay(TimeSpan.FromSeconds(10))) == stalled.Receiving;
+        var how = stalled.CloseStatus is { } status
+            ? $"closed by the server with {(int)status} {stalled.CloseStatusDescription}"
+            : "dropped by the server without a close frame (a reader that stopped cannot take one)";
+        return ended
+            ? $"{how}; {stalled.DiscardedAfterStall:N0} messages were still in its socket buffers"
+            : $"still open 10 s after it read again ({stalled.DiscardedAfterStall:N0} messages read since the stall)";
     }
 
     public Task PublishAsync(string content, CancellationToken cancellationToken) =>
