@@ -88,7 +88,7 @@ public sealed class EventHeader
     internal static EventHeader ForChannelViewers(string name, Channel channel, RoleSet? roles = null)
     {
         ArgumentNullException.ThrowIfNull(channel);
-        return new() { Name = name, Scope = EventScope.Workspace, WorkspaceId = channel.WorkspaceId, ChannelId = channel.Id, Roles = roles ?? RolesSeeing(channel) };
+        return new() { Name = name, Scope = EventScope.Workspace, WorkspaceId = channel.WorkspaceId, ChannelId = channel.Id, Roles = roles ?? Permissions.RolesSeeing(channel) };
     }
 
     /// <summary>The encoded length of this header.</summary>
@@ -180,20 +180,5 @@ public sealed class EventHeader
         };
         consumed = at;
         return true;
-    }
-
-    /// <summary>The roles among which <paramref name="channel"/> is visible without being a member of it.</summary>
-    internal static RoleSet RolesSeeing(Channel channel)
-    {
-        ArgumentNullException.ThrowIfNull(channel);
-        var roles = RoleSet.None;
-        foreach (var role in (ReadOnlySpan<WorkspaceRole>)[WorkspaceRole.Owner, WorkspaceRole.Admin, WorkspaceRole.Member, WorkspaceRole.Guest])
-        {
-            if (Permissions.CanSeeChannel(role, channel, isMember: false))
-            {
-                roles |= (RoleSet)(1 << (int)role);
-            }
-        }
-        return roles;
     }
 }

@@ -273,8 +273,8 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
     /// </summary>
     private async Task AnnounceUpdateAsync(Channel before, Channel after, CancellationToken cancellationToken)
     {
-        var sawBefore = EventHeader.RolesSeeing(before);
-        var seeNow = EventHeader.RolesSeeing(after);
+        var sawBefore = Permissions.RolesSeeing(before);
+        var seeNow = Permissions.RolesSeeing(after);
         var headers = new List<EventHeader> { EventHeader.ForChannel(GatewayEvents.ChannelUpdate, after.WorkspaceId, after.Id) };
         if ((sawBefore & seeNow) != RoleSet.None)
         {

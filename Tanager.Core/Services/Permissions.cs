@@ -128,6 +128,21 @@ public static class Permissions
         return isMember || (channel.Kind == ChannelKind.Public && role != WorkspaceRole.Guest && Has(role, channel, Permission.ViewChannels));
     }
 
+    /// <summary>The roles among which <paramref name="channel"/> is visible without being a member of it (<see cref="CanSeeChannel"/>): who hears of it on the workspace's subject.</summary>
+    internal static RoleSet RolesSeeing(Channel channel)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        var roles = RoleSet.None;
+        foreach (var role in (ReadOnlySpan<WorkspaceRole>)[WorkspaceRole.Owner, WorkspaceRole.Admin, WorkspaceRole.Member, WorkspaceRole.Guest])
+        {
+            if (CanSeeChannel(role, channel, isMember: false))
+            {
+                roles |= (RoleSet)(1 << (int)role);
+            }
+        }
+        return roles;
+    }
+
     /// <summary>Public channels that are not archived can be joined by whoever may see them; guests are always added by someone.</summary>
     public static bool CanJoinChannel(WorkspaceRole role, Channel channel)
     {
