@@ -332,13 +332,12 @@ public sealed partial class GatewaySession : IAsyncDisposable
                 _roles[workspaceId] = role;
             }
             Send(GatewayEnvelope.Serialize(GatewayOpCode.Dispatch, GatewayEvents.Ready, ready.Data, TanagerJsonContext.Default.ReadyData));
-            var inReady = ready.Data.Workspaces.SelectMany(w => w.Channels).ToDictionary(c => Ulid.Parse(c.Id), c => c.LastSequence);
             foreach (var stream in _streams.Values)
             {
                 // READY was read after subscribing: its last_sequence is where live events take over. A client that
                 // says where it stopped gets the changes in between from the store first. A channel joined while READY
                 // was read, and missing from it, starts at its first event.
-                if (!inReady.TryGetValue(stream.ChannelId, out var head))
+                if (!ready.Heads.TryGetValue(stream.ChannelId, out var head))
                 {
                     starts.Add((stream, -1, false));
                     continue;

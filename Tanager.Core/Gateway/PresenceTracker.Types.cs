@@ -1,9 +1,4 @@
-using System.Text.Json;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using NUlid;
-using Tanager.Internal;
-using Tanager.Protocol;
 
 namespace Tanager;
 

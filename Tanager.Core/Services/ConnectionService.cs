@@ -23,6 +23,7 @@ public sealed class ConnectionService(IWorkspaceStore workspaces, IChannelStore 
     {
         var result = new List<ReadyWorkspace>();
         var roles = new List<(Ulid, WorkspaceRole)>();
+        var heads = new Dictionary<Ulid, long>();
         foreach (var (workspace, member) in await workspaces.ListForUserAsync(user.Id, cancellationToken))
         {
             await follow.FollowWorkspaceAsync(workspace.Id, cancellationToken);
@@ -33,13 +34,15 @@ public sealed class ConnectionService(IWorkspaceStore workspaces, IChannelStore 
                 await follow.FollowChannelAsync(workspace.Id, channelId, cancellationToken);
             }
             var states = memberships.Count == 0 ? [] : (await readStates.GetReadStatesAsync(workspace.Id, user.Id, [.. memberships], cancellationToken)).ToDictionary(s => s.ChannelId);
-            var list = (await channels.ListAsync(workspace.Id, cancellationToken))
-                .Where(c => memberships.Contains(c.Id))
-                .Select(c => c.ToDto(isMember: true).WithReadState(states.GetValueOrDefault(c.Id)))
-                .ToList();
+            var followed = (await channels.ListAsync(workspace.Id, cancellationToken)).Where(c => memberships.Contains(c.Id)).ToList();
+            foreach (var channel in followed)
+            {
+                heads[channel.Id] = channel.LastSequence;
+            }
+            var list = followed.Select(c => c.ToDto(isMember: true).WithReadState(states.GetValueOrDefault(c.Id))).ToList();
             result.Add(new ReadyWorkspace { Workspace = workspace.ToDto(member), Channels = list, Presences = presence.Snapshot(workspace.Id) });
         }
-        return new ReadySnapshot(new ReadyData { SessionId = sessionId, User = user.ToDto(includeEmail: true), Workspaces = result }, roles);
+        return new ReadySnapshot(new ReadyData { SessionId = sessionId, User = user.ToDto(includeEmail: true), Workspaces = result }, roles, heads);
     }
 
     /// <summary>
@@ -100,8 +103,11 @@ public sealed class ConnectionService(IWorkspaceStore workspaces, IChannelStore 
     }
 }
 
-/// <summary>READY and the role held in each workspace, for the connection to route workspace events by.</summary>
-internal sealed record ReadySnapshot(ReadyData Data, IReadOnlyList<(Ulid WorkspaceId, WorkspaceRole Role)> Roles);
+/// <summary>
+/// READY, the role held in each workspace (to route workspace events by) and each channel's last sequence in READY
+/// (where its stream starts), typed.
+/// </summary>
+internal sealed record ReadySnapshot(ReadyData Data, IReadOnlyList<(Ulid WorkspaceId, WorkspaceRole Role)> Roles, IReadOnlyDictionary<Ulid, long> Heads);
 
 /// <summary>What a connection subscribes to while READY is read.</summary>
 internal interface IReadyFollower
