@@ -13,6 +13,8 @@ internal static class TanagerServer
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "tanager" });
         builder.Configuration.AddEnvironmentVariables("TANAGER_");
         builder.WebHost.UseUrls(settings.Listen.GetLeftPart(UriPartial.Authority));
+        // Gateway connections skip Kestrel's HTTP layer after the upgrade: less memory per connection, one copy less per send.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.UseTanagerGateway()));
         builder.Logging.ClearProviders();
         // ASP.NET Core logs ~3 KB of JSON per request at Information; on a chat server that cost more than the request
         // (an empty GET /health: 10.2k/s with it, 37.6k/s without). TANAGER_Logging__LogLevel__Microsoft.AspNetCore overrides.

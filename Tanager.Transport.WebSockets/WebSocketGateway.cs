@@ -1,4 +1,7 @@
+using System.Buffers;
 using System.IO.Pipelines;
+using System.Net.Sockets;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tanager.Transport.WebSockets.Internal;
@@ -38,13 +41,110 @@ public sealed class WebSocketGateway(GatewayHub hub, IOptions<TanagerOptions> op
     }
 
     /// <summary>
+    /// Serves a fresh connection whose first request is a valid HTTP/1.1 upgrade to the gateway at <paramref name="path"/>
+    /// (answering 101 itself), and returns null once it closed. Any other connection is returned to the caller untouched
+    /// for its HTTP server: as the pipe to read it from, which holds every byte looked at. A connection that does not
+    /// decide within <paramref name="headTimeout"/> is aborted. Pass the connection's <paramref name="socket"/> when
+    /// nothing (such as TLS) sits between it and <paramref name="transport"/>: the gateway then sends on it directly,
+    /// without copying frames into the transport's output pipe.
+    /// </summary>
+    public async Task<IDuplexPipe?> ServeIfUpgradeAsync(IDuplexPipe transport, Socket? socket, string path, TimeSpan headTimeout, Action abort, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        ArgumentNullException.ThrowIfNull(abort);
+        ValidatePath(path);
+        // The handshake is its own method so that its state is gone once the connection is served: this method's
+        // state lives as long as the connection.
+        var (upgraded, http) = await AcceptAsync(transport, socket, path, headTimeout, abort, cancellationToken);
+        if (upgraded)
+        {
+            await new WebSocketConnection(transport, socket, abort, options.Value.Gateway, logger).RunAsync(hub, cancellationToken);
+        }
+        return http;
+    }
+
+    /// <summary>Upgraded (101 sent), or not: then the pipe for the HTTP server, or null when the connection was aborted.</summary>
+    private static async Task<(bool Upgraded, IDuplexPipe? Http)> AcceptAsync(IDuplexPipe transport, Socket? socket, string path, TimeSpan headTimeout, Action abort, CancellationToken cancellationToken)
+    {
+        var input = transport.Input;
+        var waited = false;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(headTimeout);
+        while (true)
+        {
+            ReadResult result;
+            try
+            {
+                result = await input.ReadAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                abort();
+                return (false, null);
+            }
+            var buffer = result.Buffer;
+            long headLength = 0;
+            string? accept = null;
+            var sniff = result.IsCanceled ? UpgradeSniff.NotGateway : UpgradeRequestReader.Examine(buffer, path, out headLength, out accept);
+            if (sniff == UpgradeSniff.NeedMore && !result.IsCompleted)
+            {
+                input.AdvanceTo(buffer.Start, buffer.End);
+                waited = true;
+                continue;
+            }
+            if (sniff != UpgradeSniff.Gateway)
+            {
+                if (!waited)
+                {
+                    input.AdvanceTo(buffer.Start);
+                    return (false, transport);
+                }
+                input.AdvanceTo(buffer.Start, buffer.End);
+                return (false, new DuplexPipe(new ReplayingPipeReader(input, buffer, result.IsCompleted), transport.Output));
+            }
+            input.AdvanceTo(buffer.GetPosition(headLength));
+            var response = Encoding.ASCII.GetBytes(
+                $"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: {accept}\r\n\r\n");
+            // The same path as the frames that follow it, so nothing can overtake it.
+            if (socket is null)
+            {
+                await transport.Output.WriteAsync(response, cancellationToken);
+            }
+            else
+            {
+                await socket.SendAsync(response, SocketFlags.None, cancellationToken);
+            }
+            return (true, null);
+        }
+    }
+
+    /// <summary>Throws unless <paramref name="path"/> is an absolute URL path of unreserved characters and slashes.</summary>
+    public static void ValidatePath(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (path.Length is < 2 or > UpgradeRequestReader.MaxPathLength || path[0] != '/' || path.EndsWith('/')
+            || path.AsSpan().ContainsAnyExcept(PathCharacters))
+        {
+            throw new ArgumentException($"The gateway path must start with '/', not end with '/', be at most {UpgradeRequestReader.MaxPathLength} characters and use only letters, digits, '-', '.', '_', '~' and '/'; got '{path}'.", nameof(path));
+        }
+    }
+
+    private static readonly SearchValues<char> PathCharacters =
+        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/");
+
+    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
+    {
+        public PipeReader Input => input;
+        public PipeWriter Output => output;
+    }
+
+    /// <summary>
     /// Serves one upgraded connection until it closes. <paramref name="abort"/> tears the underlying connection down
     /// when the peer stops reading and a close frame cannot be delivered.
     /// </summary>
-    public async Task RunAsync(IDuplexPipe transport, Action abort, CancellationToken cancellationToken)
+    public Task RunAsync(IDuplexPipe transport, Action abort, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transport);
-        await using var connection = new WebSocketConnection(transport, abort, options.Value.Gateway, logger);
-        await connection.RunAsync(hub, cancellationToken);
+        return new WebSocketConnection(transport, socket: null, abort, options.Value.Gateway, logger).RunAsync(hub, cancellationToken);
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Tanager.Protocol;
 
@@ -17,6 +18,7 @@ internal sealed partial class WebSocketConnection : IGatewayConnection, IAsyncDi
     internal static readonly TimeSpan ClosePeerTimeout = TimeSpan.FromSeconds(5);
 
     private readonly IDuplexPipe _transport;
+    private readonly FrameOutput _output;
     private readonly Action _abort;
     private readonly GatewayOptions _options;
     private readonly ILogger _logger;
@@ -31,9 +33,12 @@ internal sealed partial class WebSocketConnection : IGatewayConnection, IAsyncDi
     private int _timedOut;
     private int _writerDone;
 
-    public WebSocketConnection(IDuplexPipe transport, Action abort, GatewayOptions options, ILogger logger)
+    /// <param name="socket">The connection's own socket when nothing (such as TLS) sits between it and
+    /// <paramref name="transport"/>: frames are then sent on it directly (see <see cref="FrameOutput"/>).</param>
+    public WebSocketConnection(IDuplexPipe transport, Socket? socket, Action abort, GatewayOptions options, ILogger logger)
     {
         _transport = transport;
+        _output = FrameOutput.For(transport, socket);
         _abort = abort;
         _options = options;
         _logger = logger;
@@ -83,24 +88,14 @@ internal sealed partial class WebSocketConnection : IGatewayConnection, IAsyncDi
         _queue.Complete(discardBacklog: false);
     }
 
+    /// <summary>
+    /// Serves the connection: the read loop runs in this method (one state machine per idle connection, not two), the
+    /// writer beside it; when reading ends the session is closed, the writer finishes and the connection is disposed.
+    /// </summary>
     public async Task RunAsync(GatewayHub hub, CancellationToken cancellationToken)
     {
         var writer = WriteLoopAsync();
         var session = hub.Connect(this);
-        try
-        {
-            await ReadLoopAsync(session, cancellationToken);
-        }
-        finally
-        {
-            await session.DisposeAsync();
-            Close(GatewayCloseCodes.Normal, "");
-            await writer;
-        }
-    }
-
-    private async Task ReadLoopAsync(GatewaySession session, CancellationToken cancellationToken)
-    {
         var input = _transport.Input;
         try
         {
@@ -134,6 +129,8 @@ internal sealed partial class WebSocketConnection : IGatewayConnection, IAsyncDi
                 finally
                 {
                     input.AdvanceTo(buffer.Start, buffer.End);
+                    // An idle connection holds no message buffer while it waits for the next read.
+                    _assembler.ReleaseIdleBuffers();
                 }
                 if (stop || result.IsCompleted)
                 {
@@ -147,6 +144,13 @@ internal sealed partial class WebSocketConnection : IGatewayConnection, IAsyncDi
         catch (IOException)
         {
             // The peer went away mid-frame; nothing to answer.
+        }
+        finally
+        {
+            await session.DisposeAsync();
+            Close(GatewayCloseCodes.Normal, "");
+            await writer;
+            await DisposeAsync();
         }
     }
 
@@ -186,7 +190,7 @@ internal sealed partial class WebSocketConnection : IGatewayConnection, IAsyncDi
     /// </summary>
     private async Task WriteLoopAsync()
     {
-        var output = _transport.Output;
+        var output = _output;
         try
         {
             while (await _queue.WaitToReadAsync())
@@ -199,17 +203,18 @@ internal sealed partial class WebSocketConnection : IGatewayConnection, IAsyncDi
                 var discard = _queue.IsDiscarding;
                 var released = (long)first.Length;
                 var frames = 1;
-                var buffered = false;
-                while (_queue.TryDequeue(out var frame))
+                var buffered = 0L;
+                while ((discard || released < FrameOutput.MaxBatchBytes) && _queue.TryDequeue(out var frame))
                 {
                     if (!discard)
                     {
-                        if (!buffered)
+                        if (buffered == 0)
                         {
-                            output.Write(first.Span);
-                            buffered = true;
+                            output.Buffer(first.Span);
+                            buffered = first.Length;
                         }
-                        output.Write(frame.Span);
+                        output.Buffer(frame.Span);
+                        buffered += frame.Length;
                     }
                     released += frame.Length;
                     frames++;
@@ -224,22 +229,21 @@ internal sealed partial class WebSocketConnection : IGatewayConnection, IAsyncDi
                     break;
                 }
                 // One frame (the usual case below saturation) goes to the transport as it is: no copy into a buffer first.
-                var flush = buffered ? await output.FlushAsync() : await output.WriteAsync(first);
-                if (flush.IsCanceled)
+                var written = buffered > 0 ? await output.FlushAsync() : await output.WriteAsync(first);
+                if (written == FrameWrite.Cancelled)
                 {
                     TimedOut();
                     return;
                 }
-                if (flush.IsCompleted)
+                if (written == FrameWrite.Closed)
                 {
                     return;
                 }
             }
             if (_closeFrame is not null && Volatile.Read(ref _timedOut) == 0)
             {
-                output.Write(_closeFrame);
-                var flush = await output.FlushAsync();
-                if (flush.IsCanceled)
+                var written = await output.WriteAsync(_closeFrame);
+                if (written == FrameWrite.Cancelled)
                 {
                     TimedOut();
                     return;
@@ -288,7 +292,7 @@ internal sealed partial class WebSocketConnection : IGatewayConnection, IAsyncDi
                 return;
             }
             Volatile.Write(ref _timedOut, 1);
-            _transport.Output.CancelPendingFlush();
+            _output.CancelPendingWrite();
             // A writer parked or between flushes sees the flag; a writer stuck in a flush sees the cancelled flush.
             _transport.Input.CancelPendingRead();
             _abort();

@@ -31,13 +31,13 @@ internal sealed class WebSocketMessageAssembler
 
     private const int InitialBufferSize = 4 * 1024;
 
-    // A chat connection is mostly idle with small messages; an occasional large message should not
-    // pin its buffer for the rest of the connection's lifetime.
-    private const int RetainedBufferLimit = 64 * 1024;
-
     private readonly int _maxMessageSize;
-    private readonly byte[] _controlBuffer = new byte[WebSocketFrameParser.MaxControlPayloadLength];
+    // Both buffers exist only while needed: a chat connection is mostly idle, and a buffer kept per idle connection
+    // (4 KiB after the first message) was the largest single item of its memory.
+    private byte[]? _controlBuffer;
     private byte[] _messageBuffer = [];
+    /// <summary>How much of <see cref="_messageBuffer"/> has held data since it was rented: cleared before it goes back.</summary>
+    private int _messageBufferUsed;
     private int _messageLength;
     private bool _messageInProgress;
     private bool _messageIsText;
@@ -108,11 +108,6 @@ internal sealed class WebSocketMessageAssembler
     {
         target = default;
 
-        if (!_messageInProgress && _messageBuffer.Length > RetainedBufferLimit)
-        {
-            _messageBuffer = [];
-        }
-
         // The parser already rejects these; repeating the checks keeps the assembler safe to feed
         // from any frame source.
         if (header.Rsv != 0)
@@ -135,6 +130,7 @@ internal sealed class WebSocketMessageAssembler
                 return false;
             }
 
+            _controlBuffer ??= new byte[WebSocketFrameParser.MaxControlPayloadLength];
             target = _controlBuffer.AsSpan(0, (int)header.PayloadLength);
             error = default;
             return true;
@@ -170,6 +166,7 @@ internal sealed class WebSocketMessageAssembler
         var length = (int)header.PayloadLength;
         EnsureCapacity(_messageLength + length);
         target = _messageBuffer.AsSpan(_messageLength, length);
+        _messageBufferUsed = Math.Max(_messageBufferUsed, _messageLength + length);
         error = default;
         return true;
     }
@@ -179,9 +176,9 @@ internal sealed class WebSocketMessageAssembler
         switch (header.Opcode)
         {
             case WebSocketOpcode.Ping:
-                return WebSocketAssemblerResult.Ping(_controlBuffer.AsMemory(0, payload.Length));
+                return WebSocketAssemblerResult.Ping(_controlBuffer!.AsMemory(0, payload.Length));
             case WebSocketOpcode.Pong:
-                return WebSocketAssemblerResult.Pong(_controlBuffer.AsMemory(0, payload.Length));
+                return WebSocketAssemblerResult.Pong(_controlBuffer!.AsMemory(0, payload.Length));
             case WebSocketOpcode.Close:
                 return ParseClose(payload);
         }
@@ -242,10 +239,38 @@ internal sealed class WebSocketMessageAssembler
         // Doubling keeps many-fragment messages linear overall; capping at the message limit avoids
         // allocating more than a conforming message can ever need.
         var grown = Math.Max((long)_messageBuffer.Length * 2, InitialBufferSize);
-        var size = (int)Math.Clamp(grown, required, _maxMessageSize);
-        var buffer = GC.AllocateUninitializedArray<byte>(size);
+        var size = (int)Math.Clamp(grown, required, Math.Max(_maxMessageSize, required));
+        var buffer = ArrayPool<byte>.Shared.Rent(size);
         _messageBuffer.AsSpan(0, _messageLength).CopyTo(buffer);
+        ReturnMessageBuffer();
         _messageBuffer = buffer;
+        _messageBufferUsed = _messageLength;
+    }
+
+    /// <summary>
+    /// Gives the message buffer back to the pool unless a fragmented message is being assembled; call it when the
+    /// connection goes back to waiting for data. Payloads returned earlier are invalid afterwards.
+    /// </summary>
+    public void ReleaseIdleBuffers()
+    {
+        if (!_messageInProgress)
+        {
+            ReturnMessageBuffer();
+            _controlBuffer = null;
+        }
+    }
+
+    private void ReturnMessageBuffer()
+    {
+        if (_messageBuffer.Length == 0)
+        {
+            return;
+        }
+        // Messages carry tokens (IDENTIFY): nothing a client sent outlives its use in a shared pool.
+        _messageBuffer.AsSpan(0, _messageBufferUsed).Clear();
+        ArrayPool<byte>.Shared.Return(_messageBuffer);
+        _messageBuffer = [];
+        _messageBufferUsed = 0;
     }
 
     private WebSocketAssemblerResult Fail(int closeCode, string reason)

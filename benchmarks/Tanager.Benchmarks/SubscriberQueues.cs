@@ -29,7 +29,7 @@ internal sealed class SubscriberQueues : IAsyncDisposable
         _readers = new OutboundFrameQueue[count];
         for (var i = 0; i < count; i++)
         {
-            var connection = new WebSocketConnection(transport, static () => { }, options, NullLogger.Instance);
+            var connection = new WebSocketConnection(transport, socket: null, static () => { }, options, NullLogger.Instance);
             Connections[i] = connection;
             _readers[i] = (OutboundFrameQueue)QueueField.GetValue(connection)!;
         }
