@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text;
 using Tanager.Transport.WebSockets.Internal;
 using Xunit;
@@ -88,6 +89,48 @@ public sealed class FramingTests
         Assert.Equal(_hello, result.Payload.ToArray());
         Assert.False(assembler.IsMessageInProgress);
         Assert.Equal(0, buffer.Length);
+    }
+
+    [Fact]
+    public void A_fragmented_message_survives_the_idle_buffer_release_between_reads()
+    {
+        // Each fragment arrives in its own read; the connection releases idle buffers after every read.
+        byte[] wire = [0x01, 0x03, 0x48, 0x65, 0x6c, 0x80, 0x02, 0x6c, 0x6f];
+        var assembler = new WebSocketMessageAssembler(1024);
+        var buffer = new ReadOnlySequence<byte>(wire);
+
+        Assert.Equal(FrameParseStatus.Ok, WebSocketFrameParser.TryParse(ref buffer, DefaultMaxFrame, false, out var first, out var firstPayload));
+        Assert.Equal(WebSocketAssemblerResultKind.Incomplete, assembler.ProcessMasked(first, firstPayload).Kind);
+        assembler.ReleaseIdleBuffers();
+        Assert.Equal(FrameParseStatus.Ok, WebSocketFrameParser.TryParse(ref buffer, DefaultMaxFrame, false, out var second, out var secondPayload));
+        var result = assembler.ProcessMasked(second, secondPayload);
+
+        Assert.Equal(WebSocketAssemblerResultKind.Message, result.Kind);
+        Assert.Equal(_hello, result.Payload.ToArray());
+    }
+
+    [Fact]
+    public void A_released_message_buffer_goes_back_to_the_pool_wiped()
+    {
+        var secret = Encoding.UTF8.GetBytes("{\"op\":2,\"d\":{\"token\":\"tns_secret-token-value\"}}");
+        var assembler = new WebSocketMessageAssembler(64 * 1024);
+        var result = Feed(assembler, Frame(WebSocketOpcode.Text, secret, mask: true));
+        Assert.Equal(WebSocketAssemblerResultKind.Message, result.Kind);
+        Assert.Equal(secret, result.Payload.ToArray());
+
+        assembler.ReleaseIdleBuffers();
+        // The pool hands this thread back the array it was just given (its per-thread slot for that size).
+        var reused = ArrayPool<byte>.Shared.Rent(4096);
+        try
+        {
+            Assert.True(MemoryMarshal.TryGetArray(result.Payload, out var released));
+            Assert.Same(released.Array, reused);
+            Assert.Equal(-1, reused.AsSpan().IndexOf("tns_secret"u8));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(reused);
+        }
     }
 
     [Fact]
