@@ -19,8 +19,15 @@ app.Map("/ws", async (HttpContext context, WebSocketBroadcaster broadcaster) =>
         context.Response.StatusCode = StatusCodes.Status400BadRequest;
         return;
     }
+    // ?group=NAME puts the socket in that group (the multi-channel load test); without it, in the default group.
+    var group = context.Request.Query["group"].ToString();
+    if (group.Length > WebSocketBroadcaster.MaxGroupNameLength)
+    {
+        context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        return;
+    }
     using var socket = await context.WebSockets.AcceptWebSocketAsync();
-    await broadcaster.RunAsync(socket, context.RequestAborted);
+    await broadcaster.RunAsync(socket, group, context.RequestAborted);
 });
 
 await app.RunAsync();

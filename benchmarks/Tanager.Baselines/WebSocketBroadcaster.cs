@@ -5,23 +5,32 @@ using System.Net.WebSockets;
 namespace Tanager.Baselines;
 
 /// <summary>
-/// What ASP.NET Core gives for free: every connected socket is in one set, and each text message received from any
-/// socket (the sender included) is sent, as the same byte array, to every socket. The broadcast awaits every send
-/// before the sender's next message is read, so a slow reader slows the publisher instead of growing a queue.
+/// What ASP.NET Core gives for free: every connected socket is in one group (a set of sockets), chosen when it
+/// connects, and each text message received from any socket is sent, as the same byte array, to every socket of that
+/// socket's group, the sender included. The broadcast awaits every send before the sender's next message is read, so a
+/// slow reader slows the publisher instead of growing a queue.
 /// </summary>
 internal sealed class WebSocketBroadcaster
 {
+    /// <summary>Bounds what one request can make the server keep as a dictionary key.</summary>
+    public const int MaxGroupNameLength = 64;
+
     // 64 KiB is far above the ~200-byte load-test payload and bounds what one client can make the server buffer.
     private const int MaxMessageBytes = 64 * 1024;
     // Covers the load-test payload in one receive; larger messages grow the buffer up to MaxMessageBytes.
     private const int InitialBufferBytes = 4 * 1024;
 
-    private readonly ConcurrentDictionary<WebSocketPeer, byte> _peers = new();
+    // Groups are looked up once per connection, never per message: the broadcast iterates the set the socket joined, so
+    // one group costs what the single set did before groups existed. An emptied group's set stays (a few hundred bytes
+    // each, bounded by the group names a load test uses), so a socket can never join a set another thread just dropped.
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<WebSocketPeer, byte>> _groups = new(StringComparer.Ordinal);
 
-    public async Task RunAsync(WebSocket socket, CancellationToken aborted)
+    /// <summary>Runs one socket until it closes: it joins <paramref name="group"/>, and what it sends goes to that group.</summary>
+    public async Task RunAsync(WebSocket socket, string group, CancellationToken aborted)
     {
+        var peers = _groups.GetOrAdd(group, static _ => new ConcurrentDictionary<WebSocketPeer, byte>());
         using var peer = new WebSocketPeer(socket);
-        _peers.TryAdd(peer, 0);
+        peers.TryAdd(peer, 0);
         var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
         try
         {
@@ -59,7 +68,7 @@ internal sealed class WebSocketBroadcaster
                     return;
                 }
                 // One copy per message, shared by every send: the "pre-serialized bytes" of the broadcast.
-                await BroadcastAsync(buffer.AsSpan(0, count).ToArray(), aborted);
+                await BroadcastAsync(peers, buffer.AsSpan(0, count).ToArray(), aborted);
             }
         }
         catch (WebSocketException)
@@ -72,16 +81,16 @@ internal sealed class WebSocketBroadcaster
         }
         finally
         {
-            _peers.TryRemove(peer, out _);
+            peers.TryRemove(peer, out _);
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
-    private async Task BroadcastAsync(byte[] message, CancellationToken cancellationToken)
+    private static async Task BroadcastAsync(ConcurrentDictionary<WebSocketPeer, byte> peers, byte[] message, CancellationToken cancellationToken)
     {
         // Start every send first and only then wait, so one socket's full kernel buffer does not delay the others.
         List<Task>? pending = null;
-        foreach (var entry in _peers)
+        foreach (var entry in peers)
         {
             var send = entry.Key.SendAsync(message, cancellationToken);
             if (!send.IsCompletedSuccessfully)

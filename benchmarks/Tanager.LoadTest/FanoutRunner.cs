@@ -4,8 +4,9 @@ using System.Globalization;
 namespace Tanager.LoadTest;
 
 /// <summary>
-/// Drives one target: connects the subscribers, waits until every one has received a probe, then for each rate runs
-/// a warmup, waits for the warmup's deliveries to drain, runs a measured phase and waits for its deliveries to drain.
+/// Drives one target: connects the subscribers (subscriber i to channel i mod N), waits until every one has received a
+/// probe, then for each rate runs a warmup, waits for the warmup's deliveries to drain, runs a measured phase and waits
+/// for its deliveries to drain.
 /// Draining the warmup first means the measured phase starts with empty queues, so the server CPU time read around it
 /// (when the server's process id is known) is spent on the measured messages, not on a warmup backlog.
 /// </summary>
@@ -13,10 +14,12 @@ internal sealed class FanoutRunner(LoadTestOptions options, TextWriter log)
 {
     // Generous for one WebSocket upgrade plus IDENTIFY/READY on a loaded loopback server; a slower connect is a failure.
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
-    // Covers Tanager's setup: two registrations (Argon2 hashing each) and four more REST calls.
+    // Covers Tanager's setup: two registrations (Argon2 hashing each) and four more REST calls; each further channel
+    // adds a registration and four calls (~0.3 s on this VM), given 2 s here so a busy machine does not fail the setup.
     private static readonly TimeSpan PrepareTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan PrepareTimePerChannel = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
-    // 10 probes a second reaches late subscribers quickly without loading the server before the warmup.
+    // 10 probe rounds a second reach late subscribers quickly without loading the server before the warmup.
     private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(100);
     // Drain ends when nothing arrived for this long (the rest is lost), or at DrainLimit in any case.
     private static readonly TimeSpan DrainStall = TimeSpan.FromSeconds(5);
@@ -26,30 +29,29 @@ internal sealed class FanoutRunner(LoadTestOptions options, TextWriter log)
     // after its measured phases; the settle time first lets work the last phase left behind (GC, store) finish.
     private static readonly TimeSpan IdleSettle = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan IdleWindow = TimeSpan.FromSeconds(3);
-    // Publishes still unacknowledged this long after a phase ends are abandoned, so a stuck server cannot hang the run.
-    private static readonly TimeSpan PublishGrace = TimeSpan.FromSeconds(30);
-    // Hard cap on messages per phase besides the time limit (far above what one publisher reaches in 600 s here).
-    private const long MaxMessagesPerPhase = 5_000_000;
-    // A healthy run fails no publish; past this many the publisher is broken and the phase ends instead of spinning.
-    private const long MaxFailedPublishes = 1_000;
 
     private readonly LoadTestOptions _options = options;
     private readonly TextWriter _log = log;
-    private long _lastSequence;
 
     /// <param name="serverPid">Process id of the server behind <paramref name="target"/> if this tool started it; its CPU time is reported.</param>
     public async Task<IReadOnlyList<RunResult>> RunAsync(IFanoutTarget target, int? serverPid, CancellationToken cancellationToken)
     {
         using (var prepare = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
-            prepare.CancelAfter(PrepareTimeout);
-            await target.PrepareAsync(prepare.Token);
+            prepare.CancelAfter(PrepareTimeout + (PrepareTimePerChannel * (_options.Channels - 1)));
+            var started = Stopwatch.GetTimestamp();
+            await target.PrepareAsync(_options.Channels, prepare.Token);
+            if (_options.Channels > 1)
+            {
+                Log(string.Create(CultureInfo.InvariantCulture, $"{target.Name}: {_options.Channels} channels prepared in {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s"));
+            }
         }
 
-        var recorder = new DeliveryRecorder();
+        var recorder = new DeliveryRecorder(_options.Channels);
+        var publisher = new Publisher(_options, Log);
         var rssBefore = ProcessMemory.TryReadRssBytes(serverPid);
-        var connected = await ConnectSubscribersAsync(target, recorder, cancellationToken);
-        await WaitUntilReadyAsync(target, recorder, connected, cancellationToken);
+        await ConnectSubscribersAsync(target, recorder, cancellationToken);
+        await WaitUntilReadyAsync(target, recorder, publisher, cancellationToken);
         if (rssBefore is { } before)
         {
             // Idle memory per subscribed connection: RSS after every subscriber is connected and confirmed, minus RSS
@@ -57,7 +59,7 @@ internal sealed class FanoutRunner(LoadTestOptions options, TextWriter log)
             await Task.Delay(IdleSettle, cancellationToken);
             if (ProcessMemory.TryReadRssBytes(serverPid) is { } after)
             {
-                var subscribers = Math.Max(1, connected - target.LostSubscribers);
+                var subscribers = Math.Max(1, recorder.Subscribed);
                 Log(string.Create(CultureInfo.InvariantCulture, $"{target.Name}: server RSS {before / 1024.0 / 1024:F1} MiB before subscribers, {after / 1024.0 / 1024:F1} MiB with {subscribers} subscribed: {(after - before) / 1024.0 / subscribers:F1} KiB per subscriber"));
             }
         }
@@ -70,7 +72,7 @@ internal sealed class FanoutRunner(LoadTestOptions options, TextWriter log)
         var results = new List<RunResult>();
         foreach (var rate in _options.Rates)
         {
-            results.Add(await MeasureAsync(target, recorder, rate, connected, serverPid, cancellationToken));
+            results.Add(await MeasureAsync(target, recorder, publisher, rate, serverPid, cancellationToken));
         }
 
         // Read after the measured phases, when start-up work (tiered JIT, pools) is done and every queue has drained.
@@ -80,30 +82,34 @@ internal sealed class FanoutRunner(LoadTestOptions options, TextWriter log)
             var idle = CpuWindow.Start(serverPid)!;
             await Task.Delay(IdleWindow, cancellationToken);
             var idlePercent = idle.Stop()?.PercentOfOneCore;
-            Log(string.Create(CultureInfo.InvariantCulture, $"{target.Name}: server idle with {connected - target.LostSubscribers} subscribers connected: {idlePercent:F1} % CPU"));
+            Log(string.Create(CultureInfo.InvariantCulture, $"{target.Name}: server idle with {recorder.Subscribed} subscribers connected: {idlePercent:F1} % CPU"));
             return [.. results.Select(result => result with { ServerIdleCpuPercent = idlePercent })];
         }
         return results;
     }
 
-    private async Task<int> ConnectSubscribersAsync(IFanoutTarget target, DeliveryRecorder recorder, CancellationToken cancellationToken)
+    private async Task ConnectSubscribersAsync(IFanoutTarget target, DeliveryRecorder recorder, CancellationToken cancellationToken)
     {
         var requested = _options.Subscribers;
+        var channels = _options.Channels;
         var connected = 0;
         var failed = 0;
         string? firstError = null;
         var started = Stopwatch.GetTimestamp();
-        // Opening with bounded concurrency keeps the accept backlog and the handshake burst realistic.
+        // Opening with bounded concurrency keeps the accept backlog and the handshake burst realistic. Channel i mod N
+        // interleaves the channels, so every channel fills at the same pace.
         await Parallel.ForEachAsync(
             Enumerable.Range(0, requested),
             new ParallelOptions { MaxDegreeOfParallelism = _options.ConnectConcurrency, CancellationToken = cancellationToken },
-            async (_, token) =>
+            async (index, token) =>
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
                 timeout.CancelAfter(ConnectTimeout);
                 try
                 {
-                    await target.ConnectSubscriberAsync(recorder.CreateTracker(), timeout.Token);
+                    var tracker = recorder.CreateTracker(index % channels);
+                    await target.ConnectSubscriberAsync(tracker, timeout.Token);
+                    tracker.OnConnected();
                     var count = Interlocked.Increment(ref connected);
                     if (count % Math.Max(1, requested / 4) == 0)
                     {
@@ -125,27 +131,29 @@ internal sealed class FanoutRunner(LoadTestOptions options, TextWriter log)
         {
             Log($"{target.Name}: first connect error: {firstError}");
         }
-        return connected;
     }
 
-    /// <summary>Publishes probes until every connected subscriber has received one, proving the fan-out path is live for all.</summary>
-    private async Task WaitUntilReadyAsync(IFanoutTarget target, DeliveryRecorder recorder, int connected, CancellationToken cancellationToken)
+    /// <summary>
+    /// Publishes probes until every connected subscriber has received one, proving the fan-out path is live for all. Each
+    /// round probes only the channels that still have a subscriber without one.
+    /// </summary>
+    private async Task WaitUntilReadyAsync(IFanoutTarget target, DeliveryRecorder recorder, Publisher publisher, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        while (recorder.ReadySubscribers < connected - target.LostSubscribers)
+        while (recorder.ChannelsAwaitingPayload() is { Count: > 0 } waiting)
         {
             if (Stopwatch.GetElapsedTime(started) > ReadyTimeout)
             {
-                Log($"{target.Name}: only {recorder.ReadySubscribers}/{connected} subscribers received a probe within {ReadyTimeout.TotalSeconds} s; measuring anyway");
+                Log($"{target.Name}: only {recorder.ReadySubscribers}/{recorder.Subscribed} subscribers ({recorder.Channels - waiting.Count}/{recorder.Channels} channels) received a probe within {ReadyTimeout.TotalSeconds} s; measuring anyway");
                 return;
             }
-            await target.PublishAsync(Payload.Create(++_lastSequence, Stopwatch.GetTimestamp(), _options.PayloadBytes), cancellationToken);
+            await publisher.ProbeAsync(target, waiting, cancellationToken);
             await Task.Delay(ProbeInterval, cancellationToken);
         }
         Log($"{target.Name}: all {recorder.ReadySubscribers} subscribers receiving after {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s");
     }
 
-    private async Task<RunResult> MeasureAsync(IFanoutTarget target, DeliveryRecorder recorder, int rate, int connected, int? serverPid, CancellationToken cancellationToken)
+    private async Task<RunResult> MeasureAsync(IFanoutTarget target, DeliveryRecorder recorder, Publisher publisher, int rate, int? serverPid, CancellationToken cancellationToken)
     {
         var mode = rate == 0
             ? string.Create(CultureInfo.InvariantCulture, $"saturation ({_options.InFlight} in flight)")
@@ -153,43 +161,59 @@ internal sealed class FanoutRunner(LoadTestOptions options, TextWriter log)
         if (_options.WarmupSeconds > 0)
         {
             Log($"{target.Name} {mode}: warmup {_options.WarmupSeconds} s");
-            var warmupRun = recorder.BeginMeasurement(_lastSequence + 1);
-            var warmup = await PublishPhaseAsync(target, rate, TimeSpan.FromSeconds(_options.WarmupSeconds), cancellationToken);
-            warmupRun.Close(_lastSequence + 1);
-            await DrainAsync(warmupRun, warmup.Succeeded * (connected - target.LostSubscribers), cancellationToken);
+            var warmupRun = recorder.BeginMeasurement(publisher.NextSequence);
+            var warmupSubscribers = recorder.SubscribedPerChannel();
+            var warmup = await publisher.RunPhaseAsync(target, rate, TimeSpan.FromSeconds(_options.WarmupSeconds), cancellationToken);
+            warmupRun.Close(publisher.NextSequence);
+            await DrainAsync(warmupRun, warmup.ExpectedDeliveries(warmupSubscribers), cancellationToken);
         }
 
         Log($"{target.Name} {mode}: measuring {_options.DurationSeconds} s");
-        var stalled = _options.StallOne && target is TanagerTarget;
-        if (stalled)
+        StalledSubscriber? stalled = null;
+        if (_options.StallOne && target is TanagerTarget tanager)
         {
-            ((TanagerTarget)target).StallFirstSubscriber();
-            Log($"{target.Name} {mode}: the first subscriber stops reading now; the others are measured");
+            stalled = tanager.StallOneSubscriber();
+            Log(stalled is null
+                ? $"{target.Name} {mode}: no subscriber left to stall; all are measured"
+                : $"{target.Name} {mode}: one subscriber of channel {stalled.Channel} stops reading now; the others are measured");
         }
-        var subscribers = connected - target.LostSubscribers - (stalled ? 1 : 0);
-        var run = recorder.BeginMeasurement(_lastSequence + 1);
+        // Who each channel's messages should reach: a snapshot, so subscribers lost during the phase show as lost deliveries.
+        var perChannel = recorder.SubscribedPerChannel();
+        if (stalled is { Tracker.IsSubscribed: true })
+        {
+            perChannel[stalled.Channel]--;
+        }
+        var subscribers = perChannel.Sum();
+        var fromSequence = publisher.NextSequence;
+        var run = recorder.BeginMeasurement(fromSequence);
         var serverCpu = CpuWindow.Start(serverPid);
         var clientCpu = CpuWindow.Start(Environment.ProcessId);
         var machineCpu = new MachineCpuWindow();
-        var publish = await PublishPhaseAsync(target, rate, TimeSpan.FromSeconds(_options.DurationSeconds), cancellationToken);
-        run.Close(_lastSequence + 1);
-        var expected = publish.Succeeded * subscribers;
+        var publish = await publisher.RunPhaseAsync(target, rate, TimeSpan.FromSeconds(_options.DurationSeconds), cancellationToken);
+        var toSequence = publisher.NextSequence;
+        run.Close(toSequence);
+        var expected = publish.ExpectedDeliveries(perChannel);
         await DrainAsync(run, expected, cancellationToken);
         var serverSample = serverCpu?.Stop();
         var clientSample = clientCpu?.Stop();
         var machineSample = machineCpu.Stop();
-        if (stalled)
+        StallCheck? stallCheck = null;
+        if (stalled is not null)
         {
             var rss = ProcessMemory.TryReadRssBytes(serverPid);
-            Log($"{target.Name} {mode}: server RSS at the end of the phase {(rss is { } bytes ? (bytes / 1024.0 / 1024).ToString("F1", CultureInfo.InvariantCulture) + " MiB" : "n/a")}; stalled subscriber: {await ((TanagerTarget)target).ResumeStalledSubscriberAsync()}");
+            Log($"{target.Name} {mode}: server RSS at the end of the phase {(rss is { } bytes ? (bytes / 1024.0 / 1024).ToString("F1", CultureInfo.InvariantCulture) + " MiB" : "n/a")}");
+            stallCheck = await ((TanagerTarget)target).CheckStalledSubscriberAsync(stalled, fromSequence, toSequence, cancellationToken);
+            Log($"{target.Name} {mode}: stalled subscriber: {stallCheck.Description}");
         }
 
         var received = run.Received;
         var elapsed = received == 0 ? 0 : (double)(run.LastReceivedTimestamp - run.StartTimestamp) / Stopwatch.Frequency;
+        var notes = new[] { publish.FirstError is null ? null : $"first publish error: {publish.FirstError}", stallCheck is null ? null : $"stalled subscriber: {stallCheck.Description}" };
         var result = new RunResult
         {
             Target = target.Name,
             Mode = mode,
+            Channels = _options.Channels,
             Subscribers = subscribers,
             RequestedSubscribers = _options.Subscribers,
             Published = publish.Succeeded,
@@ -200,93 +224,17 @@ internal sealed class FanoutRunner(LoadTestOptions options, TextWriter log)
             P50Ms = run.Latency.PercentileMicros(0.50) / 1000.0,
             P99Ms = run.Latency.PercentileMicros(0.99) / 1000.0,
             MaxMs = run.Latency.MaxMicros / 1000.0,
-            LostSubscribers = target.LostSubscribers,
+            LostSubscribers = recorder.LostSubscribers,
             Rate = rate,
             ServerCpu = serverSample,
             ClientCpu = clientSample,
             MachineCpu = machineSample?.Busy,
             StealCpu = machineSample?.Steal,
-            Note = publish.FirstError is null ? null : $"first publish error: {publish.FirstError}",
+            StalledSubscriberComplete = stallCheck?.Complete,
+            Note = notes.Any(note => note is not null) ? string.Join(". ", notes.OfType<string>()) : null,
         };
         Log(string.Create(CultureInfo.InvariantCulture, $"{target.Name} {mode}: {result.DeliveriesPerSecond:N0} deliveries/s, p50 {result.P50Ms:F2} ms, p99 {result.P99Ms:F2} ms, lost {expected - received:N0}, server CPU {Percent(serverSample)}, {MicrosPerDelivery(serverSample, received)} µs/delivery, client CPU {Percent(clientSample)}, machine busy {Percent(machineSample?.Busy)}"));
         return result;
-    }
-
-    /// <summary>
-    /// Publishes for <paramref name="duration"/>: at <paramref name="rate"/> messages/s, or as fast as acknowledgements
-    /// allow when it is 0; never more than <see cref="LoadTestOptions.InFlight"/> unacknowledged. At a fixed rate the
-    /// embedded timestamp is the scheduled send time, so a publisher held back by the in-flight bound or by a late timer
-    /// still charges that delay to latency (no coordinated omission).
-    /// </summary>
-    private async Task<PublishCounts> PublishPhaseAsync(IFanoutTarget target, int rate, TimeSpan duration, CancellationToken cancellationToken)
-    {
-        var counts = new PublishCounts();
-        // Not disposed: abandoned publishes may still release it after this method returns; it holds no wait handle.
-        var slots = new SemaphoreSlim(_options.InFlight, _options.InFlight);
-        using var phase = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        phase.CancelAfter(duration + PublishGrace);
-        var start = Stopwatch.GetTimestamp();
-        var end = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        try
-        {
-            for (long i = 0; i < MaxMessagesPerPhase && counts.Failed < MaxFailedPublishes; i++)
-            {
-                long sentAt;
-                if (rate > 0)
-                {
-                    sentAt = start + (i * Stopwatch.Frequency / rate);
-                    if (sentAt >= end)
-                    {
-                        break;
-                    }
-                    var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), sentAt);
-                    if (wait > TimeSpan.Zero)
-                    {
-                        await Task.Delay(wait, phase.Token);
-                    }
-                    await slots.WaitAsync(phase.Token);
-                }
-                else
-                {
-                    await slots.WaitAsync(phase.Token);
-                    sentAt = Stopwatch.GetTimestamp();
-                    if (sentAt >= end)
-                    {
-                        slots.Release();
-                        break;
-                    }
-                }
-                _ = PublishOneAsync(target, Payload.Create(++_lastSequence, sentAt, _options.PayloadBytes), slots, counts, phase.Token);
-            }
-            // Taking every slot back means no publish of this phase is still outstanding.
-            for (var i = 0; i < _options.InFlight; i++)
-            {
-                await slots.WaitAsync(phase.Token);
-            }
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            Log($"{target.Name}: publishes still unacknowledged {PublishGrace.TotalSeconds} s after the phase were abandoned");
-        }
-        return counts;
-    }
-
-    private static async Task PublishOneAsync(IFanoutTarget target, string content, SemaphoreSlim slots, PublishCounts counts, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await target.PublishAsync(content, cancellationToken);
-            counts.Succeed();
-        }
-        catch (Exception ex)
-        {
-            // Any failure (HTTP error, closed connection, cancellation) is counted and reported, never fatal to the run.
-            counts.Fail(ex);
-        }
-        finally
-        {
-            slots.Release();
-        }
     }
 
     private static async Task DrainAsync(MeasuredRun run, long expected, CancellationToken cancellationToken)
@@ -321,25 +269,6 @@ internal sealed class FanoutRunner(LoadTestOptions options, TextWriter log)
         lock (_log)
         {
             _log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{DateTime.Now:HH:mm:ss}] {message}"));
-        }
-    }
-
-    private sealed class PublishCounts
-    {
-        private long _succeeded;
-        private long _failed;
-        private string? _firstError;
-
-        public long Succeeded => Interlocked.Read(ref _succeeded);
-        public long Failed => Interlocked.Read(ref _failed);
-        public string? FirstError => Volatile.Read(ref _firstError);
-
-        public void Succeed() => Interlocked.Increment(ref _succeeded);
-
-        public void Fail(Exception ex)
-        {
-            Interlocked.Increment(ref _failed);
-            Interlocked.CompareExchange(ref _firstError, ex.Message, null);
         }
     }
 }

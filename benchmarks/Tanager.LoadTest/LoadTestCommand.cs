@@ -89,7 +89,8 @@ internal static class LoadTestCommand
             {
                 IFanoutTarget? target = name switch
                 {
-                    Tanager when tanagerUrl is not null => new TanagerTarget(tanagerUrl, invoker, options.InFlight),
+                    // With --stall-one each measured phase stalls a subscriber of its own, so that many may be stalled.
+                    Tanager when tanagerUrl is not null => new TanagerTarget(tanagerUrl, invoker, options.InFlight, options.StallOne ? options.Rates.Count : 0),
                     SignalR when baselineUrl is not null => new SignalRTarget(baselineUrl),
                     WebSocket when baselineUrl is not null => new WebSocketTarget(baselineUrl, invoker),
                     _ => null,
@@ -117,13 +118,18 @@ internal static class LoadTestCommand
                 }
             }
 
+            if (options.Channels > 1)
+            {
+                notes.Add(string.Create(CultureInfo.InvariantCulture, $"{options.Channels} channels: subscriber i follows channel i mod {options.Channels}; the publisher sends message i of a phase to channel i mod {options.Channels}, so the rate is messages/s over all channels and each message is expected at its channel's subscribers only (expected = Σ per channel of acknowledged messages × that channel's subscribers)."));
+            }
             notes.Add(string.Create(CultureInfo.InvariantCulture, $"payload {options.PayloadBytes} bytes; latency = publish start (scheduled time at a fixed rate) to receipt, Stopwatch timestamps in one process; deliveries/s = measured deliveries / time from the first measured publish to the last measured receipt; lost = expected − received."));
             notes.Add(string.Create(CultureInfo.InvariantCulture, $"server CPU = utime + stime of the server process from /proc/<pid>/stat ({ProcessCpu.TicksSource}) over the measured phase: from the first measured publish (the warmup's deliveries have all arrived by then) until the last measured delivery arrived (drain polled every 50 ms); % is of one core; µs/delivery = server CPU time / received deliveries. n/a = server given by URL. client CPU = the same for this load tool. other CPU = machine busy time from /proc/stat (user + nice + system + irq + softirq, all cores) minus server and client: other processes, such as a build, and kernel time charged to no process; more than a few % means the phase shared the machine and its figures are suspect."));
             notes.Add(options.Pin
                 ? string.Create(CultureInfo.InvariantCulture, $"pinned: servers on core {CpuPinning.ServerCore} (taskset -c {CpuPinning.ServerCore}), load tool on cores {CpuPinning.AllowedCoreList(Environment.ProcessId)}; a server at ~100 % CPU is the bottleneck, a client at ~100 % per client core is.")
                 : string.Create(CultureInfo.InvariantCulture, $"not pinned: load generator and servers share cores {CpuPinning.AllowedCoreList(Environment.ProcessId) ?? "?"}, so absolute throughput and latency include the client's competition for CPU."));
             await Console.Out.WriteAsync(MarkdownReport.Render(results, notes));
-            return results.Any(result => result.Mode == RunResult.FailedMode) ? 1 : 0;
+            // A stalled subscriber that came back without every message is a failed check, like a failed target.
+            return results.Any(result => result.Mode == RunResult.FailedMode || result.StalledSubscriberComplete == false) ? 1 : 0;
         }
         finally
         {

@@ -9,6 +9,11 @@ internal sealed record LoadTestOptions
     public string? BaselinesDll { get; init; }
     public IReadOnlyList<string> TanagerArgs { get; init; } = [];
     public int Subscribers { get; init; }
+    /// <summary>
+    /// Channels (groups) the subscribers are spread over: subscriber i follows channel i mod N, so when N does not
+    /// divide the subscribers the first (subscribers mod N) channels have one more. Publishes go round-robin over them.
+    /// </summary>
+    public int Channels { get; init; } = 1;
     public int DurationSeconds { get; init; }
     public int WarmupSeconds { get; init; }
     /// <summary>One measured run per entry: 0 is saturation, anything else a fixed rate in messages per second.</summary>
@@ -21,8 +26,14 @@ internal sealed record LoadTestOptions
     /// <summary>Seconds the subscribers stay connected and idle (after the RSS reading) before anything is published.</summary>
     public int HoldIdleSeconds { get; init; }
 
-    /// <summary>Tanager only: the first subscriber stops reading during the measured phase (the others are measured).</summary>
+    /// <summary>
+    /// Tanager only: in each measured phase one subscriber stops reading (the others are measured); afterwards it
+    /// reconnects with RESUME and the tool checks it then has every message of its channel published in the phase.
+    /// </summary>
     public bool StallOne { get; init; }
+
+    /// <summary>Bounds Tanager's setup, which per channel registers an account (an Argon2 hash, ~0.2 s on this VM) and makes four more calls.</summary>
+    public const int MaxChannels = 1000;
 
     /// <summary>Range checks that keep every run bounded in count and time; returns the problems found.</summary>
     public IEnumerable<string> Validate()
@@ -31,6 +42,15 @@ internal sealed record LoadTestOptions
         if (Subscribers is < 1 or > 10_000)
         {
             yield return "--subscribers must be between 1 and 10000.";
+        }
+        if (Channels < 1 || Channels > Subscribers)
+        {
+            yield return "--channels must be between 1 and the number of subscribers.";
+        }
+        // Tanager registers one subscriber account per channel (a password hash each), so setup time grows with N.
+        if (Channels > MaxChannels)
+        {
+            yield return $"--channels must be at most {MaxChannels}.";
         }
         if (DurationSeconds is < 1 or > 600)
         {

@@ -16,7 +16,12 @@ var tanagerArgs = new Option<string[]>("--tanager-arg")
     Description = "Extra argument for the started Tanager server (repeatable).",
     DefaultValueFactory = _ => [],
 };
-var subscribers = new Option<int>("--subscribers") { Description = "Subscribers in the one channel or group.", DefaultValueFactory = _ => 1000 };
+var subscribers = new Option<int>("--subscribers") { Description = "Subscribers in all, spread over --channels channels or groups.", DefaultValueFactory = _ => 1000 };
+var channels = new Option<int>("--channels")
+{
+    Description = "Channels (groups) the subscribers are spread over, 1 to --subscribers: subscriber i follows channel i mod N (when N does not divide the subscribers, the first subscribers-mod-N channels have one more). Publishes go round-robin over the channels, so --rate stays messages/s overall and each message reaches that channel's subscribers. Tanager: one subscriber account per channel, each a member of its channel only; SignalR: one group each; WebSocket: one ?group= each, with its own publisher socket.",
+    DefaultValueFactory = _ => 1,
+};
 var duration = new Option<int>("--duration") { Description = "Measured seconds per mode.", DefaultValueFactory = _ => 10 };
 // 3 s lets tiered JIT promote the hot paths and the pools fill before anything is measured.
 var warmup = new Option<int>("--warmup") { Description = "Unmeasured seconds before each measured run.", DefaultValueFactory = _ => 3 };
@@ -50,11 +55,11 @@ var holdIdle = new Option<int>("--hold-idle")
 
 var stallOne = new Option<bool>("--stall-one")
 {
-    Description = "Tanager only: the first subscriber stops reading (and keeps heartbeating) for each measured phase; the table measures the others, and the log says how the server ended the stalled one and the server's RSS.",
+    Description = "Tanager only: one subscriber (the first still connected) stops reading (and keeps heartbeating) for each measured phase; the table measures the others. After the phase the log says how the server ended the stalled one and the server's RSS, then that subscriber reconnects with RESUME from the last change it read and the tool checks it then has every message of its channel published in the phase, exactly once.",
 };
 
-var root = new RootCommand("Tanager fan-out load test: N subscribers in one channel, one publisher; deliveries/s and latency, against Tanager and two ASP.NET Core baselines.");
-foreach (var option in new Option[] { target, tanagerUrl, baselineUrl, tanagerDll, baselinesDll, tanagerArgs, subscribers, duration, warmup, rate, inFlight, payloadBytes, connectConcurrency, pin, holdIdle, stallOne })
+var root = new RootCommand("Tanager fan-out load test: N subscribers in one channel (or spread over several), one publisher; deliveries/s and latency, against Tanager and two ASP.NET Core baselines.");
+foreach (var option in new Option[] { target, tanagerUrl, baselineUrl, tanagerDll, baselinesDll, tanagerArgs, subscribers, channels, duration, warmup, rate, inFlight, payloadBytes, connectConcurrency, pin, holdIdle, stallOne })
 {
     root.Options.Add(option);
 }
@@ -78,6 +83,7 @@ root.SetAction(async (parseResult, cancellationToken) =>
         BaselinesDll = parseResult.GetValue(baselinesDll),
         TanagerArgs = parseResult.GetValue(tanagerArgs) ?? [],
         Subscribers = parseResult.GetValue(subscribers),
+        Channels = parseResult.GetValue(channels),
         DurationSeconds = parseResult.GetValue(duration),
         WarmupSeconds = parseResult.GetValue(warmup),
         Rates = parseResult.GetValue(rate) ?? [],

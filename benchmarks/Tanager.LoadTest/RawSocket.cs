@@ -27,24 +27,24 @@ internal sealed class RawSocket : IAsyncDisposable
     private Task _receiveLoop = Task.CompletedTask;
     private Task _heartbeatLoop = Task.CompletedTask;
     private volatile bool _disposing;
+    private int _disposed;
     private volatile TaskCompletionSource? _stall;
-    private volatile bool _discard;
-    private long _discarded;
-
-    /// <summary>Messages received after <see cref="Stall"/>, not handed to the handler.</summary>
-    public long DiscardedAfterStall => Interlocked.Read(ref _discarded);
+    private volatile FrameHandler? _afterStall;
 
     /// <summary>The receive loop ends when the server closed or dropped the connection.</summary>
     public Task Receiving => _receiveLoop;
 
-    /// <summary>Stops reading (heartbeats go on): a client whose reader hangs. Nothing it reads later reaches the handler.</summary>
-    public void Stall()
+    /// <summary>
+    /// Stops reading (heartbeats go on): a client whose reader hangs. Nothing it reads later reaches the handler: it goes
+    /// to <paramref name="afterStall"/> instead, so a check can see what the socket still had without it being measured.
+    /// </summary>
+    public void Stall(FrameHandler afterStall)
     {
-        _discard = true;
+        _afterStall = afterStall;
         _stall = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    /// <summary>Reads again, discarding what it reads, until the connection ends.</summary>
+    /// <summary>Reads again, handing what it reads to the stall's handler, until the connection ends.</summary>
     public void Unstall() => _stall?.TrySetResult();
 
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
@@ -102,9 +102,9 @@ internal sealed class RawSocket : IAsyncDisposable
                 {
                     break;
                 }
-                if (_discard)
+                if (_afterStall is { } afterStall)
                 {
-                    Interlocked.Increment(ref _discarded);
+                    afterStall(message.Span);
                     continue;
                 }
                 handler(message.Span);
@@ -153,6 +153,11 @@ internal sealed class RawSocket : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // A stalled subscriber the check closed early is disposed again with the others at the end.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
         _disposing = true;
         await _heartbeatStop.CancelAsync();
         await _heartbeatLoop;

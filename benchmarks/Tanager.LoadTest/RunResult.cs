@@ -8,6 +8,8 @@ internal sealed record RunResult
 {
     public required string Target { get; init; }
     public required string Mode { get; init; }
+    /// <summary>Channels (groups) the subscribers were spread over; each message reached one channel's subscribers.</summary>
+    public int Channels { get; init; } = 1;
     public int Subscribers { get; init; }
     public int RequestedSubscribers { get; init; }
     public long Published { get; init; }
@@ -31,6 +33,11 @@ internal sealed record RunResult
     public CpuSample? StealCpu { get; init; }
     /// <summary>Server CPU (% of one core) with all subscribers connected and nothing published.</summary>
     public double? ServerIdleCpuPercent { get; init; }
+    /// <summary>
+    /// With <c>--stall-one</c>: whether the stalled subscriber, after reconnecting, had every message of its channel
+    /// published in the phase exactly once; null without a stalled subscriber.
+    /// </summary>
+    public bool? StalledSubscriberComplete { get; init; }
     public string? Note { get; init; }
     /// <summary>False for a target that was skipped or failed before it measured anything.</summary>
     public bool Measured { get; init; } = true;
@@ -48,13 +55,13 @@ internal static class MarkdownReport
     {
         var culture = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
-        text.AppendLine("| target | mode | subscribers | deliveries/s | p50 ms | p99 ms | max ms | lost | server CPU % | server CPU µs/delivery | client CPU % | other CPU % |");
-        text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        text.AppendLine("| target | mode | channels | subscribers | deliveries/s | p50 ms | p99 ms | max ms | lost | server CPU % | server CPU µs/delivery | client CPU % | other CPU % |");
+        text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var r in results)
         {
             if (!r.Measured)
             {
-                text.AppendLine(culture, $"| {r.Target} | {r.Mode} | - | - | - | - | - | - | - | - | - | - |");
+                text.AppendLine(culture, $"| {r.Target} | {r.Mode} | - | - | - | - | - | - | - | - | - | - | - |");
                 continue;
             }
             var subscribers = r.Subscribers == r.RequestedSubscribers
@@ -63,7 +70,7 @@ internal static class MarkdownReport
             var serverPercent = r.ServerCpu is { } server ? server.PercentOfOneCore.ToString("F0", culture) : "n/a";
             var serverMicros = r.ServerCpu is { } perDelivery && r.Received > 0 ? perDelivery.MicrosPer(r.Received).ToString("F2", culture) : "n/a";
             var clientPercent = r.ClientCpu is { } client ? client.PercentOfOneCore.ToString("F0", culture) : "n/a";
-            text.AppendLine(culture, $"| {r.Target} | {r.Mode} | {subscribers} | {r.DeliveriesPerSecond:N0} | {r.P50Ms:F2} | {r.P99Ms:F2} | {r.MaxMs:F2} | {r.Expected - r.Received:N0} | {serverPercent} | {serverMicros} | {clientPercent} | {OtherPercent(r)} |");
+            text.AppendLine(culture, $"| {r.Target} | {r.Mode} | {r.Channels} | {subscribers} | {r.DeliveriesPerSecond:N0} | {r.P50Ms:F2} | {r.P99Ms:F2} | {r.MaxMs:F2} | {r.Expected - r.Received:N0} | {serverPercent} | {serverMicros} | {clientPercent} | {OtherPercent(r)} |");
         }
         text.AppendLine();
         foreach (var r in results)
@@ -74,13 +81,14 @@ internal static class MarkdownReport
                 continue;
             }
             var line = string.Create(culture, $"- {r.Target} {r.Mode}: published {r.Published:N0}, expected {r.Expected:N0} deliveries, received {r.Received:N0}")
-                + (r.Rate > 0 ? string.Create(culture, $", offered {(long)r.Rate * r.Subscribers:N0} deliveries/s") : string.Empty)
+                // Round-robin over the channels: each channel gets rate/N messages/s, each reaching its subscribers.
+                + (r.Rate > 0 ? string.Create(culture, $", offered {(double)r.Rate * r.Subscribers / r.Channels:N0} deliveries/s") : string.Empty)
                 + (r.ServerIdleCpuPercent is { } idle ? string.Create(culture, $", server idle {idle:F1} % CPU") : string.Empty)
                 + (r.ClientCpu is { } client && r.Received > 0 ? string.Create(culture, $", client {client.MicrosPer(r.Received):F2} µs/delivery") : string.Empty)
                 + (r.MachineCpu is { } machine ? string.Create(culture, $", machine busy {machine.PercentOfOneCore:F0} % of {MachineCpu.CoreCount * 100} %") : string.Empty)
                 + (r.StealCpu is { } steal && steal.PercentOfOneCore >= 1 ? string.Create(culture, $", steal {steal.PercentOfOneCore:F0} %") : string.Empty)
                 + (r.PublishFailures > 0 ? string.Create(culture, $", {r.PublishFailures:N0} publishes failed") : string.Empty)
-                + (r.LostSubscribers > 0 ? string.Create(culture, $", {r.LostSubscribers} subscribers disconnected by the server") : string.Empty)
+                + (r.LostSubscribers > 0 ? string.Create(culture, $", {r.LostSubscribers} subscribers disconnected (by the server, or a stalled one closed after its check)") : string.Empty)
                 + (r.Note is null ? string.Empty : $". {r.Note}");
             text.AppendLine(line);
         }

@@ -1,28 +1,32 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Tanager.LoadTest;
 
-/// <summary>The SignalR baseline (<c>/hub</c> of Tanager.Baselines): subscribers <c>Join</c> a group, the publisher invokes <c>Broadcast</c>.</summary>
+/// <summary>
+/// The SignalR baseline (<c>/hub</c> of Tanager.Baselines): each subscriber <c>Join</c>s the group of its channel, and
+/// the one publisher connection invokes <c>Broadcast</c> with the group of each message's channel.
+/// </summary>
 internal sealed class SignalRTarget(Uri baseUrl) : IFanoutTarget
 {
-    private const string Group = "fanout";
-
     private readonly Uri _hubUrl = new(baseUrl, "hub");
     private readonly ConcurrentBag<HubConnection> _subscribers = [];
     private HubConnection? _publisher;
-    private int _lostSubscribers;
+    private string[] _groups = [];
     private volatile bool _disposing;
 
     public string Name => "signalr";
 
     public string PublishNote => "signalr: acknowledged when the Broadcast invocation completes (message written to every group member's connection).";
 
-    public int LostSubscribers => Volatile.Read(ref _lostSubscribers);
-
-    public async Task PrepareAsync(CancellationToken cancellationToken)
+    public async Task PrepareAsync(int channels, CancellationToken cancellationToken)
     {
+        // Names made once, so publishing does not format a string per message. One channel keeps the old group name.
+        _groups = channels == 1
+            ? ["fanout"]
+            : [.. Enumerable.Range(0, channels).Select(channel => string.Create(CultureInfo.InvariantCulture, $"fanout-{channel}"))];
         _publisher = Build();
         await _publisher.StartAsync(cancellationToken);
     }
@@ -36,16 +40,16 @@ internal sealed class SignalRTarget(Uri baseUrl) : IFanoutTarget
         {
             if (!_disposing)
             {
-                Interlocked.Increment(ref _lostSubscribers);
+                tracker.OnLost();
             }
             return Task.CompletedTask;
         };
         await connection.StartAsync(cancellationToken);
-        await connection.InvokeAsync("Join", Group, cancellationToken);
+        await connection.InvokeAsync("Join", _groups[tracker.Channel], cancellationToken);
     }
 
-    public Task PublishAsync(string content, CancellationToken cancellationToken) =>
-        (_publisher ?? throw new InvalidOperationException("PrepareAsync has not run.")).InvokeAsync("Broadcast", Group, content, cancellationToken);
+    public Task PublishAsync(string content, int channel, CancellationToken cancellationToken) =>
+        (_publisher ?? throw new InvalidOperationException("PrepareAsync has not run.")).InvokeAsync("Broadcast", _groups[channel], content, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,150 +1,150 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Security.Cryptography;
-using System.Text.Json;
-using Tanager.Protocol;
 
 namespace Tanager.LoadTest;
 
 /// <summary>
-/// Tanager itself. Setup over REST: an owner (also the publisher) registers and creates a workspace and a public
-/// channel, adds one subscriber user by email, and that user joins the channel. All N gateway connections identify
-/// with the subscriber's one token: a user may hold many connections, and registering N users would mostly measure
-/// password hashing. The publisher posts over REST, so every publish includes the server's durable store write.
+/// Tanager itself. Setup over REST: an owner (also the publisher) registers and creates a workspace and N public
+/// channels; per channel one subscriber user is invited by email, accepts, and joins that channel only, so each of its
+/// connections follows exactly that channel. All gateway connections of a channel identify with its subscriber's one
+/// token: a user may hold many connections, and registering a user per connection would mostly measure password
+/// hashing. The publisher posts over REST, so every publish includes the server's durable store write.
 /// </summary>
 internal sealed class TanagerTarget : IFanoutTarget
 {
-    // IDENTIFY is answered by READY; a few other frames (heartbeat acks, dispatches) may come first.
-    private const int MaxFramesBeforeReady = 16;
-    // Heartbeat earlier than asked: the load generator shares 2 cores with the server, so timers can fire late under
-    // saturation, and a missed heartbeat would close the connection and show up as lost deliveries.
-    private const double HeartbeatSafetyFactor = 0.75;
-
-    private static readonly byte[] s_heartbeat = GatewayEnvelope.Serialize(GatewayOpCode.Heartbeat);
+    // Setup calls at once: registrations hash a password each (Argon2, CPU- and memory-bound on the server), so more
+    // than a few at a time would only queue there.
+    private const int SetupConcurrency = 4;
 
     private readonly Uri _gatewayUrl;
     private readonly HttpMessageInvoker _invoker;
     private readonly TanagerApi _api;
-    private readonly ConcurrentBag<RawSocket> _subscribers = [];
-    /// <summary>The subscriber <c>--stall-one</c> stalls: the first to connect.</summary>
-    private RawSocket? _first;
-    private int _lostSubscribers;
+    private readonly StalledSubscriberCheck _stallCheck;
+    /// <summary>In connect order: <c>--stall-one</c> stalls the first one still subscribed in each measured phase.</summary>
+    private readonly ConcurrentQueue<Subscriber> _subscribers = [];
+    /// <summary>How many of the first subscribers carry a <see cref="StallWatch"/> (one per measured phase with <c>--stall-one</c>).</summary>
+    private readonly int _stallCandidates;
+    /// <summary>Acknowledged load-test sequences per channel, kept only for the stalled subscriber's check.</summary>
+    private ConcurrentQueue<long>[]? _acknowledged;
+    private int _connectsStarted;
     private string? _publisherToken;
-    private string? _subscriberToken;
-    private string? _workspaceId;
-    private string? _channelId;
+    private TanagerChannel[] _channels = [];
 
-    public TanagerTarget(Uri baseUrl, HttpMessageInvoker invoker, int maxPublishConnections)
+    /// <param name="stallCandidates">Subscribers that may be stalled (0 without <c>--stall-one</c>): the first this many to connect.</param>
+    public TanagerTarget(Uri baseUrl, HttpMessageInvoker invoker, int maxPublishConnections, int stallCandidates)
     {
         _gatewayUrl = WebSocketUris.For(baseUrl, "gateway");
         _invoker = invoker;
         // One pooled HTTP/1.1 connection per publish in flight, so publishes never queue inside the client.
         var handler = new SocketsHttpHandler { MaxConnectionsPerServer = maxPublishConnections };
         _api = new TanagerApi(new HttpClient(handler) { BaseAddress = new Uri(baseUrl, "api/v1/") });
+        _stallCheck = new StalledSubscriberCheck(baseUrl, _gatewayUrl, invoker);
+        _stallCandidates = stallCandidates;
     }
 
     public string Name => "tanager";
 
     public string PublishNote => "tanager: published with REST POST .../messages, acknowledged after the server's durable store write; each delivery includes that write.";
 
-    public int LostSubscribers => Volatile.Read(ref _lostSubscribers);
-
-    public async Task PrepareAsync(CancellationToken cancellationToken)
+    public async Task PrepareAsync(int channels, CancellationToken cancellationToken)
     {
         // A fresh suffix per run: the server keeps users from earlier runs, and emails must be unique.
         var run = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         var password = $"load-test-{run}-password";
         var owner = await _api.RegisterAsync($"loadtest-owner-{run}@example.com", password, "Load test publisher", cancellationToken);
-        var subscriberEmail = $"loadtest-subscriber-{run}@example.com";
-        var subscriber = await _api.RegisterAsync(subscriberEmail, password, "Load test subscriber", cancellationToken);
         var workspace = await _api.CreateWorkspaceAsync(owner.Token, $"Load test {run}", cancellationToken);
-        var channel = await _api.CreateChannelAsync(owner.Token, workspace.Id, $"fanout-{run}", cancellationToken);
-        await _api.AddMemberAsync(owner.Token, workspace.Id, subscriberEmail, cancellationToken);
-        await _api.AcceptInvitationAsync(subscriber.Token, workspace.Id, cancellationToken);
-        await _api.JoinChannelAsync(subscriber.Token, workspace.Id, channel.Id, cancellationToken);
+        var prepared = new TanagerChannel[channels];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, channels),
+            new ParallelOptions { MaxDegreeOfParallelism = SetupConcurrency, CancellationToken = cancellationToken },
+            async (index, token) =>
+            {
+                // One channel keeps the names of the single-channel runs before --channels existed.
+                var suffix = channels == 1 ? run : string.Create(CultureInfo.InvariantCulture, $"{run}-{index}");
+                var channel = await _api.CreateChannelAsync(owner.Token, workspace.Id, $"fanout-{suffix}", token);
+                var subscriberEmail = $"loadtest-subscriber-{suffix}@example.com";
+                var subscriber = await _api.RegisterAsync(subscriberEmail, password, "Load test subscriber", token);
+                await _api.AddMemberAsync(owner.Token, workspace.Id, subscriberEmail, token);
+                await _api.AcceptInvitationAsync(subscriber.Token, workspace.Id, token);
+                await _api.JoinChannelAsync(subscriber.Token, workspace.Id, channel.Id, token);
+                prepared[index] = new TanagerChannel(workspace.Id, channel.Id, subscriber.Token);
+            });
 
         _publisherToken = owner.Token;
-        _subscriberToken = subscriber.Token;
-        _workspaceId = workspace.Id;
-        _channelId = channel.Id;
+        _channels = prepared;
+        _acknowledged = _stallCandidates > 0 ? [.. prepared.Select(_ => new ConcurrentQueue<long>())] : null;
     }
 
     public async Task ConnectSubscriberAsync(SubscriberTracker tracker, CancellationToken cancellationToken)
     {
-        var token = _subscriberToken ?? throw new InvalidOperationException("PrepareAsync has not run.");
+        if (_channels.Length == 0)
+        {
+            throw new InvalidOperationException("PrepareAsync has not run.");
+        }
+        var watch = Interlocked.Increment(ref _connectsStarted) <= _stallCandidates ? new StallWatch() : null;
         var socket = new RawSocket();
-        _subscribers.Add(socket);
-        Interlocked.CompareExchange(ref _first, socket, null);
+        _subscribers.Enqueue(new Subscriber(socket, tracker, watch));
         await socket.ConnectAsync(_gatewayUrl, _invoker, cancellationToken);
-
-        var hello = await ReceiveFrameAsync(socket, cancellationToken);
-        if (hello.Op != GatewayOpCode.Hello)
-        {
-            throw new InvalidOperationException($"Expected HELLO, got op {(int)hello.Op}.");
-        }
-        var interval = TimeSpan.FromMilliseconds(hello.D.Deserialize(TanagerJsonContext.Default.HelloData)!.HeartbeatIntervalMs);
-
-        var identify = GatewayEnvelope.Serialize(GatewayOpCode.Identify, null, new IdentifyData { Token = token }, TanagerJsonContext.Default.IdentifyData);
-        await socket.SendAsync(identify, cancellationToken);
-        for (var i = 0; ; i++)
-        {
-            var frame = await ReceiveFrameAsync(socket, cancellationToken);
-            if (frame.Op == GatewayOpCode.Dispatch && frame.T == GatewayEvents.Ready)
-            {
-                break;
-            }
-            if (frame.Op == GatewayOpCode.Error || i >= MaxFramesBeforeReady)
-            {
-                throw new InvalidOperationException($"IDENTIFY was not answered by READY: op {(int)frame.Op} {frame.T} {frame.D}");
-            }
-        }
+        var (interval, _) = await GatewayHandshake.IdentifyAsync(socket, _channels[tracker.Channel].SubscriberToken, resumeFrom: null, cancellationToken);
 
         // Only payload frames matter from here on; they are recognised by the payload marker without parsing JSON.
-        socket.StartReceiving(frame => tracker.OnFrame(frame), () => Interlocked.Increment(ref _lostSubscribers));
-        socket.StartHeartbeat(interval * HeartbeatSafetyFactor, s_heartbeat);
+        // A possible stall candidate also has its messages read in full, to know where it would resume from.
+        socket.StartReceiving(
+            watch is null ? frame => tracker.OnFrame(frame) : frame => { watch.OnFrame(frame); tracker.OnFrame(frame); },
+            tracker.OnLost);
+        socket.StartHeartbeat(interval * GatewayHandshake.HeartbeatSafetyFactor, GatewayHandshake.Heartbeat);
     }
 
-    /// <summary>The first subscriber stops reading (it keeps heartbeating), as a client whose reader hangs.</summary>
-    public void StallFirstSubscriber() => (_first ?? throw new InvalidOperationException("No subscriber.")).Stall();
-
-    /// <summary>Lets the stalled subscriber read again and says how the server ended its connection.</summary>
-    public async Task<string> ResumeStalledSubscriberAsync()
+    /// <summary>
+    /// The first candidate still subscribed stops reading (it keeps heartbeating), as a client whose reader hangs; what it
+    /// reads once it reads again goes to its watch, not to the measurement. Null when no candidate is left.
+    /// </summary>
+    public StalledSubscriber? StallOneSubscriber()
     {
-        var stalled = _first ?? throw new InvalidOperationException("No subscriber.");
-        stalled.Unstall();
-        var ended = await Task.WhenAny(stalled.Receiving, Task.Delay(TimeSpan.FromSeconds(10))) == stalled.Receiving;
-        var how = stalled.CloseStatus is { } status
-            ? $"closed by the server with {(int)status} {stalled.CloseStatusDescription}"
-            : "dropped by the server without a close frame (a reader that stopped cannot take one)";
-        return ended
-            ? $"{how}; {stalled.DiscardedAfterStall:N0} messages were still in its socket buffers"
-            : $"still open 10 s after it read again ({stalled.DiscardedAfterStall:N0} messages read since the stall)";
+        foreach (var subscriber in _subscribers)
+        {
+            if (subscriber.Watch is { Chosen: false } watch && subscriber.Tracker.IsSubscribed)
+            {
+                watch.Chosen = true;
+                subscriber.Socket.Stall(watch.OnFrameAfterStall);
+                return new StalledSubscriber(subscriber.Socket, subscriber.Tracker, watch);
+            }
+        }
+        return null;
     }
 
-    public Task PublishAsync(string content, CancellationToken cancellationToken) =>
-        _api.PostMessageAsync(
+    /// <summary>
+    /// Ends the stalled subscriber's socket, reconnects it with RESUME and checks that it has every message of its channel
+    /// with a load-test sequence in [<paramref name="fromSequence"/>, <paramref name="toSequence"/>), exactly once.
+    /// </summary>
+    public Task<StallCheck> CheckStalledSubscriberAsync(StalledSubscriber stalled, long fromSequence, long toSequence, CancellationToken cancellationToken)
+    {
+        var acknowledged = _acknowledged ?? throw new InvalidOperationException("No subscriber was made a stall candidate.");
+        var published = acknowledged[stalled.Channel].Where(sequence => sequence >= fromSequence && sequence < toSequence).ToHashSet();
+        return _stallCheck.RunAsync(stalled, _channels[stalled.Channel], published, fromSequence, toSequence, cancellationToken);
+    }
+
+    public async Task PublishAsync(string content, int channel, CancellationToken cancellationToken)
+    {
+        var target = _channels[channel];
+        await _api.PostMessageAsync(
             _publisherToken ?? throw new InvalidOperationException("PrepareAsync has not run."),
-            _workspaceId!,
-            _channelId!,
+            target.WorkspaceId,
+            target.Id,
             content,
             cancellationToken);
+        if (_acknowledged is not null && Payload.TryParse(content, out var sequence, out _))
+        {
+            _acknowledged[channel].Enqueue(sequence);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
-        await Connections.DisposeAllAsync(_subscribers);
+        await Connections.DisposeAllAsync(_subscribers.Select(subscriber => subscriber.Socket));
         _api.Dispose();
     }
 
-    private static async Task<GatewayFrame> ReceiveFrameAsync(RawSocket socket, CancellationToken cancellationToken)
-    {
-        var message = await socket.ReceiveAsync(cancellationToken)
-            ?? throw new InvalidOperationException($"The gateway closed the connection: {socket.CloseStatus} {socket.CloseStatusDescription}");
-        try
-        {
-            return GatewayEnvelope.Parse(message.Span);
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidOperationException("The gateway sent a frame that is not a gateway envelope.", ex);
-        }
-    }
+    private sealed record Subscriber(RawSocket Socket, SubscriberTracker Tracker, StallWatch? Watch);
 }
