@@ -58,7 +58,7 @@ public sealed class WebSocketGateway(GatewayHub hub, IOptions<TanagerOptions> op
         var (upgraded, http) = await AcceptAsync(transport, socket, path, headTimeout, abort, cancellationToken);
         if (upgraded)
         {
-            await new WebSocketConnection(transport, socket, abort, options.Value.Gateway, logger).RunAsync(hub, cancellationToken);
+            await new WebSocketConnection(transport, socket, abort, options.Value.Gateway, logger, ownsTransport: false).RunAsync(hub, cancellationToken);
         }
         return http;
     }

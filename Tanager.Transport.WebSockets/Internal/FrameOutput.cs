@@ -33,11 +33,13 @@ internal abstract class FrameOutput
 
     public abstract ValueTask CompleteAsync();
 
-    public static FrameOutput For(IDuplexPipe transport, Socket? socket) =>
-        socket is null ? new PipeOutput(transport.Output) : new SocketOutput(socket, transport.Output);
+    /// <param name="completeOutput">Whether the transport's output is completed when the writer ends (see
+    /// <see cref="WebSocketConnection"/>'s ownsTransport).</param>
+    public static FrameOutput For(IDuplexPipe transport, Socket? socket, bool completeOutput) =>
+        socket is null ? new PipeOutput(transport.Output, completeOutput) : new SocketOutput(socket, transport.Output, completeOutput);
 
     /// <summary>The transport's output pipe (behind an HTTP upgrade, TLS, or any transport): a copy into it, and its flush.</summary>
-    private sealed class PipeOutput(PipeWriter output) : FrameOutput
+    private sealed class PipeOutput(PipeWriter output, bool completeOutput) : FrameOutput
     {
         public override async ValueTask<FrameWrite> WriteAsync(ReadOnlyMemory<byte> frame) => Result(await output.WriteAsync(frame));
 
@@ -47,7 +49,7 @@ internal abstract class FrameOutput
 
         public override void CancelPendingWrite() => output.CancelPendingFlush();
 
-        public override ValueTask CompleteAsync() => output.CompleteAsync();
+        public override ValueTask CompleteAsync() => completeOutput ? output.CompleteAsync() : ValueTask.CompletedTask;
 
         private static FrameWrite Result(FlushResult flush) =>
             flush.IsCanceled ? FrameWrite.Cancelled : flush.IsCompleted ? FrameWrite.Closed : FrameWrite.Done;
@@ -57,10 +59,10 @@ internal abstract class FrameOutput
     /// The connection's own socket, when nothing (such as TLS) sits between it and the transport: a lone frame goes from
     /// the shared pre-built bytes straight to the kernel, with no copy into the transport's 4 KiB blocks and no hop to
     /// its send loop; a batch is copied once into a pooled buffer that is returned as soon as it is sent. The
-    /// transport's output pipe stays unused and is completed at the end, which lets the transport close the socket.
+    /// transport's output pipe stays unused; whoever owns the connection closes the socket when it ends.
     /// A write the peer does not take ends when the close timer aborts the connection, which closes the socket.
     /// </summary>
-    private sealed class SocketOutput(Socket socket, PipeWriter unused) : FrameOutput
+    private sealed class SocketOutput(Socket socket, PipeWriter unused, bool completeOutput) : FrameOutput
     {
         private byte[]? _batch;
         private int _batched;
@@ -82,7 +84,8 @@ internal abstract class FrameOutput
         {
             if (_batch is null || _batch.Length - _batched < frame.Length)
             {
-                var grown = ArrayPool<byte>.Shared.Rent(Math.Max(_batched + frame.Length, Math.Min(2 * (_batch?.Length ?? 0), MaxBatchBytes)));
+                // One rent of the batch cap covers a batch; only a frame that ends past the cap grows it, once.
+                var grown = ArrayPool<byte>.Shared.Rent(Math.Max(_batched + frame.Length, MaxBatchBytes));
                 if (_batch is not null)
                 {
                     _batch.AsSpan(0, _batched).CopyTo(grown);
@@ -117,6 +120,6 @@ internal abstract class FrameOutput
             // Nothing to cancel here: the close timer aborts the connection next, which closes the socket under the write.
         }
 
-        public override ValueTask CompleteAsync() => unused.CompleteAsync();
+        public override ValueTask CompleteAsync() => completeOutput ? unused.CompleteAsync() : ValueTask.CompletedTask;
     }
 }

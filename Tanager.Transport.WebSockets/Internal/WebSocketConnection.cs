@@ -35,10 +35,13 @@ internal sealed partial class WebSocketConnection : IGatewayConnection, IAsyncDi
 
     /// <param name="socket">The connection's own socket when nothing (such as TLS) sits between it and
     /// <paramref name="transport"/>: frames are then sent on it directly (see <see cref="FrameOutput"/>).</param>
-    public WebSocketConnection(IDuplexPipe transport, Socket? socket, Action abort, GatewayOptions options, ILogger logger)
+    /// <param name="ownsTransport">False when the transport belongs to the server's connection (Kestrel's): its output
+    /// is then not completed here, because completing it makes the server shut the socket down at once, before the
+    /// peer's close reply and possibly before the last frames left. The server completes it when the connection ends.</param>
+    public WebSocketConnection(IDuplexPipe transport, Socket? socket, Action abort, GatewayOptions options, ILogger logger, bool ownsTransport = true)
     {
         _transport = transport;
-        _output = FrameOutput.For(transport, socket);
+        _output = FrameOutput.For(transport, socket, ownsTransport);
         _abort = abort;
         _options = options;
         _logger = logger;
@@ -138,8 +141,10 @@ internal sealed partial class WebSocketConnection : IGatewayConnection, IAsyncDi
                 }
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
+            // Cancelled by the host, or the transport aborted the connection (Kestrel completes its input with a
+            // ConnectionAbortedException before it signals ConnectionClosed): either way there is nothing to read.
         }
         catch (IOException)
         {
@@ -147,10 +152,23 @@ internal sealed partial class WebSocketConnection : IGatewayConnection, IAsyncDi
         }
         finally
         {
-            await session.DisposeAsync();
-            Close(GatewayCloseCodes.Normal, "");
-            await writer;
-            await DisposeAsync();
+            // Each step runs whatever the one before it threw: a writer left parked would keep the connection forever.
+            try
+            {
+                await session.DisposeAsync();
+            }
+            finally
+            {
+                Close(GatewayCloseCodes.Normal, "");
+                try
+                {
+                    await writer;
+                }
+                finally
+                {
+                    await DisposeAsync();
+                }
+            }
         }
     }
 

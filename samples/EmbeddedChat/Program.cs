@@ -27,7 +27,6 @@ builder.Services.AddTanager(o => o.Registration = RegistrationPolicy.Closed)   /
     {
         IsServerAdmin = user.IsInRole("admin"),   // the app's admins administer the chat too (the admin API, API keys)
     });
-builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(listen => listen.UseTanagerGateway("/chat")));   // optional: lighter gateway connections
 // tanager:end
 
 var app = builder.Build();

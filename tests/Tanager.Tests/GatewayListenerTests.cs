@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Tanager.Server;
 using Tanager.Tests.Infrastructure;
+using Tanager.Transport.WebSockets.Internal;
 
 namespace Tanager.Tests;
 
@@ -116,11 +117,12 @@ public sealed class GatewayListenerTests : IAsyncLifetime
 
     [Theory]
     [InlineData("GET /gateway HTTP/1.1\r\nHost: x\r\n\r\n", 400, "invalid_request")]      // no Upgrade: the endpoint's problem
-    [InlineData("GET /gateway-other HTTP/1.1\r\nHost: x\r\n\r\n", 404, "")]
+    [InlineData("GET /gateway-other HTTP/1.1\r\nHost: x\r\n\r\n", 404, "\"status\":404")]
     [InlineData("GET /health HTTP/1.1\r\nHost: x\r\n\r\n", 200, "\"status\":\"ok\"")]
     public async Task Anything_else_gets_the_HTTP_servers_usual_answer_even_after_a_split_sniff(string request, int status, string bodyContains)
     {
-        // The first piece ("GET /gat") could still be the gateway, so the listener must wait, then hand over every byte.
+        // The first piece ("GET /gat") could still be the gateway, so the listener must wait, then hand over every byte
+        // (/health is decided at its fifth byte, the other two only after the wait).
         var (head, body, _, tcp) = await SendInPiecesAsync(request[..8], request[8..]);
         using (tcp)
         {
@@ -128,6 +130,57 @@ public sealed class GatewayListenerTests : IAsyncLifetime
             Assert.Contains("Server: Kestrel", head, StringComparison.Ordinal);
             Assert.Contains(bodyContains, body, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task A_close_from_the_server_waits_for_the_client_s_reply_and_then_ends_cleanly()
+    {
+        var (head, _, stream, tcp) = await SendInPiecesAsync(Upgrade());
+        using (tcp)
+        {
+            Assert.DoesNotContain("Server:", head, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("\"op\":10", Encoding.UTF8.GetString((await ReadServerFrameAsync(stream)).Payload), StringComparison.Ordinal);
+            // A token that does not exist: the server closes the connection.
+            await SendMaskedAsync(stream, WebSocketOpcode.Text, "{\"op\":2,\"d\":{\"token\":\"tns_no-such-token\"}}"u8.ToArray());
+            (WebSocketOpcode Opcode, byte[] Payload) frame;
+            do
+            {
+                frame = await ReadServerFrameAsync(stream);
+            }
+            while (frame.Opcode != WebSocketOpcode.Close);
+
+            // RFC 6455 §7.1.1: the server waits for the client's Close before it ends TCP. It used to shut the socket at
+            // once, so the client's reply met a closed socket (and a reset could drop frames still unsent).
+            var early = stream.ReadAsync(new byte[1]).AsTask();
+            Assert.NotSame(early, await Task.WhenAny(early, Task.Delay(TimeSpan.FromMilliseconds(500))));
+            await SendMaskedAsync(stream, WebSocketOpcode.Close, [0x03, 0xE8]);
+            Assert.Equal(0, await early.WaitAsync(TimeSpan.FromSeconds(10)));
+        }
+    }
+
+    private static async Task SendMaskedAsync(NetworkStream stream, WebSocketOpcode opcode, byte[] payload)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        WebSocketFrameWriter.Write(buffer, opcode, payload, fin: true, maskKey: 0x3D21FA37);
+        await stream.WriteAsync(buffer.WrittenMemory);
+    }
+
+    /// <summary>Reads one unmasked server frame (payloads under 64 KiB).</summary>
+    private static async Task<(WebSocketOpcode Opcode, byte[] Payload)> ReadServerFrameAsync(NetworkStream stream)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var header = new byte[2];
+        await stream.ReadExactlyAsync(header, timeout.Token);
+        int length = header[1] & 0x7F;
+        if (length == 126)
+        {
+            var extended = new byte[2];
+            await stream.ReadExactlyAsync(extended, timeout.Token);
+            length = (extended[0] << 8) | extended[1];
+        }
+        var payload = new byte[length];
+        await stream.ReadExactlyAsync(payload, timeout.Token);
+        return ((WebSocketOpcode)(header[0] & 0x0F), payload);
     }
 
     [Fact]
