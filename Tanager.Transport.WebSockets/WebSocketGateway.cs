@@ -55,16 +55,23 @@ public sealed class WebSocketGateway(GatewayHub hub, IOptions<TanagerOptions> op
         ValidatePath(path);
         // The handshake is its own method so that its state is gone once the connection is served: this method's
         // state lives as long as the connection.
-        var (upgraded, http) = await AcceptAsync(transport, socket, path, headTimeout, abort, cancellationToken);
-        if (upgraded)
+        var (accept, http) = await AcceptAsync(transport, path, headTimeout, abort, cancellationToken);
+        if (accept is not null)
         {
-            await new WebSocketConnection(transport, socket, abort, options.Value.Gateway, logger, ownsTransport: false).RunAsync(hub, cancellationToken);
+            var connection = new WebSocketConnection(transport, socket, abort, options.Value.Gateway, logger, ownsTransport: false);
+            // The 101 is the connection's first frame: it leaves through the same output as HELLO and everything after.
+            connection.TrySend(Encoding.ASCII.GetBytes(
+                $"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: {accept}\r\n\r\n"));
+            await connection.RunAsync(hub, cancellationToken);
         }
         return http;
     }
 
-    /// <summary>Upgraded (101 sent), or not: then the pipe for the HTTP server, or null when the connection was aborted.</summary>
-    private static async Task<(bool Upgraded, IDuplexPipe? Http)> AcceptAsync(IDuplexPipe transport, Socket? socket, string path, TimeSpan headTimeout, Action abort, CancellationToken cancellationToken)
+    /// <summary>
+    /// The upgrade's Sec-WebSocket-Accept value, its head consumed; or no value and the pipe for the HTTP server, or
+    /// neither when the connection was aborted.
+    /// </summary>
+    private static async Task<(string? Accept, IDuplexPipe? Http)> AcceptAsync(IDuplexPipe transport, string path, TimeSpan headTimeout, Action abort, CancellationToken cancellationToken)
     {
         var input = transport.Input;
         var waited = false;
@@ -80,7 +87,7 @@ public sealed class WebSocketGateway(GatewayHub hub, IOptions<TanagerOptions> op
             catch (OperationCanceledException)
             {
                 abort();
-                return (false, null);
+                return (null, null);
             }
             var buffer = result.Buffer;
             long headLength = 0;
@@ -97,24 +104,13 @@ public sealed class WebSocketGateway(GatewayHub hub, IOptions<TanagerOptions> op
                 if (!waited)
                 {
                     input.AdvanceTo(buffer.Start);
-                    return (false, transport);
+                    return (null, transport);
                 }
                 input.AdvanceTo(buffer.Start, buffer.End);
-                return (false, new DuplexPipe(new ReplayingPipeReader(input, buffer, result.IsCompleted), transport.Output));
+                return (null, new DuplexPipe(new ReplayingPipeReader(input, buffer, result.IsCompleted), transport.Output));
             }
             input.AdvanceTo(buffer.GetPosition(headLength));
-            var response = Encoding.ASCII.GetBytes(
-                $"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: {accept}\r\n\r\n");
-            // The same path as the frames that follow it, so nothing can overtake it.
-            if (socket is null)
-            {
-                await transport.Output.WriteAsync(response, cancellationToken);
-            }
-            else
-            {
-                await socket.SendAsync(response, SocketFlags.None, cancellationToken);
-            }
-            return (true, null);
+            return (accept, null);
         }
     }
 

@@ -239,7 +239,7 @@ internal sealed class WebSocketMessageAssembler
         // Doubling keeps many-fragment messages linear overall; capping at the message limit avoids
         // allocating more than a conforming message can ever need.
         var grown = Math.Max((long)_messageBuffer.Length * 2, InitialBufferSize);
-        var size = (int)Math.Clamp(grown, required, Math.Max(_maxMessageSize, required));
+        var size = (int)Math.Clamp(grown, required, _maxMessageSize);
         var buffer = ArrayPool<byte>.Shared.Rent(size);
         _messageBuffer.AsSpan(0, _messageLength).CopyTo(buffer);
         ReturnMessageBuffer();
