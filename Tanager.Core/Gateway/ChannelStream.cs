@@ -101,7 +101,7 @@ internal sealed class ChannelStream : ISubjectListener, IChannelOrderSink<ReadOn
             var frame = outboundEvent.GetFrame(_encoder);
             if (_sequenced is null)
             {
-                _connection.TrySend(frame);
+                _connection.TrySend(outboundEvent, frame);
             }
             else
             {

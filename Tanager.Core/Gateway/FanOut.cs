@@ -133,6 +133,12 @@ public sealed class FanOut
         var outbound = new OutboundEvent(header, payload);
         lock (entry.Gate)
         {
+            if (header.Scope == EventScope.Channel)
+            {
+                // Recorded in the subject's current segment, so a connection's queue can hold a run of them (OutboundFrameQueue).
+                var segment = entry.NextSegment();
+                outbound.PlaceIn(segment, segment.Count);
+            }
             foreach (var listener in entry.Listeners)
             {
                 listener.Deliver(outbound);
@@ -150,5 +156,29 @@ public sealed class FanOut
         /// </summary>
         public ImmutableArray<ISubjectListener> Listeners { get; set; } = [];
         public Task<IAsyncDisposable>? Subscription { get; set; }
+        /// <summary>
+        /// The segment the subject's channel events go to, held weakly: only queues that hold a run of it keep it (and its
+        /// events) alive, so a quiet channel keeps nothing. Guarded by <see cref="Gate"/>.
+        /// </summary>
+        private WeakReference<EventSegment>? _segment;
+
+        /// <summary>Under the gate: the segment the next event goes to (a new one when the last is full or collected).</summary>
+        public EventSegment NextSegment()
+        {
+            if (_segment is not null && _segment.TryGetTarget(out var segment) && segment.Count < EventSegment.Length)
+            {
+                return segment;
+            }
+            segment = new EventSegment();
+            if (_segment is null)
+            {
+                _segment = new WeakReference<EventSegment>(segment);
+            }
+            else
+            {
+                _segment.SetTarget(segment);
+            }
+            return segment;
+        }
     }
 }

@@ -12,6 +12,14 @@ public interface IGatewayConnection
     /// </summary>
     bool TrySend(ReadOnlyMemory<byte> frame);
 
+    /// <summary>
+    /// Queues the frame of an event the fan-out is delivering (<paramref name="frame"/> is its
+    /// <see cref="OutboundEvent.GetFrame"/> for <see cref="Encoder"/>), as <see cref="TrySend(ReadOnlyMemory{byte})"/> does.
+    /// A transport whose queue keeps consecutive events of a subject as one run
+    /// (<see cref="OutboundFrameQueue.TryEnqueue(OutboundEvent, ReadOnlyMemory{byte})"/>) overrides it.
+    /// </summary>
+    bool TrySend(OutboundEvent outboundEvent, ReadOnlyMemory<byte> frame) => TrySend(frame);
+
     /// <summary>Bytes queued and not yet written: lets a replay from the store pace itself to the client.</summary>
     long QueuedBytes { get; }
 

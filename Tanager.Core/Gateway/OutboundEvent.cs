@@ -14,6 +14,19 @@ public sealed class OutboundEvent(EventHeader header, ReadOnlyMemory<byte> paylo
 
     public ReadOnlyMemory<byte> Payload { get; } = payload;
 
+    /// <summary>The segment of its subject's events the fan-out placed it in (channel events only), and where.</summary>
+    internal EventSegment? Segment { get; private set; }
+
+    internal int Index { get; private set; }
+
+    /// <summary>Called by the fan-out, under the subject's lock, before the event reaches any listener.</summary>
+    internal void PlaceIn(EventSegment segment, int index)
+    {
+        segment.Events[index] = this;
+        segment.Count = index + 1;
+        (Segment, Index) = (segment, index);
+    }
+
     public ReadOnlyMemory<byte> GetFrame(IFrameEncoder encoder)
     {
         ArgumentNullException.ThrowIfNull(encoder);

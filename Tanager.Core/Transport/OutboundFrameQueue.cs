@@ -5,15 +5,28 @@ namespace Tanager;
 
 /// <summary>
 /// The bounded outbound queue of one gateway connection, shared by every transport (WebSocket, SSE): any number of
-/// producers (the fan-out, the session, the read loop) add pre-built frames without a lock, a <see cref="Task"/> or an
+/// producers (the fan-out, the session, the read loop) add pre-built frames without a <see cref="Task"/> or an
 /// allocation, and one writer drains whatever is queued into a single write and flush.
 /// </summary>
 /// <remarks>
 /// <para>
+/// A fan-out to thousands of connections pays what this queue costs once per recipient, so adding is kept to one
+/// compare-and-swap and this one object in the common case:
+/// </para>
+/// <list type="bullet">
+/// <item>Consecutive events of one subject (<see cref="TryEnqueue(OutboundEvent, ReadOnlyMemory{byte})"/>) are kept as
+/// one run: the fan-out records each subject's events in shared <see cref="EventSegment"/>s, so the next event of a run
+/// only moves the run's end (a field of this object) and writes no slot. The writer reads the run's frames from the
+/// segment. A run holds at most one segment (32 events) alive.</item>
+/// <item>Anything else (a frame, a run that has ended) sits in a ring inside this object that starts at four slots and
+/// doubles while a backlog builds. (A <see cref="ConcurrentQueue{T}"/> took two interlocked operations, a slot write and
+/// four more objects per frame, and held ~1 KB per idle connection.)</item>
+/// <item>The ring and the run are guarded by a spin lock of one <see cref="int"/>, held for a handful of stores.</item>
+/// </list>
+/// <para>
 /// The writer parks in <see cref="WaitToReadAsync"/> on a reusable signal (this object is its
 /// <see cref="IValueTaskSource{TResult}"/>). Only the producer that finds the writer parked wakes it, so a connection
-/// is scheduled once per batch, not once per frame: while the writer is busy, adding a frame costs the queue's own
-/// compare-and-swap, two interlocked counters and one volatile read.
+/// is scheduled once per batch, not once per frame.
 /// </para>
 /// <para>
 /// Counts are released by the writer (<see cref="Release"/>) once it has handed a batch to its transport, so
@@ -23,23 +36,37 @@ namespace Tanager;
 /// </remarks>
 public sealed class OutboundFrameQueue : IValueTaskSource<bool>
 {
-    private readonly ConcurrentQueue<ReadOnlyMemory<byte>> _frames = new();
-    private readonly long _byteLimit;
-    private readonly int _frameLimit;
-    private ManualResetValueTaskSourceCore<bool> _signal = new() { RunContinuationsAsynchronously = true };
-    /// <summary>Frames a queue may be limited to at most: they share one 64-bit counter with the bytes.</summary>
+    /// <summary>Frames a queue may be limited to at most.</summary>
     public const int MaxFrameLimit = 1 << 22;
     /// <summary>Bytes a queue may be limited to at most.</summary>
     public const long MaxByteLimit = 1L << 38;
-    private const int FrameShift = 40;
-    private const long ByteMask = (1L << FrameShift) - 1;
-    private const long OneFrame = 1L << FrameShift;
+    private const int InitialCapacity = 4;
 
-    /// <summary>Bytes queued in the low 40 bits, frames above them: one interlocked add per frame counts both.</summary>
-    private long _queued;
+    private readonly long _byteLimit;
+    private readonly int _frameLimit;
+    private readonly IFrameEncoder? _encoder;
+    private ManualResetValueTaskSourceCore<bool> _signal = new() { RunContinuationsAsynchronously = true };
+    /// <summary>The spin lock: 1 while held. Every field below is guarded by it.</summary>
+    private int _lock;
+    /// <summary>True while the writer is parked on <see cref="_signal"/>; whoever clears it completes the signal.</summary>
+    private bool _parked;
+    /// <summary>The ring of what came before the open run, a power of two long; null until first needed.</summary>
+    private Slot[]? _slots;
+    private int _mask;
+    private int _head;
+    private int _count;
+    /// <summary>The open run: the newest item, events <see cref="_runStart"/>.. of <see cref="_runSegment"/>.</summary>
+    private EventSegment? _runSegment;
+    private int _runStart;
+    private int _runCount;
+    /// <summary>The run the writer is taking frames from.</summary>
+    private EventSegment? _readSegment;
+    private int _readIndex;
+    private int _readEnd;
+    /// <summary>Bytes and frames queued and not yet released by the writer (taken but unwritten included).</summary>
+    private long _queuedBytes;
+    private int _queuedFrames;
     private long _peakQueuedBytes;
-    /// <summary>1 while the writer is parked on <see cref="_signal"/>; whoever swaps it back to 0 completes the signal.</summary>
-    private int _parked;
     /// <summary>0 open, 1 completed (drain what is queued, then stop), 2 completed and the backlog is to be discarded.</summary>
     private int _completion;
     private TaskCompletionSource? _roomWaiter;
@@ -47,6 +74,15 @@ public sealed class OutboundFrameQueue : IValueTaskSource<bool>
     /// <param name="byteLimit">Bytes queued at most; a frame that would go past it is refused.</param>
     /// <param name="frameLimit">Frames queued at most.</param>
     public OutboundFrameQueue(long byteLimit, int frameLimit)
+        : this(byteLimit, frameLimit, encoder: null)
+    {
+    }
+
+    /// <param name="byteLimit">Bytes queued at most; a frame that would go past it is refused.</param>
+    /// <param name="frameLimit">Frames queued at most.</param>
+    /// <param name="encoder">The transport's encoder: the writer gets a queued event's frame from it
+    /// (<see cref="OutboundEvent.GetFrame"/>). Without one, events are queued as plain frames.</param>
+    public OutboundFrameQueue(long byteLimit, int frameLimit, IFrameEncoder? encoder)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(byteLimit, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(frameLimit, 1);
@@ -54,16 +90,17 @@ public sealed class OutboundFrameQueue : IValueTaskSource<bool>
         ArgumentOutOfRangeException.ThrowIfGreaterThan(frameLimit, MaxFrameLimit);
         _byteLimit = byteLimit;
         _frameLimit = frameLimit;
+        _encoder = encoder;
     }
 
     /// <summary>Bytes queued and not yet released by the writer.</summary>
-    public long QueuedBytes => Interlocked.Read(ref _queued) & ByteMask;
+    public long QueuedBytes => Volatile.Read(ref _queuedBytes);
 
     /// <summary>Frames queued and not yet released by the writer.</summary>
-    public int QueuedFrames => (int)(Interlocked.Read(ref _queued) >> FrameShift);
+    public int QueuedFrames => Volatile.Read(ref _queuedFrames);
 
     /// <summary>The most bytes ever queued at once: never above the byte limit (frames added past the limits aside).</summary>
-    public long PeakQueuedBytes => Interlocked.Read(ref _peakQueuedBytes);
+    public long PeakQueuedBytes => Volatile.Read(ref _peakQueuedBytes);
 
     /// <summary>True once <see cref="Complete"/> was called: nothing more is accepted.</summary>
     public bool IsCompleted => Volatile.Read(ref _completion) != 0;
@@ -74,25 +111,53 @@ public sealed class OutboundFrameQueue : IValueTaskSource<bool>
     /// <summary>Queues a frame within the limits. Never blocks.</summary>
     public OutboundEnqueueResult TryEnqueue(ReadOnlyMemory<byte> frame)
     {
-        if (Volatile.Read(ref _completion) != 0)
+        Enter();
+        var result = Admit(frame.Length);
+        if (result != OutboundEnqueueResult.Queued)
         {
-            return OutboundEnqueueResult.Completed;
+            Exit();
+            return result;
         }
-        var delta = OneFrame + frame.Length;
-        var queued = Interlocked.Add(ref _queued, delta);
-        var bytes = queued & ByteMask;
-        if (bytes > _byteLimit || (queued >> FrameShift) > _frameLimit)
+        AppendFrame(frame);
+        return Queued(frame.Length);
+    }
+
+    /// <summary>
+    /// Queues the frame of an event the fan-out delivered (<paramref name="frame"/> is its
+    /// <see cref="OutboundEvent.GetFrame"/> for this queue's encoder). Never blocks. The next event of the same subject
+    /// joins this one's run without a slot of its own.
+    /// </summary>
+    public OutboundEnqueueResult TryEnqueue(OutboundEvent outboundEvent, ReadOnlyMemory<byte> frame)
+    {
+        ArgumentNullException.ThrowIfNull(outboundEvent);
+        var segment = outboundEvent.Segment;
+        if (segment is null || _encoder is null)
         {
-            Interlocked.Add(ref _queued, -delta);
-            return OutboundEnqueueResult.Full;
+            return TryEnqueue(frame);
         }
-        if (bytes > Volatile.Read(ref _peakQueuedBytes))
+        Enter();
+        var result = Admit(frame.Length);
+        if (result != OutboundEnqueueResult.Queued)
         {
-            UpdatePeak(bytes);
+            Exit();
+            return result;
         }
-        _frames.Enqueue(frame);
-        WakeWriter();
-        return OutboundEnqueueResult.Queued;
+        var index = outboundEvent.Index;
+        if (ReferenceEquals(segment, _runSegment) && index == _runStart + _runCount)
+        {
+            _runCount++;
+        }
+        else
+        {
+            if (_runSegment is not null)
+            {
+                CloseRun();
+            }
+            _runSegment = segment;
+            _runStart = index;
+            _runCount = 1;
+        }
+        return Queued(frame.Length);
     }
 
     /// <summary>
@@ -101,13 +166,22 @@ public sealed class OutboundFrameQueue : IValueTaskSource<bool>
     /// </summary>
     public bool TryEnqueueFinal(ReadOnlyMemory<byte> frame)
     {
-        if (Volatile.Read(ref _completion) != 0)
+        Enter();
+        if (_completion != 0)
         {
+            Exit();
             return false;
         }
-        Interlocked.Add(ref _queued, OneFrame + frame.Length);
-        _frames.Enqueue(frame);
-        Complete(discardBacklog: false);
+        AppendFrame(frame);
+        Count(frame.Length);
+        Volatile.Write(ref _completion, 1);
+        var wake = TakeParked();
+        Exit();
+        if (wake)
+        {
+            _signal.SetResult(true);
+        }
+        ReleaseRoomWaiter();
         return true;
     }
 
@@ -117,14 +191,20 @@ public sealed class OutboundFrameQueue : IValueTaskSource<bool>
     /// </summary>
     public bool Complete(bool discardBacklog)
     {
-        if (Interlocked.CompareExchange(ref _completion, discardBacklog ? 2 : 1, 0) != 0)
+        Enter();
+        var completion = _completion;
+        if (completion == 2 || (completion == 1 && !discardBacklog))
         {
-            if (!discardBacklog || Interlocked.CompareExchange(ref _completion, 2, 1) != 1)
-            {
-                return false;
-            }
+            Exit();
+            return false;
         }
-        WakeWriter();
+        Volatile.Write(ref _completion, discardBacklog ? 2 : 1);
+        var wake = TakeParked();
+        Exit();
+        if (wake)
+        {
+            _signal.SetResult(true);
+        }
         ReleaseRoomWaiter();
         return true;
     }
@@ -136,38 +216,69 @@ public sealed class OutboundFrameQueue : IValueTaskSource<bool>
     /// </summary>
     public ValueTask<bool> WaitToReadAsync()
     {
-        while (true)
+        Enter();
+        if (HasFramesLocked() || _completion != 0)
         {
-            if (!_frames.IsEmpty)
-            {
-                return new ValueTask<bool>(true);
-            }
-            if (Volatile.Read(ref _completion) != 0)
-            {
-                return new ValueTask<bool>(false);
-            }
-            _signal.Reset();
-            // A full fence: a producer that queued before this sees no parked writer, but then the re-check below sees its frame.
-            Interlocked.Exchange(ref _parked, 1);
-            if (_frames.IsEmpty && Volatile.Read(ref _completion) == 0)
-            {
-                return new ValueTask<bool>(this, _signal.Version);
-            }
-            if (Interlocked.Exchange(ref _parked, 0) == 0)
-            {
-                // A producer unparked the writer in between and is completing the signal: wait for that.
-                return new ValueTask<bool>(this, _signal.Version);
-            }
+            var more = HasFramesLocked();
+            Exit();
+            return new ValueTask<bool>(more);
         }
+        _signal.Reset();
+        _parked = true;
+        Exit();
+        return new ValueTask<bool>(this, _signal.Version);
     }
 
     /// <summary>Takes the next frame; the writer calls <see cref="Release"/> for what it took once it is written.</summary>
-    public bool TryDequeue(out ReadOnlyMemory<byte> frame) => _frames.TryDequeue(out frame);
+    public bool TryDequeue(out ReadOnlyMemory<byte> frame)
+    {
+        Enter();
+        if (_readSegment is null)
+        {
+            if (_count != 0)
+            {
+                ref var slot = ref _slots![_head];
+                var item = slot;
+                slot = default;
+                _head = (_head + 1) & _mask;
+                _count--;
+                if (item.Segment is null)
+                {
+                    Exit();
+                    frame = item.Frame;
+                    return true;
+                }
+                (_readSegment, _readIndex, _readEnd) = (item.Segment, item.Start, item.Start + item.Count);
+            }
+            else if (_runSegment is not null)
+            {
+                (_readSegment, _readIndex, _readEnd) = (_runSegment, _runStart, _runStart + _runCount);
+                _runSegment = null;
+            }
+            else
+            {
+                Exit();
+                frame = default;
+                return false;
+            }
+        }
+        var outboundEvent = _readSegment.Events[_readIndex++];
+        if (_readIndex == _readEnd)
+        {
+            _readSegment = null;
+        }
+        Exit();
+        frame = outboundEvent!.GetFrame(_encoder!);
+        return true;
+    }
 
     /// <summary>Gives back the room of frames the writer has handed to its transport; wakes a waiting replay when half the limits are free.</summary>
     public void Release(long bytes, int frames)
     {
-        Interlocked.Add(ref _queued, -(bytes + ((long)frames << FrameShift)));
+        Enter();
+        Volatile.Write(ref _queuedBytes, _queuedBytes - bytes);
+        Volatile.Write(ref _queuedFrames, _queuedFrames - frames);
+        Exit();
         if (Volatile.Read(ref _roomWaiter) is not null && HasRoom())
         {
             ReleaseRoomWaiter();
@@ -179,7 +290,7 @@ public sealed class OutboundFrameQueue : IValueTaskSource<bool>
     {
         long bytes = 0;
         var frames = 0;
-        while (_frames.TryDequeue(out var frame))
+        while (TryDequeue(out var frame))
         {
             bytes += frame.Length;
             frames++;
@@ -213,32 +324,124 @@ public sealed class OutboundFrameQueue : IValueTaskSource<bool>
         return new ValueTask(cancellationToken.CanBeCanceled ? waiter.Task.WaitAsync(cancellationToken) : waiter.Task);
     }
 
-    private bool HasRoom() =>
-        Interlocked.Read(ref _queued) is var queued && (queued & ByteMask) <= _byteLimit / 2 && (queued >> FrameShift) <= _frameLimit / 2;
+    private bool HasRoom() => QueuedBytes <= _byteLimit / 2 && QueuedFrames <= _frameLimit / 2;
 
     private void ReleaseRoomWaiter() => Interlocked.Exchange(ref _roomWaiter, null)?.TrySetResult();
 
-    private void WakeWriter()
+    private bool HasFramesLocked() => _count != 0 || _runSegment is not null || _readSegment is not null;
+
+    /// <summary>Under the lock: whether a frame of <paramref name="length"/> bytes may be queued.</summary>
+    private OutboundEnqueueResult Admit(int length) =>
+        _completion != 0 ? OutboundEnqueueResult.Completed
+        : _queuedBytes + length > _byteLimit || _queuedFrames >= _frameLimit ? OutboundEnqueueResult.Full
+        : OutboundEnqueueResult.Queued;
+
+    /// <summary>Under the lock: counts a queued frame, leaves the lock and wakes the writer if it is parked.</summary>
+    private OutboundEnqueueResult Queued(int length)
     {
-        if (Volatile.Read(ref _parked) != 0 && Interlocked.Exchange(ref _parked, 0) != 0)
+        Count(length);
+        var wake = TakeParked();
+        Exit();
+        if (wake)
         {
             _signal.SetResult(true);
         }
+        return OutboundEnqueueResult.Queued;
     }
 
-    private void UpdatePeak(long queued)
+    private void Count(int length)
     {
-        var peak = Interlocked.Read(ref _peakQueuedBytes);
-        while (queued > peak)
+        var bytes = _queuedBytes + length;
+        Volatile.Write(ref _queuedBytes, bytes);
+        Volatile.Write(ref _queuedFrames, _queuedFrames + 1);
+        if (bytes > _peakQueuedBytes)
         {
-            var seen = Interlocked.CompareExchange(ref _peakQueuedBytes, queued, peak);
-            if (seen == peak)
-            {
-                return;
-            }
-            peak = seen;
+            Volatile.Write(ref _peakQueuedBytes, bytes);
         }
     }
+
+    private bool TakeParked()
+    {
+        var parked = _parked;
+        _parked = false;
+        return parked;
+    }
+
+    /// <summary>Under the lock: a frame goes after the open run, which therefore ends.</summary>
+    private void AppendFrame(ReadOnlyMemory<byte> frame)
+    {
+        if (_runSegment is not null)
+        {
+            CloseRun();
+        }
+        Push(new Slot(frame, null, 0, 0));
+    }
+
+    /// <summary>Under the lock: the open run takes its place in the ring.</summary>
+    private void CloseRun()
+    {
+        Push(new Slot(default, _runSegment, _runStart, _runCount));
+        _runSegment = null;
+    }
+
+    private void Push(Slot slot)
+    {
+        var slots = _slots;
+        if (slots is null || _count > _mask)
+        {
+            try
+            {
+                slots = Grow();
+            }
+            catch
+            {
+                // Out of memory: the lock must not stay held.
+                Exit();
+                throw;
+            }
+        }
+        slots[(_head + _count) & _mask] = slot;
+        _count++;
+    }
+
+    /// <summary>Under the lock: the first ring, or a ring twice as long with the items moved to its start.</summary>
+    private Slot[] Grow()
+    {
+        var old = _slots;
+        var capacity = old is null ? InitialCapacity : (_mask + 1) * 2;
+        var slots = new Slot[capacity];
+        for (var i = 0; i < _count; i++)
+        {
+            slots[i] = old![(_head + i) & _mask];
+        }
+        _slots = slots;
+        _mask = capacity - 1;
+        _head = 0;
+        return slots;
+    }
+
+    private void Enter()
+    {
+        if (Interlocked.CompareExchange(ref _lock, 1, 0) != 0)
+        {
+            EnterContended();
+        }
+    }
+
+    private void EnterContended()
+    {
+        var spinner = default(SpinWait);
+        do
+        {
+            spinner.SpinOnce();
+        }
+        while (Volatile.Read(ref _lock) != 0 || Interlocked.CompareExchange(ref _lock, 1, 0) != 0);
+    }
+
+    private void Exit() => Volatile.Write(ref _lock, 0);
+
+    /// <summary>A queued frame, or (with a segment) a run of a subject's events.</summary>
+    private readonly record struct Slot(ReadOnlyMemory<byte> Frame, EventSegment? Segment, int Start, int Count);
 
     bool IValueTaskSource<bool>.GetResult(short token) => _signal.GetResult(token);
 

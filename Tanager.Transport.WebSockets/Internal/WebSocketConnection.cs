@@ -46,7 +46,7 @@ internal sealed partial class WebSocketConnection : IGatewayConnection, IAsyncDi
         _options = options;
         _logger = logger;
         _assembler = new WebSocketMessageAssembler(options.MaxInboundMessageBytes);
-        _queue = new OutboundFrameQueue(options.SendQueueBytes, options.SendQueueFrames);
+        _queue = new OutboundFrameQueue(options.SendQueueBytes, options.SendQueueFrames, WebSocketTextFrameEncoder.Instance);
     }
 
     public IFrameEncoder Encoder => WebSocketTextFrameEncoder.Instance;
@@ -59,14 +59,18 @@ internal sealed partial class WebSocketConnection : IGatewayConnection, IAsyncDi
     /// <summary>The most bytes ever queued at once: never above the configured limit.</summary>
     public long PeakQueuedBytes => _queue.PeakQueuedBytes;
 
-    public bool TrySend(ReadOnlyMemory<byte> frame)
+    public bool TrySend(ReadOnlyMemory<byte> frame) => Queued(_queue.TryEnqueue(frame), frame.Length);
+
+    public bool TrySend(OutboundEvent outboundEvent, ReadOnlyMemory<byte> frame) => Queued(_queue.TryEnqueue(outboundEvent, frame), frame.Length);
+
+    private bool Queued(OutboundEnqueueResult result, int length)
     {
-        switch (_queue.TryEnqueue(frame))
+        switch (result)
         {
             case OutboundEnqueueResult.Queued:
                 if (GatewayMetrics.QueuedBytes.Enabled)
                 {
-                    GatewayMetrics.QueuedBytes.Add(frame.Length);
+                    GatewayMetrics.QueuedBytes.Add(length);
                 }
                 return true;
             case OutboundEnqueueResult.Full:

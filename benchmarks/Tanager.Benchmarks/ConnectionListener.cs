@@ -9,14 +9,15 @@ internal sealed class DeliveryFailures
 }
 
 /// <summary>
-/// What <see cref="GatewaySession.Deliver"/> does for a READY session, without the session state machine: take the
-/// transport's frame from the shared <see cref="OutboundEvent"/> (framed once per node) and queue it on the connection.
+/// What a channel stream does for an event in line, without the session and its ordering: take the transport's frame
+/// from the shared <see cref="OutboundEvent"/> (framed once per node) and queue the event on the connection (where it
+/// joins the run of the channel's events already queued).
 /// </summary>
 internal sealed class ConnectionListener(WebSocketConnection connection, DeliveryFailures failures) : ISubjectListener
 {
     public void Deliver(OutboundEvent outboundEvent)
     {
-        if (!connection.TrySend(outboundEvent.GetFrame(connection.Encoder)))
+        if (!connection.TrySend(outboundEvent, outboundEvent.GetFrame(connection.Encoder)))
         {
             failures.Count++;
         }

@@ -158,7 +158,7 @@ public sealed class OutboundFrameQueueTests
     }
 
     [Fact]
-    public void Bytes_and_frames_share_one_counter_without_bleeding_into_each_other_and_limits_past_it_are_refused()
+    public void Bytes_and_frames_are_counted_apart_and_limits_past_them_are_refused()
     {
         var queue = new OutboundFrameQueue(OutboundFrameQueue.MaxByteLimit, 3);
         var big = new ReadOnlyMemory<byte>(new byte[1 << 20]);
