@@ -98,14 +98,13 @@ internal sealed class ChannelStream : ISubjectListener, IChannelOrderSink<ReadOn
         if (sequence > 0 && !header.HasExcept && _order.TryTakeNext(sequence))
         {
             // The common case, in line and nothing waiting: straight to the connection's queue.
-            var frame = outboundEvent.GetFrame(_encoder);
             if (_sequenced is null)
             {
-                _connection.TrySend(outboundEvent, frame);
+                _connection.TrySend(outboundEvent);
             }
             else
             {
-                _sequenced.TrySend(frame, Key, sequence);
+                _sequenced.TrySend(outboundEvent.GetFrame(_encoder), Key, sequence);
             }
             return;
         }

@@ -143,6 +143,7 @@ public sealed class FanOut
             {
                 listener.Deliver(outbound);
             }
+            outbound.Delivered();
         }
     }
 

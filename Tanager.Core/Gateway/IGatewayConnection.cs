@@ -13,12 +13,11 @@ public interface IGatewayConnection
     bool TrySend(ReadOnlyMemory<byte> frame);
 
     /// <summary>
-    /// Queues the frame of an event the fan-out is delivering (<paramref name="frame"/> is its
-    /// <see cref="OutboundEvent.GetFrame"/> for <see cref="Encoder"/>), as <see cref="TrySend(ReadOnlyMemory{byte})"/> does.
-    /// A transport whose queue keeps consecutive events of a subject as one run
-    /// (<see cref="OutboundFrameQueue.TryEnqueue(OutboundEvent, ReadOnlyMemory{byte})"/>) overrides it.
+    /// Queues the frame (<see cref="OutboundEvent.GetFrame"/> for <see cref="Encoder"/>) of an event the fan-out is
+    /// delivering, as <see cref="TrySend(ReadOnlyMemory{byte})"/> does. A transport whose queue keeps consecutive events
+    /// of a channel as one run (<see cref="OutboundFrameQueue.TryEnqueue(OutboundEvent)"/>) overrides it.
     /// </summary>
-    bool TrySend(OutboundEvent outboundEvent, ReadOnlyMemory<byte> frame) => TrySend(frame);
+    bool TrySend(OutboundEvent outboundEvent) => TrySend((outboundEvent ?? throw new ArgumentNullException(nameof(outboundEvent))).GetFrame(Encoder));
 
     /// <summary>Bytes queued and not yet written: lets a replay from the store pace itself to the client.</summary>
     long QueuedBytes { get; }

@@ -8,13 +8,17 @@ namespace Tanager;
 public sealed class OutboundEvent(EventHeader header, ReadOnlyMemory<byte> payload)
 {
     private Encoded? _first;
-    private List<Encoded>? _others;
+    /// <summary>Frames for other transports: replaced whole under the lock, read without it.</summary>
+    private Encoded[]? _others;
 
     public EventHeader Header { get; } = header ?? throw new ArgumentNullException(nameof(header));
 
     public ReadOnlyMemory<byte> Payload { get; } = payload;
 
-    /// <summary>The segment of its subject's events the fan-out placed it in (channel events only), and where.</summary>
+    /// <summary>
+    /// While the fan-out delivers a channel event: the segment of the channel's events it was placed in, and where. Null
+    /// before and after, so that whatever keeps the event afterwards does not keep its segment's other events too.
+    /// </summary>
     internal EventSegment? Segment { get; private set; }
 
     internal int Index { get; private set; }
@@ -26,6 +30,9 @@ public sealed class OutboundEvent(EventHeader header, ReadOnlyMemory<byte> paylo
         segment.Count = index + 1;
         (Segment, Index) = (segment, index);
     }
+
+    /// <summary>Called by the fan-out, under the subject's lock, once every listener has had the event.</summary>
+    internal void Delivered() => Segment = null;
 
     public ReadOnlyMemory<byte> GetFrame(IFrameEncoder encoder)
     {
@@ -44,21 +51,36 @@ public sealed class OutboundEvent(EventHeader header, ReadOnlyMemory<byte> paylo
                 return first.Frame;
             }
         }
-        // A second transport on this node (say SSE beside WebSockets): rare, so a lock is fine here.
+        // A second transport on this node (say SSE beside WebSockets): read without a lock, since writers read a queued
+        // event's frame here; added under one, rarely.
+        return Find(Volatile.Read(ref _others), encoder) ?? AddOther(encoder);
+    }
+
+    private ReadOnlyMemory<byte> AddOther(IFrameEncoder encoder)
+    {
         lock (this)
         {
-            _others ??= [];
-            foreach (var other in _others)
+            var others = _others;
+            if (Find(others, encoder) is { } frame)
             {
-                if (ReferenceEquals(other.Encoder, encoder))
-                {
-                    return other.Frame;
-                }
+                return frame;
             }
             var encoded = new Encoded(encoder, encoder.Encode(Payload));
-            _others.Add(encoded);
+            Volatile.Write(ref _others, [.. others ?? [], encoded]);
             return encoded.Frame;
         }
+    }
+
+    private static ReadOnlyMemory<byte>? Find(Encoded[]? others, IFrameEncoder encoder)
+    {
+        foreach (var other in others ?? [])
+        {
+            if (ReferenceEquals(other.Encoder, encoder))
+            {
+                return other.Frame;
+            }
+        }
+        return null;
     }
 
     private sealed record Encoded(IFrameEncoder Encoder, ReadOnlyMemory<byte> Frame);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Threading.Tasks.Sources;
 
 namespace Tanager;
@@ -14,14 +13,15 @@ namespace Tanager;
 /// compare-and-swap and this one object in the common case:
 /// </para>
 /// <list type="bullet">
-/// <item>Consecutive events of one subject (<see cref="TryEnqueue(OutboundEvent, ReadOnlyMemory{byte})"/>) are kept as
-/// one run: the fan-out records each subject's events in shared <see cref="EventSegment"/>s, so the next event of a run
-/// only moves the run's end (a field of this object) and writes no slot. The writer reads the run's frames from the
-/// segment. A run holds at most one segment (32 events) alive.</item>
-/// <item>Anything else (a frame, a run that has ended) sits in a ring inside this object that starts at four slots and
-/// doubles while a backlog builds. (A <see cref="ConcurrentQueue{T}"/> took two interlocked operations, a slot write and
-/// four more objects per frame, and held ~1 KB per idle connection.)</item>
-/// <item>The ring and the run are guarded by a spin lock of one <see cref="int"/>, held for a handful of stores.</item>
+/// <item>Consecutive events of one channel (<see cref="TryEnqueue(OutboundEvent)"/>) are kept as one run: the fan-out
+/// records a channel's events in shared segments of <see cref="EventSegment.Length"/>, so the next event of a run only
+/// moves the run's end (a field of this object) and writes no slot. The writer reads the run's frames from the segment.
+/// A run that ends with fewer than <see cref="MinimumKeptRun"/> events is turned into plain frames, so what a queue keeps
+/// alive through segments stays within a few times what it has queued.</item>
+/// <item>Anything else sits in a ring inside this object that starts at four slots, doubles while a backlog builds and
+/// is dropped once a large backlog has drained.</item>
+/// <item>The ring and the run are guarded by a spin lock of one <see cref="int"/>, held for a handful of stores and
+/// never across a call out of this class (the writer's wakeup is signalled after it is released).</item>
 /// </list>
 /// <para>
 /// The writer parks in <see cref="WaitToReadAsync"/> on a reusable signal (this object is its
@@ -41,12 +41,16 @@ public sealed class OutboundFrameQueue : IValueTaskSource<bool>
     /// <summary>Bytes a queue may be limited to at most.</summary>
     public const long MaxByteLimit = 1L << 38;
     private const int InitialCapacity = 4;
+    /// <summary>A ring longer than this is let go once it has drained.</summary>
+    private const int KeptCapacity = 64;
+    /// <summary>Runs shorter than this are queued as frames once they end (see the remarks).</summary>
+    private const int MinimumKeptRun = 4;
 
     private readonly long _byteLimit;
     private readonly int _frameLimit;
     private readonly IFrameEncoder? _encoder;
     private ManualResetValueTaskSourceCore<bool> _signal = new() { RunContinuationsAsynchronously = true };
-    /// <summary>The spin lock: 1 while held. Every field below is guarded by it.</summary>
+    /// <summary>The spin lock: 1 while held. Every field below is guarded by it, but for the writer's own run.</summary>
     private int _lock;
     /// <summary>True while the writer is parked on <see cref="_signal"/>; whoever clears it completes the signal.</summary>
     private bool _parked;
@@ -59,7 +63,7 @@ public sealed class OutboundFrameQueue : IValueTaskSource<bool>
     private EventSegment? _runSegment;
     private int _runStart;
     private int _runCount;
-    /// <summary>The run the writer is taking frames from.</summary>
+    /// <summary>The run the writer is taking frames from: the writer's alone, read and written without the lock.</summary>
     private EventSegment? _readSegment;
     private int _readIndex;
     private int _readEnd;
@@ -80,8 +84,8 @@ public sealed class OutboundFrameQueue : IValueTaskSource<bool>
 
     /// <param name="byteLimit">Bytes queued at most; a frame that would go past it is refused.</param>
     /// <param name="frameLimit">Frames queued at most.</param>
-    /// <param name="encoder">The transport's encoder: the writer gets a queued event's frame from it
-    /// (<see cref="OutboundEvent.GetFrame"/>). Without one, events are queued as plain frames.</param>
+    /// <param name="encoder">The transport's encoder (its connections' <see cref="IGatewayConnection.Encoder"/>): a queued
+    /// event's frame is <see cref="OutboundEvent.GetFrame"/> for it. Required for <see cref="TryEnqueue(OutboundEvent)"/>.</param>
     public OutboundFrameQueue(long byteLimit, int frameLimit, IFrameEncoder? encoder)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(byteLimit, 1);
@@ -123,15 +127,18 @@ public sealed class OutboundFrameQueue : IValueTaskSource<bool>
     }
 
     /// <summary>
-    /// Queues the frame of an event the fan-out delivered (<paramref name="frame"/> is its
-    /// <see cref="OutboundEvent.GetFrame"/> for this queue's encoder). Never blocks. The next event of the same subject
-    /// joins this one's run without a slot of its own.
+    /// Queues the frame of an event the fan-out is delivering (its <see cref="OutboundEvent.GetFrame"/> for this queue's
+    /// encoder) within the limits. Never blocks. The next event of the same channel joins this one's run without a slot
+    /// of its own.
     /// </summary>
-    public OutboundEnqueueResult TryEnqueue(OutboundEvent outboundEvent, ReadOnlyMemory<byte> frame)
+    /// <exception cref="InvalidOperationException">The queue was made without an encoder.</exception>
+    public OutboundEnqueueResult TryEnqueue(OutboundEvent outboundEvent)
     {
         ArgumentNullException.ThrowIfNull(outboundEvent);
+        var encoder = _encoder ?? throw new InvalidOperationException("This queue was made without an encoder, so it cannot queue events.");
+        var frame = outboundEvent.GetFrame(encoder);
         var segment = outboundEvent.Segment;
-        if (segment is null || _encoder is null)
+        if (segment is null)
         {
             return TryEnqueue(frame);
         }
@@ -229,12 +236,15 @@ public sealed class OutboundFrameQueue : IValueTaskSource<bool>
         return new ValueTask<bool>(this, _signal.Version);
     }
 
-    /// <summary>Takes the next frame; the writer calls <see cref="Release"/> for what it took once it is written.</summary>
+    /// <summary>
+    /// Takes the next frame; the writer calls <see cref="Release"/> for what it took once it is written. Only the writer
+    /// calls it (and <see cref="Clear"/>), one call at a time.
+    /// </summary>
     public bool TryDequeue(out ReadOnlyMemory<byte> frame)
     {
-        Enter();
         if (_readSegment is null)
         {
+            Enter();
             if (_count != 0)
             {
                 ref var slot = ref _slots![_head];
@@ -242,9 +252,9 @@ public sealed class OutboundFrameQueue : IValueTaskSource<bool>
                 slot = default;
                 _head = (_head + 1) & _mask;
                 _count--;
+                Exit();
                 if (item.Segment is null)
                 {
-                    Exit();
                     frame = item.Frame;
                     return true;
                 }
@@ -254,6 +264,7 @@ public sealed class OutboundFrameQueue : IValueTaskSource<bool>
             {
                 (_readSegment, _readIndex, _readEnd) = (_runSegment, _runStart, _runStart + _runCount);
                 _runSegment = null;
+                Exit();
             }
             else
             {
@@ -262,13 +273,12 @@ public sealed class OutboundFrameQueue : IValueTaskSource<bool>
                 return false;
             }
         }
-        var outboundEvent = _readSegment.Events[_readIndex++];
+        // The run's events were placed before they were queued, and the lock taken above orders this read after that.
+        frame = _readSegment.Events[_readIndex++]!.GetFrame(_encoder!);
         if (_readIndex == _readEnd)
         {
             _readSegment = null;
         }
-        Exit();
-        frame = outboundEvent!.GetFrame(_encoder!);
         return true;
     }
 
@@ -278,7 +288,15 @@ public sealed class OutboundFrameQueue : IValueTaskSource<bool>
         Enter();
         Volatile.Write(ref _queuedBytes, _queuedBytes - bytes);
         Volatile.Write(ref _queuedFrames, _queuedFrames - frames);
-        Exit();
+        if (_count == 0 && _mask >= KeptCapacity)
+        {
+            // A backlog has drained: its ring is not kept for the connection's life.
+            _slots = null;
+            _head = 0;
+        }
+        // A full fence, unlike Exit: the new counts must be visible before the room waiter is read, or a replay that
+        // published its waiter and then read the old counts would wait for a wakeup nobody sends.
+        Interlocked.Exchange(ref _lock, 0);
         if (Volatile.Read(ref _roomWaiter) is not null && HasRoom())
         {
             ReleaseRoomWaiter();
@@ -328,7 +346,7 @@ public sealed class OutboundFrameQueue : IValueTaskSource<bool>
 
     private void ReleaseRoomWaiter() => Interlocked.Exchange(ref _roomWaiter, null)?.TrySetResult();
 
-    private bool HasFramesLocked() => _count != 0 || _runSegment is not null || _readSegment is not null;
+    private bool HasFramesLocked() => _count != 0 || _runSegment is not null || Volatile.Read(ref _readSegment) is not null;
 
     /// <summary>Under the lock: whether a frame of <paramref name="length"/> bytes may be queued.</summary>
     private OutboundEnqueueResult Admit(int length) =>
@@ -377,11 +395,21 @@ public sealed class OutboundFrameQueue : IValueTaskSource<bool>
         Push(new Slot(frame, null, 0, 0));
     }
 
-    /// <summary>Under the lock: the open run takes its place in the ring.</summary>
+    /// <summary>Under the lock: the open run takes its place in the ring, as plain frames when it is short.</summary>
     private void CloseRun()
     {
-        Push(new Slot(default, _runSegment, _runStart, _runCount));
+        var segment = _runSegment!;
         _runSegment = null;
+        if (_runCount >= MinimumKeptRun)
+        {
+            Push(new Slot(default, segment, _runStart, _runCount));
+            return;
+        }
+        for (var i = _runStart; i < _runStart + _runCount; i++)
+        {
+            // Framed when queued: this only reads the event's cached frame.
+            Push(new Slot(segment.Events[i]!.GetFrame(_encoder!), null, 0, 0));
+        }
     }
 
     private void Push(Slot slot)
@@ -433,7 +461,8 @@ public sealed class OutboundFrameQueue : IValueTaskSource<bool>
         var spinner = default(SpinWait);
         do
         {
-            spinner.SpinOnce();
+            // Never Thread.Sleep(1): a producer spinning here may hold a channel's fan-out lock.
+            spinner.SpinOnce(sleep1Threshold: -1);
         }
         while (Volatile.Read(ref _lock) != 0 || Interlocked.CompareExchange(ref _lock, 1, 0) != 0);
     }
@@ -451,7 +480,7 @@ public sealed class OutboundFrameQueue : IValueTaskSource<bool>
         _signal.OnCompleted(continuation, state, token, flags);
 }
 
-/// <summary>What <see cref="OutboundFrameQueue.TryEnqueue"/> did with a frame.</summary>
+/// <summary>What <see cref="OutboundFrameQueue.TryEnqueue(ReadOnlyMemory{byte})"/> did with a frame.</summary>
 public enum OutboundEnqueueResult
 {
     /// <summary>The frame is queued.</summary>

@@ -46,7 +46,7 @@ internal sealed partial class WebSocketConnection : IGatewayConnection, IAsyncDi
         _options = options;
         _logger = logger;
         _assembler = new WebSocketMessageAssembler(options.MaxInboundMessageBytes);
-        _queue = new OutboundFrameQueue(options.SendQueueBytes, options.SendQueueFrames, WebSocketTextFrameEncoder.Instance);
+        _queue = new OutboundFrameQueue(options.SendQueueBytes, options.SendQueueFrames, Encoder);
     }
 
     public IFrameEncoder Encoder => WebSocketTextFrameEncoder.Instance;
@@ -59,18 +59,18 @@ internal sealed partial class WebSocketConnection : IGatewayConnection, IAsyncDi
     /// <summary>The most bytes ever queued at once: never above the configured limit.</summary>
     public long PeakQueuedBytes => _queue.PeakQueuedBytes;
 
-    public bool TrySend(ReadOnlyMemory<byte> frame) => Queued(_queue.TryEnqueue(frame), frame.Length);
+    public bool TrySend(ReadOnlyMemory<byte> frame) => Queued(_queue.TryEnqueue(frame), frame, null);
 
-    public bool TrySend(OutboundEvent outboundEvent, ReadOnlyMemory<byte> frame) => Queued(_queue.TryEnqueue(outboundEvent, frame), frame.Length);
+    public bool TrySend(OutboundEvent outboundEvent) => Queued(_queue.TryEnqueue(outboundEvent), default, outboundEvent);
 
-    private bool Queued(OutboundEnqueueResult result, int length)
+    private bool Queued(OutboundEnqueueResult result, ReadOnlyMemory<byte> frame, OutboundEvent? outboundEvent)
     {
         switch (result)
         {
             case OutboundEnqueueResult.Queued:
                 if (GatewayMetrics.QueuedBytes.Enabled)
                 {
-                    GatewayMetrics.QueuedBytes.Add(length);
+                    GatewayMetrics.QueuedBytes.Add((outboundEvent?.GetFrame(Encoder) ?? frame).Length);
                 }
                 return true;
             case OutboundEnqueueResult.Full:

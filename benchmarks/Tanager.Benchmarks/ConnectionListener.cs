@@ -17,7 +17,7 @@ internal sealed class ConnectionListener(WebSocketConnection connection, Deliver
 {
     public void Deliver(OutboundEvent outboundEvent)
     {
-        if (!connection.TrySend(outboundEvent, outboundEvent.GetFrame(connection.Encoder)))
+        if (!connection.TrySend(outboundEvent))
         {
             failures.Count++;
         }

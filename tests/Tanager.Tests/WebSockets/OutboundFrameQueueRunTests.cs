@@ -13,7 +13,7 @@ namespace Tanager.Tests.WebSockets;
 public sealed class OutboundFrameQueueRunTests
 {
     [Fact]
-    public void Any_mix_of_runs_frames_and_reads_comes_out_in_the_order_it_went_in()
+    public void Any_mix_of_runs_frames_and_reads_comes_out_in_the_order_it_went_in_with_every_byte_counted()
     {
         for (var seed = 0; seed < 300; seed++)
         {
@@ -22,6 +22,7 @@ public sealed class OutboundFrameQueueRunTests
             var subjects = Enumerable.Range(0, 3).Select(_ => new Subject()).ToArray();
             var expected = new List<int>();
             var seen = new List<int>();
+            var queuedBytes = 0L;
             var next = 0;
             for (var step = 0; step < 400; step++)
             {
@@ -29,28 +30,72 @@ public sealed class OutboundFrameQueueRunTests
                 if (roll < 55)
                 {
                     // An event of a subject; now and then one this connection skips (another user's), which ends its run.
-                    var outboundEvent = subjects[random.Next(subjects.Length)].Publish(next++);
+                    var outboundEvent = subjects[random.Next(subjects.Length)].Publish(next++, random.Next(40));
                     if (random.Next(10) != 0)
                     {
-                        Assert.Equal(OutboundEnqueueResult.Queued, queue.TryEnqueue(outboundEvent, outboundEvent.GetFrame(Encoder.Instance)));
+                        Assert.Equal(OutboundEnqueueResult.Queued, queue.TryEnqueue(outboundEvent));
                         expected.Add(Id(outboundEvent.GetFrame(Encoder.Instance)));
+                        queuedBytes += outboundEvent.GetFrame(Encoder.Instance).Length;
                     }
                 }
                 else if (roll < 70)
                 {
-                    Assert.Equal(OutboundEnqueueResult.Queued, queue.TryEnqueue(Frame(next)));
+                    var frame = Frame(next, random.Next(40));
+                    Assert.Equal(OutboundEnqueueResult.Queued, queue.TryEnqueue(frame));
                     expected.Add(next++);
+                    queuedBytes += frame.Length;
                 }
                 else
                 {
-                    Read(queue, seen, random.Next(1, 20));
+                    queuedBytes -= Read(queue, seen, random.Next(1, 20));
                 }
+                Assert.Equal(queuedBytes, queue.QueuedBytes);
+                Assert.Equal(expected.Count - seen.Count, queue.QueuedFrames);
             }
             Read(queue, seen, int.MaxValue);
             Assert.Equal(expected, seen);
             Assert.Equal(0, queue.QueuedFrames);
             Assert.Equal(0, queue.QueuedBytes);
         }
+    }
+
+    [Fact]
+    public async Task A_run_ends_where_the_queue_is_completed_cleared_or_discarded()
+    {
+        // A final frame after an open run comes after the run.
+        var queue = new OutboundFrameQueue(byteLimit: 10_000, frameLimit: 100, Encoder.Instance);
+        var subject = new Subject();
+        Enqueue(queue, subject, 0, 1, 2);
+        Assert.True(queue.TryEnqueueFinal(Frame(3)));
+        var seen = new List<int>();
+        Read(queue, seen, int.MaxValue);
+        Assert.Equal([0, 1, 2, 3], seen);
+        Assert.False(await queue.WaitToReadAsync());
+
+        // Clearing in the middle of a run the writer is reading releases the rest of it, the run and the ring.
+        queue = new OutboundFrameQueue(byteLimit: 10_000, frameLimit: 100, Encoder.Instance);
+        Enqueue(queue, subject, 10, 11, 12, 13, 14);
+        queue.TryEnqueue(Frame(15));
+        Enqueue(queue, subject, 16, 17);
+        seen.Clear();
+        Read(queue, seen, 2);
+        Assert.Equal(6 * sizeof(int), queue.Clear());
+        Assert.Equal(0, queue.QueuedBytes);
+        Assert.Equal(0, queue.QueuedFrames);
+
+        // A slow consumer's backlog, runs included, is discarded with every count released.
+        queue = new OutboundFrameQueue(byteLimit: 10_000, frameLimit: 100, Encoder.Instance);
+        Enqueue(queue, subject, 20, 21, 22, 23, 24, 25);
+        queue.TryEnqueue(Frame(26));
+        Enqueue(queue, subject, 27);
+        Assert.True(queue.Complete(discardBacklog: true));
+        Assert.True(queue.IsDiscarding);
+        Assert.True(await queue.WaitToReadAsync());
+        seen.Clear();
+        Read(queue, seen, int.MaxValue);
+        Assert.Equal([20, 21, 22, 23, 24, 25, 26, 27], seen);
+        Assert.Equal(0, queue.QueuedBytes);
+        Assert.False(await queue.WaitToReadAsync());
     }
 
     [Fact]
@@ -61,10 +106,10 @@ public sealed class OutboundFrameQueueRunTests
         for (var i = 0; i < 3; i++)
         {
             var outboundEvent = subject.Publish(i);
-            Assert.Equal(OutboundEnqueueResult.Queued, queue.TryEnqueue(outboundEvent, outboundEvent.GetFrame(Encoder.Instance)));
+            Assert.Equal(OutboundEnqueueResult.Queued, queue.TryEnqueue(outboundEvent));
         }
         var refused = subject.Publish(3);
-        Assert.Equal(OutboundEnqueueResult.Full, queue.TryEnqueue(refused, refused.GetFrame(Encoder.Instance)));
+        Assert.Equal(OutboundEnqueueResult.Full, queue.TryEnqueue(refused));
         Assert.Equal(3, queue.QueuedFrames);
         Assert.Equal(3 * sizeof(int), queue.QueuedBytes);
 
@@ -72,6 +117,24 @@ public sealed class OutboundFrameQueueRunTests
         Read(queue, seen, int.MaxValue);
         Assert.Equal([0, 1, 2], seen);
         Assert.Equal(OutboundEnqueueResult.Completed, Complete(queue, subject.Publish(4)));
+
+        var bytes = new OutboundFrameQueue(byteLimit: (3 * sizeof(int)) + 14, frameLimit: 100, Encoder.Instance);
+        Enqueue(bytes, subject, 5, 6, 7);
+        var big = subject.Publish(8, padding: 11);
+        Assert.Equal(OutboundEnqueueResult.Full, bytes.TryEnqueue(big));
+        Assert.Equal(3 * sizeof(int), bytes.QueuedBytes);
+        Assert.Equal(3 * sizeof(int), bytes.PeakQueuedBytes);
+        Assert.Equal(OutboundEnqueueResult.Queued, bytes.TryEnqueue(subject.Publish(9, padding: 10)));
+        Assert.Equal(bytes.QueuedBytes, bytes.PeakQueuedBytes);
+        Assert.Throws<InvalidOperationException>(() => new OutboundFrameQueue(100, 10).TryEnqueue(subject.Publish(10)));
+    }
+
+    private static void Enqueue(OutboundFrameQueue queue, Subject subject, params int[] ids)
+    {
+        foreach (var id in ids)
+        {
+            Assert.Equal(OutboundEnqueueResult.Queued, queue.TryEnqueue(subject.Publish(id)));
+        }
     }
 
     [Fact]
@@ -113,7 +176,7 @@ public sealed class OutboundFrameQueueRunTests
                 if (p < 2)
                 {
                     var outboundEvent = subject.Publish(id);
-                    Assert.Equal(OutboundEnqueueResult.Queued, queue.TryEnqueue(outboundEvent, outboundEvent.GetFrame(Encoder.Instance)));
+                    Assert.Equal(OutboundEnqueueResult.Queued, queue.TryEnqueue(outboundEvent));
                 }
                 else
                 {
@@ -142,14 +205,15 @@ public sealed class OutboundFrameQueueRunTests
         GC.Collect();
         Assert.False(segment.TryGetTarget(out _));
         fanOut.DeliverLocal(EventHeader.ForChannel(GatewayEvents.MessageCreate, workspace, channel, 3), Frame(3));
-        Assert.Equal(0, listener.Kept[0].Index);
+        Assert.NotNull(listener.Placed[0].Segment);
+        Assert.Equal(0, listener.Placed[0].Index);
 
         // Events of other scopes are never placed.
         var user = Ulid.NewUlid();
         await fanOut.AddAsync(Subjects.User(user), listener);
-        listener.Kept.Clear();
+        listener.Placed.Clear();
         fanOut.DeliverLocal(EventHeader.ForUser(GatewayEvents.UserUpdate, user), Frame(4));
-        Assert.Null(Assert.Single(listener.Kept).Segment);
+        Assert.Null(Assert.Single(listener.Placed).Segment);
     }
 
     /// <summary>Apart from the test so that no stack slot of the test (all live to its end in a debug build) holds the segment.</summary>
@@ -158,20 +222,23 @@ public sealed class OutboundFrameQueueRunTests
     {
         fanOut.DeliverLocal(EventHeader.ForChannel(GatewayEvents.MessageCreate, workspace, channel, 1), Frame(1));
         fanOut.DeliverLocal(EventHeader.ForChannel(GatewayEvents.MessageCreate, workspace, channel, 2), Frame(2));
-        Assert.Same(listener.Kept[0].Segment, listener.Kept[1].Segment);
-        Assert.Equal([0, 1], listener.Kept.Select(e => e.Index));
-        var segment = new WeakReference<EventSegment>(listener.Kept[0].Segment!);
-        listener.Kept.Clear();
+        Assert.Same(listener.Placed[0].Segment, listener.Placed[1].Segment);
+        Assert.Equal([0, 1], listener.Placed.Select(p => p.Index));
+        // Once delivered, the event no longer refers to its segment: keeping an event does not keep the others.
+        Assert.All(listener.Kept, e => Assert.Null(e.Segment));
+        var segment = new WeakReference<EventSegment>(listener.Placed[0].Segment!);
+        listener.Placed.Clear();
         return segment;
     }
 
     private static OutboundEnqueueResult Complete(OutboundFrameQueue queue, OutboundEvent outboundEvent)
     {
         queue.Complete(discardBacklog: false);
-        return queue.TryEnqueue(outboundEvent, outboundEvent.GetFrame(Encoder.Instance));
+        return queue.TryEnqueue(outboundEvent);
     }
 
-    private static void Read(OutboundFrameQueue queue, List<int> seen, int most)
+    /// <summary>Takes at most <paramref name="most"/> frames as the writer does; returns the bytes released.</summary>
+    private static long Read(OutboundFrameQueue queue, List<int> seen, int most)
     {
         var frames = 0;
         var bytes = 0L;
@@ -182,11 +249,12 @@ public sealed class OutboundFrameQueueRunTests
             bytes += frame.Length;
         }
         queue.Release(bytes, frames);
+        return bytes;
     }
 
-    private static byte[] Frame(int id)
+    private static byte[] Frame(int id, int padding = 0)
     {
-        var bytes = new byte[sizeof(int)];
+        var bytes = new byte[sizeof(int) + padding];
         BinaryPrimitives.WriteInt32LittleEndian(bytes, id);
         return bytes;
     }
@@ -201,9 +269,9 @@ public sealed class OutboundFrameQueueRunTests
         private EventSegment? _segment;
         private long _sequence;
 
-        public OutboundEvent Publish(int id)
+        public OutboundEvent Publish(int id, int padding = 0)
         {
-            var outboundEvent = new OutboundEvent(EventHeader.ForChannel(GatewayEvents.MessageCreate, _workspace, _channel, ++_sequence), Frame(id));
+            var outboundEvent = new OutboundEvent(EventHeader.ForChannel(GatewayEvents.MessageCreate, _workspace, _channel, ++_sequence), Frame(id, padding));
             if (_segment is null || _segment.Count == EventSegment.Length)
             {
                 _segment = new EventSegment();
@@ -225,7 +293,14 @@ public sealed class OutboundFrameQueueRunTests
     {
         public List<OutboundEvent> Kept { get; } = [];
 
-        public void Deliver(OutboundEvent outboundEvent) => Kept.Add(outboundEvent);
+        /// <summary>Where each event was placed, as seen while it was delivered.</summary>
+        public List<(EventSegment? Segment, int Index)> Placed { get; } = [];
+
+        public void Deliver(OutboundEvent outboundEvent)
+        {
+            Kept.Add(outboundEvent);
+            Placed.Add((outboundEvent.Segment, outboundEvent.Index));
+        }
 
         public void Attached(Lock gate)
         {
