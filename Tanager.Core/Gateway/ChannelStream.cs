@@ -28,6 +28,7 @@ internal sealed class ChannelStream : ISubjectListener, IChannelOrderSink<ReadOn
     /// <summary>The subject's fan-out lock, known once subscribed.</summary>
     private Lock _gate = Unsubscribed;
     private bool _closed;
+    private string? _key;
 
     public ChannelStream(GatewaySession session, GatewayHub hub, IGatewayConnection connection, Ulid workspaceId, Ulid channelId)
     {
@@ -39,16 +40,19 @@ internal sealed class ChannelStream : ISubjectListener, IChannelOrderSink<ReadOn
         _userId = session.UserKey;
         WorkspaceId = workspaceId;
         ChannelId = channelId;
-        Key = channelId.ToString();
-        Subject = Subjects.Channel(workspaceId, channelId);
         _order = new ChannelOrder<ReadOnlyMemory<byte>>(hub.Options.ReplayLimit);
     }
 
     public Ulid WorkspaceId { get; }
     public Ulid ChannelId { get; }
-    /// <summary>The channel id as the client sees it (SSE positions, resume).</summary>
-    public string Key { get; }
-    public string Subject { get; }
+    /// <summary>
+    /// The channel id as the client sees it (SSE positions, resume, replays): made when first needed, since a WebSocket
+    /// connection that never resumes or replays never needs it (a user follows many channels; each string is ~74 B).
+    /// </summary>
+    public string Key => _key ??= ChannelId.ToString();
+
+    /// <summary>The channel's subject, made for the (un)subscribe that needs it rather than kept for the stream's life.</summary>
+    private string Subject => Subjects.Channel(WorkspaceId, ChannelId);
 
     public ValueTask SubscribeAsync(CancellationToken cancellationToken) => _hub.FanOut.AddAsync(Subject, this, cancellationToken);
 
