@@ -27,6 +27,8 @@ internal sealed class StoreCheck(IServiceProvider services) : IHostedService
         _ = services.GetRequiredService<IMessageStore>();
         _ = services.GetRequiredService<ISearchStore>();
         _ = services.GetRequiredService<IReadStateStore>();
+        _ = services.GetRequiredService<IAttachmentStore>();
+        _ = services.GetRequiredService<IFileStore>();
         return Task.CompletedTask;
     }
 
