@@ -60,13 +60,16 @@ internal static class FileEndpoints
         {
             var local = files as LocalDiskFileStore ?? throw new TanagerException(TanagerErrorKind.NotFound, ErrorCodes.NotFound, "File not found.");
             var request = SignedRequest(context.Request, key);
-            var content = await local.OpenDownloadAsync(request, context.RequestAborted);
-            var headers = context.Response.Headers;
-            headers.ContentDisposition = request.ContentDisposition;
-            headers.XContentTypeOptions = "nosniff";
-            headers.ContentSecurityPolicy = DownloadPolicy;
-            headers.CacheControl = "private, max-age=300";
-            return TypedResults.Stream(content, request.ContentType, enableRangeProcessing: true);
+            await using var content = await local.OpenDownloadAsync(request, context.RequestAborted);
+            var response = context.Response;
+            response.ContentType = request.ContentType;
+            response.ContentLength = content.Length;
+            response.Headers["Content-Disposition"] = request.ContentDisposition;
+            response.Headers["X-Content-Type-Options"] = "nosniff";
+            response.Headers["Content-Security-Policy"] = DownloadPolicy;
+            response.Headers["Cache-Control"] = "private, max-age=300";
+            await content.CopyToAsync(response.Body, context.RequestAborted);
+            return Results.Empty;
         });
     }
 

@@ -73,7 +73,14 @@ public sealed class LocalDiskFileStore : IFileStore
     public ValueTask DeleteAsync(string key, CancellationToken cancellationToken = default)
     {
         var path = PathOf(key);
-        File.Delete(path);
+        try
+        {
+            File.Delete(path);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return ValueTask.CompletedTask;   // deleted before, folders and all
+        }
         // Empty key folders go too (attachment, then channel, then workspace), so deleted files leave no trace.
         for (var folder = Path.GetDirectoryName(path); folder is not null && folder.Length > _objects.Length; folder = Path.GetDirectoryName(folder))
         {
@@ -83,7 +90,7 @@ public sealed class LocalDiskFileStore : IFileStore
             }
             catch (IOException)
             {
-                break;   // not empty (or already gone)
+                break;   // not empty (or already gone; DirectoryNotFoundException is an IOException)
             }
         }
         return ValueTask.CompletedTask;

@@ -21,17 +21,18 @@ internal static class FileNames
         {
             throw TanagerException.Invalid("file_name is required.");
         }
-        if (!name.IsNormalized(NormalizationForm.FormC))
+        for (var i = 0; i < name.Length; i++)
         {
-            try
+            if (char.IsHighSurrogate(name[i]) && i + 1 < name.Length && char.IsLowSurrogate(name[i + 1]))
             {
-                name = name.Normalize(NormalizationForm.FormC);
+                i++;
             }
-            catch (ArgumentException)
+            else if (char.IsSurrogate(name[i]))
             {
-                throw TanagerException.Invalid("file_name is not valid Unicode.");
+                throw TanagerException.Invalid("file_name is not valid Unicode (a lone surrogate).");
             }
         }
+        name = UnicodeNfc.Normalize(name);
         foreach (var rune in name.EnumerateRunes())
         {
             var category = Rune.GetUnicodeCategory(rune);
