@@ -124,9 +124,9 @@ public sealed class AttachmentService(
         foreach (var id in ids)
         {
             var attachment = await attachments.GetAttachmentAsync(workspaceId, id, cancellationToken);
-            if (attachment is null || (attachment.UploaderId != callerId && attachment.MessageId is null))
+            if (attachment is null || attachment.UploaderId != callerId)
             {
-                // Another person's unposted upload is as invisible as one that does not exist.
+                // Only one's own uploads can be attached; anyone else's is as invisible here as one that does not exist.
                 throw TanagerException.NotFound("Attachment");
             }
             if (attachment.MessageId is { } attachedTo)

@@ -37,7 +37,7 @@ public sealed class TestServer : IAsyncDisposable
         return storage switch
         {
             TestStorage.Sqlite => new ServerSettings(listen, Directory.CreateTempSubdirectory("tanager-server-").FullName),
-            TestStorage.Postgres => new ServerSettings(listen, DatabaseUrl: (await PostgresServer.GetAsync()).Url(await (await PostgresServer.GetAsync()).CreateDatabaseAsync())),
+            TestStorage.Postgres => new ServerSettings(listen, Directory.CreateTempSubdirectory("tanager-server-").FullName, DatabaseUrl: (await PostgresServer.GetAsync()).Url(await (await PostgresServer.GetAsync()).CreateDatabaseAsync())),
             _ => InMemorySettings(),
         };
     }
