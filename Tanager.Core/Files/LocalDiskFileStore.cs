@@ -20,7 +20,8 @@ public sealed class LocalDiskFileStore : IFileStore
     private const string ObjectFolder = "objects";
     private readonly string _objects;
     private readonly string _partial;
-    private readonly byte[] _signingKey;
+    /// <summary>Read or made on first use, so that a host that never sees a file never writes to the folder.</summary>
+    private readonly Lazy<byte[]> _signingKey;
     private readonly TimeProvider _time;
 
     public LocalDiskFileStore(string directory, TimeProvider? time = null)
@@ -30,9 +31,7 @@ public sealed class LocalDiskFileStore : IFileStore
         _objects = Path.Combine(Directory, ObjectFolder) + Path.DirectorySeparatorChar;
         _partial = Path.Combine(Directory, PartialFolder);
         _time = time ?? TimeProvider.System;
-        System.IO.Directory.CreateDirectory(_objects);
-        System.IO.Directory.CreateDirectory(_partial);
-        _signingKey = LoadOrCreateKey(Path.Combine(Directory, "signing.key"));
+        _signingKey = new(() => LoadOrCreateKey(Path.Combine(Directory, "signing.key")));
     }
 
     /// <summary>The folder that holds the objects and the signing key.</summary>
@@ -132,6 +131,7 @@ public sealed class LocalDiskFileStore : IFileStore
     private async Task WriteAsync(string key, Stream content, long size, CancellationToken cancellationToken)
     {
         var target = PathOf(key);
+        System.IO.Directory.CreateDirectory(_partial);
         var partial = Path.Combine(_partial, Guid.NewGuid().ToString("N"));
         try
         {
@@ -211,7 +211,7 @@ public sealed class LocalDiskFileStore : IFileStore
     {
         // Newlines cannot occur in keys, content types or dispositions (Core refuses control characters), so the fields cannot run together.
         var text = string.Join('\n', key, expires.ToString(CultureInfo.InvariantCulture), size.ToString(CultureInfo.InvariantCulture), contentType, disposition);
-        return HMACSHA256.HashData(_signingKey, Encoding.UTF8.GetBytes(text));
+        return HMACSHA256.HashData(_signingKey.Value, Encoding.UTF8.GetBytes(text));
     }
 
     /// <summary>The file of <paramref name="key"/>; a key that could leave the objects folder is refused, whatever signed it.</summary>
@@ -229,6 +229,7 @@ public sealed class LocalDiskFileStore : IFileStore
 
     private static byte[] LoadOrCreateKey(string path)
     {
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         if (File.Exists(path))
         {
             var existing = File.ReadAllBytes(path);

@@ -28,7 +28,6 @@ internal sealed class StoreCheck(IServiceProvider services) : IHostedService
         _ = services.GetRequiredService<ISearchStore>();
         _ = services.GetRequiredService<IReadStateStore>();
         _ = services.GetRequiredService<IAttachmentStore>();
-        _ = services.GetRequiredService<IFileStore>();
         return Task.CompletedTask;
     }
 
