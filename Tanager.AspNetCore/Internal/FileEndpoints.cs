@@ -43,24 +43,22 @@ internal static class FileEndpoints
     /// <summary>The URLs of local-disk files: <c>PUT</c> to upload, <c>GET</c> to download. With another file store they do not exist (404).</summary>
     public static void MapSignedFiles(RouteGroupBuilder api)
     {
-        api.MapPut("/files/{**key}", async (string key, HttpContext context, IFileStore files) =>
+        api.MapPut("/files/{**key}", async (string key, HttpContext context, AttachmentService attachments) =>
         {
-            var local = files as LocalDiskFileStore ?? throw new TanagerException(TanagerErrorKind.NotFound, ErrorCodes.NotFound, "File not found.");
             var request = SignedRequest(context.Request, key);
             // Exactly the signed size may come, and no more: Kestrel's limit (30 MB, and ProblemFilter's 64 KiB) is replaced by it.
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
             {
                 limit.MaxRequestBodySize = request.Size + 1;
             }
-            await local.ReceiveAsync(request, context.Request.ContentType, context.Request.ContentLength, context.Request.Body, context.RequestAborted);
+            await attachments.ReceiveSignedUploadAsync(request, context.Request.ContentType, context.Request.ContentLength, context.Request.Body, context.RequestAborted);
             return Results.Ok();
         });
 
-        api.MapGet("/files/{**key}", async (string key, HttpContext context, IFileStore files) =>
+        api.MapGet("/files/{**key}", async (string key, HttpContext context, AttachmentService attachments) =>
         {
-            var local = files as LocalDiskFileStore ?? throw new TanagerException(TanagerErrorKind.NotFound, ErrorCodes.NotFound, "File not found.");
             var request = SignedRequest(context.Request, key);
-            await using var content = await local.OpenDownloadAsync(request, context.RequestAborted);
+            await using var content = await attachments.OpenSignedDownloadAsync(request, context.RequestAborted);
             var response = context.Response;
             response.ContentType = request.ContentType;
             response.ContentLength = content.Length;

@@ -99,6 +99,24 @@ public sealed class AttachmentService(
     }
 
     /// <summary>
+    /// Stores the body of a PUT to one of the local-disk store's signed upload URLs (see
+    /// <see cref="LocalDiskFileStore.ReceiveAsync"/>): authorised by the URL's signature alone, like a presigned S3 URL.
+    /// With another file store there are no such URLs: "not found".
+    /// </summary>
+    public async Task ReceiveSignedUploadAsync(LocalFileRequest request, string? contentType, long? contentLength, Stream body, CancellationToken cancellationToken = default)
+    {
+        var local = files as LocalDiskFileStore ?? throw TanagerException.NotFound("File");
+        await local.ReceiveAsync(request, contentType, contentLength, body, cancellationToken);
+    }
+
+    /// <summary>Opens the object of one of the local-disk store's signed download URLs, after checking its signature and expiry.</summary>
+    public async Task<Stream> OpenSignedDownloadAsync(LocalFileRequest request, CancellationToken cancellationToken = default)
+    {
+        var local = files as LocalDiskFileStore ?? throw TanagerException.NotFound("File");
+        return await local.OpenDownloadAsync(request, cancellationToken);
+    }
+
+    /// <summary>
     /// Checks and parses the attachment ids of a post: at most <see cref="MaxPerMessage"/>, distinct, each an upload of
     /// the caller's for this channel, not attached yet, whose bytes are in the store at the declared size. With a
     /// <paramref name="nonce"/>, attachments already on the caller's message with that nonce are a retry: that message
