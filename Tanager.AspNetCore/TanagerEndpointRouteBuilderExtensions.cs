@@ -33,6 +33,8 @@ public static class TanagerEndpointRouteBuilderExtensions
         DirectMessageEndpoints.Map(authenticated);
         MessageEndpoints.Map(authenticated);
         ReadStateEndpoints.Map(authenticated);
+        FileEndpoints.Map(authenticated, prefix);
+        FileEndpoints.MapSignedFiles(api);
         api.MapGet("/events", EventStreamEndpoint.HandleAsync);
 
         root.Map("/gateway", (HttpContext context) => GatewayEndpoint.HandleAsync(context, gateway));

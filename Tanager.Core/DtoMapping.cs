@@ -153,6 +153,24 @@ public static class DtoMapping
             PinnedBy = message.PinnedBy?.ToString(),
             ReplyCount = message.ReplyCount == 0 ? null : message.ReplyCount,
             LastReplyAt = message.LastReplyAt,
+            Attachments = message.Attachments.Count == 0 ? null : [.. message.Attachments.Select(a => a.ToDto())],
+        };
+    }
+
+    public static AttachmentDto ToDto(this Attachment attachment)
+    {
+        ArgumentNullException.ThrowIfNull(attachment);
+        return new AttachmentDto
+        {
+            Id = attachment.Id.ToString(),
+            WorkspaceId = attachment.WorkspaceId.ToString(),
+            ChannelId = attachment.ChannelId.ToString(),
+            UploaderId = attachment.UploaderId.ToString(),
+            FileName = attachment.FileName,
+            ContentType = attachment.ContentType,
+            Size = attachment.Size,
+            CreatedAt = attachment.CreatedAt,
+            MessageId = attachment.MessageId?.ToString(),
         };
     }
 

@@ -19,6 +19,7 @@ public sealed class TanagerBuilder(IServiceCollection services)
         Replace<IMessageStore, TStore>();
         Replace<ISearchStore, TStore>();
         Replace<IReadStateStore, TStore>();
+        Replace<IAttachmentStore, TStore>();
         // One store at a time: the previous store's migrator goes with it.
         Services.RemoveAll<IStorageMigrator>();
         if (typeof(IStorageMigrator).IsAssignableFrom(typeof(TStore)))
@@ -33,6 +34,23 @@ public sealed class TanagerBuilder(IServiceCollection services)
     /// lost when the process stops. <c>AddTanager()</c> has no default store, so this choice is always explicit.
     /// </summary>
     public TanagerBuilder UseInMemory() => UseStore(_ => new InMemoryStore());
+
+    /// <summary>
+    /// Keeps attachment bytes in <paramref name="directory"/> on this machine, served through signed URLs by Tanager
+    /// itself (the default is <c>data/files</c> under the working folder). For several nodes use a shared store (S3).
+    /// </summary>
+    public TanagerBuilder UseLocalFiles(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        return UseFileStore(sp => new LocalDiskFileStore(directory, sp.GetService<TimeProvider>()));
+    }
+
+    /// <summary>Uses <paramref name="factory"/>'s file store (a singleton) in place of local disk.</summary>
+    public TanagerBuilder UseFileStore(Func<IServiceProvider, IFileStore> factory)
+    {
+        Services.Replace(ServiceDescriptor.Singleton(factory));
+        return this;
+    }
 
     /// <summary>Uses <paramref name="factory"/>'s pub/sub (a singleton) in place of the in-process one.</summary>
     public TanagerBuilder UsePubSub(Func<IServiceProvider, IPubSub> factory)

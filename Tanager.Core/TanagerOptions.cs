@@ -40,4 +40,6 @@ public sealed class TanagerOptions
     /// <summary>How long a personal workspace invitation waits for its invitee: 7 days, as Slack's and GitHub's do.</summary>
     public TimeSpan InvitationLifetime { get; set; } = TimeSpan.FromDays(7);
     public GatewayOptions Gateway { get; } = new();
+    /// <summary>File limits (size, quota, content types) and lifetimes.</summary>
+    public AttachmentOptions Attachments { get; } = new();
 }

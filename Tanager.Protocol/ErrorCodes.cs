@@ -31,4 +31,18 @@ public static class ErrorCodes
     public const string RegistrationClosed = "registration_closed";
     /// <summary>An API key must say which user it acts as (the <c>Tanager-Act-As</c> header) outside the admin API.</summary>
     public const string ActAsRequired = "act_as_required";
+    /// <summary>The file is larger than the server's maximum file size (413).</summary>
+    public const string FileTooLarge = "file_too_large";
+    /// <summary>The workspace's file quota would be exceeded by this upload (413).</summary>
+    public const string QuotaExceeded = "quota_exceeded";
+    /// <summary>The server does not accept files of this content type (415).</summary>
+    public const string UnsupportedContentType = "unsupported_content_type";
+    /// <summary>An attachment's bytes are missing or differ from the declared size: upload it (again) before posting (409).</summary>
+    public const string UploadIncomplete = "upload_incomplete";
+    /// <summary>The attachment is already attached to a message (409).</summary>
+    public const string AttachmentInUse = "attachment_in_use";
+    /// <summary>A signed file URL has expired: ask for a new one (403).</summary>
+    public const string UrlExpired = "url_expired";
+    /// <summary>A signed file URL's signature does not match what it asks for: it was altered or is for another object (403).</summary>
+    public const string InvalidSignature = "invalid_signature";
 }

@@ -71,4 +71,8 @@ namespace Tanager.Protocol;
 [JsonSerializable(typeof(ProvisionUserRequest))]
 [JsonSerializable(typeof(IReadOnlyList<UserDto>))]
 [JsonSerializable(typeof(SessionRevocationDto))]
+[JsonSerializable(typeof(AttachmentDto))]
+[JsonSerializable(typeof(CreateUploadRequest))]
+[JsonSerializable(typeof(UploadSlotDto))]
+[JsonSerializable(typeof(DownloadUrlDto))]
 public sealed partial class TanagerJsonContext : JsonSerializerContext;

@@ -10,4 +10,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Live events travel through {PubSub} pub/sub")]
     public static partial void PubSub(ILogger logger, string pubSub);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Files are kept in {FileStore}")]
+    public static partial void FileStore(ILogger logger, string fileStore);
 }

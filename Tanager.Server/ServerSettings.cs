@@ -1,3 +1,4 @@
+using Tanager.FileStore.S3;
 using Tanager.PubSub.Nats;
 
 namespace Tanager.Server;
@@ -7,11 +8,18 @@ namespace Tanager.Server;
 /// <param name="DatabaseUrl">A PostgreSQL URL or connection string; null for SQLite.</param>
 /// <param name="InMemory">Keep everything in memory (tests and demos): nothing survives a restart.</param>
 /// <param name="NatsUrl">A NATS server (or cluster) that carries live events between nodes; null for in-process pub/sub.</param>
-internal sealed record ServerSettings(Uri Listen, string DataDirectory = ServerSettings.DefaultDataDirectory, string? DatabaseUrl = null, bool InMemory = false, string? NatsUrl = null)
+/// <param name="S3">An S3-compatible bucket for attachments; null for local disk under <see cref="FilesDirectory"/>.</param>
+internal sealed record ServerSettings(Uri Listen, string DataDirectory = ServerSettings.DefaultDataDirectory, string? DatabaseUrl = null, bool InMemory = false, string? NatsUrl = null, S3FileStoreOptions? S3 = null)
 {
     public const string DefaultDataDirectory = "data";
 
     public string SqlitePath => Path.Combine(DataDirectory, "tanager.db");
+
+    /// <summary>Where attachments are kept without S3: <c>files/</c> in the data folder, beside the database.</summary>
+    public string FilesDirectory => Path.Combine(DataDirectory, "files");
+
+    /// <summary>For the start-up log: where files go, without credentials.</summary>
+    public string FileStoreDescription => S3 is { } s3 ? $"s3 (bucket {s3.Bucket} at {s3.Endpoint?.ToString() ?? "AWS " + s3.Region})" : $"local disk ({Path.GetFullPath(FilesDirectory)})";
 
     public string StorageDescription => InMemory ? "in-memory" : DatabaseUrl is not null ? "postgresql" : $"sqlite ({Path.GetFullPath(SqlitePath)})";
 

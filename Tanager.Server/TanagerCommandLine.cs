@@ -38,13 +38,22 @@ internal static class TanagerCommandLine
         });
 
         var storage = new StorageOptions();
-        var serve = new Command("serve", "Run the Tanager server (SQLite in --data-dir unless --database-url is given).") { listen, natsUrl };
+        var fileStore = new FileStoreOptions();
+        var serve = new Command("serve", "Run the Tanager server (SQLite in --data-dir unless --database-url is given; files in --data-dir unless --s3-bucket is given).") { listen, natsUrl };
         storage.AddTo(serve);
-        serve.SetAction((parse, cancellationToken) =>
+        fileStore.AddTo(serve);
+        serve.SetAction(async (parse, cancellationToken) =>
         {
             var settings = storage.Read(parse, ServerSettings.ParseListen(parse.GetValue(listen))!);
             var nats = parse.GetValue(natsUrl);
-            return TanagerServer.RunAsync(string.IsNullOrWhiteSpace(nats) ? settings : settings with { NatsUrl = nats.Trim() }, cancellationToken);
+            var (s3, error) = fileStore.Read(parse);
+            if (error is not null)
+            {
+                await Console.Error.WriteLineAsync(error);
+                return 1;
+            }
+            settings = settings with { S3 = s3 };
+            return await TanagerServer.RunAsync(string.IsNullOrWhiteSpace(nats) ? settings : settings with { NatsUrl = nats.Trim() }, cancellationToken);
         });
 
         var migrate = new Command("migrate", "Create or upgrade the database schema, then exit. (serve also does this at start-up.)");

@@ -43,6 +43,14 @@ internal static class TanagerServer
         {
             tanager.UseNats(natsUrl);
         }
+        if (settings.S3 is { } s3)
+        {
+            tanager.UseS3(s3);
+        }
+        else
+        {
+            tanager.UseLocalFiles(settings.FilesDirectory);
+        }
         builder.Services.Configure<TanagerOptions>(builder.Configuration.GetSection("Tanager"));
         // Session lists show the client's address; behind a reverse proxy that is X-Forwarded-For, trusted only from
         // the proxies named here (loopback is trusted by default, as nginx on the same machine is the common case).
@@ -91,6 +99,7 @@ internal static class TanagerServer
         {
             Log.InMemoryWarning(logger);
         }
+        Log.FileStore(logger, settings.FileStoreDescription);
         Log.PubSub(logger, app.Services.GetRequiredService<IPubSub>() is NatsPubSub nats ? $"nats ({nats.Url})" : "in-process");
         try
         {

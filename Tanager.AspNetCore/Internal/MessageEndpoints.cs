@@ -13,7 +13,7 @@ internal static class MessageEndpoints
         {
             var body = await context.Request.ReadJsonAsync(TanagerJsonContext.Default.PostMessageRequest);
             var threadId = body.ThreadId is null ? (NUlid.Ulid?)null : Ids.Parse(body.ThreadId, "Thread");
-            var message = await messages.PostAsync(context.Caller().UserId, Ids.Parse(workspaceId, "Workspace"), Ids.Parse(channelId, "Channel"), body.Content, body.Nonce, threadId, context.RequestAborted);
+            var message = await messages.PostAsync(context.Caller().UserId, Ids.Parse(workspaceId, "Workspace"), Ids.Parse(channelId, "Channel"), body.Content, body.Nonce, threadId, body.AttachmentIds, context.RequestAborted);
             return TypedResults.Json(message.ToDto(), TanagerJsonContext.Default.MessageDto, statusCode: StatusCodes.Status201Created);
         });
 

@@ -58,6 +58,8 @@ internal sealed class ProblemFilter : IEndpointFilter
         TanagerErrorKind.NotFound => StatusCodes.Status404NotFound,
         TanagerErrorKind.Conflict => StatusCodes.Status409Conflict,
         TanagerErrorKind.Gone => StatusCodes.Status410Gone,
+        TanagerErrorKind.TooLarge => StatusCodes.Status413PayloadTooLarge,
+        TanagerErrorKind.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
         _ => StatusCodes.Status400BadRequest,
     };
 }

@@ -31,6 +31,8 @@ public static class TanagerServiceCollectionExtensions
         services.TryAddSingleton<IMessageStore>(_ => throw StoreCheck.NoStore());
         services.TryAddSingleton<ISearchStore>(_ => throw StoreCheck.NoStore());
         services.TryAddSingleton<IReadStateStore>(_ => throw StoreCheck.NoStore());
+        services.TryAddSingleton<IAttachmentStore>(_ => throw StoreCheck.NoStore());
+        services.TryAddSingleton<IFileStore>(sp => new LocalDiskFileStore(Path.Combine("data", "files"), sp.GetService<TimeProvider>()));
         services.TryAddSingleton<IPubSub, InProcessPubSub>();
         services.TryAddSingleton<EventDispatcher>();
         services.TryAddSingleton<FanOut>();
@@ -43,6 +45,7 @@ public static class TanagerServiceCollectionExtensions
         services.TryAddSingleton<ChannelService>();
         services.TryAddSingleton<DirectMessageService>();
         services.TryAddSingleton<SendPipeline>();
+        services.TryAddSingleton<AttachmentService>();
         services.TryAddSingleton<MessageService>();
         services.TryAddSingleton<ReadStateService>();
         services.TryAddSingleton<ConnectionService>();
@@ -52,6 +55,7 @@ public static class TanagerServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StorageMigrationService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, GatewayDrainService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SessionPurgeService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AttachmentPurgeService>());
         return new TanagerBuilder(services);
     }
 }

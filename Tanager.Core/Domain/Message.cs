@@ -30,4 +30,6 @@ public sealed record Message(
     public int ReplyCount { get; init; }
     /// <summary>When the newest live reply was posted; null without replies.</summary>
     public DateTimeOffset? LastReplyAt { get; init; }
+    /// <summary>Files posted with it, in upload order; filled from the attachment store when read, empty on a tombstone.</summary>
+    public IReadOnlyList<Attachment> Attachments { get; init; } = [];
 }

@@ -46,4 +46,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1031, Level = LogLevel.Warning, Message = "Purging expired sessions failed; trying again at the next interval")]
     public static partial void SessionPurgeFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1040, Level = LogLevel.Warning, Message = "The attachments of message {MessageId}, which could not be stored, could not be released; the file lifecycle removes them")]
+    public static partial void AttachmentDetachFailed(ILogger logger, Exception exception, string messageId);
+
+    [LoggerMessage(EventId = 1041, Level = LogLevel.Information, Message = "Removed {Count} files of unattached uploads and deleted messages")]
+    public static partial void AttachmentsPurged(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 1042, Level = LogLevel.Error, Message = "The file lifecycle pass failed; it runs again at the next interval")]
+    public static partial void AttachmentPurgeFailed(ILogger logger, Exception exception);
 }

@@ -27,6 +27,7 @@ internal sealed class StoreCheck(IServiceProvider services) : IHostedService
         _ = services.GetRequiredService<IMessageStore>();
         _ = services.GetRequiredService<ISearchStore>();
         _ = services.GetRequiredService<IReadStateStore>();
+        _ = services.GetRequiredService<IAttachmentStore>();
         return Task.CompletedTask;
     }
 

@@ -90,6 +90,32 @@ internal sealed class TanagerOptionsValidator : IValidateOptions<TanagerOptions>
         {
             failures.Add("Tanager:Gateway:ReplayLimit must be between 10 and 100000.");
         }
+        var files = options.Attachments;
+        if (files.MaxFileSize < 1 || files.WorkspaceQuota < 1)
+        {
+            failures.Add("Tanager:Attachments:MaxFileSize and WorkspaceQuota must be at least 1 byte.");
+        }
+        if (files.UploadUrlLifetime < TimeSpan.FromSeconds(1) || files.UploadUrlLifetime > TimeSpan.FromDays(7)
+            || files.DownloadUrlLifetime < TimeSpan.FromSeconds(1) || files.DownloadUrlLifetime > TimeSpan.FromDays(7))
+        {
+            // Seven days is the longest an S3 presigned URL may live (SigV4).
+            failures.Add("Tanager:Attachments:UploadUrlLifetime and DownloadUrlLifetime must be between 1 second and 7 days.");
+        }
+        if (files.UnattachedLifetime <= files.UploadUrlLifetime)
+        {
+            failures.Add("Tanager:Attachments:UnattachedLifetime must be longer than UploadUrlLifetime, or uploads in progress would be removed.");
+        }
+        if (files.DeletedRetention < TimeSpan.Zero || files.PurgeInterval < TimeSpan.FromMilliseconds(100))
+        {
+            failures.Add("Tanager:Attachments:DeletedRetention must not be negative, and PurgeInterval must be at least 100 ms.");
+        }
+        foreach (var type in files.AllowedContentTypes.Concat(files.DeniedContentTypes))
+        {
+            if (ContentTypes.Normalize(type.Replace("/*", "/x", StringComparison.Ordinal)) is null)
+            {
+                failures.Add($"Tanager:Attachments content type lists hold type/subtype or type/*; '{type}' is neither.");
+            }
+        }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

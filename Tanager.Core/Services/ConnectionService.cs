@@ -9,7 +9,7 @@ namespace Tanager;
 /// What a live connection (gateway or event stream) asks of Core: the READY snapshot, TYPING, and the stored changes a
 /// connection missed. The gateway keeps only transport state and calls these.
 /// </summary>
-public sealed class ConnectionService(IWorkspaceStore workspaces, IChannelStore channels, IMessageStore messages, IReadStateStore readStates, EventDispatcher events, PresenceTracker presence, IOptions<TanagerOptions> options)
+public sealed class ConnectionService(IWorkspaceStore workspaces, IChannelStore channels, IMessageStore messages, IReadStateStore readStates, EventDispatcher events, PresenceTracker presence, IOptions<TanagerOptions> options, AttachmentService? attachments = null)
 {
     /// <summary>Bounds the store reads of catch-ups, so that a pub/sub outage on a busy node does not stampede the store.</summary>
     private readonly SemaphoreSlim _catchUpSlots = new(8, 8);
@@ -94,7 +94,8 @@ public sealed class ConnectionService(IWorkspaceStore workspaces, IChannelStore 
                 }
                 after = page.Messages[^1].ChangeSequence;
             }
-            return (changes, Math.Max(head, since));
+            // Replayed MESSAGE_CREATE/UPDATE carry the files the live events carried.
+            return (attachments is null ? changes : await attachments.WithAttachmentsAsync(workspaceId, changes, cancellationToken), Math.Max(head, since));
         }
         finally
         {

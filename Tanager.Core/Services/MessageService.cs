@@ -16,6 +16,7 @@ public sealed class MessageService(
     IMessageStore messages,
     ISearchStore search,
     SendPipeline sends,
+    AttachmentService attachments,
     EventDispatcher events,
     TimeProvider time,
     ILogger<MessageService> logger)
@@ -30,12 +31,13 @@ public sealed class MessageService(
 
     /// <summary>
     /// Posts a message, or with <paramref name="threadId"/> a reply in that thread. With a <paramref name="nonce"/>, a
-    /// retry returns the message the first attempt created.
+    /// retry returns the message the first attempt created. <paramref name="attachmentIds"/> are the caller's uploads for
+    /// this channel (see <see cref="AttachmentService"/>); with them, the content may be empty.
     /// </summary>
-    public async Task<Message> PostAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, string? content, string? nonce = null, Ulid? threadId = null, CancellationToken cancellationToken = default)
+    public async Task<Message> PostAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, string? content, string? nonce = null, Ulid? threadId = null, IReadOnlyList<string>? attachmentIds = null, CancellationToken cancellationToken = default)
     {
         Scope.Demand(Scope.MessagesWrite);
-        var validContent = Validate.MessageContent(content);
+        var validContent = attachmentIds is { Count: > 0 } && string.IsNullOrEmpty(content) ? "" : Validate.MessageContent(content);
         var validNonce = Validate.Nonce(nonce);
         var visible = await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
         Access.EnsureCanPost(visible);
@@ -57,9 +59,30 @@ public sealed class MessageService(
                 throw Deleted();
             }
         }
+        var (files, retried) = await attachments.CheckForPostAsync(callerId, workspaceId, channelId, attachmentIds, validNonce, cancellationToken);
+        if (retried is not null)
+        {
+            return retried;
+        }
         var now = time.UtcNow();
         var draft = new NewMessage(workspaceId, channelId, Ulid.NewUlid(now), callerId, validContent, threadId, now, validNonce);
-        var message = await sends.SendAsync(draft, cancellationToken);
+        // Attached before the message is stored, so that it is never seen without its files; released if the store refuses it.
+        draft = draft with { Attachments = await attachments.AttachAsync(callerId, workspaceId, channelId, files, draft.Id, cancellationToken) };
+        Message message;
+        try
+        {
+            message = await sends.SendAsync(draft, cancellationToken);
+        }
+        catch when (draft.Attachments.Count > 0)
+        {
+            await attachments.DetachAsync(workspaceId, draft.Id);
+            throw;
+        }
+        if (message.Id != draft.Id && draft.Attachments.Count > 0)
+        {
+            // A retry of an earlier send without these files: they go back to being uploads.
+            await attachments.DetachAsync(workspaceId, draft.Id);
+        }
         if (parent is not null)
         {
             // Replying follows the thread (again, even after an unfollow); the parent's author follows unless they chose otherwise.
@@ -121,8 +144,9 @@ public sealed class MessageService(
         {
             throw Deleted();
         }
-        await AnnounceAsync(change.Message, GatewayEvents.MessageUpdate, change.Message.ToDto(), TanagerJsonContext.Default.MessageDto);
-        return await ForReaderAsync(callerId, change.Message, cancellationToken);
+        var edited = (await attachments.WithAttachmentsAsync(workspaceId, [change.Message], cancellationToken))[0];
+        await AnnounceAsync(edited, GatewayEvents.MessageUpdate, edited.ToDto(), TanagerJsonContext.Default.MessageDto);
+        return await ForReaderAsync(callerId, edited, cancellationToken);
     }
 
     /// <summary>
@@ -203,11 +227,12 @@ public sealed class MessageService(
         {
             throw Deleted();
         }
+        var pinned = (await attachments.WithAttachmentsAsync(workspaceId, [change.Message], cancellationToken))[0];
         if (change.Changed)
         {
-            await AnnounceAsync(change.Message, GatewayEvents.MessageUpdate, change.Message.ToDto(), TanagerJsonContext.Default.MessageDto);
+            await AnnounceAsync(pinned, GatewayEvents.MessageUpdate, pinned.ToDto(), TanagerJsonContext.Default.MessageDto);
         }
-        return await ForReaderAsync(callerId, change.Message, cancellationToken);
+        return await ForReaderAsync(callerId, pinned, cancellationToken);
     }
 
     /// <summary>The channel's pinned messages, most recently pinned first.</summary>
@@ -379,11 +404,12 @@ public sealed class MessageService(
         (await ForReaderAsync(readerId, message.WorkspaceId, [message], cancellationToken))[0];
 
     /// <summary>
-    /// Fills each reaction's "me" for the reader. The listed users answer it when they are all of them (up to 25 people);
-    /// only messages with a longer tail cost a lookup.
+    /// Fills in attachments, and each reaction's "me" for the reader. The listed users answer it when they are all of
+    /// them (up to 25 people); only messages with a longer tail cost a lookup.
     /// </summary>
     private async Task<IReadOnlyList<Message>> ForReaderAsync(Ulid readerId, Ulid workspaceId, IReadOnlyList<Message> list, CancellationToken cancellationToken)
     {
+        list = list.Any(m => m.Attachments.Count > 0) ? list : await attachments.WithAttachmentsAsync(workspaceId, list, cancellationToken);
         if (list.All(m => m.Reactions.Count == 0))
         {
             return list;

@@ -102,6 +102,10 @@ public sealed class SendPipeline : IAsyncDisposable
                 batch[i].Completion.TrySetResult(message);
                 continue;
             }
+            if (batch[i].Draft.Attachments.Count > 0)
+            {
+                message = message with { Attachments = batch[i].Draft.Attachments };
+            }
             try
             {
                 await _events.PublishAsync(EventHeader.ForChannel(GatewayEvents.MessageCreate, message.WorkspaceId, message.ChannelId, message.ChangeSequence), message.ToDto(), TanagerJsonContext.Default.MessageDto, CancellationToken.None);

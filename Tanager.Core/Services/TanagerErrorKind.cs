@@ -10,4 +10,8 @@ public enum TanagerErrorKind
     Conflict,
     /// <summary>The thing existed but can no longer be used (an expired, used-up or revoked invite).</summary>
     Gone,
+    /// <summary>Too big: a file over the maximum size, or over the workspace's quota (413).</summary>
+    TooLarge,
+    /// <summary>A content type the server does not accept (415).</summary>
+    UnsupportedMediaType,
 }

@@ -35,5 +35,7 @@ public sealed class TanagerException : Exception
     internal static TanagerException NotFound(string what) => new(TanagerErrorKind.NotFound, Protocol.ErrorCodes.NotFound, $"{what} not found.");
     internal static TanagerException Forbidden(string message) => new(TanagerErrorKind.Forbidden, Protocol.ErrorCodes.Forbidden, message);
     internal static TanagerException Conflict(string code, string message) => new(TanagerErrorKind.Conflict, code, message);
+    internal static TanagerException TooLarge(string code, string message) => new(TanagerErrorKind.TooLarge, code, message);
+    internal static TanagerException UnsupportedMediaType(string message) => new(TanagerErrorKind.UnsupportedMediaType, Protocol.ErrorCodes.UnsupportedContentType, message);
     internal static TanagerException Unauthorized(string code, string message) => new(TanagerErrorKind.Unauthorized, code, message);
 }

@@ -27,4 +27,6 @@ public sealed record MessageDto
     public int? ReplyCount { get; init; }
     /// <summary>When the newest live reply was posted; absent without replies.</summary>
     public DateTimeOffset? LastReplyAt { get; init; }
+    /// <summary>Files attached when it was posted, in the order given; absent when none (and on a deleted message).</summary>
+    public IReadOnlyList<AttachmentDto>? Attachments { get; init; }
 }

@@ -10,4 +10,9 @@ public sealed record PostMessageRequest
     public string? Nonce { get; init; }
     /// <summary>Makes the message a reply in the thread of this top-level, live message of the same channel.</summary>
     public string? ThreadId { get; init; }
+    /// <summary>
+    /// Ids of uploads (<c>POST …/attachments</c>) to attach: the caller's own, for this channel, not attached yet, at most
+    /// 10. With attachments, <see cref="Content"/> may be empty.
+    /// </summary>
+    public IReadOnlyList<string>? AttachmentIds { get; init; }
 }

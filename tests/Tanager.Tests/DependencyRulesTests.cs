@@ -25,6 +25,7 @@ public sealed class DependencyRulesTests
         { "Tanager.Storage.Postgres", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "Tanager.Core", "NUlid", "Npgsql"], ["Tanager.Storage.Sqlite", "Microsoft.Data.Sqlite"] },
         // NATS.Client.Core, not the NATS.Net meta-package (JetStream, key/value and object store are not used).
         { "Tanager.PubSub.Nats", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "Tanager.Core", "NATS.Client.Core", "NATS.Client.Abstractions"], ["Tanager.Storage.Sqlite", "Tanager.Storage.Postgres", "Npgsql", "Microsoft.Data.Sqlite", "NATS.Client.JetStream", "NATS.Net"] },
+        { "Tanager.FileStore.S3", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "Tanager.Core", "AWSSDK.Core", "AWSSDK.S3"], ["Tanager.Storage.Sqlite", "Tanager.Storage.Postgres", "Tanager.PubSub.Nats", "Npgsql"] },
     };
 
     [Theory]
@@ -50,6 +51,8 @@ public sealed class DependencyRulesTests
     [InlineData("Tanager.Core", "NATS.Client.Core")]
     [InlineData("Tanager.PubSub.Nats", "Tanager.Storage.Postgres")]
     [InlineData("Tanager.PubSub.Nats", "NATS.Client.JetStream")]
+    [InlineData("Tanager.Core", "AWSSDK.S3")]
+    [InlineData("Tanager.FileStore.S3", "Tanager.Storage.Postgres")]
     public void The_rules_refuse_a_reference_that_breaks_the_architecture(string assemblyName, string reference)
     {
         var allowed = (string[])Rules.Single(row => (string)row[0] == assemblyName)[1];

@@ -54,6 +54,8 @@ public sealed partial class IsolationTests
         ["POST /api/v1/admin/api-keys"] = "server administration (see AdministrationTests)",
         ["GET /api/v1/admin/api-keys"] = "server administration (see AdministrationTests)",
         ["DELETE /api/v1/admin/api-keys/{keyId}"] = "server administration (see AdministrationTests)",
+        ["PUT /api/v1/files/{**key}"] = "a signed local-disk file URL: authorised by its HMAC over key, expiry and size, not by the caller; AttachmentTests shows an altered key or expiry is refused",
+        ["GET /api/v1/files/{**key}"] = "a signed local-disk file URL (see the PUT); a download URL is handed out only after the membership check tested here",
     };
 
     /// <summary>Plausible valid bodies of the writes, by "METHOD pattern"; null means the route takes none.</summary>
@@ -76,6 +78,7 @@ public sealed partial class IsolationTests
         ["POST /api/v1/workspaces/{workspaceId}/channels/{channelId}/members"] = w => $$"""{"user_id":"{{w.Alice}}"}""",
         ["POST /api/v1/workspaces/{workspaceId}/channels/{channelId}/leave"] = _ => null,
         ["POST /api/v1/workspaces/{workspaceId}/channels/{channelId}/messages"] = _ => """{"content":"hijack"}""",
+        ["POST /api/v1/workspaces/{workspaceId}/channels/{channelId}/attachments"] = _ => """{"file_name":"hijack.txt","content_type":"text/plain","size":3}""",
         ["PATCH /api/v1/workspaces/{workspaceId}/channels/{channelId}/messages/{messageId}"] = _ => """{"content":"hijacked"}""",
         ["PUT /api/v1/workspaces/{workspaceId}/channels/{channelId}/messages/{messageId}/reactions/{emoji}"] = _ => null,
         ["PUT /api/v1/workspaces/{workspaceId}/channels/{channelId}/messages/{messageId}/pin"] = _ => null,
@@ -96,7 +99,7 @@ public sealed partial class IsolationTests
     };
 
     /// <summary>The route parameters the test knows how to fill; a route with any other fails the test.</summary>
-    private static readonly string[] KnownParameters = ["workspaceId", "channelId", "messageId", "userId", "inviteId", "invitationId", "code", "role", "emoji", "sessionId", "botId", "tokenId"];
+    private static readonly string[] KnownParameters = ["workspaceId", "channelId", "messageId", "userId", "inviteId", "invitationId", "code", "role", "emoji", "sessionId", "botId", "tokenId", "attachmentId"];
 
     [Theory]
     [InlineData(TestStorage.Sqlite)]
@@ -261,6 +264,8 @@ public sealed partial class IsolationTests
         var messages = $"/api/v1/workspaces/{w.A}/channels/{w.General}/messages";
         await ExpectNotFoundAsync(server, http, w, HttpMethod.Post, messages, $$"""{"content":"hijack","thread_id":"{{w.BRoot}}"}""", "reply in A to B's message", failures);
         await ExpectNotFoundAsync(server, http, w, HttpMethod.Post, messages, $$"""{"content":"hijack","thread_id":"{{w.APrivateMessage}}"}""", "reply in A's general to a private channel's message", failures);
+        await ExpectNotFoundAsync(server, http, w, HttpMethod.Post, messages, $$"""{"content":"hijack","attachment_ids":["{{w.BAttachment}}"]}""", "post in A with B's attachment", failures);
+        await ExpectNotFoundAsync(server, http, w, HttpMethod.Post, messages, $$"""{"content":"hijack","attachment_ids":["{{w.APrivateAttachment}}"]}""", "post in A's general with the private channel's attachment", failures);
         await ExpectNotFoundAsync(server, http, w, HttpMethod.Post, $"/api/v1/workspaces/{w.A}/channels/{w.General}/members", $$"""{"user_id":"{{w.Dave}}"}""", "add B's member to A's channel", failures);
         await ExpectNotFoundAsync(server, http, w, HttpMethod.Post, $"/api/v1/workspaces/{w.B}/channels/{w.BPublic}/members", $$"""{"user_id":"{{w.Dave}}"}""", "add a member to B's channel", failures);
         await ExpectNotFoundAsync(server, http, w, HttpMethod.Post, $"/api/v1/workspaces/{w.A}/dms", $$"""{"user_ids":["{{w.Dave}}"]}""", "open a direct message in A with B's member", failures);
@@ -273,7 +278,8 @@ public sealed partial class IsolationTests
         var routes = server.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods.Contains("GET") == true)
             .Select(e => e.RoutePattern)
-            .Where(p => p.RawText!.Contains("/api/v1/", StringComparison.Ordinal) && !p.RawText.EndsWith("/events", StringComparison.Ordinal));
+            .Where(p => p.RawText!.Contains("/api/v1/", StringComparison.Ordinal) && !p.RawText.EndsWith("/events", StringComparison.Ordinal)
+                && !p.RawText.Contains("/api/v1/files/", StringComparison.Ordinal));
         var forbidden = w.Forbidden();
         foreach (var pattern in routes)
         {
@@ -363,6 +369,9 @@ public sealed partial class IsolationTests
         public required string BobSession { get; init; }
         public required string BBot { get; init; }
         public required string BBotToken { get; init; }
+        public required string AAttachment { get; init; }
+        public required string APrivateAttachment { get; init; }
+        public required string BAttachment { get; init; }
 
         public string Alice => AliceClient.User!.Id;
         public string Dave => DaveClient.User!.Id;
@@ -372,7 +381,7 @@ public sealed partial class IsolationTests
         {
             ["workspaceId"] = A, ["channelId"] = General, ["messageId"] = GeneralMessage, ["userId"] = Carol.User!.Id,
             ["inviteId"] = AInvite, ["role"] = "member", ["emoji"] = "👍", ["code"] = "unused", ["invitationId"] = "unused",
-            ["botId"] = ABot, ["sessionId"] = "unused", ["tokenId"] = "unused", ["user"] = Carol.User!.Id,
+            ["botId"] = ABot, ["sessionId"] = "unused", ["tokenId"] = "unused", ["user"] = Carol.User!.Id, ["attachmentId"] = AAttachment,
         };
 
         public static async Task<World> CreateAsync(TestServer server)
@@ -419,6 +428,16 @@ public sealed partial class IsolationTests
             var aBot = await alice.CreateBotAsync(a.Id, "Alpha bot");
             var bBot = await bob.CreateBotAsync(b.Id, "Beta bot");
             var bobSession = Assert.Single(await bob.ListSessionsAsync()).Id;
+            // A posted file in each place: Alice's own in general, Carol's in her private channel, Bob's in B.
+            async Task<string> FileAsync(TanagerClient who, string workspace, string channel, string name)
+            {
+                var attachment = await who.UploadAsync(workspace, channel, new MemoryStream([1, 2, 3]), name, "text/plain");
+                await who.PostMessageAsync(workspace, channel, "file", [attachment.Id]);
+                return attachment.Id;
+            }
+            var aAttachment = await FileAsync(alice, a.Id, general.Id, "agenda.txt");
+            var aPrivateAttachment = await FileAsync(carol, a.Id, aPrivate.Id, $"{Secret}.txt");
+            var bAttachment = await FileAsync(bob, b.Id, bPublic.Id, $"{Secret}.txt");
 
             return new World
             {
@@ -428,6 +447,7 @@ public sealed partial class IsolationTests
                 B = b.Id, BPublic = bPublic.Id, BPrivate = bPrivate.Id, BRoot = bRoot.Id, BReply = bReply.Id, BPrivateMessage = bPrivateMessage.Id,
                 BPrivateReply = bPrivateReply.Id, BInvite = bInvite.Id, BInviteCode = bInvite.Code!, BInvitation = bInvitation,
                 ABot = aBot.User.Id, BBot = bBot.User.Id, BBotToken = bBot.Token!.Id, BobSession = bobSession,
+                AAttachment = aAttachment, APrivateAttachment = aPrivateAttachment, BAttachment = bAttachment,
             };
         }
 
@@ -435,8 +455,8 @@ public sealed partial class IsolationTests
         public List<string> Forbidden() =>
         [
             B, BPublic, BPrivate, BRoot, BReply, BPrivateMessage, BPrivateReply, BInvite, BInviteCode, BInvitation, Bob.User!.Id, Dave,
-            BBot, BBotToken, BobSession,
-            APrivate, APrivateMessage, APrivateReply, Secret,
+            BBot, BBotToken, BobSession, BAttachment,
+            APrivate, APrivateMessage, APrivateReply, APrivateAttachment, Secret,
         ];
 
         public IEnumerable<Scenario> Scenarios()
@@ -449,7 +469,9 @@ public sealed partial class IsolationTests
                     ["workspaceId"] = ws, ["channelId"] = channel, ["messageId"] = message, ["userId"] = user, ["inviteId"] = invite,
                     ["code"] = code, ["role"] = "member", ["emoji"] = "👍", ["invitationId"] = BInvitation,
                     ["sessionId"] = BobSession, ["botId"] = BBot, ["tokenId"] = BBotToken,
-                }, new HashSet<string>(foreign, StringComparer.Ordinal));
+                    // B's file where B's channel is named, the private channel's file where it is, Alice's own elsewhere.
+                    ["attachmentId"] = foreign.Contains("channelId") ? (channel == APrivate ? APrivateAttachment : BAttachment) : AAttachment,
+                }, new HashSet<string>(foreign.Contains("channelId") && channel != General ? [.. foreign, "attachmentId"] : foreign, StringComparer.Ordinal));
 
             yield return Make("B's ids", B, BPublic, BRoot, Dave, BInvite, wrongCode, "workspaceId", "channelId", "messageId", "userId", "inviteId", "code", "invitationId", "sessionId", "botId", "tokenId");
             yield return Make("B's private channel", B, BPrivate, BPrivateMessage, Dave, BInvite, wrongCode, "channelId", "messageId");

@@ -26,11 +26,17 @@ public sealed partial class ScopeMatrixTests(ScopeMatrixTests.Server server) : I
     private const string Admin = "admin";
     /// <summary>The event stream refuses by ending the stream (close 4004), not with a 403: checked on its own.</summary>
     private const string EventStream = "GET /api/v1/events";
-    /// <summary>No route demands it yet (the files API is to come), so it is the "unrelated" scope of the none rows.</summary>
+    /// <summary>Only the upload route demands it, so it is the "unrelated" scope of the none rows.</summary>
     private const string Unrelated = "files:write";
 
-    /// <summary>Routes without a row: they take no token.</summary>
-    private static readonly HashSet<string> Anonymous = new(StringComparer.Ordinal) { "POST /api/v1/auth/register", "POST /api/v1/auth/login" };
+    /// <summary>
+    /// Routes without a row: they take no token. The signed local-disk file URLs are authorised by their signature, and
+    /// handed out only by the upload (files:write) and download (messages:read) rows.
+    /// </summary>
+    private static readonly HashSet<string> Anonymous = new(StringComparer.Ordinal)
+    {
+        "POST /api/v1/auth/register", "POST /api/v1/auth/login", "PUT /api/v1/files/{**key}", "GET /api/v1/files/{**key}",
+    };
 
     /// <summary>Valid bodies of the writes, by row; null means the route takes none. A write without an entry fails the test.</summary>
     private static readonly Dictionary<string, Func<Scene, string?>> Bodies = new(StringComparer.Ordinal)
@@ -61,6 +67,7 @@ public sealed partial class ScopeMatrixTests(ScopeMatrixTests.Server server) : I
         ["POST /api/v1/workspaces/{workspaceId}/channels/{channelId}/members"] = s => $$"""{"user_id":"{{s.Mia}}"}""",
         ["POST /api/v1/workspaces/{workspaceId}/dms"] = s => $$"""{"user_ids":["{{s.Mia}}"]}""",
         ["POST /api/v1/workspaces/{workspaceId}/channels/{channelId}/messages"] = _ => """{"content":"beep"}""",
+        ["POST /api/v1/workspaces/{workspaceId}/channels/{channelId}/attachments"] = _ => """{"file_name":"beep.txt","content_type":"text/plain","size":3}""",
         ["PATCH /api/v1/workspaces/{workspaceId}/channels/{channelId}/messages/{messageId}"] = _ => """{"content":"beep, edited"}""",
         ["PUT /api/v1/workspaces/{workspaceId}/channels/{channelId}/messages/{messageId}/reactions/{emoji}"] = _ => null,
         ["PUT /api/v1/workspaces/{workspaceId}/channels/{channelId}/messages/{messageId}/pin"] = _ => null,
@@ -310,6 +317,7 @@ public sealed partial class ScopeMatrixTests(ScopeMatrixTests.Server server) : I
             ["tokenId"] = scene.BotTokenId,
             ["user"] = scene.Mia,
             ["keyId"] = NUlid.Ulid.NewUlid().ToString(),
+            ["attachmentId"] = scene.BotAttachment,
         };
         foreach (Match parameter in ParameterPattern().Matches(path))
         {
@@ -369,7 +377,8 @@ public sealed partial class ScopeMatrixTests(ScopeMatrixTests.Server server) : I
     /// second archived); an invite link. Workspace "Elsewhere" of the owner: an invite code, and an invitation of Mia's.
     /// </summary>
     public sealed record Scene(string OwnerToken, string Owner, string OwnerSession, string Ws, string General, string Lobby, string BotRoom, string BotArchived,
-        string Mia, string OutsiderEmail, string Invite, string InviteCode, string Invitation, string Bot, string BotToken, string BotTokenId, string BotMessage);
+        string Mia, string OutsiderEmail, string Invite, string InviteCode, string Invitation, string Bot, string BotToken, string BotTokenId, string BotMessage,
+        string BotAttachment);
 
     public sealed class Server : IAsyncLifetime
     {
@@ -416,6 +425,16 @@ public sealed partial class ScopeMatrixTests(ScopeMatrixTests.Server server) : I
             var message = $"workspaces/{ws}/channels/{general}/messages/{botMessage}";
             await CheckAsync(new(HttpMethod.Put, $"{message}/reactions/{Uri.EscapeDataString("👍")}", null), botToken);
             await CheckAsync(new(HttpMethod.Put, $"{message}/follow", null), botToken);
+            // A file the bot posted in general.
+            var slot = await CheckAsync(new(HttpMethod.Post, $"workspaces/{ws}/channels/{general}/attachments", """{"file_name":"beep.txt","content_type":"text/plain","size":3}"""), botToken);
+            var botAttachment = slot.GetProperty("attachment").GetProperty("id").GetString()!;
+            using (var upload = new ByteArrayContent([1, 2, 3]))
+            {
+                upload.Headers.ContentType = new MediaTypeHeaderValue("text/plain");
+                using var put = await _http.PutAsync(slot.GetProperty("upload_url").GetString(), upload);
+                Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+            }
+            await CheckAsync(new(HttpMethod.Post, $"workspaces/{ws}/channels/{general}/messages", $$"""{"content":"file","attachment_ids":["{{botAttachment}}"]}"""), botToken);
             var botRoom = await CreateAsync($"workspaces/{ws}/channels", """{"name":"bot-room"}""", botToken);
             var botArchived = await CreateAsync($"workspaces/{ws}/channels", """{"name":"bot-archived"}""", botToken);
             await CheckAsync(new(HttpMethod.Post, $"workspaces/{ws}/channels/{botArchived}/archive", null), botToken);
@@ -426,7 +445,7 @@ public sealed partial class ScopeMatrixTests(ScopeMatrixTests.Server server) : I
             var invitation = (await CheckAsync(new(HttpMethod.Get, "invitations", null), miaToken))[0].GetProperty("id").GetString()!;
 
             return new Scene(owner, ownerUser.Id, ownerSession, ws, general, lobby, botRoom, botArchived, mia.Id, $"outsider-{Guid.NewGuid():N}@example.test", invite, code, invitation,
-                bot, botToken, botTokenId, botMessage);
+                bot, botToken, botTokenId, botMessage, botAttachment);
         }
 
         /// <summary>A new token of the scene's bot with exactly these scopes.</summary>

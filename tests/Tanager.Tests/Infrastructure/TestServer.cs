@@ -21,7 +21,11 @@ public sealed class TestServer : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     public static Task<TestServer> StartAsync(Action<TanagerOptions>? configure = null) =>
-        StartAsync(new ServerSettings(new Uri("http://127.0.0.1:0"), InMemory: true), configure);
+        StartAsync(InMemorySettings(), configure);
+
+    /// <summary>In memory, with attachments on local disk in a folder of its own.</summary>
+    internal static ServerSettings InMemorySettings() =>
+        new(new Uri("http://127.0.0.1:0"), Directory.CreateTempSubdirectory("tanager-server-").FullName, InMemory: true);
 
     /// <summary>A server on a fresh store of the given kind (a new SQLite file or PostgreSQL database).</summary>
     public static async Task<TestServer> StartAsync(TestStorage storage, Action<TanagerOptions>? configure = null) =>
@@ -33,8 +37,8 @@ public sealed class TestServer : IAsyncDisposable
         return storage switch
         {
             TestStorage.Sqlite => new ServerSettings(listen, Directory.CreateTempSubdirectory("tanager-server-").FullName),
-            TestStorage.Postgres => new ServerSettings(listen, DatabaseUrl: (await PostgresServer.GetAsync()).Url(await (await PostgresServer.GetAsync()).CreateDatabaseAsync())),
-            _ => new ServerSettings(listen, InMemory: true),
+            TestStorage.Postgres => new ServerSettings(listen, Directory.CreateTempSubdirectory("tanager-server-").FullName, DatabaseUrl: (await PostgresServer.GetAsync()).Url(await (await PostgresServer.GetAsync()).CreateDatabaseAsync())),
+            _ => InMemorySettings(),
         };
     }
 

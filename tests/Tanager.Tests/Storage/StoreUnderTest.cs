@@ -8,7 +8,9 @@ public sealed record StoreUnderTest(IUserStore Users, IWorkspaceStore Workspaces
         new(store, store, store, store, store, store is IStorageMigrator migrator ? () => migrator.MigrateAsync() : () => Task.CompletedTask)
         {
             ReadStates = (IReadStateStore)store,
+            Attachments = (IAttachmentStore)store,
         };
 
     public IReadStateStore ReadStates { get; init; } = null!;
+    public IAttachmentStore Attachments { get; init; } = null!;
 }

@@ -1,0 +1,90 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+using Tanager.Protocol;
+
+namespace Tanager.AspNetCore.Internal;
+
+/// <summary>
+/// Upload slots and download links (authenticated), and the signed URLs that <see cref="LocalDiskFileStore"/> serves
+/// (authorised by their signature alone, like a presigned S3 URL).
+/// </summary>
+internal static class FileEndpoints
+{
+    /// <summary>Served files never become a page of Tanager's origin: no scripts, no plugins, no framing, a sandbox.</summary>
+    private const string DownloadPolicy = "default-src 'none'; img-src 'self'; sandbox; frame-ancestors 'none'";
+
+    public static void Map(RouteGroupBuilder authenticated, string prefix)
+    {
+        authenticated.MapPost("/workspaces/{workspaceId}/channels/{channelId}/attachments", async (string workspaceId, string channelId, HttpContext context, AttachmentService attachments) =>
+        {
+            var body = await context.Request.ReadJsonAsync(TanagerJsonContext.Default.CreateUploadRequest);
+            var slot = await attachments.CreateUploadAsync(context.Caller().UserId, Ids.Parse(workspaceId, "Workspace"), Ids.Parse(channelId, "Channel"),
+                body.FileName, body.ContentType, body.Size, context.RequestAborted);
+            var dto = new UploadSlotDto
+            {
+                Attachment = slot.Attachment.ToDto(),
+                UploadUrl = Absolute(context.Request, prefix, slot.UploadUrl),
+                UploadMethod = "PUT",
+                UploadHeaders = new Dictionary<string, string> { ["content-type"] = slot.Attachment.ContentType },
+                ExpiresAt = slot.ExpiresAt,
+            };
+            return TypedResults.Json(dto, TanagerJsonContext.Default.UploadSlotDto, statusCode: StatusCodes.Status201Created);
+        });
+
+        authenticated.MapGet("/workspaces/{workspaceId}/attachments/{attachmentId}/download", async (string workspaceId, string attachmentId, HttpContext context, AttachmentService attachments) =>
+        {
+            var link = await attachments.GetDownloadLinkAsync(context.Caller().UserId, Ids.Parse(workspaceId, "Workspace"), Ids.Parse(attachmentId, "Attachment"), context.RequestAborted);
+            return TypedResults.Json(new DownloadUrlDto { Url = Absolute(context.Request, prefix, link.Url), ExpiresAt = link.ExpiresAt }, TanagerJsonContext.Default.DownloadUrlDto);
+        });
+    }
+
+    /// <summary>The URLs of local-disk files: <c>PUT</c> to upload, <c>GET</c> to download. With another file store they do not exist (404).</summary>
+    public static void MapSignedFiles(RouteGroupBuilder api)
+    {
+        api.MapPut("/files/{**key}", async (string key, HttpContext context, AttachmentService attachments) =>
+        {
+            var request = SignedRequest(context.Request, key);
+            // Exactly the signed size may come, and no more: Kestrel's limit (30 MB, and ProblemFilter's 64 KiB) is replaced by it.
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            {
+                limit.MaxRequestBodySize = request.Size + 1;
+            }
+            await attachments.ReceiveSignedUploadAsync(request, context.Request.ContentType, context.Request.ContentLength, context.Request.Body, context.RequestAborted);
+            return Results.Ok();
+        });
+
+        api.MapGet("/files/{**key}", async (string key, HttpContext context, AttachmentService attachments) =>
+        {
+            var request = SignedRequest(context.Request, key);
+            await using var content = await attachments.OpenSignedDownloadAsync(request, context.RequestAborted);
+            var response = context.Response;
+            response.ContentType = request.ContentType;
+            response.ContentLength = content.Length;
+            response.Headers["Content-Disposition"] = request.ContentDisposition;
+            response.Headers["X-Content-Type-Options"] = "nosniff";
+            response.Headers["Content-Security-Policy"] = DownloadPolicy;
+            response.Headers["Cache-Control"] = "private, max-age=300";
+            await content.CopyToAsync(response.Body, context.RequestAborted);
+            return Results.Empty;
+        });
+    }
+
+    private static LocalFileRequest SignedRequest(HttpRequest request, string key)
+    {
+        var query = request.Query;
+        string? One(string name) => query[name] is { Count: 1 } value ? value[0] : null;
+        if (!long.TryParse(One("expires"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var expires)
+            || !long.TryParse(One("size"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size)
+            || One("type") is not { } type || One("sig") is not { } signature)
+        {
+            throw new TanagerException(TanagerErrorKind.Forbidden, ErrorCodes.InvalidSignature, "This is not a complete signed file URL (expires, size, type and sig are required).");
+        }
+        return new LocalFileRequest(key, expires, size, type, One("disposition") ?? "", signature);
+    }
+
+    /// <summary>A store's URL as the client uses it: relative ones (local disk) are under this server's API root.</summary>
+    private static string Absolute(HttpRequest request, string prefix, Uri url) =>
+        url.IsAbsoluteUri ? url.AbsoluteUri : new Uri(new Uri($"{request.Scheme}://{request.Host}{request.PathBase}{prefix}/api/v1/"), url).AbsoluteUri;
+}
