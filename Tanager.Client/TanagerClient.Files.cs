@@ -44,21 +44,10 @@ public sealed partial class TanagerClient
     }
 
     /// <summary>Posts a message with uploaded files (content may be empty); retried safely like the other overload.</summary>
-    public async Task<MessageDto> PostMessageAsync(string workspaceId, string channelId, string content, IReadOnlyList<string> attachmentIds, string? nonce = null, CancellationToken cancellationToken = default)
+    public Task<MessageDto> PostMessageAsync(string workspaceId, string channelId, string content, IReadOnlyList<string> attachmentIds, string? nonce = null, CancellationToken cancellationToken = default)
     {
         var request = new PostMessageRequest { Content = content, Nonce = nonce ?? Guid.NewGuid().ToString("N"), AttachmentIds = attachmentIds };
-        var path = $"workspaces/{Escape(workspaceId)}/channels/{Escape(channelId)}/messages";
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await SendAsync(HttpMethod.Post, path, request, TanagerJsonContext.Default.PostMessageRequest, TanagerJsonContext.Default.MessageDto, cancellationToken);
-            }
-            catch (HttpRequestException) when (attempt < MaxSendAttempts && !cancellationToken.IsCancellationRequested)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken);
-            }
-        }
+        return PostWithRetriesAsync(workspaceId, channelId, request, cancellationToken);
     }
 
     /// <summary>A short-lived URL that downloads one attachment with a plain GET.</summary>

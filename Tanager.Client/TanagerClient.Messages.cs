@@ -10,21 +10,10 @@ public sealed partial class TanagerClient
     /// Posts a reply in the thread of <paramref name="threadId"/> (a top-level message of the channel). Retried safely
     /// like <see cref="PostMessageAsync"/>: every send carries a nonce.
     /// </summary>
-    public async Task<MessageDto> ReplyAsync(string workspaceId, string channelId, string threadId, string content, string? nonce = null, CancellationToken cancellationToken = default)
+    public Task<MessageDto> ReplyAsync(string workspaceId, string channelId, string threadId, string content, string? nonce = null, CancellationToken cancellationToken = default)
     {
         var request = new PostMessageRequest { Content = content, Nonce = nonce ?? Guid.NewGuid().ToString("N"), ThreadId = threadId };
-        var path = $"workspaces/{Escape(workspaceId)}/channels/{Escape(channelId)}/messages";
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await SendAsync(HttpMethod.Post, path, request, TanagerJsonContext.Default.PostMessageRequest, TanagerJsonContext.Default.MessageDto, cancellationToken);
-            }
-            catch (HttpRequestException) when (attempt < MaxSendAttempts && !cancellationToken.IsCancellationRequested)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken);
-            }
-        }
+        return PostWithRetriesAsync(workspaceId, channelId, request, cancellationToken);
     }
 
     /// <summary>A page of the channel's history that includes thread replies (<see cref="GetMessagesAsync"/> shows top-level messages only).</summary>

@@ -146,9 +146,15 @@ public sealed partial class TanagerClient : IAsyncDisposable
     /// connection fails mid-request the call is retried safely: the server returns the message the first attempt
     /// created rather than storing it twice.
     /// </summary>
-    public async Task<MessageDto> PostMessageAsync(string workspaceId, string channelId, string content, string? nonce = null, CancellationToken cancellationToken = default)
+    public Task<MessageDto> PostMessageAsync(string workspaceId, string channelId, string content, string? nonce = null, CancellationToken cancellationToken = default)
     {
         var request = new PostMessageRequest { Content = content, Nonce = nonce ?? Guid.NewGuid().ToString("N") };
+        return PostWithRetriesAsync(workspaceId, channelId, request, cancellationToken);
+    }
+
+    /// <summary>Sends a post, retrying a failed connection: the request's nonce makes a retry return the first attempt's message.</summary>
+    private async Task<MessageDto> PostWithRetriesAsync(string workspaceId, string channelId, PostMessageRequest request, CancellationToken cancellationToken)
+    {
         var path = $"workspaces/{Escape(workspaceId)}/channels/{Escape(channelId)}/messages";
         for (var attempt = 1; ; attempt++)
         {
