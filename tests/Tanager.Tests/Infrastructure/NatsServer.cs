@@ -103,11 +103,11 @@ public sealed class NatsServer : IAsyncDisposable
         {
             var process = Launch();
             var deadline = DateTime.UtcNow.AddSeconds(20);
-            while (!Listening(Port) && !process.HasExited && DateTime.UtcNow < deadline)
+            while (!Ports.Listening(Port) && !process.HasExited && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(20);
             }
-            if (!process.HasExited && Listening(Port))
+            if (!process.HasExited && Ports.Listening(Port))
             {
                 return;
             }
@@ -168,20 +168,6 @@ public sealed class NatsServer : IAsyncDisposable
         catch (InvalidOperationException)
         {
             // Already gone.
-        }
-    }
-
-    private static bool Listening(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            client.Connect(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
         }
     }
 }

@@ -94,7 +94,7 @@ public sealed class PostgresServer
         await RunAsPostgresAsync("chown", ["-R", "postgres:postgres", _directory], asRoot: true);
         _pgbouncer = Process.Start(start)!;
         var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!Listening(PgBouncerPort))
+        while (!Ports.Listening(PgBouncerPort))
         {
             if (_pgbouncer.HasExited || DateTime.UtcNow > deadline)
             {
@@ -156,18 +156,4 @@ public sealed class PostgresServer
         }
     }
 
-
-    private static bool Listening(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            client.Connect(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
 }

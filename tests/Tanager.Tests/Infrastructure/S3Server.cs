@@ -85,7 +85,7 @@ public sealed class S3Server
         process.BeginErrorReadLine();
         s_process = process;
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!Listening(port))
+        while (!Ports.Listening(port))
         {
             if (process.HasExited || DateTime.UtcNow > deadline)
             {
@@ -101,20 +101,6 @@ public sealed class S3Server
         if (line is not null && Output.Count < 200)
         {
             Output.Enqueue(line);
-        }
-    }
-
-    private static bool Listening(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            client.Connect(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
         }
     }
 }
