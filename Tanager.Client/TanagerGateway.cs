@@ -231,9 +231,10 @@ public sealed partial class TanagerGateway : IAsyncDisposable
                         var readyData = frame.D.Deserialize(TanagerJsonContext.Default.ReadyData)!;
                         ready = true;
                         Session = readyData;
-                        _firstReady!.TrySetResult(readyData);
                         FollowChannels(readyData);
+                        // Connected before ConnectAsync returns: a caller that sends right after it must find the socket.
                         _connected = socket;
+                        _firstReady!.TrySetResult(readyData);
                         if (_presence != "online")
                         {
                             await SendAsync(socket, PresenceFrame(_presence), connection.Token);
