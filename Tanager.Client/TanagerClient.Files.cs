@@ -54,11 +54,21 @@ public sealed partial class TanagerClient
     public Task<DownloadUrlDto> GetDownloadUrlAsync(string workspaceId, string attachmentId, CancellationToken cancellationToken = default) =>
         GetAsync($"workspaces/{Escape(workspaceId)}/attachments/{Escape(attachmentId)}/download", TanagerJsonContext.Default.DownloadUrlDto, cancellationToken);
 
+    /// <summary>A short-lived URL of an image attachment's thumbnail (WebP); 404 until <see cref="AttachmentDto.Thumbnail"/> is set.</summary>
+    public Task<DownloadUrlDto> GetThumbnailUrlAsync(string workspaceId, string attachmentId, CancellationToken cancellationToken = default) =>
+        GetAsync($"workspaces/{Escape(workspaceId)}/attachments/{Escape(attachmentId)}/thumbnail", TanagerJsonContext.Default.DownloadUrlDto, cancellationToken);
+
     /// <summary>Downloads an attachment into <paramref name="destination"/>, reporting the bytes received so far to <paramref name="progress"/>.</summary>
-    public async Task DownloadAsync(string workspaceId, string attachmentId, Stream destination, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    public async Task DownloadAsync(string workspaceId, string attachmentId, Stream destination, IProgress<long>? progress = null, CancellationToken cancellationToken = default) =>
+        await CopyAsync(await GetDownloadUrlAsync(workspaceId, attachmentId, cancellationToken), destination, progress, cancellationToken);
+
+    /// <summary>Downloads an image attachment's thumbnail (WebP) into <paramref name="destination"/>.</summary>
+    public async Task DownloadThumbnailAsync(string workspaceId, string attachmentId, Stream destination, CancellationToken cancellationToken = default) =>
+        await CopyAsync(await GetThumbnailUrlAsync(workspaceId, attachmentId, cancellationToken), destination, null, cancellationToken);
+
+    private async Task CopyAsync(DownloadUrlDto link, Stream destination, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        var link = await GetDownloadUrlAsync(workspaceId, attachmentId, cancellationToken);
         using var response = await _http.GetAsync(new Uri(link.Url), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {

@@ -171,6 +171,9 @@ public static class DtoMapping
             Size = attachment.Size,
             CreatedAt = attachment.CreatedAt,
             MessageId = attachment.MessageId?.ToString(),
+            Width = attachment.Image?.Width,
+            Height = attachment.Image?.Height,
+            Thumbnail = attachment is { ThumbnailState: ThumbnailState.Ready, ThumbnailSize: { } thumbnail } ? new ThumbnailDto { Width = thumbnail.Width, Height = thumbnail.Height } : null,
         };
     }
 

@@ -52,6 +52,16 @@ public sealed class TanagerBuilder(IServiceCollection services)
         return this;
     }
 
+    /// <summary>
+    /// Reads image sizes and makes thumbnails with <paramref name="factory"/>'s processor (a singleton); without one,
+    /// images are plain files. <c>Tanager.Imaging.Skia</c> adds <c>UseSkiaImages()</c>.
+    /// </summary>
+    public TanagerBuilder UseImages(Func<IServiceProvider, IImageProcessor> factory)
+    {
+        Services.Replace(ServiceDescriptor.Singleton(factory));
+        return this;
+    }
+
     /// <summary>Uses <paramref name="factory"/>'s pub/sub (a singleton) in place of the in-process one.</summary>
     public TanagerBuilder UsePubSub(Func<IServiceProvider, IPubSub> factory)
     {

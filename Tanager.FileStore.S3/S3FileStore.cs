@@ -123,6 +123,23 @@ public sealed class S3FileStore : IFileStore, IDisposable
         }
     }
 
+    public async ValueTask<int> ReadStartAsync(string key, Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (buffer.IsEmpty)
+        {
+            return 0;
+        }
+        try
+        {
+            using var response = await _client.GetObjectAsync(new GetObjectRequest { BucketName = _bucket, Key = key, ByteRange = new ByteRange(0, buffer.Length - 1) }, cancellationToken);
+            return await response.ResponseStream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
+        }
+        catch (AmazonS3Exception exception) when (exception.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.RequestedRangeNotSatisfiable)
+        {
+            return 0;   // no object, or an empty one (a range of nothing is not satisfiable)
+        }
+    }
+
     public async ValueTask DeleteAsync(string key, CancellationToken cancellationToken = default)
     {
         // S3 answers 204 whether or not the object existed: deletes are idempotent.

@@ -51,6 +51,8 @@ internal static class TanagerServer
         {
             tanager.UseLocalFiles(settings.FilesDirectory);
         }
+        // Image sizes and thumbnails (SkiaSharp: MIT, its native library ships in the package).
+        tanager.UseSkiaImages();
         builder.Services.Configure<TanagerOptions>(builder.Configuration.GetSection("Tanager"));
         // Session lists show the client's address; behind a reverse proxy that is X-Forwarded-For, trusted only from
         // the proxies named here (loopback is trusted by default, as nginx on the same machine is the common case).

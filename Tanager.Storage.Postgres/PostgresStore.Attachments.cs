@@ -8,6 +8,7 @@ namespace Tanager.Storage.Postgres;
 public sealed partial class PostgresStore : IAttachmentStore
 {
     private const string AttachmentColumns = "workspace_id, id, channel_id, uploader_id, file_name, content_type, size_bytes, storage_key, created_at, message_id";
+    private const string AttachmentReadColumns = AttachmentColumns + ", width, height, thumbnail_state, thumbnail_width, thumbnail_height";
 
     public async ValueTask<bool> TryAddAttachmentAsync(Attachment attachment, long workspaceQuota, CancellationToken cancellationToken = default)
     {
@@ -25,7 +26,7 @@ public sealed partial class PostgresStore : IAttachmentStore
 
     public async ValueTask<Attachment?> GetAttachmentAsync(Ulid workspaceId, Ulid attachmentId, CancellationToken cancellationToken = default)
     {
-        await using var command = Command($"SELECT {AttachmentColumns} FROM attachments WHERE workspace_id = $1 AND id = $2").With(Uuid(workspaceId), Uuid(attachmentId));
+        await using var command = Command($"SELECT {AttachmentReadColumns} FROM attachments WHERE workspace_id = $1 AND id = $2").With(Uuid(workspaceId), Uuid(attachmentId));
         var found = await ReadAttachmentsAsync(command, cancellationToken);
         return found.Count == 0 ? null : found[0];
     }
@@ -61,14 +62,63 @@ public sealed partial class PostgresStore : IAttachmentStore
         {
             return [];
         }
-        await using var command = Command($"SELECT {AttachmentColumns} FROM attachments WHERE workspace_id = $1 AND message_id = ANY($2) ORDER BY id")
+        await using var command = Command($"SELECT {AttachmentReadColumns} FROM attachments WHERE workspace_id = $1 AND message_id = ANY($2) ORDER BY id")
             .With(Uuid(workspaceId), messageIds.Select(Uuid).ToArray());
         return await ReadAttachmentsAsync(command, cancellationToken);
     }
 
+    public async ValueTask SetImageAsync(Ulid workspaceId, Ulid attachmentId, ImageSize? size, CancellationToken cancellationToken = default)
+    {
+        await using var command = Command("UPDATE attachments SET width = $3, height = $4, thumbnail_state = 1 WHERE workspace_id = $1 AND id = $2")
+            .With(Uuid(workspaceId), Uuid(attachmentId), size?.Width, size?.Height);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async ValueTask<IReadOnlyList<Attachment>> ListPendingThumbnailsAsync(DateTimeOffset claimedBefore, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = Command($"""
+            SELECT {AttachmentReadColumns} FROM attachments
+            WHERE thumbnail_state = 1 AND message_id IS NOT NULL AND (thumbnail_claimed_at IS NULL OR thumbnail_claimed_at < $1)
+            ORDER BY id LIMIT $2
+            """).With(claimedBefore, limit);
+        return await ReadAttachmentsAsync(command, cancellationToken);
+    }
+
+    public async ValueTask<bool> TryClaimThumbnailAsync(Ulid workspaceId, Ulid attachmentId, DateTimeOffset now, DateTimeOffset claimedBefore, CancellationToken cancellationToken = default)
+    {
+        await using var command = Command("""
+            UPDATE attachments SET thumbnail_claimed_at = $3
+            WHERE workspace_id = $1 AND id = $2 AND thumbnail_state = 1 AND (thumbnail_claimed_at IS NULL OR thumbnail_claimed_at < $4)
+            """).With(Uuid(workspaceId), Uuid(attachmentId), now, claimedBefore);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async ValueTask<MessageChange?> CompleteThumbnailAsync(Ulid workspaceId, Ulid attachmentId, Ulid messageId, ImageSize? image, ImageSize? thumbnail, CancellationToken cancellationToken = default)
+    {
+        const string Complete = """
+            UPDATE attachments SET thumbnail_state = $3, thumbnail_width = $4, thumbnail_height = $5, thumbnail_claimed_at = NULL,
+                width = COALESCE(width, $6), height = COALESCE(height, $7)
+            WHERE workspace_id = $1 AND id = $2
+            """;
+        object?[] values = [Uuid(workspaceId), Uuid(attachmentId), thumbnail is null ? 3 : 2, thumbnail?.Width, thumbnail?.Height, image?.Width, image?.Height];
+        if (thumbnail is null)
+        {
+            await using var failed = Command(Complete).With(values);
+            await failed.ExecuteNonQueryAsync(cancellationToken);
+            return null;
+        }
+        // The message changes with its attachment (a new change sequence), so catch-up brings the thumbnail too.
+        return await ChangeAsync(workspaceId, messageId, async (transaction, current) =>
+        {
+            await using var ready = Command(transaction, Complete).With(values);
+            await ready.ExecuteNonQueryAsync(cancellationToken);
+            return true;
+        }, cancellationToken);
+    }
+
     public async ValueTask<IReadOnlyList<Attachment>> ListExpiredAttachmentsAsync(DateTimeOffset unattachedBefore, DateTimeOffset deletedBefore, DateTimeOffset claimedBefore, int limit, CancellationToken cancellationToken = default)
     {
-        var columns = string.Join(", ", AttachmentColumns.Split(", ").Select(c => "a." + c));
+        var columns = string.Join(", ", AttachmentReadColumns.Split(", ").Select(c => "a." + c));
         // Three kinds: never attached; attached to a message that was never stored (a failed post); of a deleted message.
         await using var command = Command($"""
             (SELECT {columns} FROM attachments a
@@ -107,7 +157,12 @@ public sealed partial class PostgresStore : IAttachmentStore
         while (await reader.ReadAsync(cancellationToken))
         {
             list.Add(new Attachment(reader.GetUlid(0), reader.GetUlid(1), reader.GetUlid(2), reader.GetUlid(3), reader.GetString(4), reader.GetString(5),
-                reader.GetInt64(6), reader.GetString(7), reader.GetTime(8), reader.GetNullableUlid(9)));
+                reader.GetInt64(6), reader.GetString(7), reader.GetTime(8), reader.GetNullableUlid(9))
+            {
+                Image = reader.IsDBNull(10) || reader.IsDBNull(11) ? null : new ImageSize(reader.GetInt32(10), reader.GetInt32(11)),
+                ThumbnailState = (ThumbnailState)reader.GetInt32(12),
+                ThumbnailSize = reader.IsDBNull(13) || reader.IsDBNull(14) ? null : new ImageSize(reader.GetInt32(13), reader.GetInt32(14)),
+            });
         }
         return list;
     }

@@ -8,6 +8,7 @@ namespace Tanager.Storage.Sqlite;
 public sealed partial class SqliteStore : IAttachmentStore
 {
     private const string AttachmentColumns = "workspace_id, id, channel_id, uploader_id, file_name, content_type, size_bytes, storage_key, created_at, message_id";
+    private const string AttachmentReadColumns = AttachmentColumns + ", width, height, thumbnail_state, thumbnail_width, thumbnail_height";
 
     public async ValueTask<bool> TryAddAttachmentAsync(Attachment attachment, long workspaceQuota, CancellationToken cancellationToken = default)
     {
@@ -27,7 +28,7 @@ public sealed partial class SqliteStore : IAttachmentStore
     public async ValueTask<Attachment?> GetAttachmentAsync(Ulid workspaceId, Ulid attachmentId, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, $"SELECT {AttachmentColumns} FROM attachments WHERE workspace_id = $ws AND id = $id")
+        await using var command = Command(connection, $"SELECT {AttachmentReadColumns} FROM attachments WHERE workspace_id = $ws AND id = $id")
             .With("$ws", Blob(workspaceId)).With("$id", Blob(attachmentId));
         var found = await ReadAttachmentsAsync(command, cancellationToken);
         return found.Count == 0 ? null : found[0];
@@ -64,6 +65,63 @@ public sealed partial class SqliteStore : IAttachmentStore
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public async ValueTask SetImageAsync(Ulid workspaceId, Ulid attachmentId, ImageSize? size, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, "UPDATE attachments SET width = $w, height = $h, thumbnail_state = 1 WHERE workspace_id = $ws AND id = $id")
+            .With("$ws", Blob(workspaceId)).With("$id", Blob(attachmentId))
+            .With("$w", size is { } known ? known.Width : DBNull.Value).With("$h", size is { } sized ? sized.Height : DBNull.Value);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async ValueTask<IReadOnlyList<Attachment>> ListPendingThumbnailsAsync(DateTimeOffset claimedBefore, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, $"""
+            SELECT {AttachmentReadColumns} FROM attachments
+            WHERE thumbnail_state = 1 AND message_id IS NOT NULL AND (thumbnail_claimed_at IS NULL OR thumbnail_claimed_at < $claimed)
+            ORDER BY id LIMIT $limit
+            """).With("$claimed", Ticks(claimedBefore)).With("$limit", limit);
+        return await ReadAttachmentsAsync(command, cancellationToken);
+    }
+
+    public async ValueTask<bool> TryClaimThumbnailAsync(Ulid workspaceId, Ulid attachmentId, DateTimeOffset now, DateTimeOffset claimedBefore, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, """
+            UPDATE attachments SET thumbnail_claimed_at = $now
+            WHERE workspace_id = $ws AND id = $id AND thumbnail_state = 1 AND (thumbnail_claimed_at IS NULL OR thumbnail_claimed_at < $claimed)
+            """).With("$ws", Blob(workspaceId)).With("$id", Blob(attachmentId)).With("$now", Ticks(now)).With("$claimed", Ticks(claimedBefore));
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async ValueTask<MessageChange?> CompleteThumbnailAsync(Ulid workspaceId, Ulid attachmentId, Ulid messageId, ImageSize? image, ImageSize? thumbnail, CancellationToken cancellationToken = default)
+    {
+        const string Complete = """
+            UPDATE attachments SET thumbnail_state = $state, thumbnail_width = $tw, thumbnail_height = $th, thumbnail_claimed_at = NULL,
+                width = COALESCE(width, $w), height = COALESCE(height, $h)
+            WHERE workspace_id = $ws AND id = $id
+            """;
+        SqliteCommand Completing(SqliteConnection connection, SqliteTransaction? transaction) => Command(connection, Complete, transaction)
+            .With("$ws", Blob(workspaceId)).With("$id", Blob(attachmentId)).With("$state", thumbnail is null ? 3 : 2)
+            .With("$tw", thumbnail is { } t ? t.Width : DBNull.Value).With("$th", thumbnail is { } u ? u.Height : DBNull.Value)
+            .With("$w", image is { } i ? i.Width : DBNull.Value).With("$h", image is { } j ? j.Height : DBNull.Value);
+        if (thumbnail is null)
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var failed = Completing(connection, null);
+            await failed.ExecuteNonQueryAsync(cancellationToken);
+            return null;
+        }
+        // The message changes with its attachment (a new change sequence), so catch-up brings the thumbnail too.
+        return await ChangeAsync(workspaceId, messageId, async (connection, transaction, current) =>
+        {
+            await using var ready = Completing(connection, transaction);
+            await ready.ExecuteNonQueryAsync(cancellationToken);
+            return true;
+        }, cancellationToken);
+    }
+
     public async ValueTask<IReadOnlyList<Attachment>> ListAttachmentsAsync(Ulid workspaceId, IReadOnlyCollection<Ulid> messageIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messageIds);
@@ -73,7 +131,7 @@ public sealed partial class SqliteStore : IAttachmentStore
         }
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection, $"""
-            SELECT {AttachmentColumns} FROM attachments
+            SELECT {AttachmentReadColumns} FROM attachments
             WHERE workspace_id = $ws AND message_id IN ({string.Join(", ", messageIds.Select((_, i) => $"$m{i}"))})
             ORDER BY id
             """).With("$ws", Blob(workspaceId));
@@ -87,7 +145,7 @@ public sealed partial class SqliteStore : IAttachmentStore
 
     public async ValueTask<IReadOnlyList<Attachment>> ListExpiredAttachmentsAsync(DateTimeOffset unattachedBefore, DateTimeOffset deletedBefore, DateTimeOffset claimedBefore, int limit, CancellationToken cancellationToken = default)
     {
-        var columns = string.Join(", ", AttachmentColumns.Split(", ").Select(c => "a." + c));
+        var columns = string.Join(", ", AttachmentReadColumns.Split(", ").Select(c => "a." + c));
         await using var connection = await OpenAsync(cancellationToken);
         // Three kinds: never attached; attached to a message that was never stored (a failed post); of a deleted message.
         await using var command = Command(connection, $"""
@@ -130,7 +188,12 @@ public sealed partial class SqliteStore : IAttachmentStore
         while (await reader.ReadAsync(cancellationToken))
         {
             list.Add(new Attachment(reader.GetUlid(0), reader.GetUlid(1), reader.GetUlid(2), reader.GetUlid(3), reader.GetString(4), reader.GetString(5),
-                reader.GetInt64(6), reader.GetString(7), reader.GetTime(8), reader.GetNullableUlid(9)));
+                reader.GetInt64(6), reader.GetString(7), reader.GetTime(8), reader.GetNullableUlid(9))
+            {
+                Image = reader.IsDBNull(10) || reader.IsDBNull(11) ? null : new ImageSize(reader.GetInt32(10), reader.GetInt32(11)),
+                ThumbnailState = (ThumbnailState)reader.GetInt32(12),
+                ThumbnailSize = reader.IsDBNull(13) || reader.IsDBNull(14) ? null : new ImageSize(reader.GetInt32(13), reader.GetInt32(14)),
+            });
         }
         return list;
     }

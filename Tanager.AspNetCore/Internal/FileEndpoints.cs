@@ -38,6 +38,12 @@ internal static class FileEndpoints
             var link = await attachments.GetDownloadLinkAsync(context.Caller().UserId, Ids.Parse(workspaceId, "Workspace"), Ids.Parse(attachmentId, "Attachment"), context.RequestAborted);
             return TypedResults.Json(new DownloadUrlDto { Url = Absolute(context.Request, prefix, link.Url), ExpiresAt = link.ExpiresAt }, TanagerJsonContext.Default.DownloadUrlDto);
         });
+
+        authenticated.MapGet("/workspaces/{workspaceId}/attachments/{attachmentId}/thumbnail", async (string workspaceId, string attachmentId, HttpContext context, AttachmentService attachments) =>
+        {
+            var link = await attachments.GetThumbnailLinkAsync(context.Caller().UserId, Ids.Parse(workspaceId, "Workspace"), Ids.Parse(attachmentId, "Attachment"), context.RequestAborted);
+            return TypedResults.Json(new DownloadUrlDto { Url = Absolute(context.Request, prefix, link.Url), ExpiresAt = link.ExpiresAt }, TanagerJsonContext.Default.DownloadUrlDto);
+        });
     }
 
     /// <summary>The URLs of local-disk files: <c>PUT</c> to upload, <c>GET</c> to download. With another file store they do not exist (404).</summary>

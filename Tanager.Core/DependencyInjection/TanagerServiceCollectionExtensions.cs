@@ -56,6 +56,7 @@ public static class TanagerServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, GatewayDrainService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SessionPurgeService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AttachmentPurgeService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ThumbnailWorker>());
         return new TanagerBuilder(services);
     }
 }

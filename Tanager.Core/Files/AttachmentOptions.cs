@@ -21,6 +21,16 @@ public sealed class AttachmentOptions
     public TimeSpan UnattachedLifetime { get; set; } = TimeSpan.FromHours(24);
     /// <summary>Files of deleted messages are removed this long after the delete (time to undo a mistake by an administrator).</summary>
     public TimeSpan DeletedRetention { get; set; } = TimeSpan.FromDays(7);
+    /// <summary>
+    /// The longest side of image thumbnails, in pixels: 720 fills a 360-pixel-wide preview on a high-density screen.
+    /// Thumbnails are WebP, about 30–80 KB at this size.
+    /// </summary>
+    public int ThumbnailSize { get; set; } = 720;
+    /// <summary>
+    /// How often each node looks for thumbnails left to make (by a node that stopped, or before a restart); the node
+    /// that stores a message makes its thumbnails at once.
+    /// </summary>
+    public TimeSpan ThumbnailSweepInterval { get; set; } = TimeSpan.FromMinutes(1);
     /// <summary>How often the file lifecycle runs on each node.</summary>
     public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromMinutes(10);
 }

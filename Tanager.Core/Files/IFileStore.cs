@@ -29,6 +29,12 @@ public interface IFileStore
     /// <summary>Opens the object for reading, or null when there is none.</summary>
     ValueTask<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Reads the object's first bytes into <paramref name="buffer"/> (with one ranged request on a remote store) and
+    /// returns how many: fewer than the buffer holds when the object is shorter, 0 when there is no object.
+    /// </summary>
+    ValueTask<int> ReadStartAsync(string key, Memory<byte> buffer, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes the object; deleting one that is not there succeeds.</summary>
     ValueTask DeleteAsync(string key, CancellationToken cancellationToken = default);
 }

@@ -69,6 +69,12 @@ public sealed class LocalDiskFileStore : IFileStore
         return ValueTask.FromResult(File.Exists(path) ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 64 * 1024, useAsync: true) : (Stream?)null);
     }
 
+    public async ValueTask<int> ReadStartAsync(string key, Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        await using var stream = await OpenReadAsync(key, cancellationToken);
+        return stream is null ? 0 : await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
+    }
+
     public ValueTask DeleteAsync(string key, CancellationToken cancellationToken = default)
     {
         var path = PathOf(key);

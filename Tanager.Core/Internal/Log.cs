@@ -55,4 +55,16 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1042, Level = LogLevel.Error, Message = "The file lifecycle pass failed; it runs again at the next interval")]
     public static partial void AttachmentPurgeFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1043, Level = LogLevel.Warning, Message = "Could not read the size of image attachment {AttachmentId}; it is posted without one")]
+    public static partial void ImageIdentifyFailed(ILogger logger, Exception exception, string attachmentId);
+
+    [LoggerMessage(EventId = 1044, Level = LogLevel.Warning, Message = "Making the thumbnail of attachment {AttachmentId} failed; another worker tries again after its claim expires")]
+    public static partial void ThumbnailFailed(ILogger logger, Exception exception, string attachmentId);
+
+    [LoggerMessage(EventId = 1045, Level = LogLevel.Information, Message = "Attachment {AttachmentId} ({ContentType}) could not be decoded as an image: it gets no thumbnail")]
+    public static partial void ThumbnailUndecodable(ILogger logger, string attachmentId, string contentType);
+
+    [LoggerMessage(EventId = 1046, Level = LogLevel.Error, Message = "The thumbnail pass failed; it runs again at the next wake-up or sweep")]
+    public static partial void ThumbnailPassFailed(ILogger logger, Exception exception);
 }

@@ -109,6 +109,10 @@ internal sealed class TanagerOptionsValidator : IValidateOptions<TanagerOptions>
         {
             failures.Add("Tanager:Attachments:DeletedRetention must not be negative, and PurgeInterval must be at least 100 ms.");
         }
+        if (files.ThumbnailSize is < 64 or > 2048 || files.ThumbnailSweepInterval < TimeSpan.FromMilliseconds(100))
+        {
+            failures.Add("Tanager:Attachments:ThumbnailSize must be between 64 and 2048 pixels, and ThumbnailSweepInterval at least 100 ms.");
+        }
         foreach (var type in files.AllowedContentTypes.Concat(files.DeniedContentTypes))
         {
             if (ContentTypes.Normalize(type.Replace("/*", "/x", StringComparison.Ordinal)) is null)

@@ -12,14 +12,15 @@ namespace Tanager;
 /// service decides who gets one. Keys name the attachment, not the message: the message does not exist yet when its
 /// files are uploaded, and an attachment id is known from the first request on.
 /// </summary>
-public sealed class AttachmentService(
+public sealed partial class AttachmentService(
     IChannelStore channels,
     IMessageStore messages,
     IAttachmentStore attachments,
     IFileStore files,
     IOptions<TanagerOptions> options,
     TimeProvider time,
-    ILogger<AttachmentService> logger)
+    ILogger<AttachmentService> logger,
+    IImageProcessor? images = null)
 {
     /// <summary>Files on one message: enough for a batch of photos, as Slack allows 10 per message.</summary>
     public const int MaxPerMessage = 10;
@@ -74,6 +75,15 @@ public sealed class AttachmentService(
     /// </summary>
     public async Task<DownloadLink> GetDownloadLinkAsync(Ulid callerId, Ulid workspaceId, Ulid attachmentId, CancellationToken cancellationToken = default)
     {
+        var attachment = await ReadableAsync(callerId, workspaceId, attachmentId, cancellationToken);
+        var expiresAt = time.UtcNow() + Settings.DownloadUrlLifetime;
+        var url = await files.GetDownloadUrlAsync(attachment.StorageKey, ContentTypes.DownloadOf(attachment.ContentType, attachment.FileName), expiresAt, cancellationToken);
+        return new DownloadLink(url, expiresAt);
+    }
+
+    /// <summary>The attachment, when the caller may read it: see <see cref="GetDownloadLinkAsync"/>.</summary>
+    private async Task<Attachment> ReadableAsync(Ulid callerId, Ulid workspaceId, Ulid attachmentId, CancellationToken cancellationToken)
+    {
         Scope.Demand(Scope.MessagesRead);
         var attachment = await attachments.GetAttachmentAsync(workspaceId, attachmentId, cancellationToken);
         if (attachment is null)
@@ -93,9 +103,7 @@ public sealed class AttachmentService(
         {
             throw TanagerException.NotFound("Attachment");
         }
-        var expiresAt = time.UtcNow() + Settings.DownloadUrlLifetime;
-        var url = await files.GetDownloadUrlAsync(attachment.StorageKey, ContentTypes.DownloadOf(attachment.ContentType, attachment.FileName), expiresAt, cancellationToken);
-        return new DownloadLink(url, expiresAt);
+        return attachment;
     }
 
     /// <summary>
@@ -167,7 +175,7 @@ public sealed class AttachmentService(
                     ? $"Attachment {id} has not been uploaded yet: PUT its bytes to the upload URL first."
                     : $"Attachment {id} holds {stored} bytes, not the {attachment.Size} declared: upload it again.");
             }
-            found.Add(attachment);
+            found.Add(await WithImageSizeAsync(attachment, cancellationToken));
         }
         return (found, null);
     }
@@ -236,6 +244,10 @@ public sealed class AttachmentService(
                 if (!await attachments.TryClaimAttachmentAsync(attachment.WorkspaceId, attachment.Id, now, now - ClaimTimeout, cancellationToken))
                 {
                     continue;
+                }
+                if (attachment.ThumbnailState != ThumbnailState.None)
+                {
+                    await files.DeleteAsync(ThumbnailKey(attachment), cancellationToken);
                 }
                 await files.DeleteAsync(attachment.StorageKey, cancellationToken);
                 await attachments.RemoveAttachmentAsync(attachment.WorkspaceId, attachment.Id, cancellationToken);

@@ -83,6 +83,10 @@ public sealed partial class MessageService(
             // A retry of an earlier send without these files: they go back to being uploads.
             await attachments.DetachAsync(workspaceId, draft.Id);
         }
+        else
+        {
+            attachments.Posted(draft.Attachments);
+        }
         if (parent is not null)
         {
             // Replying follows the thread (again, even after an unfollow); the parent's author follows unless they chose otherwise.

@@ -22,6 +22,29 @@ public interface IAttachmentStore
     /// <summary>Makes the attachments of <paramref name="messageId"/> unattached again (a post that failed after attaching).</summary>
     ValueTask DetachAsync(Ulid workspaceId, Ulid messageId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Records that an upload is an image of <paramref name="size"/> (null when its header did not say), so that its
+    /// thumbnail is made once it is attached: the thumbnail state becomes <see cref="ThumbnailState.Pending"/>.
+    /// </summary>
+    ValueTask SetImageAsync(Ulid workspaceId, Ulid attachmentId, ImageSize? size, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> attached images whose thumbnail is <see cref="ThumbnailState.Pending"/>, across
+    /// workspaces, oldest first; those claimed after <paramref name="claimedBefore"/> are skipped.
+    /// </summary>
+    ValueTask<IReadOnlyList<Attachment>> ListPendingThumbnailsAsync(DateTimeOffset claimedBefore, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Claims a pending thumbnail for one worker at <paramref name="now"/>; false when another holds a claim made after <paramref name="claimedBefore"/>, or it is not pending.</summary>
+    ValueTask<bool> TryClaimThumbnailAsync(Ulid workspaceId, Ulid attachmentId, DateTimeOffset now, DateTimeOffset claimedBefore, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Ends a thumbnail's making. With <paramref name="thumbnail"/>, it is <see cref="ThumbnailState.Ready"/> (and the
+    /// image's size, when <paramref name="image"/> is given and none was known, is stored); the message it is attached to
+    /// changes with it, in one step, and that change is returned for announcing (null when the message is not stored).
+    /// Without, it is <see cref="ThumbnailState.Failed"/> and null is returned.
+    /// </summary>
+    ValueTask<MessageChange?> CompleteThumbnailAsync(Ulid workspaceId, Ulid attachmentId, Ulid messageId, ImageSize? image, ImageSize? thumbnail, CancellationToken cancellationToken = default);
+
     /// <summary>The attachments of the given messages, each message's in id (upload) order.</summary>
     ValueTask<IReadOnlyList<Attachment>> ListAttachmentsAsync(Ulid workspaceId, IReadOnlyCollection<Ulid> messageIds, CancellationToken cancellationToken = default);
 

@@ -19,4 +19,21 @@ public sealed record AttachmentDto
     public required DateTimeOffset CreatedAt { get; init; }
     /// <summary>The message it is attached to; absent until a message is posted with it.</summary>
     public string? MessageId { get; init; }
+    /// <summary>An image's width in pixels as displayed (EXIF orientation applied), so a client can lay out its preview before loading it; absent for other files.</summary>
+    public int? Width { get; init; }
+    /// <summary>An image's height in pixels as displayed; absent for other files.</summary>
+    public int? Height { get; init; }
+    /// <summary>
+    /// An image's thumbnail (WebP, without metadata), once made: fetch it with <c>GET …/attachments/{id}/thumbnail</c>.
+    /// It is made shortly after the message is posted and announced with MESSAGE_UPDATE; absent until then, and for files
+    /// that have none.
+    /// </summary>
+    public ThumbnailDto? Thumbnail { get; init; }
+}
+
+/// <summary>The size of an attachment's thumbnail, in pixels.</summary>
+public sealed record ThumbnailDto
+{
+    public required int Width { get; init; }
+    public required int Height { get; init; }
 }

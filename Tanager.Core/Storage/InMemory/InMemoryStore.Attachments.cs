@@ -5,6 +5,7 @@ namespace Tanager;
 public sealed partial class InMemoryStore : IAttachmentStore
 {
     private readonly Dictionary<(Ulid Workspace, Ulid Attachment), (Attachment Row, DateTimeOffset? ClaimedAt)> _attachments = [];
+    private readonly Dictionary<(Ulid Workspace, Ulid Attachment), DateTimeOffset> _thumbnailClaims = [];
 
     public ValueTask<bool> TryAddAttachmentAsync(Attachment attachment, long workspaceQuota, CancellationToken cancellationToken = default)
     {
@@ -62,6 +63,66 @@ public sealed partial class InMemoryStore : IAttachmentStore
         return ValueTask.CompletedTask;
     }
 
+    public ValueTask SetImageAsync(Ulid workspaceId, Ulid attachmentId, ImageSize? size, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            if (_attachments.TryGetValue((workspaceId, attachmentId), out var entry))
+            {
+                _attachments[(workspaceId, attachmentId)] = (entry.Row with { Image = size, ThumbnailState = ThumbnailState.Pending }, entry.ClaimedAt);
+            }
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<IReadOnlyList<Attachment>> ListPendingThumbnailsAsync(DateTimeOffset claimedBefore, int limit, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult<IReadOnlyList<Attachment>>([.. _attachments.Values
+                .Select(e => e.Row)
+                .Where(a => a.ThumbnailState == ThumbnailState.Pending && a.MessageId is not null
+                    && (!_thumbnailClaims.TryGetValue((a.WorkspaceId, a.Id), out var claimed) || claimed < claimedBefore))
+                .OrderBy(a => a.Id)
+                .Take(limit)]);
+        }
+    }
+
+    public ValueTask<bool> TryClaimThumbnailAsync(Ulid workspaceId, Ulid attachmentId, DateTimeOffset now, DateTimeOffset claimedBefore, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            if (!_attachments.TryGetValue((workspaceId, attachmentId), out var entry) || entry.Row.ThumbnailState != ThumbnailState.Pending
+                || (_thumbnailClaims.TryGetValue((workspaceId, attachmentId), out var claimed) && claimed >= claimedBefore))
+            {
+                return ValueTask.FromResult(false);
+            }
+            _thumbnailClaims[(workspaceId, attachmentId)] = now;
+            return ValueTask.FromResult(true);
+        }
+    }
+
+    public ValueTask<MessageChange?> CompleteThumbnailAsync(Ulid workspaceId, Ulid attachmentId, Ulid messageId, ImageSize? image, ImageSize? thumbnail, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            _thumbnailClaims.Remove((workspaceId, attachmentId));
+            if (!_attachments.TryGetValue((workspaceId, attachmentId), out var entry))
+            {
+                return ValueTask.FromResult<MessageChange?>(null);
+            }
+            var row = entry.Row with
+            {
+                Image = entry.Row.Image ?? image,
+                ThumbnailState = thumbnail is null ? ThumbnailState.Failed : ThumbnailState.Ready,
+                ThumbnailSize = thumbnail,
+            };
+            _attachments[(workspaceId, attachmentId)] = (row, entry.ClaimedAt);
+            // The message changes with its attachment (a new change sequence), so catch-up brings the thumbnail too.
+            return thumbnail is null ? ValueTask.FromResult<MessageChange?>(null) : Change(workspaceId, messageId, m => m);
+        }
+    }
+
     public ValueTask<IReadOnlyList<Attachment>> ListAttachmentsAsync(Ulid workspaceId, IReadOnlyCollection<Ulid> messageIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messageIds);
@@ -105,6 +166,7 @@ public sealed partial class InMemoryStore : IAttachmentStore
         lock (_lock)
         {
             _attachments.Remove((workspaceId, attachmentId));
+            _thumbnailClaims.Remove((workspaceId, attachmentId));
         }
         return ValueTask.CompletedTask;
     }

@@ -1,0 +1,10 @@
+-- Images: the displayed size read when the message is posted (null for other files), and the thumbnail the worker
+-- makes (thumbnail_state 0 none, 1 pending, 2 ready, 3 failed; thumbnail_claimed_at marks the worker making it).
+ALTER TABLE attachments ADD COLUMN width INTEGER;
+ALTER TABLE attachments ADD COLUMN height INTEGER;
+ALTER TABLE attachments ADD COLUMN thumbnail_state INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE attachments ADD COLUMN thumbnail_width INTEGER;
+ALTER TABLE attachments ADD COLUMN thumbnail_height INTEGER;
+ALTER TABLE attachments ADD COLUMN thumbnail_claimed_at INTEGER;
+-- The worker reads only the few pending rows.
+CREATE INDEX attachments_thumbnail_pending ON attachments (id) WHERE thumbnail_state = 1;
