@@ -56,8 +56,9 @@ internal sealed class SkiaImageProcessor : IImageProcessor
         var decodeInfo = new SKImageInfo(decodeSize.Width, decodeSize.Height, SKColorType.Rgba8888, SKAlphaType.Premul, SKColorSpace.CreateSrgb());
         using var decoded = new SKBitmap(decodeInfo);
         var result = codec.GetPixels(decodeInfo, decoded.GetPixels());
-        if (result is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
+        if (result != SKCodecResult.Success)
         {
+            // A file cut short (IncompleteInput) would give a thumbnail partly blank: better none, the file stays downloadable.
             return null;
         }
         var fit = new SKImageInfo(Math.Max(1, (int)Math.Round(width * scale)), Math.Max(1, (int)Math.Round(height * scale)), SKColorType.Rgba8888, SKAlphaType.Premul, decodeInfo.ColorSpace);

@@ -36,6 +36,9 @@ internal sealed class FileApi(Uri server, string token)
     public Task<HttpResponseMessage> DownloadLinkAsync(string workspaceId, string attachmentId) =>
         SendAsync(HttpMethod.Get, $"workspaces/{workspaceId}/attachments/{attachmentId}/download", null);
 
+    public Task<HttpResponseMessage> ThumbnailLinkAsync(string workspaceId, string attachmentId) =>
+        SendAsync(HttpMethod.Get, $"workspaces/{workspaceId}/attachments/{attachmentId}/thumbnail", null);
+
     public static Task<HttpResponseMessage> GetAsync(string url) => Http.GetAsync(url);
 
     /// <summary>Asserts a problem document with this status and code, and returns its detail.</summary>

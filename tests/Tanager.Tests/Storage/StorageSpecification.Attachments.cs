@@ -107,4 +107,55 @@ public abstract partial class StorageSpecification
         Assert.False(await _store.Attachments.TryClaimAttachmentAsync(workspace.Id, oldUnattached.Id, At(800), claimedBefore: At(800)));
         Assert.Equal(2, (await _store.Attachments.ListExpiredAttachmentsAsync(At(50), At(50), At(0), 2)).Count);
     }
+
+    [Fact]
+    public async Task A_posted_image_waits_for_one_claimed_thumbnail_and_its_message_changes_when_it_is_ready()
+    {
+        var (workspace, owner) = await NewWorkspaceAsync();
+        var channel = await NewChannelAsync(workspace, owner);
+        var photo = NewAttachment(channel, owner) with { ContentType = "image/jpeg" };
+        var unknown = NewAttachment(channel, owner) with { ContentType = "image/png" };
+        var unposted = NewAttachment(channel, owner) with { ContentType = "image/png" };
+        foreach (var a in new[] { photo, unknown, unposted })
+        {
+            Assert.True(await _store.Attachments.TryAddAttachmentAsync(a, long.MaxValue));
+        }
+        await _store.Attachments.SetImageAsync(workspace.Id, photo.Id, new ImageSize(1200, 1600));
+        await _store.Attachments.SetImageAsync(workspace.Id, unknown.Id, null);
+        await _store.Attachments.SetImageAsync(workspace.Id, unposted.Id, new ImageSize(10, 10));
+        var stored = (await _store.Attachments.GetAttachmentAsync(workspace.Id, photo.Id))!;
+        Assert.Equal((new ImageSize(1200, 1600), ThumbnailState.Pending, (ImageSize?)null), (stored.Image, stored.ThumbnailState, stored.ThumbnailSize));
+        var message = (await PostAsync(channel, owner, "photos"))[0];
+        Assert.True(await _store.Attachments.AttachAsync(workspace.Id, channel.Id, owner.Id, [photo.Id, unknown.Id], message.Id));
+
+        async Task<Ulid[]> PendingAsync(int second) =>
+            [.. (await _store.Attachments.ListPendingThumbnailsAsync(At(second), 1000)).Where(a => a.WorkspaceId == workspace.Id).Select(a => a.Id).Order()];
+        Ulid[] Both() => [.. new[] { photo.Id, unknown.Id }.Order()];
+        // Only attached images wait: an upload that is never posted gets no thumbnail.
+        Assert.Equal(Both(), await PendingAsync(100));
+        Assert.True(await _store.Attachments.TryClaimThumbnailAsync(workspace.Id, photo.Id, At(100), claimedBefore: At(40)));
+        Assert.False(await _store.Attachments.TryClaimThumbnailAsync(workspace.Id, photo.Id, At(101), claimedBefore: At(40)));
+        Assert.Equal([unknown.Id], await PendingAsync(50));
+        // A claim older than the timeout is taken over (the worker that made it died).
+        Assert.Equal(Both(), await PendingAsync(200));
+        Assert.True(await _store.Attachments.TryClaimThumbnailAsync(workspace.Id, photo.Id, At(400), claimedBefore: At(200)));
+
+        var change = await _store.Attachments.CompleteThumbnailAsync(workspace.Id, photo.Id, message.Id, new ImageSize(1, 1), new ImageSize(540, 720));
+        Assert.NotNull(change);
+        Assert.True(change.Changed);
+        Assert.True(change.Message.ChangeSequence > message.ChangeSequence);
+        var ready = (await _store.Attachments.GetAttachmentAsync(workspace.Id, photo.Id))!;
+        // The size read at posting stays; the decoder's is only a fallback.
+        Assert.Equal((new ImageSize(1200, 1600), ThumbnailState.Ready, (ImageSize?)new ImageSize(540, 720)), (ready.Image, ready.ThumbnailState, ready.ThumbnailSize));
+        Assert.False(await _store.Attachments.TryClaimThumbnailAsync(workspace.Id, photo.Id, At(900), claimedBefore: At(900)));
+
+        Assert.True(await _store.Attachments.TryClaimThumbnailAsync(workspace.Id, unknown.Id, At(400), claimedBefore: At(200)));
+        Assert.Null(await _store.Attachments.CompleteThumbnailAsync(workspace.Id, unknown.Id, message.Id, null, null));
+        var failed = (await _store.Attachments.GetAttachmentAsync(workspace.Id, unknown.Id))!;
+        Assert.Equal((null, ThumbnailState.Failed, null), (failed.Image, failed.ThumbnailState, failed.ThumbnailSize));
+        Assert.Empty(await PendingAsync(1000));
+        var listed = await _store.Attachments.ListAttachmentsAsync(workspace.Id, [message.Id]);
+        Assert.Equal((ThumbnailState.Ready, ThumbnailState.Failed), (listed.Single(a => a.Id == photo.Id).ThumbnailState, listed.Single(a => a.Id == unknown.Id).ThumbnailState));
+        Assert.Equal(change.Message.ChangeSequence, (await _store.Messages.GetAsync(workspace.Id, message.Id))!.ChangeSequence);
+    }
 }
