@@ -428,16 +428,19 @@ public sealed partial class IsolationTests
             var aBot = await alice.CreateBotAsync(a.Id, "Alpha bot");
             var bBot = await bob.CreateBotAsync(b.Id, "Beta bot");
             var bobSession = Assert.Single(await bob.ListSessionsAsync()).Id;
-            // A posted file in each place: Alice's own in general, Carol's in her private channel, Bob's in B.
+            // A posted image in each place (so each has a thumbnail too): Alice's own in general, Carol's in her private channel, Bob's in B.
+            var png = Files.TestImages.Encode(8, 8, SkiaSharp.SKEncodedImageFormat.Png);
             async Task<string> FileAsync(TanagerClient who, string workspace, string channel, string name)
             {
-                var attachment = await who.UploadAsync(workspace, channel, new MemoryStream([1, 2, 3]), name, "text/plain");
-                await who.PostMessageAsync(workspace, channel, "file", [attachment.Id]);
+                var attachment = await who.UploadAsync(workspace, channel, new MemoryStream(png), name, "image/png");
+                var message = await who.PostMessageAsync(workspace, channel, "file", [attachment.Id]);
+                Assert.True(await Eventually.UntilAsync(async () => (await who.GetMessagesAsync(workspace, channel)).Messages
+                    .Single(m => m.Id == message.Id).Attachments![0].Thumbnail is not null), $"The thumbnail of {name} was not made.");
                 return attachment.Id;
             }
-            var aAttachment = await FileAsync(alice, a.Id, general.Id, "agenda.txt");
-            var aPrivateAttachment = await FileAsync(carol, a.Id, aPrivate.Id, $"{Secret}.txt");
-            var bAttachment = await FileAsync(bob, b.Id, bPublic.Id, $"{Secret}.txt");
+            var aAttachment = await FileAsync(alice, a.Id, general.Id, "agenda.png");
+            var aPrivateAttachment = await FileAsync(carol, a.Id, aPrivate.Id, $"{Secret}.png");
+            var bAttachment = await FileAsync(bob, b.Id, bPublic.Id, $"{Secret}.png");
 
             return new World
             {

@@ -425,16 +425,21 @@ public sealed partial class ScopeMatrixTests(ScopeMatrixTests.Server server) : I
             var message = $"workspaces/{ws}/channels/{general}/messages/{botMessage}";
             await CheckAsync(new(HttpMethod.Put, $"{message}/reactions/{Uri.EscapeDataString("👍")}", null), botToken);
             await CheckAsync(new(HttpMethod.Put, $"{message}/follow", null), botToken);
-            // A file the bot posted in general.
-            var slot = await CheckAsync(new(HttpMethod.Post, $"workspaces/{ws}/channels/{general}/attachments", """{"file_name":"beep.txt","content_type":"text/plain","size":3}"""), botToken);
+            // An image the bot posted in general, with its thumbnail made.
+            var png = Files.TestImages.Encode(8, 8, SkiaSharp.SKEncodedImageFormat.Png);
+            var slot = await CheckAsync(new(HttpMethod.Post, $"workspaces/{ws}/channels/{general}/attachments", $$"""{"file_name":"beep.png","content_type":"image/png","size":{{png.Length}}}"""), botToken);
             var botAttachment = slot.GetProperty("attachment").GetProperty("id").GetString()!;
-            using (var upload = new ByteArrayContent([1, 2, 3]))
+            using (var upload = new ByteArrayContent(png))
             {
-                upload.Headers.ContentType = new MediaTypeHeaderValue("text/plain");
+                upload.Headers.ContentType = new MediaTypeHeaderValue("image/png");
                 using var put = await _http.PutAsync(slot.GetProperty("upload_url").GetString(), upload);
                 Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
             }
             await CheckAsync(new(HttpMethod.Post, $"workspaces/{ws}/channels/{general}/messages", $$"""{"content":"file","attachment_ids":["{{botAttachment}}"]}"""), botToken);
+            Answer? thumbnail = null;
+            Assert.True(await Eventually.UntilAsync(async () =>
+                (thumbnail = await SendAsync(new(HttpMethod.Get, $"api/v1/workspaces/{ws}/attachments/{botAttachment}/thumbnail", null), botToken)).Status == HttpStatusCode.OK),
+                $"The thumbnail was not made: {thumbnail}");
             var botRoom = await CreateAsync($"workspaces/{ws}/channels", """{"name":"bot-room"}""", botToken);
             var botArchived = await CreateAsync($"workspaces/{ws}/channels", """{"name":"bot-archived"}""", botToken);
             await CheckAsync(new(HttpMethod.Post, $"workspaces/{ws}/channels/{botArchived}/archive", null), botToken);
