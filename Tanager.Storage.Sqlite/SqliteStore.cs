@@ -69,10 +69,7 @@ public sealed partial class SqliteStore : IUserStore, IWorkspaceStore, IChannelS
             Directory.CreateDirectory(folder);
             return;
         }
-        if (!Directory.Exists(folder))
-        {
-            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
+        CreateFolder(folder);
         if (!File.Exists(Path))
         {
             try
@@ -88,6 +85,27 @@ public sealed partial class SqliteStore : IUserStore, IWorkspaceStore, IChannelS
             {
                 // Another process or connection created it first.
             }
+        }
+    }
+
+    /// <summary>Creates a missing folder and its missing parents as 0700 (the mode overload applies to the last one only).</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static void CreateFolder(string folder)
+    {
+        if (Directory.Exists(folder))
+        {
+            return;
+        }
+        if (System.IO.Path.GetDirectoryName(folder) is { } parent && parent != folder)
+        {
+            CreateFolder(parent);
+        }
+        try
+        {
+            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        catch (IOException) when (Directory.Exists(folder))
+        {
         }
     }
 
