@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.Net.Http.Headers;
 
 namespace Tanager.AspNetCore.Internal;
 
@@ -15,13 +14,13 @@ internal static class EdgeHeaders
     public static void Apply(HttpResponse response)
     {
         var headers = response.Headers;
-        headers.TryAdd(HeaderNames.XContentTypeOptions, "nosniff");
+        headers.TryAdd("X-Content-Type-Options", "nosniff");
         headers.TryAdd("Referrer-Policy", "no-referrer");
-        headers.TryAdd(HeaderNames.XFrameOptions, "DENY");
-        headers.TryAdd(HeaderNames.ContentSecurityPolicy, ContentSecurityPolicy);
+        headers.TryAdd("X-Frame-Options", "DENY");
+        headers.TryAdd("Content-Security-Policy", ContentSecurityPolicy);
         headers.TryAdd("Cross-Origin-Resource-Policy", "same-site");
         // Answers hold messages, members and tokens: no shared or browser cache keeps them.
-        headers.TryAdd(HeaderNames.CacheControl, "no-store");
+        headers.TryAdd("Cache-Control", "no-store");
     }
 
     /// <summary>Sets the headers as the response starts, so that answers written by later middleware (an exception handler clears the headers) carry them too.</summary>
