@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Tanager;
 using Tanager.AspNetCore.Internal;
@@ -23,6 +24,8 @@ public static class TanagerEndpointRouteBuilderExtensions
         var gateway = ActivatorUtilities.CreateInstance<WebSocketGateway>(services);
         var options = services.GetRequiredService<IOptions<TanagerOptions>>().Value;
         var throttle = new RequestThrottle(options.RateLimits);
+        // The limiters run a timer each; it stops with the app.
+        services.GetService<IHostApplicationLifetime>()?.ApplicationStopped.Register(throttle.Dispose);
         var origins = new OriginPolicy(options.AllowedOrigins);
         var root = endpoints.MapGroup(prefix);
         root.AddEndpointFilter(static (context, next) =>
