@@ -244,6 +244,20 @@ public sealed class ThrottlingTests
         }
     }
 
+    [Fact]
+    public async Task Tanager_client_gateway_waits_out_a_refused_upgrade_and_connects_once_there_is_room()
+    {
+        await using var server = await StartAsync(limits => limits.UnidentifiedConnectionsPerAddress = 1);
+        await using var client = await server.NewUserAsync();
+        var squatter = await RawGatewayClient.ConnectAsync(server.Url);
+        var connecting = client.Gateway.ConnectAsync();
+        await Task.Delay(1500);
+        Assert.False(connecting.IsCompleted);
+        await squatter.DisposeAsync();
+        var ready = await connecting.Within();
+        Assert.Equal(client.User!.Id, ready.User.Id);
+    }
+
     internal static async Task<HttpStatusCode> UpgradeStatusAsync(TestServer server, string? origin)
     {
         using var socket = new ClientWebSocket();
