@@ -36,7 +36,8 @@ public static class TanagerListenOptionsExtensions
             IDuplexPipe? http;
             try
             {
-                http = await gateway.ServeIfUpgradeAsync(connection.Transport, socket, path, headTimeout, connection.Abort, connection.ConnectionClosed);
+                var address = (connection.RemoteEndPoint as System.Net.IPEndPoint)?.Address.ToString();
+                http = await gateway.ServeIfUpgradeAsync(connection.Transport, socket, address, path, headTimeout, connection.Abort, connection.ConnectionClosed);
             }
             catch (Exception exception) when (exception is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
             {

@@ -28,4 +28,10 @@ public sealed class TanagerApiException : Exception
 
     public int Status { get; }
     public string Code { get; } = "unknown";
+
+    /// <summary>
+    /// How long the server asked to wait before trying again (<c>Retry-After</c> of a 429 or 503), when it said. The
+    /// client waits out short ones itself; this is set when the wait was longer than it waits, or retries ran out.
+    /// </summary>
+    public TimeSpan? RetryAfter { get; init; }
 }

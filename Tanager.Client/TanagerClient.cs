@@ -16,6 +16,8 @@ public sealed partial class TanagerClient : IAsyncDisposable
 {
     /// <summary>How many times a call that got 429 is retried, honouring Retry-After, before the 429 is surfaced.</summary>
     private const int MaxRateLimitRetries = 3;
+    // A longer Retry-After is surfaced at once (TanagerApiException.RetryAfter): a caller asked to wait minutes, such as
+    // a throttled login, should decide for itself rather than hang in a call.
     /// <summary>Attempts of a send whose connection failed; the nonce makes the repeats harmless.</summary>
     private const int MaxSendAttempts = 3;
     private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(30);
@@ -221,11 +223,10 @@ public sealed partial class TanagerClient : IAsyncDisposable
                 request.Content = JsonContent.Create(body, requestType);
             }
             var response = await _http.SendAsync(request, cancellationToken);
-            if (response.StatusCode == HttpStatusCode.TooManyRequests && attempt < MaxRateLimitRetries)
+            if (RetryDelay(response, method) is { } delay && attempt < MaxRateLimitRetries && delay <= MaxRetryAfter)
             {
-                var delay = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1 << attempt);
                 response.Dispose();
-                await Task.Delay(delay < MaxRetryAfter ? delay : MaxRetryAfter, cancellationToken);
+                await Task.Delay(delay, cancellationToken);
                 continue;
             }
             if (!response.IsSuccessStatusCode)
@@ -238,6 +239,31 @@ public sealed partial class TanagerClient : IAsyncDisposable
             return response;
         }
     }
+
+    /// <summary>
+    /// How long to wait before sending again, or null when the answer is not one to retry. A 429 is always retried:
+    /// Tanager refuses it before doing anything, so even a POST without a nonce was not carried out. A 503 (a node
+    /// draining, a full hashing queue) only for methods that are safe to repeat, and only when it says how long to wait.
+    /// </summary>
+    private static TimeSpan? RetryDelay(HttpResponseMessage response, HttpMethod method)
+    {
+        var retryAfter = RetryAfterOf(response);
+        if (response.StatusCode == HttpStatusCode.TooManyRequests)
+        {
+            // No Retry-After: one second, as a guess that keeps a well-behaved client from hammering.
+            return retryAfter ?? TimeSpan.FromSeconds(1);
+        }
+        var idempotent = method == HttpMethod.Get || method == HttpMethod.Head || method == HttpMethod.Put || method == HttpMethod.Delete;
+        return response.StatusCode == HttpStatusCode.ServiceUnavailable && idempotent ? retryAfter : null;
+    }
+
+    /// <summary>Retry-After as a delay: seconds, or an HTTP date (RFC 9110 §10.2.3).</summary>
+    private static TimeSpan? RetryAfterOf(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta < TimeSpan.Zero ? TimeSpan.Zero : delta,
+        { Date: { } date } => date - DateTimeOffset.UtcNow is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        _ => null,
+    };
 
     private static async Task<TanagerApiException> ToExceptionAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
@@ -252,7 +278,10 @@ public sealed partial class TanagerClient : IAsyncDisposable
         catch (NotSupportedException)
         {
         }
-        return new TanagerApiException((int)response.StatusCode, problem?.Code ?? "http_" + (int)response.StatusCode, problem?.Detail ?? problem?.Title ?? response.ReasonPhrase ?? "Request failed.");
+        return new TanagerApiException((int)response.StatusCode, problem?.Code ?? "http_" + (int)response.StatusCode, problem?.Detail ?? problem?.Title ?? response.ReasonPhrase ?? "Request failed.")
+        {
+            RetryAfter = RetryAfterOf(response),
+        };
     }
 
     private static string Escape(string segment) => Uri.EscapeDataString(segment);

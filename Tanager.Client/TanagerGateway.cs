@@ -162,6 +162,10 @@ public sealed partial class TanagerGateway : IAsyncDisposable
             }
             // Full jitter keeps a node's clients from coming back in one wave, even after RECONNECT from a draining node.
             var delay = TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * backoff.TotalMilliseconds);
+            if (outcome.RetryAfter is { } retryAfter && retryAfter > delay)
+            {
+                delay = retryAfter;
+            }
             try
             {
                 await Task.Delay(delay, stop);
@@ -175,13 +179,23 @@ public sealed partial class TanagerGateway : IAsyncDisposable
         _firstReady!.TrySetCanceled(CancellationToken.None);
     }
 
-    private readonly record struct Outcome(int? CloseCode, string? Reason, bool WasReady);
+    private readonly record struct Outcome(int? CloseCode, string? Reason, bool WasReady, TimeSpan? RetryAfter = null);
+
+    /// <summary>The Retry-After of an upgrade the server refused with 429 (too many connections from this address).</summary>
+    private static TimeSpan? RetryAfterOf(ClientWebSocket socket) =>
+        socket.HttpStatusCode == System.Net.HttpStatusCode.TooManyRequests
+        && socket.HttpResponseHeaders?.TryGetValue("Retry-After", out var values) == true
+        && long.TryParse(values.FirstOrDefault(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            ? TimeSpan.FromSeconds(Math.Min(seconds, (long)MaxBackoff.TotalSeconds))
+            : null;
 
     private async Task<Outcome> ConnectOnceAsync(CancellationToken stop)
     {
         using var socket = new ClientWebSocket();
         // Liveness is the gateway's own heartbeat; WebSocket pings would only add traffic.
         socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        // A refused upgrade's status and Retry-After (429) decide the wait before the next attempt.
+        socket.Options.CollectHttpResponseDetails = true;
         var ready = false;
         using var connection = CancellationTokenSource.CreateLinkedTokenSource(stop);
         // The watchdog: a path that silently stopped carrying anything (a proxy that stopped forwarding, a network
@@ -259,7 +273,7 @@ public sealed partial class TanagerGateway : IAsyncDisposable
         }
         catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or IOException or HttpRequestException or JsonException)
         {
-            return new Outcome((int?)socket.CloseStatus, exception.Message, ready);
+            return new Outcome((int?)socket.CloseStatus, exception.Message, ready, RetryAfterOf(socket));
         }
         finally
         {

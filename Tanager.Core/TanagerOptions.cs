@@ -39,6 +39,15 @@ public sealed class TanagerOptions
     public bool AllowDirectMemberAdd { get; set; }
     /// <summary>How long a personal workspace invitation waits for its invitee: 7 days, as Slack's and GitHub's do.</summary>
     public TimeSpan InvitationLifetime { get; set; } = TimeSpan.FromDays(7);
+    /// <summary>
+    /// Browser origins other than the server's own (<c>scheme://host[:port]</c>) allowed to use the API: the gateway and
+    /// the event stream refuse an upgrade whose <c>Origin</c> is neither this server's host nor listed here (403), and
+    /// <c>tanager serve</c> answers CORS requests from them. Empty by default: same origin only. Clients that are not
+    /// browsers send no <c>Origin</c> and are not affected.
+    /// </summary>
+    public IList<string> AllowedOrigins { get; } = new List<string>();
+    /// <summary>Throttling of logins, registrations, REST requests, uploads and connections.</summary>
+    public RateLimitOptions RateLimits { get; } = new();
     public GatewayOptions Gateway { get; } = new();
     /// <summary>File limits (size, quota, content types) and lifetimes.</summary>
     public AttachmentOptions Attachments { get; } = new();

@@ -1,5 +1,7 @@
 using System.Net;
+using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Tanager.PubSub.Nats;
 
@@ -14,7 +16,11 @@ internal static class TanagerServer
         builder.Configuration.AddEnvironmentVariables("TANAGER_");
         builder.WebHost.UseUrls(settings.Listen.GetLeftPart(UriPartial.Authority));
         // Gateway connections skip Kestrel's HTTP layer after the upgrade: less memory per connection, one copy less per send.
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.UseTanagerGateway()));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.ConfigureEndpointDefaults(listen => listen.UseTanagerGateway());
+            StateLimits(kestrel.Limits);
+        });
         builder.Logging.ClearProviders();
         // ASP.NET Core logs ~3 KB of JSON per request at Information; on a chat server that cost more than the request
         // (an empty GET /health: 10.2k/s with it, 37.6k/s without). TANAGER_Logging__LogLevel__Microsoft.AspNetCore overrides.
@@ -65,18 +71,53 @@ internal static class TanagerServer
                 o.KnownProxies.Add(proxy);
             }
         });
+        // CORS only for the origins named in Tanager:AllowedOrigins: without them no policy exists and browsers keep other
+        // sites' pages from reading any answer. Bearer tokens, not cookies, so no credentials mode.
+        builder.Services.AddCors();
+        builder.Services.AddOptions<CorsOptions>().Configure<IOptions<TanagerOptions>>((cors, tanager) =>
+        {
+            if (tanager.Value.AllowedOrigins.Count > 0)
+            {
+                cors.AddDefaultPolicy(policy => policy.WithOrigins([.. tanager.Value.AllowedOrigins]).AllowAnyHeader().AllowAnyMethod()
+                    .WithExposedHeaders("Retry-After", "Location").SetPreflightMaxAge(TimeSpan.FromMinutes(10)));
+            }
+        });
+        // Browsers that reached the server over HTTPS (through a proxy that says so in X-Forwarded-Proto) keep to it for a year.
+        builder.Services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
         customize?.Invoke(builder);
 
         var app = builder.Build();
         app.UseForwardedHeaders();
+        app.UseTanagerSecurityHeaders();
+        app.UseHsts();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapGet("/health", (GatewayHub hub) => Results.Json(
+        app.UseCors();
+        app.MapMethods("/health", [HttpMethods.Get, HttpMethods.Head], (GatewayHub hub) => Results.Json(
             new HealthReport(hub.IsDraining ? "draining" : "ok", hub.SessionCount),
             ServerJsonContext.Default.HealthReport,
             statusCode: hub.IsDraining ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK));
         app.MapTanager();
         return app;
+    }
+
+    /// <summary>
+    /// Kestrel's limits, stated rather than left to its defaults, so that docs/security.md ("Limits") is true whatever a
+    /// future Kestrel changes. Request bodies: 64 KiB, the REST API's own limit (the signed upload route raises it to the
+    /// file's signed size, the gateway removes it after the upgrade).
+    /// </summary>
+    internal static void StateLimits(KestrelServerLimits limits)
+    {
+        limits.MaxRequestBodySize = 64 * 1024;
+        limits.MaxRequestLineSize = 8 * 1024;
+        limits.MaxRequestHeadersTotalSize = 32 * 1024;
+        limits.MaxRequestHeaderCount = 100;
+        // A client that trickles its request head (slowloris) is cut off after this; the gateway's own sniffing uses it too.
+        limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+        limits.KeepAliveTimeout = TimeSpan.FromSeconds(130);
+        limits.Http2.MaxStreamsPerConnection = 100;
+        // Bodies slower than 240 bytes/s after a 5 s grace are cut off (Kestrel's default, stated).
+        limits.MinRequestBodyDataRate = new MinDataRate(240, TimeSpan.FromSeconds(5));
     }
 
     /// <summary>The addresses in <c>TrustedProxies</c> (comma-separated); a value that is not an IP address stops start-up.</summary>

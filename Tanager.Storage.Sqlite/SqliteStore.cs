@@ -30,8 +30,15 @@ public sealed partial class SqliteStore : IUserStore, IWorkspaceStore, IChannelS
 
     public string StorageName => "sqlite";
 
+    private int _fileReady;
+
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
+        if (Volatile.Read(ref _fileReady) == 0)
+        {
+            CreateOwnerOnly();
+            Volatile.Write(ref _fileReady, 1);
+        }
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         // busy_timeout: wait for the single writer rather than fail; synchronous=FULL: an acknowledged send survives power loss.
@@ -49,9 +56,61 @@ public sealed partial class SqliteStore : IUserStore, IWorkspaceStore, IChannelS
         return command;
     }
 
+    /// <summary>
+    /// Makes the folder (0700) and an empty database file (0600) before SQLite does, which would use the umask (often
+    /// world-readable 0644): the file holds password hashes and every message. SQLite gives its -wal and -shm files the
+    /// database file's permissions. Existing files and folders are left as the operator set them.
+    /// </summary>
+    private void CreateOwnerOnly()
+    {
+        var folder = System.IO.Path.GetDirectoryName(Path)!;
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+            return;
+        }
+        CreateFolder(folder);
+        if (!File.Exists(Path))
+        {
+            try
+            {
+                using var file = new FileStream(Path, new FileStreamOptions
+                {
+                    Mode = FileMode.CreateNew,
+                    Access = FileAccess.Write,
+                    UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                });
+            }
+            catch (IOException) when (File.Exists(Path))
+            {
+                // Another process or connection created it first.
+            }
+        }
+    }
+
+    /// <summary>Creates a missing folder and its missing parents as 0700 (the mode overload applies to the last one only).</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static void CreateFolder(string folder)
+    {
+        if (Directory.Exists(folder))
+        {
+            return;
+        }
+        if (System.IO.Path.GetDirectoryName(folder) is { } parent && parent != folder)
+        {
+            CreateFolder(parent);
+        }
+        try
+        {
+            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        catch (IOException) when (Directory.Exists(folder))
+        {
+        }
+    }
+
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         await using var connection = await OpenAsync(cancellationToken);
         await using (var wal = Command(connection, "PRAGMA journal_mode = WAL;"))
         {

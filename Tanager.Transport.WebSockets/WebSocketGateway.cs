@@ -48,11 +48,26 @@ public sealed class WebSocketGateway(GatewayHub hub, IOptions<TanagerOptions> op
     /// nothing (such as TLS) sits between it and <paramref name="transport"/>: the gateway then sends on it directly,
     /// without copying frames into the transport's output pipe.
     /// </summary>
-    public async Task<IDuplexPipe?> ServeIfUpgradeAsync(IDuplexPipe transport, Socket? socket, string path, TimeSpan headTimeout, Action abort, CancellationToken cancellationToken)
+    public Task<IDuplexPipe?> ServeIfUpgradeAsync(IDuplexPipe transport, Socket? socket, string path, TimeSpan headTimeout, Action abort, CancellationToken cancellationToken) =>
+        ServeIfUpgradeAsync(transport, socket, null, path, headTimeout, abort, cancellationToken);
+
+    /// <summary>
+    /// Serves the gateway straight from the connection as <see cref="ServeIfUpgradeAsync(IDuplexPipe, Socket?, string, TimeSpan, Action, CancellationToken)"/>
+    /// does, counting it against the limits of <paramref name="clientAddress"/> (the peer's address). Only upgrades
+    /// that carry no <c>Origin</c> (browsers always send one) and no forwarding header (<c>Forwarded</c>,
+    /// <c>X-Forwarded-For</c>), from an address with room, are served here: the others go to the HTTP server, whose
+    /// gateway endpoint checks the origin against the allow-list and the client address behind trusted proxies.
+    /// </summary>
+    public async Task<IDuplexPipe?> ServeIfUpgradeAsync(IDuplexPipe transport, Socket? socket, string? clientAddress, string path, TimeSpan headTimeout, Action abort, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transport);
         ArgumentNullException.ThrowIfNull(abort);
         ValidatePath(path);
+        if (!hub.HasRoomFor(clientAddress))
+        {
+            // The HTTP server answers 429 with a problem document.
+            return transport;
+        }
         // The handshake is its own method so that its state is gone once the connection is served: this method's
         // state lives as long as the connection.
         var (accept, http) = await AcceptAsync(transport, path, headTimeout, abort, cancellationToken);
@@ -62,7 +77,7 @@ public sealed class WebSocketGateway(GatewayHub hub, IOptions<TanagerOptions> op
             // The 101 is the connection's first frame: it leaves through the same output as HELLO and everything after.
             connection.TrySend(Encoding.ASCII.GetBytes(
                 $"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: {accept}\r\n\r\n"));
-            await connection.RunAsync(hub, cancellationToken);
+            await connection.RunAsync(hub, clientAddress, cancellationToken);
         }
         return http;
     }
@@ -138,9 +153,12 @@ public sealed class WebSocketGateway(GatewayHub hub, IOptions<TanagerOptions> op
     /// Serves one upgraded connection until it closes. <paramref name="abort"/> tears the underlying connection down
     /// when the peer stops reading and a close frame cannot be delivered.
     /// </summary>
-    public Task RunAsync(IDuplexPipe transport, Action abort, CancellationToken cancellationToken)
+    public Task RunAsync(IDuplexPipe transport, Action abort, CancellationToken cancellationToken) => RunAsync(transport, null, abort, cancellationToken);
+
+    /// <summary>Serves one upgraded connection as <see cref="RunAsync(IDuplexPipe, Action, CancellationToken)"/> does, counted against the limits of <paramref name="clientAddress"/>.</summary>
+    public Task RunAsync(IDuplexPipe transport, string? clientAddress, Action abort, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transport);
-        return new WebSocketConnection(transport, socket: null, abort, options.Value.Gateway, logger).RunAsync(hub, cancellationToken);
+        return new WebSocketConnection(transport, socket: null, abort, options.Value.Gateway, logger).RunAsync(hub, clientAddress, cancellationToken);
     }
 }

@@ -7,18 +7,27 @@ namespace Tanager.AspNetCore.Internal;
 
 internal static class AccountEndpoints
 {
-    public static void MapAnonymous(RouteGroupBuilder api)
+    public static void MapAnonymous(RouteGroupBuilder api, RequestThrottle throttle)
     {
-        api.MapPost("/auth/register", async (HttpContext context, AccountService accounts) =>
+        api.MapPost("/auth/register", async Task<IResult> (HttpContext context, AccountService accounts) =>
         {
+            if (throttle.Register(context) is { } wait)
+            {
+                return RequestThrottle.Refuse(context, wait, "registrations from this address");
+            }
             var body = await context.Request.ReadJsonAsync(TanagerJsonContext.Default.RegisterRequest);
             var (user, token) = await accounts.RegisterAsync(body.Email, body.Password, body.DisplayName, body.InviteCode, context.Client(), context.RequestAborted);
             return TypedResults.Json(new SessionResponse { Token = token, User = user.ToDto(includeEmail: true) }, TanagerJsonContext.Default.SessionResponse, statusCode: StatusCodes.Status201Created);
         });
 
-        api.MapPost("/auth/login", async (HttpContext context, AccountService accounts) =>
+        api.MapPost("/auth/login", async Task<IResult> (HttpContext context, AccountService accounts) =>
         {
             var body = await context.Request.ReadJsonAsync(TanagerJsonContext.Default.LoginRequest);
+            // Before the password is hashed: a refused attempt costs no Argon2 work and tells nothing about the password.
+            if (throttle.Login(context, body.Email) is { } wait)
+            {
+                return RequestThrottle.Refuse(context, wait, "sign-in attempts");
+            }
             var (user, token) = await accounts.LoginAsync(body.Email, body.Password, context.Client(), context.RequestAborted);
             return TypedResults.Json(new SessionResponse { Token = token, User = user.ToDto(includeEmail: true) }, TanagerJsonContext.Default.SessionResponse);
         });

@@ -7,9 +7,10 @@ namespace Tanager.AspNetCore.Internal;
 /// <summary>
 /// Authenticates a request through <see cref="AccountService"/>: a bearer token (login session, bot token, or API key with
 /// <c>Tanager-Act-As</c>), or else the embedding app's own signed-in user when host identity is on. 401 problem otherwise.
-/// The caller's scopes then limit every Core call the request makes.
+/// The caller's scopes then limit every Core call the request makes, and the request counts against its user's REST budget
+/// (<see cref="RateLimitOptions.RestPerUser"/>).
 /// </summary>
-internal sealed class BearerAuthenticationFilter(AccountService accounts, CredentialUse use) : IEndpointFilter
+internal sealed class BearerAuthenticationFilter(AccountService accounts, CredentialUse use, RequestThrottle throttle) : IEndpointFilter
 {
     public const string ActAsHeader = "Tanager-Act-As";
 
@@ -21,6 +22,10 @@ internal sealed class BearerAuthenticationFilter(AccountService accounts, Creden
         {
             http.Response.Headers.WWWAuthenticate = "Bearer";
             throw new TanagerException(TanagerErrorKind.Unauthorized, ErrorCodes.Unauthorized, "A valid bearer token is required.");
+        }
+        if (throttle.Rest(caller.UserId) is { } wait)
+        {
+            return RequestThrottle.Refuse(http, wait, "requests");
         }
         http.Features.Set(caller);
         Scope.Limit(caller.Scopes);

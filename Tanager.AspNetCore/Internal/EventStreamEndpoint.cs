@@ -12,17 +12,28 @@ namespace Tanager.AspNetCore.Internal;
 /// </summary>
 internal static class EventStreamEndpoint
 {
-    public static async Task HandleAsync(HttpContext context, GatewayHub hub, AccountService accounts, IOptions<TanagerOptions> options, TimeProvider time)
+    public static async Task HandleAsync(HttpContext context, GatewayHub hub, AccountService accounts, OriginPolicy origins, IOptions<TanagerOptions> options, TimeProvider time)
     {
         var request = context.Request;
-        // Browsers' EventSource cannot set headers, so a token may also come as ?access_token= (a gateway ticket is
-        // the safe choice there: single-use and short-lived, so a logged URL grants nothing).
+        if (!origins.Allows(request))
+        {
+            await ProblemFilter.Problem(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, "This origin may not open the event stream (Tanager:AllowedOrigins).").ExecuteAsync(context);
+            return;
+        }
+        var address = context.ClientAddressKey();
+        if (!hub.HasRoomFor(address))
+        {
+            await RequestThrottle.Refuse(context, TimeSpan.FromSeconds(1), "open connections from this address").ExecuteAsync(context);
+            return;
+        }
+        // Browsers' EventSource cannot set headers, so a credential may also come as ?access_token=; there only a gateway
+        // ticket is taken (single-use and short-lived, so a URL in a log grants nothing), never a session or bot token.
         Caller? caller;
         try
         {
             var queryToken = request.Query["access_token"].ToString();
             caller = request.BearerToken() is null && queryToken.Length > 0
-                ? await accounts.AuthenticateAsync(queryToken, use: CredentialUse.Connection, client: context.Client(), cancellationToken: context.RequestAborted)
+                ? await accounts.AuthenticateAsync(queryToken, use: CredentialUse.UrlTicket, client: context.Client(), cancellationToken: context.RequestAborted)
                 : await BearerAuthenticationFilter.AuthenticateAsync(context, accounts, CredentialUse.Connection);
         }
         catch (TanagerException exception)
@@ -33,7 +44,8 @@ internal static class EventStreamEndpoint
         if (caller is null)
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
-            await ProblemFilter.Problem(StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized, "A valid bearer token is required (Authorization header or access_token).").ExecuteAsync(context);
+            await ProblemFilter.Problem(StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized,
+                "A valid bearer token (Authorization header) or gateway ticket (access_token, from POST /gateway/ticket) is required.").ExecuteAsync(context);
             return;
         }
         var lastEventId = request.Headers["Last-Event-ID"].ToString();
@@ -51,6 +63,11 @@ internal static class EventStreamEndpoint
         var response = context.Response;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
+        if (HttpMethods.IsHead(request.Method))
+        {
+            // HEAD: the headers a GET would have, and no stream.
+            return;
+        }
         // nginx buffers responses by default, which would hold events back.
         response.Headers["X-Accel-Buffering"] = "no";
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
@@ -59,7 +76,7 @@ internal static class EventStreamEndpoint
         await response.Body.FlushAsync(context.RequestAborted);
 
         var connection = new SseConnection(options.Value.Gateway);
-        await using var session = hub.Connect(connection, clientHeartbeats: false);
+        await using var session = hub.ConnectFrom(address, connection, clientHeartbeats: false);
         var writer = connection.RunWriterAsync(response.BodyWriter, time, context.RequestAborted);
         // A token revoked from now on closes the stream with an event: close record (4004).
         await session.StartAsync(caller, positions, context.RequestAborted);

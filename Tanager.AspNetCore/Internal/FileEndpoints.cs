@@ -15,7 +15,7 @@ internal static class FileEndpoints
     /// <summary>Served files never become a page of Tanager's origin: no scripts, no plugins, no framing, a sandbox.</summary>
     private const string DownloadPolicy = "default-src 'none'; img-src 'self'; sandbox; frame-ancestors 'none'";
 
-    public static void Map(RouteGroupBuilder authenticated, string prefix)
+    public static void Map(RouteGroupBuilder authenticated, string prefix, RequestThrottle throttle)
     {
         authenticated.MapPost("/workspaces/{workspaceId}/channels/{channelId}/attachments", async (string workspaceId, string channelId, HttpContext context, AttachmentService attachments) =>
         {
@@ -31,7 +31,7 @@ internal static class FileEndpoints
                 ExpiresAt = slot.ExpiresAt,
             };
             return TypedResults.Json(dto, TanagerJsonContext.Default.UploadSlotDto, statusCode: StatusCodes.Status201Created);
-        });
+        }).AddEndpointFilter(throttle.UploadFilter);
 
         authenticated.MapGet("/workspaces/{workspaceId}/attachments/{attachmentId}/download", async (string workspaceId, string attachmentId, HttpContext context, AttachmentService attachments) =>
         {

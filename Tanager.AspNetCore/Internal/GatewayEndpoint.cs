@@ -8,9 +8,22 @@ namespace Tanager.AspNetCore.Internal;
 /// <summary>Performs the RFC 6455 upgrade and hands the raw connection to <see cref="WebSocketGateway"/>.</summary>
 internal static class GatewayEndpoint
 {
-    public static async Task HandleAsync(HttpContext context, WebSocketGateway gateway)
+    public static async Task HandleAsync(HttpContext context, WebSocketGateway gateway, GatewayHub hub, OriginPolicy origins)
     {
         var request = context.Request;
+        // Refused before the upgrade, so a foreign page never gets a socket to send a stolen ticket or cookie over.
+        if (!origins.Allows(request))
+        {
+            await ProblemFilter.Problem(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, "This origin may not open the gateway (Tanager:AllowedOrigins).").ExecuteAsync(context);
+            return;
+        }
+        var address = context.ClientAddressKey();
+        if (!hub.HasRoomFor(address))
+        {
+            // One second: a connection closes (or identifies) in about that time, making room.
+            await RequestThrottle.Refuse(context, TimeSpan.FromSeconds(1), "open connections from this address").ExecuteAsync(context);
+            return;
+        }
         var upgrade = context.Features.Get<IHttpUpgradeFeature>();
         var check = WebSocketGateway.CheckHandshake(request.Method, request.Headers.Upgrade, request.Headers.Connection, request.Headers.SecWebSocketVersion, request.Headers.SecWebSocketKey);
         if (!check.IsValid || upgrade is not { IsUpgradableRequest: true })
@@ -29,6 +42,6 @@ internal static class GatewayEndpoint
             limit.MaxRequestBodySize = null;
         }
         var stream = await upgrade.UpgradeAsync();
-        await gateway.RunAsync(new StreamDuplexPipe(stream), context.Abort, context.RequestAborted);
+        await gateway.RunAsync(new StreamDuplexPipe(stream), address, context.Abort, context.RequestAborted);
     }
 }

@@ -16,6 +16,9 @@ internal static class HttpRequestExtensions
     public static ClientInfo Client(this HttpContext context) =>
         new(context.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent : null, context.Connection.RemoteIpAddress?.ToString());
 
+    /// <summary>The client's address behind trusted proxies, as per-address limits key it (<see cref="ClientAddress.Key"/>).</summary>
+    public static string? ClientAddressKey(this HttpContext context) => ClientAddress.Key(context.Connection.RemoteIpAddress);
+
     /// <summary>The bearer token of the Authorization header, or null.</summary>
     public static string? BearerToken(this HttpRequest request)
     {
@@ -38,7 +41,11 @@ internal static class HttpRequestExtensions
         }
         catch (JsonException exception)
         {
-            throw new TanagerException(TanagerErrorKind.InvalidRequest, ErrorCodes.InvalidRequest, $"The body is not valid JSON for this request: {exception.Message}");
+            // The serializer's own message names .NET types ("could not be converted to Tanager.Protocol.…"): say where
+            // the body went wrong in the client's terms, the JSON path, and nothing about the server's insides.
+            var at = string.IsNullOrEmpty(exception.Path) ? "" : $" (at {exception.Path})";
+            throw new TanagerException(TanagerErrorKind.InvalidRequest, ErrorCodes.InvalidRequest,
+                $"The body is not valid JSON for this request{at}: a value of the wrong type, malformed JSON, or a string that is not valid Unicode.");
         }
     }
 

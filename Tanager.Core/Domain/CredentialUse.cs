@@ -9,4 +9,9 @@ public enum CredentialUse
     AdminApi = 1,
     /// <summary>A gateway IDENTIFY or an event stream: also single-use gateway tickets, which are for nothing else.</summary>
     Connection = 2,
+    /// <summary>
+    /// An event stream whose credential came in its URL (<c>?access_token=</c>, for browsers' EventSource): only a
+    /// single-use gateway ticket, since URLs end up in logs and histories and a used ticket grants nothing.
+    /// </summary>
+    UrlTicket = 3,
 }

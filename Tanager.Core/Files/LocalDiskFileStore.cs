@@ -137,12 +137,17 @@ public sealed class LocalDiskFileStore : IFileStore
     private async Task WriteAsync(string key, Stream content, long size, CancellationToken cancellationToken)
     {
         var target = PathOf(key);
-        System.IO.Directory.CreateDirectory(_partial);
+        CreateFolder(_partial);
         var partial = Path.Combine(_partial, Guid.NewGuid().ToString("N"));
         try
         {
             long written = 0;
-            await using (var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true))
+            var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 64 * 1024, Options = FileOptions.Asynchronous };
+            if (!OperatingSystem.IsWindows())
+            {
+                create.UnixCreateMode = OwnerOnlyFile;
+            }
+            await using (var file = new FileStream(partial, create))
             {
                 var buffer = new byte[64 * 1024];
                 int read;
@@ -162,7 +167,7 @@ public sealed class LocalDiskFileStore : IFileStore
                 await file.FlushAsync(cancellationToken);
                 file.Flush(flushToDisk: true);
             }
-            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            CreateFolder(Path.GetDirectoryName(target)!);
             File.Move(partial, target, overwrite: true);
         }
         finally
@@ -233,9 +238,39 @@ public sealed class LocalDiskFileStore : IFileStore
         return path.StartsWith(_objects, StringComparison.Ordinal) ? path : throw TanagerException.NotFound("File");
     }
 
+    private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>
+    /// Creates a folder and any missing parents readable by this user only (0700): attachments are private to their
+    /// workspace, and the signing key beside them grants every file.
+    /// </summary>
+    private static void CreateFolder(string folder)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            System.IO.Directory.CreateDirectory(folder);
+            return;
+        }
+        if (System.IO.Directory.Exists(folder))
+        {
+            return;
+        }
+        if (Path.GetDirectoryName(folder) is { } parent && parent != folder)
+        {
+            CreateFolder(parent);
+        }
+        try
+        {
+            System.IO.Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        catch (IOException) when (System.IO.Directory.Exists(folder))
+        {
+        }
+    }
+
     private static byte[] LoadOrCreateKey(string path)
     {
-        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        CreateFolder(Path.GetDirectoryName(path)!);
         if (File.Exists(path))
         {
             var existing = File.ReadAllBytes(path);
@@ -249,7 +284,7 @@ public sealed class LocalDiskFileStore : IFileStore
         var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
-            create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            create.UnixCreateMode = OwnerOnlyFile;
         }
         using (var file = new FileStream(temporary, create))
         {

@@ -33,12 +33,16 @@ public sealed class GatewayHub : IAsyncDisposable
         _pubSub.DeliveriesLost += OnDeliveriesLost;
         FanOut = fanOut;
         Options = options.Value.Gateway;
+        Counts = new ConnectionCounts(options.Value.RateLimits);
         _time = time;
         Logger = logger;
         _sweeper = SweepAsync(_stop.Token);
     }
 
     public int SessionCount => _sessions.Count;
+
+    /// <summary>Whether a connection from <paramref name="clientAddress"/> would be admitted now, so a transport can answer 429 before upgrading.</summary>
+    public bool HasRoomFor(string? clientAddress) => Counts.HasRoom(clientAddress);
     public bool IsDraining => _draining;
 
     internal AccountService Accounts { get; }
@@ -47,6 +51,7 @@ public sealed class GatewayHub : IAsyncDisposable
     internal PresenceTracker Presence { get; }
     internal FanOut FanOut { get; }
     internal GatewayOptions Options { get; }
+    internal ConnectionCounts Counts { get; }
     internal ILogger Logger { get; }
     internal long Now => _time.GetTimestamp();
     internal TimeProvider Time => _time;
@@ -56,10 +61,22 @@ public sealed class GatewayHub : IAsyncDisposable
     /// IDENTIFY and heartbeat; a one-way transport (SSE) calls <see cref="GatewaySession.StartAsync"/> itself. The
     /// transport disposes the session when the connection ends.
     /// </summary>
-    public GatewaySession Connect(IGatewayConnection connection, bool clientHeartbeats = true)
+    public GatewaySession Connect(IGatewayConnection connection, bool clientHeartbeats = true) => ConnectFrom(null, connection, clientHeartbeats);
+
+    /// <summary>
+    /// Starts a session as <see cref="Connect(IGatewayConnection, bool)"/> does, counted against the limits of
+    /// <paramref name="clientAddress"/> (<see cref="RateLimitOptions"/>): over them, the session is closed at once with
+    /// 4008. Transports ask <see cref="HasRoomFor"/> first, to refuse before upgrading.
+    /// </summary>
+    public GatewaySession ConnectFrom(string? clientAddress, IGatewayConnection connection, bool clientHeartbeats = true)
     {
         var session = new GatewaySession(this, connection, Now, clientHeartbeats);
         _sessions.TryAdd(session, 0);
+        if (clientAddress is not null && !session.TryAdmit(clientAddress))
+        {
+            session.Close(GatewayCloseCodes.RateLimited, "Too many open connections from this address.");
+            return session;
+        }
         if (clientHeartbeats)
         {
             session.SendHello();

@@ -36,6 +36,10 @@ public sealed partial class GatewaySession : IAsyncDisposable
     private Dictionary<Ulid, long>? _typingForwarded;
     private PresenceTracker.Connection? _presence;
     private Caller? _caller;
+    /// <summary>Counted in <see cref="ConnectionCounts"/>: the address it was admitted from, the user once identified.</summary>
+    private string? _admittedAddress;
+    private Ulid? _countedUser;
+    private int _released;
 
     internal GatewaySession(GatewayHub hub, IGatewayConnection connection, long now, bool clientHeartbeats)
     {
@@ -55,6 +59,17 @@ public sealed partial class GatewaySession : IAsyncDisposable
     /// <summary>The user's id once identified (default before): what the hot path compares an event's excepted user with.</summary>
     internal Ulid UserKey { get; private set; }
     internal long ConnectedAt { get; }
+
+    /// <summary>Counts the connection against its address's limits; false when the address has too many.</summary>
+    internal bool TryAdmit(string address)
+    {
+        if (!_hub.Counts.TryAdmit(address))
+        {
+            return false;
+        }
+        _admittedAddress = address;
+        return true;
+    }
     internal long LastReceived => Interlocked.Read(ref _lastReceived);
     /// <summary>False for one-way transports (SSE): the sweeper then does not expect heartbeats.</summary>
     internal bool ClientHeartbeats { get; }
@@ -241,6 +256,10 @@ public sealed partial class GatewaySession : IAsyncDisposable
         {
             await _hub.FanOut.RemoveAsync(subject, this);
         }
+        if (Interlocked.Exchange(ref _released, 1) == 0)
+        {
+            _hub.Counts.Release(_admittedAddress, _countedUser);
+        }
         _hub.Remove(this);
     }
 
@@ -296,6 +315,12 @@ public sealed partial class GatewaySession : IAsyncDisposable
             return;
         }
         var user = caller.User;
+        if (!_hub.Counts.TryIdentify(_admittedAddress, user.Id))
+        {
+            Close(GatewayCloseCodes.RateLimited, "Too many open connections for this account.");
+            return;
+        }
+        _countedUser = user.Id;
         _caller = caller;
         _identifying = true;
         UserKey = user.Id;

@@ -120,6 +120,46 @@ internal sealed class TanagerOptionsValidator : IValidateOptions<TanagerOptions>
                 failures.Add($"Tanager:Attachments content type lists hold type/subtype or type/*; '{type}' is neither.");
             }
         }
+        ValidateRateLimits(options.RateLimits, failures);
+        foreach (var origin in options.AllowedOrigins)
+        {
+            if (!IsOrigin(origin))
+            {
+                failures.Add($"Tanager:AllowedOrigins holds origins such as https://chat.example.com (scheme, host and port only); '{origin}' is not one.");
+            }
+        }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    private static void ValidateRateLimits(RateLimitOptions limits, List<string> failures)
+    {
+        (string Name, RateLimit Limit)[] buckets =
+        [
+            (nameof(limits.LoginPerAddress), limits.LoginPerAddress),
+            (nameof(limits.LoginPerAccountAndAddress), limits.LoginPerAccountAndAddress),
+            (nameof(limits.LoginPerAccountAndAddressSustained), limits.LoginPerAccountAndAddressSustained),
+            (nameof(limits.LoginPerAccount), limits.LoginPerAccount),
+            (nameof(limits.RegisterPerAddress), limits.RegisterPerAddress),
+            (nameof(limits.RestPerUser), limits.RestPerUser),
+            (nameof(limits.UploadsPerUser), limits.UploadsPerUser),
+        ];
+        foreach (var (name, limit) in buckets)
+        {
+            // A permit must come back within a day, and at most every millisecond (the limiter's timer resolution).
+            if (limit.Permits is < 1 or > 1_000_000 || limit.Window <= TimeSpan.Zero || limit.PermitInterval > TimeSpan.FromDays(1)
+                || limit.PermitInterval < TimeSpan.FromMilliseconds(1))
+            {
+                failures.Add($"Tanager:RateLimits:{name} needs Permits between 1 and 1000000 and a Window that gives a permit back every 1 ms to 1 day.");
+            }
+        }
+        if (limits.ConnectionsPerUser < 1 || limits.ConnectionsPerAddress < 1 || limits.UnidentifiedConnectionsPerAddress < 1)
+        {
+            failures.Add("Tanager:RateLimits:ConnectionsPerUser, ConnectionsPerAddress and UnidentifiedConnectionsPerAddress must be at least 1.");
+        }
+    }
+
+    private static bool IsOrigin(string? origin) =>
+        Uri.TryCreate(origin, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+        && uri.AbsolutePath == "/" && uri.Query.Length == 0 && uri.Fragment.Length == 0 && uri.UserInfo.Length == 0;
 }

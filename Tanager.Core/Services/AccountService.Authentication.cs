@@ -21,12 +21,16 @@ public sealed partial class AccountService
         {
             return null;
         }
+        if (use == CredentialUse.UrlTicket && !token.StartsWith(Credentials.TicketPrefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
         if (token.StartsWith(Credentials.ApiKeyPrefix, StringComparison.Ordinal))
         {
             return await AuthenticateApiKeyAsync(token, actAs, use == CredentialUse.AdminApi, cancellationToken);
         }
         var kind = Credentials.KindOf(token);
-        if (kind is null || (kind == CredentialKind.GatewayTicket && use != CredentialUse.Connection))
+        if (kind is null || (kind == CredentialKind.GatewayTicket && use is not (CredentialUse.Connection or CredentialUse.UrlTicket)))
         {
             return null;
         }

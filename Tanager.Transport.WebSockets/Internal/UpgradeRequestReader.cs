@@ -17,8 +17,8 @@ internal enum UpgradeSniff
 /// Recognises the gateway's HTTP/1.1 opening handshake at the very start of a connection, so a listener can serve the
 /// gateway straight from the socket instead of through the HTTP server's per-request state (about 7.6 KB a connection
 /// for as long as it lives). It accepts only a strict, complete request (<c>GET {path}[?query] HTTP/1.1</c>, one
-/// <c>Host</c>, no body, well-formed header lines within <see cref="MaxHeadBytes"/>, the RFC 6455 headers checked by
-/// <see cref="WebSocketGateway.CheckHandshake"/>); for anything else it says <see cref="UpgradeSniff.NotGateway"/> and
+/// <c>Host</c>, no body, no <c>Origin</c> and no forwarding header, well-formed header lines within
+/// <see cref="MaxHeadBytes"/>, the RFC 6455 headers checked by <see cref="WebSocketGateway.CheckHandshake"/>); for anything else it says <see cref="UpgradeSniff.NotGateway"/> and
 /// the HTTP server, which sees the same bytes, gives its usual answer.
 /// </summary>
 internal static class UpgradeRequestReader
@@ -131,8 +131,11 @@ internal static class UpgradeRequestReader
             else if (Is(name, "connection"u8)) { accepted = Set(ref connection, value); }
             else if (Is(name, "sec-websocket-version"u8)) { accepted = Set(ref version, value); }
             else if (Is(name, "sec-websocket-key"u8)) { accepted = Set(ref key, value); }
-            // A body on an upgrade request is something the HTTP server should judge, not this reader.
-            else if (Is(name, "content-length"u8) || Is(name, "transfer-encoding"u8)) { accepted = false; }
+            // A body on an upgrade request is something the HTTP server should judge, not this reader; so are a browser's
+            // upgrade (its Origin is checked against the allow-list) and a proxied one (its client address is known only
+            // after the forwarded headers of trusted proxies are applied).
+            else if (Is(name, "content-length"u8) || Is(name, "transfer-encoding"u8) || Is(name, "origin"u8)
+                || Is(name, "forwarded"u8) || Is(name, "x-forwarded-for"u8)) { accepted = false; }
             if (!accepted)
             {
                 return false;

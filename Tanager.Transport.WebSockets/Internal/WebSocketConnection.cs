@@ -99,10 +99,10 @@ internal sealed partial class WebSocketConnection : IGatewayConnection, IAsyncDi
     /// Serves the connection: the read loop runs in this method (one state machine per idle connection, not two), the
     /// writer beside it; when reading ends the session is closed, the writer finishes and the connection is disposed.
     /// </summary>
-    public async Task RunAsync(GatewayHub hub, CancellationToken cancellationToken)
+    public async Task RunAsync(GatewayHub hub, string? clientAddress, CancellationToken cancellationToken)
     {
         var writer = WriteLoopAsync();
-        var session = hub.Connect(this);
+        var session = hub.ConnectFrom(clientAddress, this);
         var input = _transport.Input;
         try
         {

@@ -59,6 +59,9 @@ internal sealed class ServerProcess : IAsyncDisposable
         // The load tool may run its own sockets with inline completions (its receive loops then stay on the epoll thread);
         // the servers must run as they would in production, with the runtime's defaults.
         startInfo.Environment.Remove("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS");
+        // Thousands of users and connections from one loopback address are the point here, not an attack: the server's
+        // throttling (Tanager:RateLimits) would refuse them. Harmless for the SignalR baseline, which ignores it.
+        startInfo.Environment["TANAGER_Tanager__RateLimits__Enabled"] = "false";
         if (pinned)
         {
             startInfo.ArgumentList.Add("-c");

@@ -124,14 +124,19 @@ public sealed class EventStreamTests
     }
 
     [Fact]
-    public async Task The_token_may_come_as_a_query_parameter_for_browsers_EventSource()
+    public async Task A_gateway_ticket_may_come_as_a_query_parameter_for_browsers_EventSource_but_a_session_token_may_not()
     {
         await using var server = await TestServer.StartAsync();
         var room = await ChatRoom.CreateAsync(server, members: 1);
         using var http = new HttpClient();
-        using var response = await http.GetAsync(new Uri(server.Url, $"api/v1/events?access_token={room.Members[0].Token}"), HttpCompletionOption.ResponseHeadersRead);
+        var ticket = await room.Members[0].CreateGatewayTicketAsync();
+        using var response = await http.GetAsync(new Uri(server.Url, $"api/v1/events?access_token={ticket.Ticket}"), HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+
+        // A session token in a URL would outlive the request in every log that records it.
+        using var refused = await http.GetAsync(new Uri(server.Url, $"api/v1/events?access_token={room.Members[0].Token}"), HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
     }
 
     /// <summary>A minimal SSE reader (WHATWG event-stream parsing: event, data, id fields; the id persists).</summary>

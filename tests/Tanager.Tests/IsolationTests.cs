@@ -204,6 +204,8 @@ public sealed partial class IsolationTests
     {
         var routes = server.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["*"])
+                // HEAD runs the GET handler of the same route (RFC 9110), so the GET calls cover it.
+                .Where(method => method != "HEAD")
                 .Select(method => (Method: method, Pattern: e.RoutePattern)))
             .ToList();
         Assert.True(routes.Count >= 40, $"Only {routes.Count} routes found; is the endpoint list read correctly?");

@@ -46,7 +46,9 @@ public sealed class SessionTests
         await using var gateway = await RawGatewayClient.ConnectAsync(server.Url);
         await gateway.IdentifyAsync(laptop.Token!);
         using var http = new HttpClient();
-        using var stream = await http.GetAsync(new Uri(server.Url, $"api/v1/events?access_token={laptop.Token}"), HttpCompletionOption.ResponseHeadersRead);
+        using var streamRequest = new HttpRequestMessage(HttpMethod.Get, new Uri(server.Url, "api/v1/events"));
+        streamRequest.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", laptop.Token);
+        using var stream = await http.SendAsync(streamRequest, HttpCompletionOption.ResponseHeadersRead);
         var events = new StreamReader(await stream.Content.ReadAsStreamAsync());
         Assert.Contains("READY", await ReadUntilAsync(events, "READY"), StringComparison.Ordinal);
 

@@ -55,6 +55,8 @@ public sealed class TestServer : IAsyncDisposable
                 o.PasswordIterations = 1;
                 // Fixtures add members by user_id directly, a documented admin policy; tests of invitations turn it off.
                 o.AllowDirectMemberAdd = true;
+                // Every test user registers and works from 127.0.0.1, hundreds per run: throttling tests turn this back on.
+                o.RateLimits.Enabled = false;
                 configure?.Invoke(o);
             });
         });
