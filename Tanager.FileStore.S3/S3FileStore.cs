@@ -132,7 +132,27 @@ public sealed class S3FileStore : IFileStore, IDisposable
         try
         {
             using var response = await _client.GetObjectAsync(new GetObjectRequest { BucketName = _bucket, Key = key, ByteRange = new ByteRange(0, buffer.Length - 1) }, cancellationToken);
-            return await response.ResponseStream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
+            var read = 0;
+            while (read < buffer.Length)
+            {
+                int count;
+                try
+                {
+                    count = await response.ResponseStream.ReadAsync(buffer[read..], cancellationToken);
+                }
+                catch (System.Net.Http.HttpIOException)
+                {
+                    // Some S3-compatible stores (s3rver) announce the whole range's length for a shorter (or empty) object, then end; a
+                    // header read needs no more than what came.
+                    break;
+                }
+                if (count == 0)
+                {
+                    break;
+                }
+                read += count;
+            }
+            return read;
         }
         catch (AmazonS3Exception exception) when (exception.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.RequestedRangeNotSatisfiable)
         {

@@ -59,10 +59,12 @@ public sealed partial class AttachmentService
             return attachment;
         }
         ImageSize? size = null;
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(ImageHeaderBytes, Math.Max(attachment.Size, 1)));
+        // Never more than the object holds (its size was just checked): a range past its end is not every store's strength.
+        var length = (int)Math.Min(ImageHeaderBytes, attachment.Size);
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
         try
         {
-            var read = await files.ReadStartAsync(attachment.StorageKey, buffer.AsMemory(0, (int)Math.Min(buffer.Length, ImageHeaderBytes)), cancellationToken);
+            var read = await files.ReadStartAsync(attachment.StorageKey, buffer.AsMemory(0, length), cancellationToken);
             size = images.Identify(buffer.AsSpan(0, read));
         }
         catch (Exception exception) when (exception is not (OperationCanceledException or OutOfMemoryException))

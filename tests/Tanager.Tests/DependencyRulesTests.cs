@@ -26,6 +26,8 @@ public sealed class DependencyRulesTests
         // NATS.Client.Core, not the NATS.Net meta-package (JetStream, key/value and object store are not used).
         { "Tanager.PubSub.Nats", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "Tanager.Core", "NATS.Client.Core", "NATS.Client.Abstractions"], ["Tanager.Storage.Sqlite", "Tanager.Storage.Postgres", "Npgsql", "Microsoft.Data.Sqlite", "NATS.Client.JetStream", "NATS.Net"] },
         { "Tanager.FileStore.S3", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "Tanager.Core", "AWSSDK.Core", "AWSSDK.S3"], ["Tanager.Storage.Sqlite", "Tanager.Storage.Postgres", "Tanager.PubSub.Nats", "Npgsql"] },
+        // Decoding and encoding only: no file store, no storage, no HTTP.
+        { "Tanager.Imaging.Skia", [.. Bcl, "Tanager.Core", "SkiaSharp"], ["Tanager.FileStore.S3", "Tanager.Storage.Sqlite", "Tanager.Storage.Postgres", .. TransportTypes] },
     };
 
     [Theory]
@@ -53,6 +55,8 @@ public sealed class DependencyRulesTests
     [InlineData("Tanager.PubSub.Nats", "NATS.Client.JetStream")]
     [InlineData("Tanager.Core", "AWSSDK.S3")]
     [InlineData("Tanager.FileStore.S3", "Tanager.Storage.Postgres")]
+    [InlineData("Tanager.Core", "SkiaSharp")]
+    [InlineData("Tanager.Imaging.Skia", "AWSSDK.S3")]
     public void The_rules_refuse_a_reference_that_breaks_the_architecture(string assemblyName, string reference)
     {
         var allowed = (string[])Rules.Single(row => (string)row[0] == assemblyName)[1];

@@ -73,6 +73,27 @@ public abstract class FileStoreSpecification : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_start_of_an_object_is_read_alone_and_a_short_empty_or_missing_one_reads_what_it_has()
+    {
+        var key = NewKey("photo.jpg");
+        var bytes = RandomNumberGenerator.GetBytes(200_000);
+        await Store.PutAsync(key, new MemoryStream(bytes), bytes.Length, "image/jpeg");
+        var buffer = new byte[1000];
+        Assert.Equal(1000, await Store.ReadStartAsync(key, buffer));
+        Assert.Equal(bytes.AsSpan(0, 1000).ToArray(), buffer);
+
+        var shortKey = NewKey("short.png");
+        await Store.PutAsync(shortKey, new MemoryStream([1, 2, 3]), 3, "image/png");
+        Assert.Equal(3, await Store.ReadStartAsync(shortKey, buffer));
+        Assert.Equal(new byte[] { 1, 2, 3 }, buffer.AsSpan(0, 3).ToArray());
+
+        var emptyKey = NewKey("empty.png");
+        await Store.PutAsync(emptyKey, new MemoryStream([]), 0, "image/png");
+        Assert.Equal(0, await Store.ReadStartAsync(emptyKey, buffer));
+        Assert.Equal(0, await Store.ReadStartAsync(NewKey(), buffer));
+    }
+
+    [Fact]
     public async Task A_missing_object_has_no_size()
     {
         Assert.Null(await Store.GetSizeAsync(NewKey()));
