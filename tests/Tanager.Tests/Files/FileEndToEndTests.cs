@@ -8,7 +8,8 @@ namespace Tanager.Tests.Files;
 
 /// <summary>
 /// Issue 11, Done-when #1: a real <c>tanager serve</c> process, and curl moving the bytes through the signed (local
-/// disk) or presigned (S3) URLs: uploaded, posted, downloaded, byte-identical.
+/// disk) or presigned (S3) URLs: uploaded, posted, downloaded, byte-identical; and a photo's size and thumbnail made by
+/// the server's image processor through the same store.
 /// </summary>
 public sealed class FileEndToEndTests
 {
@@ -99,6 +100,22 @@ public sealed class FileEndToEndTests
         var copy = Path.Combine(folder, "copy.pdf");
         await CurlAsync("-o", copy, link.Url);
         Assert.Equal(bytes, await File.ReadAllBytesAsync(copy));
+
+        // A phone photo: its upright size in the post, then an upright thumbnail without its EXIF, through the same store.
+        var photo = TestImages.JpegWithExif(1600, 1200, orientation: 6);
+        var image = await ann.UploadAsync(workspace.Id, channel.Id, new MemoryStream(photo), "IMG_0002.jpg", "image/jpeg");
+        var shown = Assert.Single((await ann.PostMessageAsync(workspace.Id, channel.Id, "", [image.Id])).Attachments!);
+        Assert.Equal((1200, 1600), (shown.Width, shown.Height));
+        Assert.True(await Eventually.UntilAsync(async () => (await ann.GetMessagesAsync(workspace.Id, channel.Id)).Messages
+            .SelectMany(m => m.Attachments ?? []).Single(a => a.Id == image.Id).Thumbnail is { Width: 540, Height: 720 }), "No thumbnail was made.");
+        var thumbnailJson = await CurlAsync(new Uri(url, $"api/v1/workspaces/{workspace.Id}/attachments/{image.Id}/thumbnail").ToString(), "-H", $"authorization: Bearer {ann.Token}");
+        var thumbnailLink = System.Text.Json.JsonSerializer.Deserialize(thumbnailJson, TanagerJsonContext.Default.DownloadUrlDto)!;
+        var thumbnailCopy = Path.Combine(folder, "thumbnail.webp");
+        await CurlAsync("-o", thumbnailCopy, thumbnailLink.Url);
+        var webp = await File.ReadAllBytesAsync(thumbnailCopy);
+        Assert.True(webp.AsSpan(0, 4).SequenceEqual("RIFF"u8) && webp.AsSpan(8, 4).SequenceEqual("WEBP"u8), "The thumbnail is not a WebP file.");
+        Assert.False(TestImages.Contains(webp, "Exif"u8));
+        Assert.False(TestImages.Contains(webp, TestImages.LatitudeBytes));
         Directory.Delete(folder, recursive: true);
         return $"{workspace.Id}/{channel.Id}/{slot.Attachment.Id}/report_2026.pdf";
     }
