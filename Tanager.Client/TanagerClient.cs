@@ -43,13 +43,56 @@ public sealed partial class TanagerClient : IAsyncDisposable
     /// <summary>The live connection for this account. It connects when you call <see cref="TanagerGateway.ConnectAsync"/>.</summary>
     public TanagerGateway Gateway => _gateway ??= new TanagerGateway(this);
 
-    public static async Task<TanagerClient> LoginAsync(Uri serverUrl, string email, string password, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Signs in with email and password. For an account with two-factor sign-in this throws
+    /// <see cref="TanagerTwoFactorRequiredException"/>: ask the person for a code and call <see cref="CompleteLoginAsync"/>
+    /// with its <see cref="TanagerTwoFactorRequiredException.Challenge"/> (or use the overload that takes the code).
+    /// </summary>
+    public static Task<TanagerClient> LoginAsync(Uri serverUrl, string email, string password, CancellationToken cancellationToken = default) =>
+        SignInAsync(serverUrl, "auth/login", new LoginRequest { Email = email, Password = password }, TanagerJsonContext.Default.LoginRequest, cancellationToken);
+
+    /// <summary>
+    /// Signs in with email, password and, when the account has two-factor sign-in, <paramref name="twoFactorCode"/> (the
+    /// authenticator's current code) in the same call: the password step, then the code step.
+    /// </summary>
+    public static async Task<TanagerClient> LoginAsync(Uri serverUrl, string email, string password, string? twoFactorCode, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await LoginAsync(serverUrl, email, password, cancellationToken);
+        }
+        catch (TanagerTwoFactorRequiredException required) when (!string.IsNullOrEmpty(twoFactorCode))
+        {
+            return await CompleteLoginAsync(serverUrl, required.Challenge, twoFactorCode, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The second step of a two-factor login: the challenge from <see cref="TanagerTwoFactorRequiredException"/> and the
+    /// authenticator's current code. A challenge is good for one try: after a wrong code, sign in with the password again.
+    /// </summary>
+    public static Task<TanagerClient> CompleteLoginAsync(Uri serverUrl, string challenge, string code, CancellationToken cancellationToken = default) =>
+        SignInAsync(serverUrl, "auth/login/two-factor", new TwoFactorCodeRequest { Challenge = challenge, Code = code }, TanagerJsonContext.Default.TwoFactorCodeRequest, cancellationToken);
+
+    /// <summary>Like <see cref="CompleteLoginAsync"/> with one of the account's recovery codes (each works once) in place of a code.</summary>
+    public static Task<TanagerClient> CompleteLoginWithRecoveryCodeAsync(Uri serverUrl, string challenge, string recoveryCode, CancellationToken cancellationToken = default) =>
+        SignInAsync(serverUrl, "auth/login/two-factor", new TwoFactorCodeRequest { Challenge = challenge, RecoveryCode = recoveryCode }, TanagerJsonContext.Default.TwoFactorCodeRequest, cancellationToken);
+
+    private static async Task<TanagerClient> SignInAsync<TRequest>(Uri serverUrl, string path, TRequest body, JsonTypeInfo<TRequest> requestType, CancellationToken cancellationToken)
     {
         var client = new TanagerClient(serverUrl);
-        var session = await client.SendAsync(HttpMethod.Post, "auth/login", new LoginRequest { Email = email, Password = password }, TanagerJsonContext.Default.LoginRequest, TanagerJsonContext.Default.SessionResponse, cancellationToken);
-        client.Token = session.Token;
-        client.User = session.User;
-        return client;
+        try
+        {
+            var session = await client.SendAsync(HttpMethod.Post, path, body, requestType, TanagerJsonContext.Default.SessionResponse, cancellationToken);
+            client.Token = session.Token;
+            client.User = session.User;
+            return client;
+        }
+        catch
+        {
+            await client.DisposeAsync();
+            throw;
+        }
     }
 
     public static async Task<TanagerClient> RegisterAsync(Uri serverUrl, string email, string password, string displayName, CancellationToken cancellationToken = default)
@@ -251,6 +294,10 @@ public sealed partial class TanagerClient : IAsyncDisposable
         }
         catch (NotSupportedException)
         {
+        }
+        if (problem is { Code: ErrorCodes.TwoFactorRequired, Challenge: { } challenge })
+        {
+            return new TanagerTwoFactorRequiredException(challenge, TimeSpan.FromSeconds(problem.ExpiresIn ?? 0), problem.Detail ?? "A second factor is required.");
         }
         return new TanagerApiException((int)response.StatusCode, problem?.Code ?? "http_" + (int)response.StatusCode, problem?.Detail ?? problem?.Title ?? response.ReasonPhrase ?? "Request failed.");
     }

@@ -55,4 +55,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1042, Level = LogLevel.Error, Message = "The file lifecycle pass failed; it runs again at the next interval")]
     public static partial void AttachmentPurgeFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1050, Level = LogLevel.Warning, Message = "Refused a password check: {Concurrency} are running and {QueueLimit} waiting (Tanager:PasswordHashConcurrency, PasswordHashQueueLimit)")]
+    public static partial void PasswordHashingBusy(ILogger logger, int concurrency, int queueLimit);
+
+    [LoggerMessage(EventId = 1051, Level = LogLevel.Information, Message = "Security event {Kind} for user {UserId} by {ActorId}")]
+    public static partial void SecurityEvent(ILogger logger, string kind, string? userId, string? actorId);
+
+    [LoggerMessage(EventId = 1052, Level = LogLevel.Error, Message = "Security event {Kind} for user {UserId} could not be written to the audit log")]
+    public static partial void AuditWriteFailed(ILogger logger, Exception exception, string kind, string? userId);
 }

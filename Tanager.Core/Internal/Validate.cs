@@ -49,6 +49,11 @@ internal static partial class Validate
         {
             throw TanagerException.Invalid($"password must be {MinPasswordLength} to {MaxPasswordLength} characters.");
         }
+        // NIST SP 800-63B §5.1.1.2: no composition rules, but refuse what attackers try first.
+        if (CommonPasswords.Contains(password))
+        {
+            throw new TanagerException(TanagerErrorKind.InvalidRequest, Protocol.ErrorCodes.PasswordTooCommon, "This password is one of the most common passwords, which attackers try first: choose another (a few unrelated words make a good one).");
+        }
         return password;
     }
 
