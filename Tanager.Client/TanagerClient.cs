@@ -14,7 +14,7 @@ namespace Tanager.Client;
 /// </summary>
 public sealed partial class TanagerClient : IAsyncDisposable
 {
-    /// <summary>How many times a call that got 429 is retried, honouring Retry-After, before the 429 is surfaced.</summary>
+    /// <summary>How many times a call that got 429 (or 503 with Retry-After) is retried, honouring Retry-After, before it is surfaced.</summary>
     private const int MaxRateLimitRetries = 3;
     /// <summary>Attempts of a send whose connection failed; the nonce makes the repeats harmless.</summary>
     private const int MaxSendAttempts = 3;
@@ -248,7 +248,7 @@ public sealed partial class TanagerClient : IAsyncDisposable
             ?? throw new TanagerApiException((int)response.StatusCode, "empty_response", "The server answered with an empty body.");
     }
 
-    /// <summary>Sends a request, waiting out 429s; a successful response for the caller to read and dispose, or a <see cref="TanagerApiException"/>.</summary>
+    /// <summary>Sends a request, waiting out 429s and 503s that say when to retry; a successful response for the caller to read and dispose, or a <see cref="TanagerApiException"/>.</summary>
     private async Task<HttpResponseMessage> SendRequestAsync<TRequest>(HttpMethod method, string path, TRequest? body, JsonTypeInfo<TRequest>? requestType, CancellationToken cancellationToken)
     {
         var url = new Uri(ServerUrl, "api/v1/" + path);
@@ -264,7 +264,10 @@ public sealed partial class TanagerClient : IAsyncDisposable
                 request.Content = JsonContent.Create(body, requestType);
             }
             var response = await _http.SendAsync(request, cancellationToken);
-            if (response.StatusCode == HttpStatusCode.TooManyRequests && attempt < MaxRateLimitRetries)
+            // 503 with Retry-After: the server is at its limit of password checks (a login or registration) and says when
+            // to come back; a 503 without it (a draining node) is surfaced as it is.
+            if ((response.StatusCode == HttpStatusCode.TooManyRequests || (response.StatusCode == HttpStatusCode.ServiceUnavailable && response.Headers.RetryAfter is not null))
+                && attempt < MaxRateLimitRetries)
             {
                 var delay = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1 << attempt);
                 response.Dispose();
