@@ -56,8 +56,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1042, Level = LogLevel.Error, Message = "The file lifecycle pass failed; it runs again at the next interval")]
     public static partial void AttachmentPurgeFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 1050, Level = LogLevel.Warning, Message = "Refused a password check: {Concurrency} are running and {QueueLimit} waiting (Tanager:PasswordHashConcurrency, PasswordHashQueueLimit)")]
-    public static partial void PasswordHashingBusy(ILogger logger, int concurrency, int queueLimit);
+    [LoggerMessage(EventId = 1050, Level = LogLevel.Warning, Message = "Refused {Refused} password checks with 503 since the last warning: {Concurrency} were running and {QueueLimit} waiting (Tanager:PasswordHashConcurrency, PasswordHashQueueLimit)")]
+    public static partial void PasswordHashingBusy(ILogger logger, long refused, int concurrency, int queueLimit);
 
     [LoggerMessage(EventId = 1051, Level = LogLevel.Information, Message = "Security event {Kind} for user {UserId} by {ActorId}")]
     public static partial void SecurityEvent(ILogger logger, string kind, string? userId, string? actorId);
