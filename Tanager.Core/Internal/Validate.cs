@@ -33,6 +33,9 @@ internal static partial class Validate
         return nonce;
     }
 
+    /// <summary>Whether the text has the shape of an email address (the rule <see cref="Email"/> enforces), without refusing it.</summary>
+    public static bool LooksLikeEmail(string? text) => text is { Length: > 0 and <= MaxEmailLength } && EmailPattern().IsMatch(text);
+
     public static string Email(string? email)
     {
         var value = email?.Trim();

@@ -66,8 +66,11 @@ public sealed partial class AccountService(
         var stored = user is { Kind: UserKind.Human, PasswordHash.Length: > 0 } ? user.PasswordHash : null;
         if (!await hasher.VerifyAsync(stored, password, cancellationToken) || user is null)
         {
-            // The email tried is kept for an unknown account (who is being guessed at); never the password.
-            await audit.RecordAsync(AuditEventKinds.LoginFailed, user?.Id, null, client, user is null ? $"unknown email {email.Trim()}" : "wrong password", cancellationToken);
+            // The email tried is kept for an unknown account (who is being guessed at), but only when it looks like one:
+            // people type their password into the email field, and the audit log must not keep it.
+            var tried = email.Trim();
+            var reason = user is not null ? "wrong password" : Validate.LooksLikeEmail(tried) ? $"unknown email {tried}" : "unknown email (not an address; not recorded)";
+            await audit.RecordAsync(AuditEventKinds.LoginFailed, user?.Id, null, client, reason, cancellationToken);
             throw TanagerException.Unauthorized(ErrorCodes.InvalidCredentials, "Email or password is wrong.");
         }
         if (user.DeactivatedAt is not null)

@@ -89,6 +89,7 @@ public sealed class BotService(IUserStore users, IWorkspaceStore workspaces, Wor
         await users.UpdateAccountAsync(bot with { DeactivatedAt = time.UtcNow(), UpdatedAt = time.UtcNow() }, cancellationToken);
         await users.DeleteSessionsAsync(bot.Id, null, null, null, cancellationToken);
         await events.AnnounceRevokedAsync(bot.Id, [], all: true, cancellationToken);
+        await audit.RecordAsync(AuditEventKinds.BotTokenRevoked, caller, bot.Id, "every token (bot deleted)", cancellationToken);
     }
 
     private async Task<(UserSession Session, string Token)> IssueTokenAsync(Caller caller, Ulid botId, string? name, IReadOnlyList<string> scopes, CancellationToken cancellationToken)

@@ -60,7 +60,9 @@ public sealed class SignInSecurityTests
         using (var unknown = await LoginFromAsync(http, server, "nobody@example.test", "guessing-1", "203.0.113.50"))
         using (var wrong = await LoginFromAsync(http, server, member.User!.Email!, "guessing-2", "203.0.113.51"))
         using (var right = await LoginFromAsync(http, server, member.User.Email!, Password, "203.0.113.52"))
+        using (var typo = await LoginFromAsync(http, server, "hunter-two-secret", Password, "203.0.113.53"))
         {
+            Assert.Equal(HttpStatusCode.Unauthorized, typo.StatusCode);
             Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
             Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
             Assert.Equal(HttpStatusCode.OK, right.StatusCode);
@@ -115,9 +117,11 @@ public sealed class SignInSecurityTests
         {
             Assert.Contains(events, e => e.Kind == kind);
         }
-        var unknownEmail = Assert.Single(events, e => e.Kind == AuditEventKinds.LoginFailed && e.UserId is null);
-        Assert.Equal("203.0.113.50", unknownEmail.IpAddress);
+        var unknownEmail = Assert.Single(events, e => e.Kind == AuditEventKinds.LoginFailed && e.UserId is null && e.IpAddress == "203.0.113.50");
         Assert.Contains("nobody@example.test", unknownEmail.Detail, StringComparison.Ordinal);
+        // A password typed into the email field is not kept.
+        var typoEvent = Assert.Single(events, e => e.Kind == AuditEventKinds.LoginFailed && e.IpAddress == "203.0.113.53");
+        Assert.DoesNotContain("hunter-two-secret", typoEvent.Detail, StringComparison.Ordinal);
         var wrongPassword = Assert.Single(events, e => e.Kind == AuditEventKinds.LoginFailed && e.UserId == member.User.Id);
         Assert.Equal("203.0.113.51", wrongPassword.IpAddress);
         Assert.Contains(events, e => e.Kind == AuditEventKinds.LoginSucceeded && e.UserId == member.User.Id && e.IpAddress == "203.0.113.52");
@@ -126,7 +130,7 @@ public sealed class SignInSecurityTests
         // Newest first, and paged.
         Assert.Equal(events.OrderByDescending(e => e.Id, StringComparer.Ordinal).Select(e => e.Id), events.Select(e => e.Id));
         var json = JsonSerializer.Serialize(events, TanagerJsonContext.Default.IReadOnlyListAuditEventDto);
-        foreach (var secretText in new[] { Password, "guessing-1", "guessing-2", "a brand new secret", secret, recovery[0], recovery[1], challenged.Challenge, token.Token! })
+        foreach (var secretText in new[] { Password, "guessing-1", "guessing-2", "hunter-two-secret", "a brand new secret", secret, recovery[0], recovery[1], challenged.Challenge, token.Token! })
         {
             Assert.DoesNotContain(secretText, json, StringComparison.OrdinalIgnoreCase);
         }
