@@ -16,7 +16,8 @@ internal static class AdminCommand
         admin.Subcommands.Add(UserCommand("revoke", "Take the server-administrator role away from an account.", (a, user, ct) => a.SetServerAdminAsync(Caller.CommandLine, user, false, ct)));
         admin.Subcommands.Add(UserCommand("deactivate", "Deactivate an account: its sessions and tokens die, its messages stay.", (a, user, ct) => a.SetDeactivatedAsync(Caller.CommandLine, user, true, ct)));
         admin.Subcommands.Add(UserCommand("reactivate", "Let a deactivated account sign in again.", (a, user, ct) => a.SetDeactivatedAsync(Caller.CommandLine, user, false, ct)));
-        admin.Subcommands.Add(UserCommand("reset-2fa", "Remove an account's two-factor sign-in (a lost authenticator): it signs in with its password until it enrols again.", (a, user, ct) => a.ResetTwoFactorAsync(Caller.CommandLine, user, ct)));
+        admin.Subcommands.Add(UserCommand("reset-2fa", "Remove an account's two-factor sign-in (a lost authenticator): it signs in with its password until it enrols again.", (a, user, ct) => a.ResetTwoFactorAsync(Caller.CommandLine, user, ct),
+            u => $"{u.Email} ({u.Id}): two-factor sign-in removed; the account signs in with its password until it enrols again."));
         admin.Subcommands.Add(Audit());
         admin.Subcommands.Add(CreateUser());
         admin.Subcommands.Add(CreateApiKey());
@@ -25,7 +26,7 @@ internal static class AdminCommand
         return [admin, bot];
     }
 
-    private static Command UserCommand(string name, string description, Func<AdministrationService, string, CancellationToken, Task<User>> action)
+    private static Command UserCommand(string name, string description, Func<AdministrationService, string, CancellationToken, Task<User>> action, Func<User, string>? report = null)
     {
         var user = new Argument<string>("user") { Description = "The account's email or id." };
         var command = new Command(name, description) { user };
@@ -33,7 +34,7 @@ internal static class AdminCommand
         command.SetAction((parse, cancellationToken) => context.RunAsync(parse, async (services, ct) =>
         {
             var changed = await action(services.GetRequiredService<AdministrationService>(), parse.GetValue(user)!, ct);
-            await Console.Out.WriteLineAsync($"{changed.Email} ({changed.Id}): server admin {(changed.IsServerAdmin ? "yes" : "no")}, {(changed.DeactivatedAt is null ? "active" : "deactivated")}.");
+            await Console.Out.WriteLineAsync(report?.Invoke(changed) ?? $"{changed.Email} ({changed.Id}): server admin {(changed.IsServerAdmin ? "yes" : "no")}, {(changed.DeactivatedAt is null ? "active" : "deactivated")}.");
         }, cancellationToken));
         return command;
     }

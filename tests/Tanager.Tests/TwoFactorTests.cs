@@ -155,7 +155,7 @@ public sealed class TwoFactorTests
 
         var output = await CommandLine.RunAsync("admin", "reset-2fa", "--data-dir", settings.DataDirectory, ann.User!.Email!);
 
-        Assert.Contains(ann.User.Email!, output, StringComparison.Ordinal);
+        Assert.Contains($"{ann.User.Email} ({ann.User.Id}): two-factor sign-in removed", output, StringComparison.Ordinal);
         await using (var passwordOnly = await TanagerClient.LoginAsync(server.Url, ann.User.Email!, Password))
         {
             Assert.False((await passwordOnly.GetTwoFactorStatusAsync()).Enabled);
