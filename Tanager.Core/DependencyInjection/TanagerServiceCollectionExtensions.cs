@@ -32,12 +32,15 @@ public static class TanagerServiceCollectionExtensions
         services.TryAddSingleton<ISearchStore>(_ => throw StoreCheck.NoStore());
         services.TryAddSingleton<IReadStateStore>(_ => throw StoreCheck.NoStore());
         services.TryAddSingleton<IAttachmentStore>(_ => throw StoreCheck.NoStore());
+        services.TryAddSingleton<ITwoFactorStore>(_ => throw StoreCheck.NoStore());
+        services.TryAddSingleton<IAuditStore>(_ => throw StoreCheck.NoStore());
         services.TryAddSingleton<IFileStore>(sp => new LocalDiskFileStore(Path.Combine("data", "files"), sp.GetService<TimeProvider>()));
         services.TryAddSingleton<IPubSub, InProcessPubSub>();
         services.TryAddSingleton<EventDispatcher>();
         services.TryAddSingleton<FanOut>();
         services.TryAddSingleton<PresenceTracker>();
         services.TryAddSingleton<PasswordHasher>();
+        services.TryAddSingleton<AuditLog>();
         services.TryAddSingleton<AccountService>();
         services.TryAddSingleton<BotService>();
         services.TryAddSingleton<AdministrationService>();

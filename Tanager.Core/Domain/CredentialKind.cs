@@ -15,4 +15,10 @@ public enum CredentialKind
     Host = 4,
     /// <summary>The <c>tanager admin</c> command line, run on the server's machine against its store.</summary>
     Console = 5,
+    /// <summary>
+    /// The step between a right password and a second-factor code: single use, short-lived
+    /// (<see cref="TanagerOptions.TwoFactorChallengeLifetime"/>), stored as a hash like the others, and good for nothing
+    /// but completing that login.
+    /// </summary>
+    TwoFactorChallenge = 6,
 }

@@ -14,9 +14,13 @@ internal static class Credentials
     public const string BotTokenPrefix = "tgb_";
     public const string TicketPrefix = "tgt_";
     public const string ApiKeyPrefix = "tgk_";
+    public const string ChallengePrefix = "tgc_";
     private const int SecretBytes = 32;
 
-    /// <summary>The stored kind a token's prefix names, or null for anything else (API keys are not stored as sessions).</summary>
+    /// <summary>
+    /// The kind a bearer token's prefix names, or null for anything else: API keys are not stored as sessions, and a
+    /// two-factor challenge is never a bearer token (only <see cref="AccountService.CompleteTwoFactorLoginAsync"/> reads it).
+    /// </summary>
     public static CredentialKind? KindOf(string token) =>
         token.StartsWith(LoginPrefix, StringComparison.Ordinal) ? CredentialKind.Login
         : token.StartsWith(BotTokenPrefix, StringComparison.Ordinal) ? CredentialKind.BotToken
@@ -33,6 +37,7 @@ internal static class Credentials
             CredentialKind.Login => LoginPrefix,
             CredentialKind.BotToken => BotTokenPrefix,
             CredentialKind.GatewayTicket => TicketPrefix,
+            CredentialKind.TwoFactorChallenge => ChallengePrefix,
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         });
         var now = time.UtcNow();

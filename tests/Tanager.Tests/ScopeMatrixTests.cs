@@ -35,7 +35,7 @@ public sealed partial class ScopeMatrixTests(ScopeMatrixTests.Server server) : I
     /// </summary>
     private static readonly HashSet<string> Anonymous = new(StringComparer.Ordinal)
     {
-        "POST /api/v1/auth/register", "POST /api/v1/auth/login", "PUT /api/v1/files/{**key}", "GET /api/v1/files/{**key}",
+        "POST /api/v1/auth/register", "POST /api/v1/auth/login", "POST /api/v1/auth/login/two-factor", "PUT /api/v1/files/{**key}", "GET /api/v1/files/{**key}",
     };
 
     /// <summary>Valid bodies of the writes, by row; null means the route takes none. A write without an entry fails the test.</summary>
@@ -44,6 +44,9 @@ public sealed partial class ScopeMatrixTests(ScopeMatrixTests.Server server) : I
         ["POST /api/v1/auth/logout"] = _ => null,
         ["PATCH /api/v1/users/me"] = _ => """{"status_text":"beeping"}""",
         ["POST /api/v1/auth/password"] = _ => """{"current_password":"correct horse battery","new_password":"another horse battery"}""",
+        ["POST /api/v1/auth/two-factor"] = _ => null,
+        ["POST /api/v1/auth/two-factor/confirm"] = _ => """{"code":"123456"}""",
+        ["POST /api/v1/auth/two-factor/disable"] = _ => """{"password":"correct horse battery","code":"123456"}""",
         ["POST /api/v1/gateway/ticket"] = _ => null,
         ["POST /api/v1/workspaces"] = _ => """{"name":"Made by a bot"}""",
         ["PATCH /api/v1/workspaces/{workspaceId}"] = _ => """{"name":"Renamed by a bot"}""",

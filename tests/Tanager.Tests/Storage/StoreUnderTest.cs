@@ -9,8 +9,12 @@ public sealed record StoreUnderTest(IUserStore Users, IWorkspaceStore Workspaces
         {
             ReadStates = (IReadStateStore)store,
             Attachments = (IAttachmentStore)store,
+            TwoFactor = (ITwoFactorStore)store,
+            Audit = (IAuditStore)store,
         };
 
     public IReadStateStore ReadStates { get; init; } = null!;
     public IAttachmentStore Attachments { get; init; } = null!;
+    public ITwoFactorStore TwoFactor { get; init; } = null!;
+    public IAuditStore Audit { get; init; } = null!;
 }
