@@ -69,7 +69,7 @@ public sealed class RestFuzzTests(ITestOutputHelper output) : IAsyncLifetime
         var generator = new RestCases(routes, () => _world);
         var clock = Stopwatch.StartNew();
 
-        await Task.Run(() => Check.One(FuzzRun.Config(cases), Prop.ForAll(generator.Arbitrary(), testCase => Run(testCase))));
+        await FuzzRun.RunAsync(cases, _ => Prop.ForAll(generator.Arbitrary(), testCase => Run(testCase)));
 
         output.WriteLine($"{_run} requests to {routes.Count} routes in {clock.Elapsed.TotalSeconds:F1} s; answers: " +
             string.Join(", ", _statuses.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}×{s.Value}")));
@@ -88,8 +88,10 @@ public sealed class RestFuzzTests(ITestOutputHelper output) : IAsyncLifetime
 
     private void Run(RestCase testCase)
     {
-        if (++_run % RebuildEvery == 0 || (_run % TokenCheckEvery == 0 && !TokenWorksAsync().GetAwaiter().GetResult()))
+        var run = Interlocked.Increment(ref _run);
+        if (run % RebuildEvery == 0 || (run % TokenCheckEvery == 0 && !TokenWorksAsync().GetAwaiter().GetResult()))
         {
+            // Lanes go on with the old world while the new one is built; requests to either are fair game.
             _world = RestWorld.CreateAsync(_http, _server.Url, _adminToken).GetAwaiter().GetResult();
         }
         var failure = SendAsync(testCase).GetAwaiter().GetResult();
@@ -135,7 +137,6 @@ public sealed class RestFuzzTests(ITestOutputHelper output) : IAsyncLifetime
             Count("unsendable");
             return null;
         }
-        using var request = new HttpRequestMessage(new HttpMethod(testCase.Method), url);
         var token = testCase.Auth switch
         {
             FuzzAuth.Session or FuzzAuth.ApiKey when selfEnding => await RestWorld.RegisterThrowawayAsync(_http, _server.Url),
@@ -144,25 +145,30 @@ public sealed class RestFuzzTests(ITestOutputHelper output) : IAsyncLifetime
             FuzzAuth.ApiKey => _world.ApiKey,
             _ => null,
         };
-        if (token is not null)
+        HttpRequestMessage Request()
         {
-            request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
-        }
-        else if (testCase.AuthHeader is not null)
-        {
-            request.Headers.TryAddWithoutValidation("Authorization", testCase.AuthHeader);
-        }
-        if (testCase.ActAs is not null && !selfEnding)
-        {
-            request.Headers.TryAddWithoutValidation("Tanager-Act-As", new string([.. testCase.ActAs.Where(c => c is >= ' ' and < '\u007f')]));
-        }
-        if (testCase.Body is not null)
-        {
-            request.Content = new ByteArrayContent(testCase.Body);
-            if (testCase.ContentType is not null)
+            var request = new HttpRequestMessage(new HttpMethod(testCase.Method), url);
+            if (token is not null)
             {
-                request.Content.Headers.TryAddWithoutValidation("Content-Type", testCase.ContentType);
+                request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
             }
+            else if (testCase.AuthHeader is not null)
+            {
+                request.Headers.TryAddWithoutValidation("Authorization", testCase.AuthHeader);
+            }
+            if (testCase.ActAs is not null && !selfEnding)
+            {
+                request.Headers.TryAddWithoutValidation("Tanager-Act-As", new string([.. testCase.ActAs.Where(c => c is >= ' ' and < '\u007f')]));
+            }
+            if (testCase.Body is not null)
+            {
+                request.Content = new ByteArrayContent(testCase.Body);
+                if (testCase.ContentType is not null)
+                {
+                    request.Content.Headers.TryAddWithoutValidation("Content-Type", testCase.ContentType);
+                }
+            }
+            return request;
         }
 
         using var deadline = new CancellationTokenSource(AnswerTimeout);
@@ -170,7 +176,18 @@ public sealed class RestFuzzTests(ITestOutputHelper output) : IAsyncLifetime
         byte[] body;
         try
         {
-            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+            try
+            {
+                using var request = Request();
+                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+            }
+            catch (HttpRequestException)
+            {
+                // A kept-alive connection the server had just closed (after answering a body it did not read, say) fails
+                // the next request before it is sent; a server that drops the request itself fails the retry too.
+                using var request = Request();
+                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+            }
             // The event stream stays open by design: its answer is its status and headers.
             body = response.Content.Headers.ContentType?.MediaType == "text/event-stream" ? [] : await response.Content.ReadAsByteArrayAsync(deadline.Token);
         }
@@ -236,5 +253,11 @@ public sealed class RestFuzzTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
-    private void Count(string outcome) => _statuses[outcome] = _statuses.GetValueOrDefault(outcome) + 1;
+    private void Count(string outcome)
+    {
+        lock (_statuses)
+        {
+            _statuses[outcome] = _statuses.GetValueOrDefault(outcome) + 1;
+        }
+    }
 }
