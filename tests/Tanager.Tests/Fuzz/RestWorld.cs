@@ -129,6 +129,19 @@ internal sealed class RestWorld
     {
         public async Task<JsonElement> SendAsync(HttpMethod method, string path, string? body, string? token)
         {
+            try
+            {
+                return await SendOnceAsync(method, path, body, token);
+            }
+            catch (HttpRequestException)
+            {
+                // A kept-alive connection the server closed after a fuzzed request it did not read to the end.
+                return await SendOnceAsync(method, path, body, token);
+            }
+        }
+
+        private async Task<JsonElement> SendOnceAsync(HttpMethod method, string path, string? body, string? token)
+        {
             using var request = new HttpRequestMessage(method, new Uri(server, "api/v1/" + path));
             if (token is not null)
             {
