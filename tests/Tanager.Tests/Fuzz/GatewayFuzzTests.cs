@@ -87,8 +87,6 @@ public sealed class GatewayFuzzTests(ITestOutputHelper output) : IAsyncLifetime
         private RawGatewayClient? _connection;
         private readonly Dictionary<string, int> _outcomes = fuzz._outcomes;
         private readonly CapturedLog _log = fuzz._log;
-        private TestServer _server => fuzz._server;
-        private RestWorld _world => fuzz._world;
         private int _run;
 
         public void Run(GatewayCase testCase)
@@ -127,14 +125,14 @@ public sealed class GatewayFuzzTests(ITestOutputHelper output) : IAsyncLifetime
             if (testCase.Start != GatewayStart.Continue || _connection is null)
             {
                 await DropConnectionAsync();
-                _connection = await RawGatewayClient.ConnectAsync(_server.Url);
+                _connection = await RawGatewayClient.ConnectAsync(fuzz._server.Url);
                 if (testCase.Start == GatewayStart.FreshBeforeIdentify)
                 {
                     await _connection.ReadFrameAsync();
                 }
                 else
                 {
-                    await _connection.IdentifyAsync(_world.Token);
+                    await _connection.IdentifyAsync(fuzz._world.Token);
                 }
             }
             var connection = _connection;
@@ -222,10 +220,10 @@ public sealed class GatewayFuzzTests(ITestOutputHelper output) : IAsyncLifetime
         {
             if (_connection is null)
             {
-                var fresh = await RawGatewayClient.ConnectAsync(_server.Url);
+                var fresh = await RawGatewayClient.ConnectAsync(fuzz._server.Url);
                 try
                 {
-                    await fresh.IdentifyAsync(_world.Token);
+                    await fresh.IdentifyAsync(fuzz._world.Token);
                 }
                 catch (InvalidOperationException exception)
                 {
