@@ -36,7 +36,8 @@ public static class TanagerListenOptionsExtensions
             IDuplexPipe? http;
             try
             {
-                var address = (connection.RemoteEndPoint as System.Net.IPEndPoint)?.Address.ToString();
+                // Keyed as the HTTP path keys it, so a client is one count whichever path its upgrade takes.
+                var address = Tanager.AspNetCore.Internal.ClientAddress.Key((connection.RemoteEndPoint as System.Net.IPEndPoint)?.Address);
                 http = await gateway.ServeIfUpgradeAsync(connection.Transport, socket, address, path, headTimeout, connection.Abort, connection.ConnectionClosed);
             }
             catch (Exception exception) when (exception is IOException or SocketException or ObjectDisposedException or OperationCanceledException)

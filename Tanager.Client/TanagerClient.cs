@@ -16,10 +16,12 @@ public sealed partial class TanagerClient : IAsyncDisposable
 {
     /// <summary>How many times a call that got 429 (or 503 with Retry-After) is retried, honouring Retry-After, before it is surfaced.</summary>
     private const int MaxRateLimitRetries = 3;
-    // A longer Retry-After is surfaced at once (TanagerApiException.RetryAfter): a caller asked to wait minutes, such as
-    // a throttled login, should decide for itself rather than hang in a call.
     /// <summary>Attempts of a send whose connection failed; the nonce makes the repeats harmless.</summary>
     private const int MaxSendAttempts = 3;
+    /// <summary>
+    /// The longest Retry-After waited out; a longer one is surfaced at once (<see cref="TanagerApiException.RetryAfter"/>):
+    /// a caller asked to wait minutes, such as a throttled login, should decide for itself rather than hang in a call.
+    /// </summary>
     private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(30);
 
     private readonly HttpClient _http;
@@ -97,14 +99,8 @@ public sealed partial class TanagerClient : IAsyncDisposable
         }
     }
 
-    public static async Task<TanagerClient> RegisterAsync(Uri serverUrl, string email, string password, string displayName, CancellationToken cancellationToken = default)
-    {
-        var client = new TanagerClient(serverUrl);
-        var session = await client.SendAsync(HttpMethod.Post, "auth/register", new RegisterRequest { Email = email, Password = password, DisplayName = displayName }, TanagerJsonContext.Default.RegisterRequest, TanagerJsonContext.Default.SessionResponse, cancellationToken);
-        client.Token = session.Token;
-        client.User = session.User;
-        return client;
-    }
+    public static Task<TanagerClient> RegisterAsync(Uri serverUrl, string email, string password, string displayName, CancellationToken cancellationToken = default) =>
+        SignInAsync(serverUrl, "auth/register", new RegisterRequest { Email = email, Password = password, DisplayName = displayName }, TanagerJsonContext.Default.RegisterRequest, cancellationToken);
 
     public async Task<UserDto> GetMeAsync(CancellationToken cancellationToken = default)
     {

@@ -30,15 +30,8 @@ public sealed partial class SqliteStore : IUserStore, IWorkspaceStore, IChannelS
 
     public string StorageName => "sqlite";
 
-    private int _fileReady;
-
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _fileReady) == 0)
-        {
-            CreateOwnerOnly();
-            Volatile.Write(ref _fileReady, 1);
-        }
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         // busy_timeout: wait for the single writer rather than fail; synchronous=FULL: an acknowledged send survives power loss.
@@ -111,6 +104,8 @@ public sealed partial class SqliteStore : IUserStore, IWorkspaceStore, IChannelS
 
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
+        // Once, before the first connection creates the file: every store is migrated before it is used.
+        CreateOwnerOnly();
         await using var connection = await OpenAsync(cancellationToken);
         await using (var wal = Command(connection, "PRAGMA journal_mode = WAL;"))
         {

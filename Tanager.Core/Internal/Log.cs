@@ -63,7 +63,7 @@ internal static partial class Log
     public static partial void ThumbnailFailed(ILogger logger, Exception exception, string attachmentId);
 
     [LoggerMessage(EventId = 1045, Level = LogLevel.Information, Message = "Attachment {AttachmentId} ({ContentType}) could not be decoded as an image: it gets no thumbnail")]
-    public static partial void ThumbnailUndecodable(ILogger logger, string attachmentId, string contentType);
+    public static partial void ThumbnailUndecodable(ILogger logger, Exception? exception, string attachmentId, string contentType);
 
     [LoggerMessage(EventId = 1046, Level = LogLevel.Error, Message = "The thumbnail pass failed; it runs again at the next wake-up or sweep")]
     public static partial void ThumbnailPassFailed(ILogger logger, Exception exception);

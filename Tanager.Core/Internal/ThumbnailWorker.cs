@@ -119,21 +119,20 @@ internal sealed class ThumbnailWorker(
         // The file was checked at its declared size when posted; reading no more than that bounds the memory used.
         var bytes = GC.AllocateUninitializedArray<byte>((int)Math.Min(attachment.Size, Array.MaxLength));
         var read = await stream.ReadAtLeastAsync(bytes, bytes.Length, throwOnEndOfStream: false, cancellationToken);
-        Thumbnail? thumbnail;
         try
         {
-            thumbnail = images!.CreateThumbnail(bytes.AsSpan(0, read), options.Value.Attachments.ThumbnailSize);
+            var thumbnail = images!.CreateThumbnail(bytes.AsSpan(0, read), options.Value.Attachments.ThumbnailSize);
+            if (thumbnail is null)
+            {
+                Log.ThumbnailUndecodable(logger, null, attachment.Id.ToString(), attachment.ContentType);
+            }
+            return thumbnail;
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
             // A decoder that threw on this file will throw again: it gets no thumbnail rather than endless retries.
-            Log.ThumbnailFailed(logger, exception, attachment.Id.ToString());
-            thumbnail = null;
+            Log.ThumbnailUndecodable(logger, exception, attachment.Id.ToString(), attachment.ContentType);
+            return null;
         }
-        if (thumbnail is null)
-        {
-            Log.ThumbnailUndecodable(logger, attachment.Id.ToString(), attachment.ContentType);
-        }
-        return thumbnail;
     }
 }
