@@ -18,6 +18,7 @@ namespace Tanager.Tests.Fuzz;
 /// within <see cref="AnswerTimeout"/>; after a close a new connection still identifies, /health answers, and the log
 /// holds no crash. Four lanes (<see cref="FuzzRun.Lanes"/>) run at once, each with its own connection.
 /// </summary>
+[Collection(SerialCollection.Name)]
 public sealed class GatewayFuzzTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int DefaultCases = 10_000;

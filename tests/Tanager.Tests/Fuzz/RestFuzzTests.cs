@@ -15,6 +15,7 @@ namespace Tanager.Tests.Fuzz;
 /// <see cref="AnswerTimeout"/>, never with a 5xx, every error is an RFC 7807 problem document, and its log records no
 /// unhandled exception.
 /// </summary>
+[Collection(SerialCollection.Name)]
 public sealed class RestFuzzTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int DefaultCases = 10_000;
