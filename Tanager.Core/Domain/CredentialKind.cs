@@ -15,4 +15,12 @@ public enum CredentialKind
     Host = 4,
     /// <summary>The <c>tanager admin</c> command line, run on the server's machine against its store.</summary>
     Console = 5,
+    // 6 is left for the two-factor challenge of the twofactor branch.
+    /// <summary>
+    /// The one-time code that ends a browser single sign-on: single use, <see cref="SingleSignOnOptions.CodeLifetime"/>,
+    /// never a bearer token; only <see cref="ExternalLoginService.ExchangeAsync"/> reads it.
+    /// </summary>
+    SsoCode = 7,
+    /// <summary>A signed-in user's single-use ticket that starts linking an identity provider to their account.</summary>
+    SsoLinkTicket = 8,
 }

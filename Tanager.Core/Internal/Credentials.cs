@@ -14,6 +14,8 @@ internal static class Credentials
     public const string BotTokenPrefix = "tgb_";
     public const string TicketPrefix = "tgt_";
     public const string ApiKeyPrefix = "tgk_";
+    public const string SsoCodePrefix = "tgs_";
+    public const string SsoLinkPrefix = "tgl_";
     private const int SecretBytes = 32;
 
     /// <summary>The stored kind a token's prefix names, or null for anything else (API keys are not stored as sessions).</summary>
@@ -33,6 +35,8 @@ internal static class Credentials
             CredentialKind.Login => LoginPrefix,
             CredentialKind.BotToken => BotTokenPrefix,
             CredentialKind.GatewayTicket => TicketPrefix,
+            CredentialKind.SsoCode => SsoCodePrefix,
+            CredentialKind.SsoLinkTicket => SsoLinkPrefix,
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         });
         var now = time.UtcNow();
