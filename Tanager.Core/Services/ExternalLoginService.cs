@@ -68,11 +68,11 @@ public sealed class ExternalLoginService(
     public async Task<(string Ticket, TimeSpan ExpiresIn)> IssueLinkTicketAsync(Caller caller, string? provider, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        GetProvider(provider);
         if (caller.Kind != CredentialKind.Login)
         {
             throw new TanagerException(TanagerErrorKind.Forbidden, ErrorCodes.LoginSessionRequired, "Only a login session may link an identity provider.");
         }
+        GetProvider(provider);
         var lifetime = options.Value.Sso.LinkTicketLifetime;
         var (_, ticket) = await users.IssueAsync(time, caller.UserId, CredentialKind.SsoLinkTicket, lifetime, parentId: caller.CredentialId, cancellationToken: cancellationToken);
         return (ticket, lifetime);

@@ -45,6 +45,12 @@ public sealed partial class IsolationTests
         ["DELETE /api/v1/auth/sessions"] = "signs out the caller's own other sessions and names nothing",
         ["POST /api/v1/auth/password"] = "changes the caller's own password and names nothing",
         ["POST /api/v1/gateway/ticket"] = "a ticket for the caller's own gateway connection; names nothing",
+        ["GET /api/v1/auth/sso/providers"] = "anonymous; the server's configured identity providers, names nothing",
+        ["GET /api/v1/auth/sso/{provider}/start"] = "anonymous; names a configured identity provider, not a workspace resource",
+        ["GET /api/v1/auth/sso/{provider}/callback"] = "anonymous; the identity provider's answer, checked by the handler (SingleSignOnTests)",
+        ["POST /api/v1/auth/sso/{provider}/callback"] = "anonymous; the identity provider's answer, checked by the handler (SingleSignOnTests)",
+        ["POST /api/v1/auth/sso/exchange"] = "anonymous; trades a one-time sign-in code, names nothing",
+        ["POST /api/v1/auth/sso/{provider}/link"] = "a link ticket for the caller's own account; names an identity provider, nothing in a workspace",
         ["POST /api/v1/admin/users"] = "server administration, not workspace-scoped: AdministrationTests shows non-administrators get 403",
         ["GET /api/v1/admin/users/{user}"] = "server administration (see AdministrationTests)",
         ["POST /api/v1/admin/users/{user}/deactivate"] = "server administration (see AdministrationTests)",
@@ -281,7 +287,9 @@ public sealed partial class IsolationTests
             .Where(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods.Contains("GET") == true)
             .Select(e => e.RoutePattern)
             .Where(p => p.RawText!.Contains("/api/v1/", StringComparison.Ordinal) && !p.RawText.EndsWith("/events", StringComparison.Ordinal)
-                && !p.RawText.Contains("/api/v1/files/", StringComparison.Ordinal));
+                && !p.RawText.Contains("/api/v1/files/", StringComparison.Ordinal)
+                // Single sign-on's browser routes redirect to a provider; none lists anything.
+                && !p.RawText.Contains("/api/v1/auth/sso/{provider}/", StringComparison.Ordinal));
         var forbidden = w.Forbidden();
         foreach (var pattern in routes)
         {

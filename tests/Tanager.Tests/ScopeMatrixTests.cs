@@ -36,6 +36,9 @@ public sealed partial class ScopeMatrixTests(ScopeMatrixTests.Server server) : I
     private static readonly HashSet<string> Anonymous = new(StringComparer.Ordinal)
     {
         "POST /api/v1/auth/register", "POST /api/v1/auth/login", "PUT /api/v1/files/{**key}", "GET /api/v1/files/{**key}",
+        // Single sign-on: the browser's way in, before it has a token (see SingleSignOnTests).
+        "GET /api/v1/auth/sso/providers", "GET /api/v1/auth/sso/{provider}/start", "GET /api/v1/auth/sso/{provider}/callback",
+        "POST /api/v1/auth/sso/{provider}/callback", "POST /api/v1/auth/sso/exchange",
     };
 
     /// <summary>Valid bodies of the writes, by row; null means the route takes none. A write without an entry fails the test.</summary>
@@ -45,6 +48,7 @@ public sealed partial class ScopeMatrixTests(ScopeMatrixTests.Server server) : I
         ["PATCH /api/v1/users/me"] = _ => """{"status_text":"beeping"}""",
         ["POST /api/v1/auth/password"] = _ => """{"current_password":"correct horse battery","new_password":"another horse battery"}""",
         ["POST /api/v1/gateway/ticket"] = _ => null,
+        ["POST /api/v1/auth/sso/{provider}/link"] = _ => null,
         ["POST /api/v1/workspaces"] = _ => """{"name":"Made by a bot"}""",
         ["PATCH /api/v1/workspaces/{workspaceId}"] = _ => """{"name":"Renamed by a bot"}""",
         ["POST /api/v1/workspaces/{workspaceId}/transfer"] = s => $$"""{"user_id":"{{s.Mia}}"}""",
@@ -318,6 +322,7 @@ public sealed partial class ScopeMatrixTests(ScopeMatrixTests.Server server) : I
             ["user"] = scene.Mia,
             ["keyId"] = NUlid.Ulid.NewUlid().ToString(),
             ["attachmentId"] = scene.BotAttachment,
+            ["provider"] = "corp",
         };
         foreach (Match parameter in ParameterPattern().Matches(path))
         {

@@ -9,8 +9,10 @@ public sealed record StoreUnderTest(IUserStore Users, IWorkspaceStore Workspaces
         {
             ReadStates = (IReadStateStore)store,
             Attachments = (IAttachmentStore)store,
+            ExternalLogins = (IExternalLoginStore)store,
         };
 
     public IReadStateStore ReadStates { get; init; } = null!;
     public IAttachmentStore Attachments { get; init; } = null!;
+    public IExternalLoginStore ExternalLogins { get; init; } = null!;
 }
