@@ -36,6 +36,8 @@ public static class ErrorCodes
     public const string SsoFailed = "sso_failed";
     /// <summary>This identity at the provider is linked to another account already (409).</summary>
     public const string ExternalLoginTaken = "external_login_taken";
+    /// <summary>The identity provider's discovery document or keys could not be read: try again later (502).</summary>
+    public const string SsoProviderUnreachable = "sso_provider_unreachable";
     /// <summary>An API key must say which user it acts as (the <c>Tanager-Act-As</c> header) outside the admin API.</summary>
     public const string ActAsRequired = "act_as_required";
     /// <summary>The file is larger than the server's maximum file size (413).</summary>

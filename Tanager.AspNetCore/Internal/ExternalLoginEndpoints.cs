@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Tanager.Protocol;
 
 namespace Tanager.AspNetCore.Internal;
@@ -35,7 +36,19 @@ internal static class ExternalLoginEndpoints
                 // Used up here; the user id then travels inside the state, which the handler encrypts and signs.
                 properties.Items[SsoSchemes.LinkItem] = (await sso.RedeemLinkTicketAsync(ticket, context.RequestAborted)).ToString();
             }
-            return TypedResults.Challenge(properties, [scheme]);
+            try
+            {
+                // The handler reads the provider's discovery document here (cached for a day afterwards).
+                await context.ChallengeAsync(scheme, properties);
+                return TypedResults.Empty;
+            }
+            catch (Exception exception) when (exception is InvalidOperationException or HttpRequestException && !context.Response.HasStarted)
+            {
+                var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Tanager.AspNetCore.SingleSignOn");
+                AspNetCoreLog.SsoProviderUnreachable(logger, provider, exception.Message);
+                return ProblemFilter.Problem(StatusCodes.Status502BadGateway, ErrorCodes.SsoProviderUnreachable,
+                    "The identity provider could not be reached or did not describe itself: try again later.");
+            }
         });
 
         // The handler validates what the provider sent and its events finish the sign-in (a redirect with the code) or

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using Tanager.Protocol;
 using Tanager.Tests.Infrastructure;
 
@@ -236,6 +237,58 @@ public sealed class SingleSignOnTests
         Assert.Equal("GitHub", providers[1].DisplayName);
         using var unknown = await http.GetAsync(new Uri(server.Url, "api/v1/auth/sso/nobody/start?return_to=%2F"));
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task Tanager_serve_reads_its_providers_from_configuration()
+    {
+        var provider = await OidcProvider.GetSharedAsync();
+        var settings = TestServer.InMemorySettings();
+        // As TANAGER_Tanager__Sso__Providers__0__Name=corp and so on would in the environment.
+        await using var server = await TestServer.StartAsync(settings, configuration: new Dictionary<string, string?>
+        {
+            ["Tanager:Sso:Providers:0:Name"] = "corp",
+            ["Tanager:Sso:Providers:0:Kind"] = "oidc",
+            ["Tanager:Sso:Providers:0:Issuer"] = provider.Issuer,
+            ["Tanager:Sso:Providers:0:ClientId"] = OidcProvider.ClientId,
+            ["Tanager:Sso:Providers:0:ClientSecret"] = OidcProvider.ClientSecret,
+            ["Tanager:Sso:Providers:0:Scopes:0"] = "offline_access",
+            ["Tanager:Sso:Providers:1:Name"] = "gitlab",
+            ["Tanager:Sso:Providers:1:Kind"] = "GitLab",
+            ["Tanager:Sso:Providers:1:DisplayName"] = "GitLab",
+            // A self-managed GitLab that is down.
+            ["Tanager:Sso:Providers:1:Issuer"] = $"http://127.0.0.1:{Ports.Free()}",
+            ["Tanager:Sso:Providers:1:ClientId"] = "id",
+            ["Tanager:Sso:Providers:1:ClientSecret"] = "secret",
+        });
+        using var http = new HttpClient();
+        var providers = JsonSerializer.Deserialize(await http.GetStringAsync(new Uri(server.Url, "api/v1/auth/sso/providers")), TanagerJsonContext.Default.IReadOnlyListSsoProviderDto)!;
+        Assert.Equal(["corp", "gitlab"], providers.Select(p => p.Name));
+        using var browser = new SsoBrowser(server);
+        var (_, user) = await browser.ExchangeAsync(SsoBrowser.CodeFrom(await browser.SignInAsync("corp", Hint(NewSubject(), null, verified: false, "Configured"))));
+        Assert.Equal("Configured", user.DisplayName);
+        // A provider that cannot be reached is a problem document, not a crash.
+        using var start = await browser.Http.GetAsync(new Uri(server.Url, "api/v1/auth/sso/gitlab/start?return_to=%2F"));
+        Assert.Equal(HttpStatusCode.BadGateway, start.StatusCode);
+        Assert.Equal(ErrorCodes.SsoProviderUnreachable, await ProblemCodeAsync(start));
+    }
+
+    [Fact]
+    public async Task A_provider_that_cannot_work_or_would_work_insecurely_stops_the_server_at_start()
+    {
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => TestServer.StartAsync(o =>
+        {
+            o.Sso.Providers.Add(new SsoProviderOptions { Name = "Corp Login", Issuer = "http://idp.example", ClientId = "id" });
+            o.Sso.Providers.Add(new SsoProviderOptions { Name = "dup", Kind = SsoProviderKind.Google, ClientId = "id", ClientSecret = "s" });
+            o.Sso.Providers.Add(new SsoProviderOptions { Name = "dup", Kind = SsoProviderKind.GitHub, ClientId = "id", ClientSecret = "s" });
+            o.Sso.Providers.Add(new SsoProviderOptions { Name = "no-issuer", ClientId = "id", ClientSecret = "s" });
+        }));
+        var message = string.Join("\n", failure.Failures);
+        Assert.Contains("Providers:0:Name must be", message, StringComparison.Ordinal);
+        Assert.Contains("Providers:0:ClientSecret is required", message, StringComparison.Ordinal);
+        Assert.Contains("Providers:0:Issuer must be an https URL", message, StringComparison.Ordinal);
+        Assert.Contains("Providers:2:Name 'dup' is used by another provider", message, StringComparison.Ordinal);
+        Assert.Contains("Providers:3:Issuer is required", message, StringComparison.Ordinal);
     }
 
     private static void AddProvider(TanagerOptions options, string name, string issuer) =>
