@@ -38,7 +38,7 @@ internal static class ExternalLoginEndpoints
             }
             try
             {
-                // The handler reads the provider's discovery document here (cached for a day afterwards).
+                // The handler reads the provider's discovery document here (cached afterwards, 12 hours by default).
                 await context.ChallengeAsync(scheme, properties);
                 return TypedResults.Empty;
             }
