@@ -91,8 +91,10 @@ internal sealed class SsoSchemes(IOptions<TanagerOptions> tanager, SsoPaths path
         options.TokenValidationParameters.NameClaimType = "name";
         // The handler accepts the issuer that the discovery document names; OpenID Connect Discovery (§4.3) requires it
         // to be the configured one, so a document (or id token) naming any other is refused here.
+        // Google documents both forms of its issuer in id tokens.
+        string[] issuers = provider.Kind == SsoProviderKind.Google ? [GoogleIssuer, "accounts.google.com"] : [issuer.TrimEnd('/')];
         options.TokenValidationParameters.IssuerValidator = (tokenIssuer, _, _) =>
-            string.Equals(tokenIssuer.TrimEnd('/'), issuer.TrimEnd('/'), StringComparison.Ordinal) ? tokenIssuer
+            issuers.Contains(tokenIssuer.TrimEnd('/'), StringComparer.Ordinal) ? tokenIssuer
             : throw new SecurityTokenInvalidIssuerException("The id token's issuer is not the configured issuer.");
         Cookies(options);
         options.Events = new OpenIdConnectEvents
