@@ -1,7 +1,7 @@
 namespace Tanager.Client;
 
 /// <summary>A REST call the server refused: the HTTP status and the problem document's <c>code</c> and <c>detail</c>.</summary>
-public sealed class TanagerApiException : Exception
+public class TanagerApiException : Exception
 {
     public TanagerApiException(int status, string code, string message)
         : base(message)

@@ -14,7 +14,7 @@ namespace Tanager.Client;
 /// </summary>
 public sealed partial class TanagerClient : IAsyncDisposable
 {
-    /// <summary>How many times a call that got 429 is retried, honouring Retry-After, before the 429 is surfaced.</summary>
+    /// <summary>How many times a call that got 429 (or 503 with Retry-After) is retried, honouring Retry-After, before it is surfaced.</summary>
     private const int MaxRateLimitRetries = 3;
     // A longer Retry-After is surfaced at once (TanagerApiException.RetryAfter): a caller asked to wait minutes, such as
     // a throttled login, should decide for itself rather than hang in a call.
@@ -45,13 +45,56 @@ public sealed partial class TanagerClient : IAsyncDisposable
     /// <summary>The live connection for this account. It connects when you call <see cref="TanagerGateway.ConnectAsync"/>.</summary>
     public TanagerGateway Gateway => _gateway ??= new TanagerGateway(this);
 
-    public static async Task<TanagerClient> LoginAsync(Uri serverUrl, string email, string password, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Signs in with email and password. For an account with two-factor sign-in this throws
+    /// <see cref="TanagerTwoFactorRequiredException"/>: ask the person for a code and call <see cref="CompleteLoginAsync"/>
+    /// with its <see cref="TanagerTwoFactorRequiredException.Challenge"/> (or use the overload that takes the code).
+    /// </summary>
+    public static Task<TanagerClient> LoginAsync(Uri serverUrl, string email, string password, CancellationToken cancellationToken = default) =>
+        SignInAsync(serverUrl, "auth/login", new LoginRequest { Email = email, Password = password }, TanagerJsonContext.Default.LoginRequest, cancellationToken);
+
+    /// <summary>
+    /// Signs in with email, password and, when the account has two-factor sign-in, <paramref name="twoFactorCode"/> (the
+    /// authenticator's current code) in the same call: the password step, then the code step.
+    /// </summary>
+    public static async Task<TanagerClient> LoginAsync(Uri serverUrl, string email, string password, string? twoFactorCode, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await LoginAsync(serverUrl, email, password, cancellationToken);
+        }
+        catch (TanagerTwoFactorRequiredException required) when (!string.IsNullOrEmpty(twoFactorCode))
+        {
+            return await CompleteLoginAsync(serverUrl, required.Challenge, twoFactorCode, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The second step of a two-factor login: the challenge from <see cref="TanagerTwoFactorRequiredException"/> and the
+    /// authenticator's current code. A challenge is good for one try: after a wrong code, sign in with the password again.
+    /// </summary>
+    public static Task<TanagerClient> CompleteLoginAsync(Uri serverUrl, string challenge, string code, CancellationToken cancellationToken = default) =>
+        SignInAsync(serverUrl, "auth/login/two-factor", new TwoFactorCodeRequest { Challenge = challenge, Code = code }, TanagerJsonContext.Default.TwoFactorCodeRequest, cancellationToken);
+
+    /// <summary>Like <see cref="CompleteLoginAsync"/> with one of the account's recovery codes (each works once) in place of a code.</summary>
+    public static Task<TanagerClient> CompleteLoginWithRecoveryCodeAsync(Uri serverUrl, string challenge, string recoveryCode, CancellationToken cancellationToken = default) =>
+        SignInAsync(serverUrl, "auth/login/two-factor", new TwoFactorCodeRequest { Challenge = challenge, RecoveryCode = recoveryCode }, TanagerJsonContext.Default.TwoFactorCodeRequest, cancellationToken);
+
+    private static async Task<TanagerClient> SignInAsync<TRequest>(Uri serverUrl, string path, TRequest body, JsonTypeInfo<TRequest> requestType, CancellationToken cancellationToken)
     {
         var client = new TanagerClient(serverUrl);
-        var session = await client.SendAsync(HttpMethod.Post, "auth/login", new LoginRequest { Email = email, Password = password }, TanagerJsonContext.Default.LoginRequest, TanagerJsonContext.Default.SessionResponse, cancellationToken);
-        client.Token = session.Token;
-        client.User = session.User;
-        return client;
+        try
+        {
+            var session = await client.SendAsync(HttpMethod.Post, path, body, requestType, TanagerJsonContext.Default.SessionResponse, cancellationToken);
+            client.Token = session.Token;
+            client.User = session.User;
+            return client;
+        }
+        catch
+        {
+            await client.DisposeAsync();
+            throw;
+        }
     }
 
     public static async Task<TanagerClient> RegisterAsync(Uri serverUrl, string email, string password, string displayName, CancellationToken cancellationToken = default)
@@ -207,7 +250,7 @@ public sealed partial class TanagerClient : IAsyncDisposable
             ?? throw new TanagerApiException((int)response.StatusCode, "empty_response", "The server answered with an empty body.");
     }
 
-    /// <summary>Sends a request, waiting out 429s; a successful response for the caller to read and dispose, or a <see cref="TanagerApiException"/>.</summary>
+    /// <summary>Sends a request, waiting out 429s and 503s that say when to retry; a successful response for the caller to read and dispose, or a <see cref="TanagerApiException"/>.</summary>
     private async Task<HttpResponseMessage> SendRequestAsync<TRequest>(HttpMethod method, string path, TRequest? body, JsonTypeInfo<TRequest>? requestType, CancellationToken cancellationToken)
     {
         var url = new Uri(ServerUrl, "api/v1/" + path);
@@ -223,7 +266,7 @@ public sealed partial class TanagerClient : IAsyncDisposable
                 request.Content = JsonContent.Create(body, requestType);
             }
             var response = await _http.SendAsync(request, cancellationToken);
-            if (RetryDelay(response, method) is { } delay && attempt < MaxRateLimitRetries && delay <= MaxRetryAfter)
+            if (RetryDelay(response) is { } delay && attempt < MaxRateLimitRetries && delay <= MaxRetryAfter)
             {
                 response.Dispose();
                 await Task.Delay(delay, cancellationToken);
@@ -242,10 +285,10 @@ public sealed partial class TanagerClient : IAsyncDisposable
 
     /// <summary>
     /// How long to wait before sending again, or null when the answer is not one to retry. A 429 is always retried:
-    /// Tanager refuses it before doing anything, so even a POST without a nonce was not carried out. A 503 (a node
-    /// draining, a full hashing queue) only for methods that are safe to repeat, and only when it says how long to wait.
+    /// Tanager refuses it before doing anything, so even a POST without a nonce was not carried out. A 503 only when it
+    /// says how long to wait: Tanager sends that with a full password-hashing queue, again before doing anything.
     /// </summary>
-    private static TimeSpan? RetryDelay(HttpResponseMessage response, HttpMethod method)
+    private static TimeSpan? RetryDelay(HttpResponseMessage response)
     {
         var retryAfter = RetryAfterOf(response);
         if (response.StatusCode == HttpStatusCode.TooManyRequests)
@@ -253,8 +296,13 @@ public sealed partial class TanagerClient : IAsyncDisposable
             // No Retry-After: one second, as a guess that keeps a well-behaved client from hammering.
             return retryAfter ?? TimeSpan.FromSeconds(1);
         }
-        var idempotent = method == HttpMethod.Get || method == HttpMethod.Head || method == HttpMethod.Put || method == HttpMethod.Delete;
-        return response.StatusCode == HttpStatusCode.ServiceUnavailable && idempotent ? retryAfter : null;
+        if (response.StatusCode != HttpStatusCode.ServiceUnavailable)
+        {
+            return null;
+        }
+        // A 503 with Retry-After is Tanager at its limit of password checks, refused before any work: safe to repeat
+        // whatever the method. Without it (a draining node, a proxy) it is surfaced as it is.
+        return retryAfter;
     }
 
     /// <summary>Retry-After as a delay: seconds, or an HTTP date (RFC 9110 §10.2.3).</summary>
@@ -277,6 +325,10 @@ public sealed partial class TanagerClient : IAsyncDisposable
         }
         catch (NotSupportedException)
         {
+        }
+        if (problem is { Code: ErrorCodes.TwoFactorRequired, Challenge: { } challenge })
+        {
+            return new TanagerTwoFactorRequiredException(challenge, TimeSpan.FromSeconds(problem.ExpiresIn ?? 0), problem.Detail ?? "A second factor is required.");
         }
         return new TanagerApiException((int)response.StatusCode, problem?.Code ?? "http_" + (int)response.StatusCode, problem?.Detail ?? problem?.Title ?? response.ReasonPhrase ?? "Request failed.")
         {

@@ -31,6 +31,22 @@ public static class DtoMapping
         return new TokenDto { Id = credential.Id.ToString(), Name = credential.Name, Scopes = credential.Scopes, CreatedAt = credential.CreatedAt, LastUsedAt = credential.LastUsedAt, Token = token };
     }
 
+    public static AuditEventDto ToDto(this AuditEvent auditEvent)
+    {
+        ArgumentNullException.ThrowIfNull(auditEvent);
+        return new AuditEventDto
+        {
+            Id = auditEvent.Id.ToString(),
+            Kind = auditEvent.Kind,
+            OccurredAt = auditEvent.OccurredAt,
+            ActorId = auditEvent.ActorId?.ToString(),
+            UserId = auditEvent.UserId?.ToString(),
+            IpAddress = auditEvent.IpAddress,
+            UserAgent = auditEvent.UserAgent,
+            Detail = auditEvent.Detail,
+        };
+    }
+
     /// <summary>An API key without its secret; <paramref name="token"/> only in the answer that created it.</summary>
     public static TokenDto ToDto(this ApiKey key, string? token = null)
     {

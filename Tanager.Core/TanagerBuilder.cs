@@ -21,6 +21,8 @@ public sealed class TanagerBuilder(IServiceCollection services)
         Replace<IReadStateStore, TStore>();
         Replace<IAttachmentStore, TStore>();
         Replace<IExternalLoginStore, TStore>();
+        Replace<ITwoFactorStore, TStore>();
+        Replace<IAuditStore, TStore>();
         // One store at a time: the previous store's migrator goes with it.
         Services.RemoveAll<IStorageMigrator>();
         if (typeof(IStorageMigrator).IsAssignableFrom(typeof(TStore)))

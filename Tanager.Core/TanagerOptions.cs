@@ -7,6 +7,22 @@ public sealed class TanagerOptions
     public int PasswordMemoryKiB { get; set; } = 19 * 1024;
     /// <summary>Argon2id passes (time cost).</summary>
     public int PasswordIterations { get; set; } = 2;
+    /// <summary>
+    /// Password hashes (and checks) computed at once. Each holds <see cref="PasswordMemoryKiB"/> and a core for its
+    /// duration, so a login flood is held to this many cores and this much memory; the rest of the server keeps running.
+    /// Default: the processor count.
+    /// </summary>
+    public int PasswordHashConcurrency { get; set; } = Environment.ProcessorCount;
+    /// <summary>
+    /// Password checks that may wait for a slot; more are refused at once with 503 and Retry-After. A waiting check
+    /// holds no hash memory, only its request. 32 per slot: at ~50 ms a hash (19 MiB, 2 passes) the last in line waits
+    /// about 1.6 s, within a person's patience at a login form, and a burst of a team signing in at once still fits.
+    /// </summary>
+    public int PasswordHashQueueLimit { get; set; } = 32 * Environment.ProcessorCount;
+    /// <summary>How long an account's two-factor challenge (the step between password and code) stays valid.</summary>
+    public TimeSpan TwoFactorChallengeLifetime { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>The issuer authenticator apps show next to the account (the <c>otpauth://</c> URI's issuer).</summary>
+    public string TwoFactorIssuer { get; set; } = "Tanager";
     /// <summary>How long a login session lasts at the most (its absolute lifetime), however often it is used.</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromDays(30);
     /// <summary>A login session unused for this long ends (its idle lifetime). Bot tokens do not idle out.</summary>

@@ -54,4 +54,16 @@ public static class ErrorCodes
     public const string UrlExpired = "url_expired";
     /// <summary>A signed file URL's signature does not match what it asks for: it was altered or is for another object (403).</summary>
     public const string InvalidSignature = "invalid_signature";
+    /// <summary>The password is on the server's list of common and breached passwords (400).</summary>
+    public const string PasswordTooCommon = "password_too_common";
+    /// <summary>The password was right and the account signs in with a second factor: send a code with the problem's <c>challenge</c> (401).</summary>
+    public const string TwoFactorRequired = "two_factor_required";
+    /// <summary>The authenticator or recovery code is wrong, already used, or the challenge expired or was used (401).</summary>
+    public const string InvalidTwoFactorCode = "invalid_two_factor_code";
+    /// <summary>The account already has two-factor sign-in on (409).</summary>
+    public const string TwoFactorEnabled = "two_factor_enabled";
+    /// <summary>The account has no two-factor sign-in (or its enrolment was not started) (409).</summary>
+    public const string TwoFactorNotEnabled = "two_factor_not_enabled";
+    /// <summary>The server is at its limit of password checks in progress: try again after <c>Retry-After</c> (503).</summary>
+    public const string ServerBusy = "server_busy";
 }

@@ -78,4 +78,9 @@ namespace Tanager.Protocol;
 [JsonSerializable(typeof(CreateUploadRequest))]
 [JsonSerializable(typeof(UploadSlotDto))]
 [JsonSerializable(typeof(DownloadUrlDto))]
+[JsonSerializable(typeof(TwoFactorEnrollmentDto))]
+[JsonSerializable(typeof(TwoFactorCodeRequest))]
+[JsonSerializable(typeof(RecoveryCodesDto))]
+[JsonSerializable(typeof(TwoFactorStatusDto))]
+[JsonSerializable(typeof(AuditPage))]
 public sealed partial class TanagerJsonContext : JsonSerializerContext;

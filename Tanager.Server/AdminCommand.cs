@@ -16,6 +16,9 @@ internal static class AdminCommand
         admin.Subcommands.Add(UserCommand("revoke", "Take the server-administrator role away from an account.", (a, user, ct) => a.SetServerAdminAsync(Caller.CommandLine, user, false, ct)));
         admin.Subcommands.Add(UserCommand("deactivate", "Deactivate an account: its sessions and tokens die, its messages stay.", (a, user, ct) => a.SetDeactivatedAsync(Caller.CommandLine, user, true, ct)));
         admin.Subcommands.Add(UserCommand("reactivate", "Let a deactivated account sign in again.", (a, user, ct) => a.SetDeactivatedAsync(Caller.CommandLine, user, false, ct)));
+        admin.Subcommands.Add(UserCommand("reset-2fa", "Remove an account's two-factor sign-in (a lost authenticator): it signs in with its password until it enrols again.", (a, user, ct) => a.ResetTwoFactorAsync(Caller.CommandLine, user, ct),
+            u => $"{u.Email} ({u.Id}): two-factor sign-in removed; the account signs in with its password until it enrols again."));
+        admin.Subcommands.Add(Audit());
         admin.Subcommands.Add(CreateUser());
         admin.Subcommands.Add(CreateApiKey());
         var bot = new Command("bot", "Manage bots.");
@@ -23,7 +26,7 @@ internal static class AdminCommand
         return [admin, bot];
     }
 
-    private static Command UserCommand(string name, string description, Func<AdministrationService, string, CancellationToken, Task<User>> action)
+    private static Command UserCommand(string name, string description, Func<AdministrationService, string, CancellationToken, Task<User>> action, Func<User, string>? report = null)
     {
         var user = new Argument<string>("user") { Description = "The account's email or id." };
         var command = new Command(name, description) { user };
@@ -31,7 +34,7 @@ internal static class AdminCommand
         command.SetAction((parse, cancellationToken) => context.RunAsync(parse, async (services, ct) =>
         {
             var changed = await action(services.GetRequiredService<AdministrationService>(), parse.GetValue(user)!, ct);
-            await Console.Out.WriteLineAsync($"{changed.Email} ({changed.Id}): server admin {(changed.IsServerAdmin ? "yes" : "no")}, {(changed.DeactivatedAt is null ? "active" : "deactivated")}.");
+            await Console.Out.WriteLineAsync(report?.Invoke(changed) ?? $"{changed.Email} ({changed.Id}): server admin {(changed.IsServerAdmin ? "yes" : "no")}, {(changed.DeactivatedAt is null ? "active" : "deactivated")}.");
         }, cancellationToken));
         return command;
     }
@@ -48,6 +51,26 @@ internal static class AdminCommand
         {
             var user = await services.GetRequiredService<AdministrationService>().ProvisionUserAsync(Caller.CommandLine, parse.GetValue(email), parse.GetValue(name), parse.GetValue(password), null, parse.GetValue(serverAdmin), ct);
             await Console.Out.WriteLineAsync($"Created {user.Email} ({user.Id}).");
+        }, cancellationToken));
+        return command;
+    }
+
+    private static Command Audit()
+    {
+        var limit = new Option<int?>("--limit") { Description = $"How many events, newest first (default {AuditLog.DefaultPageSize}, at most {AuditLog.MaxPageSize})." };
+        var before = new Option<string?>("--before") { Description = "Only events older than this event id (the next page)." };
+        var user = new Option<string?>("--user") { Description = "Only events concerning this account (email or id)." };
+        var command = new Command("audit", "Print the security audit log: sign-ins, two-factor changes, credentials, roles and passwords, newest first.") { limit, before, user };
+        var context = new Context(command);
+        command.SetAction((parse, cancellationToken) => context.RunAsync(parse, async (services, ct) =>
+        {
+            var userId = parse.GetValue(user) is { } who ? (await services.GetRequiredService<AdministrationService>().FindUserAsync(Caller.CommandLine, who, ct)).Id.ToString() : null;
+            var events = await services.GetRequiredService<AuditLog>().ListAsync(Caller.CommandLine, parse.GetValue(before), parse.GetValue(limit), userId, ct);
+            foreach (var e in events)
+            {
+                await Console.Out.WriteLineAsync(string.Join('\t', e.OccurredAt.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture), e.Kind,
+                    $"user={e.UserId}", $"actor={e.ActorId}", $"ip={e.IpAddress}", e.Detail ?? "", e.Id.ToString()));
+            }
         }, cancellationToken));
         return command;
     }

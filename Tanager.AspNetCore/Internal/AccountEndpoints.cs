@@ -28,7 +28,25 @@ internal static class AccountEndpoints
             {
                 return RequestThrottle.Refuse(context, wait, "sign-in attempts");
             }
-            var (user, token) = await accounts.LoginAsync(body.Email, body.Password, context.Client(), context.RequestAborted);
+            var result = await accounts.LoginAsync(body.Email, body.Password, context.Client(), context.RequestAborted);
+            if (result.Challenge is { } challenge)
+            {
+                // Not signed in yet: a 401 that a client unaware of two-factor sign-in treats as a failed login, with the
+                // challenge to send back with the code to POST /auth/login/two-factor.
+                return ProblemFilter.Problem(StatusCodes.Status401Unauthorized, ErrorCodes.TwoFactorRequired, "This account signs in with a second factor: send the challenge with a code from the authenticator app (or a recovery code) to /auth/login/two-factor.", new Dictionary<string, object?>
+                {
+                    ["challenge"] = challenge,
+                    ["expires_in"] = (int)result.ChallengeExpiresIn.TotalSeconds,
+                });
+            }
+            return TypedResults.Json(new SessionResponse { Token = result.Token!, User = result.User.ToDto(includeEmail: true) }, TanagerJsonContext.Default.SessionResponse);
+        });
+
+        api.MapPost("/auth/login/two-factor", async (HttpContext context, AccountService accounts) =>
+        {
+            var body = await context.Request.ReadJsonAsync(TanagerJsonContext.Default.TwoFactorCodeRequest);
+            // Not throttled here: each challenge takes one attempt, and each challenge takes a throttled password login.
+            var (user, token) = await accounts.CompleteTwoFactorLoginAsync(body.Challenge, body.Code, body.RecoveryCode, context.Client(), context.RequestAborted);
             return TypedResults.Json(new SessionResponse { Token = token, User = user.ToDto(includeEmail: true) }, TanagerJsonContext.Default.SessionResponse);
         });
     }
@@ -61,6 +79,25 @@ internal static class AccountEndpoints
         {
             var body = await context.Request.ReadJsonAsync(TanagerJsonContext.Default.ChangePasswordRequest);
             await accounts.ChangePasswordAsync(context.Caller(), body.CurrentPassword, body.NewPassword, context.RequestAborted);
+            return TypedResults.NoContent();
+        });
+
+        api.MapGet("/auth/two-factor", async (HttpContext context, AccountService accounts) =>
+            TypedResults.Json(await accounts.GetTwoFactorStatusAsync(context.Caller(), context.RequestAborted), TanagerJsonContext.Default.TwoFactorStatusDto));
+
+        api.MapPost("/auth/two-factor", async (HttpContext context, AccountService accounts) =>
+            TypedResults.Json(await accounts.BeginTwoFactorEnrollmentAsync(context.Caller(), context.RequestAborted), TanagerJsonContext.Default.TwoFactorEnrollmentDto));
+
+        api.MapPost("/auth/two-factor/confirm", async (HttpContext context, AccountService accounts) =>
+        {
+            var body = await context.Request.ReadJsonAsync(TanagerJsonContext.Default.TwoFactorCodeRequest);
+            return TypedResults.Json(await accounts.ConfirmTwoFactorAsync(context.Caller(), body.Code, context.Client(), context.RequestAborted), TanagerJsonContext.Default.RecoveryCodesDto);
+        });
+
+        api.MapPost("/auth/two-factor/disable", async (HttpContext context, AccountService accounts) =>
+        {
+            var body = await context.Request.ReadJsonAsync(TanagerJsonContext.Default.TwoFactorCodeRequest);
+            await accounts.DisableTwoFactorAsync(context.Caller(), body.Password, body.Code, body.RecoveryCode, context.Client(), context.RequestAborted);
             return TypedResults.NoContent();
         });
 

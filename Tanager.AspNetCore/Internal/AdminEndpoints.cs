@@ -25,6 +25,26 @@ internal static class AdminEndpoints
         admin.MapPut("/users/{user}/server-admin", (string user, HttpContext context, AdministrationService administration) => SetServerAdminAsync(user, context, administration, true));
         admin.MapDelete("/users/{user}/server-admin", (string user, HttpContext context, AdministrationService administration) => SetServerAdminAsync(user, context, administration, false));
 
+        // A lost authenticator: the account signs in with its password alone until it enrols again.
+        admin.MapDelete("/users/{user}/two-factor", async (string user, HttpContext context, AdministrationService administration) =>
+        {
+            await administration.ResetTwoFactorAsync(context.Caller(), user, context.RequestAborted);
+            return TypedResults.NoContent();
+        });
+
+        admin.MapGet("/audit", async (HttpContext context, AuditLog audit) =>
+        {
+            var query = context.Request.Query;
+            var limit = context.Request.QueryInt("limit");
+            var events = await audit.ListAsync(context.Caller(), query["before"].FirstOrDefault(), limit, query["user"].FirstOrDefault(), context.RequestAborted);
+            var page = new AuditPage
+            {
+                Events = [.. events.Select(e => e.ToDto())],
+                NextBefore = events.Count > 0 && events.Count == (limit ?? AuditLog.DefaultPageSize) ? events[^1].Id.ToString() : null,
+            };
+            return TypedResults.Json(page, TanagerJsonContext.Default.AuditPage);
+        });
+
         admin.MapPost("/api-keys", async (HttpContext context, AdministrationService administration) =>
         {
             var body = await context.Request.ReadJsonAsync(TanagerJsonContext.Default.CreateTokenRequest);

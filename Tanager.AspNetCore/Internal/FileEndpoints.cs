@@ -53,9 +53,11 @@ internal static class FileEndpoints
         {
             var request = SignedRequest(context.Request, key);
             // Exactly the signed size may come, and no more: Kestrel's limit (30 MB, and ProblemFilter's 64 KiB) is replaced by it.
+            // The size is not verified yet (the signature is checked as the upload is received): one byte more than
+            // long.MaxValue would overflow to a negative limit, which Kestrel refuses with an exception (a 500).
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
             {
-                limit.MaxRequestBodySize = request.Size + 1;
+                limit.MaxRequestBodySize = request.Size == long.MaxValue ? long.MaxValue : request.Size + 1;
             }
             await attachments.ReceiveSignedUploadAsync(request, context.Request.ContentType, context.Request.ContentLength, context.Request.Body, context.RequestAborted);
             return Results.Ok();

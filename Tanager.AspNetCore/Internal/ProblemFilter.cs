@@ -25,6 +25,10 @@ internal sealed class ProblemFilter : IEndpointFilter
         }
         catch (TanagerException exception)
         {
+            if (exception.RetryAfter is { } retryAfter)
+            {
+                context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
             return Problem(exception);
         }
         catch (BadHttpRequestException exception)
@@ -44,7 +48,7 @@ internal sealed class ProblemFilter : IEndpointFilter
         return problem;
     }
 
-    public static IResult Problem(int status, string code, string detail)
+    public static IResult Problem(int status, string code, string detail, IReadOnlyDictionary<string, object?>? extensions = null)
     {
         var problem = new ProblemDetails
         {
@@ -54,6 +58,10 @@ internal sealed class ProblemFilter : IEndpointFilter
             Type = $"https://tanager.dev/problems/{code}",
         };
         problem.Extensions["code"] = code;
+        foreach (var (name, value) in extensions ?? new Dictionary<string, object?>())
+        {
+            problem.Extensions[name] = value;
+        }
         return TypedResults.Problem(problem);
     }
 
@@ -66,6 +74,7 @@ internal sealed class ProblemFilter : IEndpointFilter
         TanagerErrorKind.Gone => StatusCodes.Status410Gone,
         TanagerErrorKind.TooLarge => StatusCodes.Status413PayloadTooLarge,
         TanagerErrorKind.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
+        TanagerErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status400BadRequest,
     };
 }

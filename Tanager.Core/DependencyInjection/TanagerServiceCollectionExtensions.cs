@@ -33,12 +33,15 @@ public static class TanagerServiceCollectionExtensions
         services.TryAddSingleton<IReadStateStore>(_ => throw StoreCheck.NoStore());
         services.TryAddSingleton<IAttachmentStore>(_ => throw StoreCheck.NoStore());
         services.TryAddSingleton<IExternalLoginStore>(_ => throw StoreCheck.NoStore());
+        services.TryAddSingleton<ITwoFactorStore>(_ => throw StoreCheck.NoStore());
+        services.TryAddSingleton<IAuditStore>(_ => throw StoreCheck.NoStore());
         services.TryAddSingleton<IFileStore>(sp => new LocalDiskFileStore(Path.Combine("data", "files"), sp.GetService<TimeProvider>()));
         services.TryAddSingleton<IPubSub, InProcessPubSub>();
         services.TryAddSingleton<EventDispatcher>();
         services.TryAddSingleton<FanOut>();
         services.TryAddSingleton<PresenceTracker>();
         services.TryAddSingleton<PasswordHasher>();
+        services.TryAddSingleton<AuditLog>();
         services.TryAddSingleton<AccountService>();
         services.TryAddSingleton<ExternalLoginService>();
         services.TryAddSingleton<BotService>();

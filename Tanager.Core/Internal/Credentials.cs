@@ -16,9 +16,13 @@ internal static class Credentials
     public const string ApiKeyPrefix = "tgk_";
     public const string SsoCodePrefix = "tgs_";
     public const string SsoLinkPrefix = "tgl_";
+    public const string ChallengePrefix = "tgc_";
     private const int SecretBytes = 32;
 
-    /// <summary>The stored kind a token's prefix names, or null for anything else (API keys are not stored as sessions).</summary>
+    /// <summary>
+    /// The kind a bearer token's prefix names, or null for anything else: API keys are not stored as sessions, and a
+    /// two-factor challenge is never a bearer token (only <see cref="AccountService.CompleteTwoFactorLoginAsync"/> reads it).
+    /// </summary>
     public static CredentialKind? KindOf(string token) =>
         token.StartsWith(LoginPrefix, StringComparison.Ordinal) ? CredentialKind.Login
         : token.StartsWith(BotTokenPrefix, StringComparison.Ordinal) ? CredentialKind.BotToken
@@ -37,6 +41,7 @@ internal static class Credentials
             CredentialKind.GatewayTicket => TicketPrefix,
             CredentialKind.SsoCode => SsoCodePrefix,
             CredentialKind.SsoLinkTicket => SsoLinkPrefix,
+            CredentialKind.TwoFactorChallenge => ChallengePrefix,
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         });
         var now = time.UtcNow();

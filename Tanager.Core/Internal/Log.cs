@@ -67,4 +67,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1046, Level = LogLevel.Error, Message = "The thumbnail pass failed; it runs again at the next wake-up or sweep")]
     public static partial void ThumbnailPassFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1050, Level = LogLevel.Warning, Message = "Refused {Refused} password checks with 503 since the last warning: {Concurrency} were running and {QueueLimit} waiting (Tanager:PasswordHashConcurrency, PasswordHashQueueLimit)")]
+    public static partial void PasswordHashingBusy(ILogger logger, long refused, int concurrency, int queueLimit);
+
+    [LoggerMessage(EventId = 1051, Level = LogLevel.Information, Message = "Security event {Kind} for user {UserId} by {ActorId}")]
+    public static partial void SecurityEvent(ILogger logger, string kind, string? userId, string? actorId);
+
+    [LoggerMessage(EventId = 1052, Level = LogLevel.Error, Message = "Security event {Kind} for user {UserId} could not be written to the audit log")]
+    public static partial void AuditWriteFailed(ILogger logger, Exception exception, string kind, string? userId);
 }

@@ -28,6 +28,8 @@ internal sealed class StoreCheck(IServiceProvider services) : IHostedService
         _ = services.GetRequiredService<ISearchStore>();
         _ = services.GetRequiredService<IReadStateStore>();
         _ = services.GetRequiredService<IAttachmentStore>();
+        _ = services.GetRequiredService<ITwoFactorStore>();
+        _ = services.GetRequiredService<IAuditStore>();
         return Task.CompletedTask;
     }
 

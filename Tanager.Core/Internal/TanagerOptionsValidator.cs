@@ -17,6 +17,22 @@ internal sealed class TanagerOptionsValidator : IValidateOptions<TanagerOptions>
         {
             failures.Add("Tanager:PasswordIterations must be between 1 and 100.");
         }
+        if (options.PasswordHashConcurrency is < 1 or > 1024)
+        {
+            failures.Add("Tanager:PasswordHashConcurrency must be between 1 and 1024.");
+        }
+        if (options.PasswordHashQueueLimit is < 0 or > 100_000)
+        {
+            failures.Add("Tanager:PasswordHashQueueLimit must be between 0 and 100000.");
+        }
+        if (options.TwoFactorChallengeLifetime < TimeSpan.FromSeconds(30) || options.TwoFactorChallengeLifetime > TimeSpan.FromHours(1))
+        {
+            failures.Add("Tanager:TwoFactorChallengeLifetime must be between 30 seconds and 1 hour.");
+        }
+        if (string.IsNullOrWhiteSpace(options.TwoFactorIssuer) || options.TwoFactorIssuer.Contains(':', StringComparison.Ordinal))
+        {
+            failures.Add("Tanager:TwoFactorIssuer must be a non-empty name without ':'.");
+        }
         if (options.SessionLifetime <= TimeSpan.Zero)
         {
             failures.Add("Tanager:SessionLifetime must be positive.");

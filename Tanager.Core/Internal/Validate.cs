@@ -33,6 +33,9 @@ internal static partial class Validate
         return nonce;
     }
 
+    /// <summary>Whether the text has the shape of an email address (the rule <see cref="Email"/> enforces), without refusing it.</summary>
+    public static bool LooksLikeEmail(string? text) => text is { Length: > 0 and <= MaxEmailLength } && EmailPattern().IsMatch(text);
+
     public static string Email(string? email)
     {
         var value = email?.Trim();
@@ -48,6 +51,11 @@ internal static partial class Validate
         if (password is null || password.Length < MinPasswordLength || password.Length > MaxPasswordLength)
         {
             throw TanagerException.Invalid($"password must be {MinPasswordLength} to {MaxPasswordLength} characters.");
+        }
+        // NIST SP 800-63B §5.1.1.2: no composition rules, but refuse what attackers try first.
+        if (CommonPasswords.Contains(password))
+        {
+            throw new TanagerException(TanagerErrorKind.InvalidRequest, Protocol.ErrorCodes.PasswordTooCommon, "This password is one of the most common passwords, which attackers try first: choose another (a few unrelated words make a good one).");
         }
         return password;
     }

@@ -39,6 +39,7 @@ public sealed partial class AccountService
             throw TanagerException.NotFound("Session");
         }
         await events.AnnounceRevokedAsync(caller.UserId, revoked, all: false, cancellationToken);
+        await audit.RecordAsync(AuditEventKinds.SessionRevoked, caller, caller.UserId, $"session {id}", cancellationToken);
     }
 
     /// <summary>Signs out every session of the caller but the current one; returns how many ended.</summary>
@@ -47,6 +48,10 @@ public sealed partial class AccountService
         EnsureLogin(caller);
         var revoked = await users.DeleteSessionsAsync(caller.UserId, CredentialKind.Login, null, caller.CredentialId, cancellationToken);
         await events.AnnounceRevokedAsync(caller.UserId, revoked, all: false, cancellationToken);
+        if (revoked.Count > 0)
+        {
+            await audit.RecordAsync(AuditEventKinds.SessionRevoked, caller, caller.UserId, $"{revoked.Count} other sessions", cancellationToken);
+        }
         return revoked.Count;
     }
 
@@ -63,6 +68,9 @@ public sealed partial class AccountService
         var changed = user with { PasswordHash = await hasher.HashAsync(valid, cancellationToken), UpdatedAt = time.UtcNow() };
         await users.UpdateAccountAsync(changed, cancellationToken);
         await events.AnnounceRevokedAsync(caller.UserId, await users.DeleteSessionsAsync(caller.UserId, CredentialKind.Login, null, caller.CredentialId, cancellationToken), all: false, cancellationToken);
+        // A login half done with the old password must not finish with a code.
+        await users.DeleteSessionsAsync(caller.UserId, CredentialKind.TwoFactorChallenge, null, null, cancellationToken);
+        await audit.RecordAsync(AuditEventKinds.PasswordChanged, caller, caller.UserId, null, cancellationToken);
     }
 
     /// <summary>Deletes expired credentials and logins idle past the idle timeout; returns how many.</summary>

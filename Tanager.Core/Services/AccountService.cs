@@ -6,7 +6,16 @@ using Tanager.Protocol;
 namespace Tanager;
 
 /// <summary>Accounts: registration under the server's policy, login, credentials (sessions, bot tokens, tickets, API keys) and profiles.</summary>
-public sealed partial class AccountService(IUserStore users, IWorkspaceStore workspaces, WorkspaceService workspaceService, EventDispatcher events, PasswordHasher hasher, IOptions<TanagerOptions> options, TimeProvider time)
+public sealed partial class AccountService(
+    IUserStore users,
+    IWorkspaceStore workspaces,
+    ITwoFactorStore twoFactor,
+    WorkspaceService workspaceService,
+    EventDispatcher events,
+    PasswordHasher hasher,
+    AuditLog audit,
+    IOptions<TanagerOptions> options,
+    TimeProvider time)
 {
     /// <summary>
     /// Creates an account and signs it in. The first account on a fresh server becomes its administrator, unless
@@ -34,6 +43,7 @@ public sealed partial class AccountService(IUserStore users, IWorkspaceStore wor
             throw TanagerException.Conflict(ErrorCodes.EmailTaken, "An account with this email exists.");
         }
         var (_, token) = await users.IssueAsync(time, user.Id, CredentialKind.Login, options.Value.SessionLifetime, client: client, cancellationToken: cancellationToken);
+        await audit.RecordAsync(AuditEventKinds.AccountCreated, user.Id, user.Id, client, first ? "first account: server administrator" : null, cancellationToken);
         if (!string.IsNullOrEmpty(inviteCode))
         {
             await workspaceService.AcceptInviteAsync(user.Id, inviteCode, cancellationToken);
@@ -41,7 +51,11 @@ public sealed partial class AccountService(IUserStore users, IWorkspaceStore wor
         return (user, token);
     }
 
-    public async Task<(User User, string Token)> LoginAsync(string? email, string? password, ClientInfo? client = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Checks email and password. Without two-factor sign-in the result carries a session token; with it, a challenge
+    /// that <see cref="CompleteTwoFactorLoginAsync"/> turns into a session given a code. Every attempt is audited.
+    /// </summary>
+    public async Task<LoginResult> LoginAsync(string? email, string? password, ClientInfo? client = null, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password) || password.Length > Validate.MaxPasswordLength)
         {
@@ -52,14 +66,28 @@ public sealed partial class AccountService(IUserStore users, IWorkspaceStore wor
         var stored = user is { Kind: UserKind.Human, PasswordHash.Length: > 0 } ? user.PasswordHash : null;
         if (!await hasher.VerifyAsync(stored, password, cancellationToken) || user is null)
         {
+            // The email tried is kept for an unknown account (who is being guessed at), but only when it looks like one:
+            // people type their password into the email field, and the audit log must not keep it.
+            var tried = email.Trim();
+            var reason = user is not null ? "wrong password" : Validate.LooksLikeEmail(tried) ? $"unknown email {tried}" : "unknown email (not an address; not recorded)";
+            await audit.RecordAsync(AuditEventKinds.LoginFailed, user?.Id, null, client, reason, cancellationToken);
             throw TanagerException.Unauthorized(ErrorCodes.InvalidCredentials, "Email or password is wrong.");
         }
         if (user.DeactivatedAt is not null)
         {
+            await audit.RecordAsync(AuditEventKinds.LoginFailed, user.Id, null, client, "account deactivated", cancellationToken);
             throw TanagerException.Unauthorized(ErrorCodes.AccountDeactivated, "This account has been deactivated.");
         }
-        var (_, token) = await users.IssueAsync(time, user.Id, CredentialKind.Login, options.Value.SessionLifetime, client: client, cancellationToken: cancellationToken);
-        return (user, token);
+        if (await twoFactor.GetTwoFactorAsync(user.Id, cancellationToken) is { IsEnabled: true })
+        {
+            var lifetime = options.Value.TwoFactorChallengeLifetime;
+            var (_, challenge) = await users.IssueAsync(time, user.Id, CredentialKind.TwoFactorChallenge, lifetime, client: client, cancellationToken: cancellationToken);
+            await audit.RecordAsync(AuditEventKinds.LoginChallenged, user.Id, null, client, null, cancellationToken);
+            return new LoginResult(user, null, challenge, lifetime);
+        }
+        var (session, token) = await users.IssueAsync(time, user.Id, CredentialKind.Login, options.Value.SessionLifetime, client: client, cancellationToken: cancellationToken);
+        await audit.RecordAsync(AuditEventKinds.LoginSucceeded, user.Id, user.Id, client, $"session {session.Id}", cancellationToken);
+        return new LoginResult(user, token, null, TimeSpan.Zero);
     }
 
     /// <summary>Ends the session the caller used; its other connections close as they would on any revocation.</summary>
@@ -69,6 +97,7 @@ public sealed partial class AccountService(IUserStore users, IWorkspaceStore wor
         if (caller.Kind == CredentialKind.Login)
         {
             await events.AnnounceRevokedAsync(caller.UserId, await users.DeleteSessionsAsync(caller.UserId, CredentialKind.Login, caller.CredentialId, null, cancellationToken), all: false, cancellationToken);
+            await audit.RecordAsync(AuditEventKinds.SessionRevoked, caller, caller.UserId, $"session {caller.CredentialId} (logout)", cancellationToken);
         }
     }
 

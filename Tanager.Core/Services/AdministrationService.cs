@@ -8,7 +8,7 @@ namespace Tanager;
 /// Server administration: provisioning and deactivating accounts, naming administrators, and API keys for backends.
 /// Every method needs <see cref="Caller.IsServerAdministrator"/>; anyone else is refused with 403 forbidden (bots included).
 /// </summary>
-public sealed class AdministrationService(IUserStore users, EventDispatcher events, PasswordHasher hasher, TimeProvider time)
+public sealed class AdministrationService(IUserStore users, ITwoFactorStore twoFactor, EventDispatcher events, PasswordHasher hasher, AuditLog audit, TimeProvider time)
 {
     /// <summary>Creates an account. Without an email it gets a placeholder; without a password it cannot log in by password.</summary>
     public async Task<User> ProvisionUserAsync(Caller caller, string? email, string? displayName, string? password, string? externalId, bool serverAdmin, CancellationToken cancellationToken = default)
@@ -25,6 +25,7 @@ public sealed class AdministrationService(IUserStore users, EventDispatcher even
         {
             throw TanagerException.Conflict(ErrorCodes.Conflict, "An account with this email or external id exists.");
         }
+        await audit.RecordAsync(AuditEventKinds.AccountCreated, caller, user.Id, serverAdmin ? "provisioned, server administrator" : "provisioned", cancellationToken);
         return user;
     }
 
@@ -57,6 +58,7 @@ public sealed class AdministrationService(IUserStore users, EventDispatcher even
             await users.DeleteSessionsAsync(user.Id, null, null, null, cancellationToken);
             await events.AnnounceRevokedAsync(user.Id, [], all: true, cancellationToken);
         }
+        await audit.RecordAsync(deactivated ? AuditEventKinds.AccountDeactivated : AuditEventKinds.AccountReactivated, caller, user.Id, null, cancellationToken);
         return changed;
     }
 
@@ -74,7 +76,27 @@ public sealed class AdministrationService(IUserStore users, EventDispatcher even
         }
         var changed = user with { IsServerAdmin = serverAdmin, UpdatedAt = time.UtcNow() };
         await users.UpdateAccountAsync(changed, cancellationToken);
+        if (user.IsServerAdmin != serverAdmin)
+        {
+            await audit.RecordAsync(AuditEventKinds.ServerAdminChanged, caller, user.Id, serverAdmin ? "granted" : "revoked", cancellationToken);
+        }
         return changed;
+    }
+
+    /// <summary>
+    /// Removes an account's second factor and recovery codes (a lost authenticator): the account signs in with its password
+    /// alone until its owner enrols again. Logins waiting for a code must start over. Refused when the account has none.
+    /// </summary>
+    public async Task<User> ResetTwoFactorAsync(Caller caller, string? idOrEmail, CancellationToken cancellationToken = default)
+    {
+        var user = await FindUserAsync(caller, idOrEmail, cancellationToken);
+        if (!await twoFactor.DeleteTwoFactorAsync(user.Id, cancellationToken))
+        {
+            throw TanagerException.Conflict(ErrorCodes.TwoFactorNotEnabled, "This account has no two-factor sign-in.");
+        }
+        await users.DeleteSessionsAsync(user.Id, CredentialKind.TwoFactorChallenge, null, null, cancellationToken);
+        await audit.RecordAsync(AuditEventKinds.TwoFactorReset, caller, user.Id, null, cancellationToken);
+        return user;
     }
 
     /// <summary>A new API key, shown once. Keys are made by people (an administrator or the command line), not by other keys.</summary>
@@ -90,6 +112,7 @@ public sealed class AdministrationService(IUserStore users, EventDispatcher even
         var now = time.UtcNow();
         var key = new ApiKey(Ulid.NewUlid(now), validName, Credentials.Hash(token), caller.UserId, now);
         await users.CreateApiKeyAsync(key, cancellationToken);
+        await audit.RecordAsync(AuditEventKinds.ApiKeyCreated, caller, null, $"key {key.Id} ({validName})", cancellationToken);
         return (key, token);
     }
 
@@ -107,6 +130,7 @@ public sealed class AdministrationService(IUserStore users, EventDispatcher even
         {
             throw TanagerException.NotFound("API key");
         }
+        await audit.RecordAsync(AuditEventKinds.ApiKeyRevoked, caller, null, $"key {id}", cancellationToken);
     }
 
     private static void EnsureAdministrator(Caller caller)

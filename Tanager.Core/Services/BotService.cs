@@ -9,7 +9,7 @@ namespace Tanager;
 /// Only the owner manages a bot's tokens; to anyone else a bot id is "not found" (server administrators deactivate a bot
 /// like any account, through the admin API).
 /// </summary>
-public sealed class BotService(IUserStore users, IWorkspaceStore workspaces, WorkspaceService workspaceService, EventDispatcher events, TimeProvider time)
+public sealed class BotService(IUserStore users, IWorkspaceStore workspaces, WorkspaceService workspaceService, EventDispatcher events, AuditLog audit, TimeProvider time)
 {
     /// <summary>Bot tokens live until revoked; a date far past any server's life stands for "never" in every store.</summary>
     private static readonly TimeSpan TokenLifetime = TimeSpan.FromDays(365 * 100);
@@ -39,7 +39,7 @@ public sealed class BotService(IUserStore users, IWorkspaceStore workspaces, Wor
         var member = new WorkspaceMember(workspaceId, bot.Id, WorkspaceRole.Member, now);
         await workspaces.TryAddMemberAsync(member, cancellationToken);
         await events.PublishAsync(Membership.Joined(member), member.ToDto(bot), TanagerJsonContext.Default.WorkspaceMemberDto, cancellationToken);
-        var (credential, token) = await IssueTokenAsync(bot.Id, "default", validScopes, cancellationToken);
+        var (credential, token) = await IssueTokenAsync(caller, bot.Id, "default", validScopes, cancellationToken);
         return (bot, credential, token);
     }
 
@@ -56,7 +56,7 @@ public sealed class BotService(IUserStore users, IWorkspaceStore workspaces, Wor
     {
         var bot = await OwnedBotAsync(caller, botId, cancellationToken);
         var validName = Validate.TokenName(name);
-        return await IssueTokenAsync(bot.Id, validName, Scope.Parse(scopes), cancellationToken);
+        return await IssueTokenAsync(caller, bot.Id, validName, Scope.Parse(scopes), cancellationToken);
     }
 
     public async Task<IReadOnlyList<UserSession>> ListTokensAsync(Caller caller, string? botId, CancellationToken cancellationToken = default)
@@ -79,6 +79,7 @@ public sealed class BotService(IUserStore users, IWorkspaceStore workspaces, Wor
             throw TanagerException.NotFound("Token");
         }
         await events.AnnounceRevokedAsync(bot.Id, revoked, all: false, cancellationToken);
+        await audit.RecordAsync(AuditEventKinds.BotTokenRevoked, caller, bot.Id, $"token {id}", cancellationToken);
     }
 
     /// <summary>Deactivates a bot the caller owns: every token dies at once, its messages stay.</summary>
@@ -88,10 +89,15 @@ public sealed class BotService(IUserStore users, IWorkspaceStore workspaces, Wor
         await users.UpdateAccountAsync(bot with { DeactivatedAt = time.UtcNow(), UpdatedAt = time.UtcNow() }, cancellationToken);
         await users.DeleteSessionsAsync(bot.Id, null, null, null, cancellationToken);
         await events.AnnounceRevokedAsync(bot.Id, [], all: true, cancellationToken);
+        await audit.RecordAsync(AuditEventKinds.BotTokenRevoked, caller, bot.Id, "every token (bot deleted)", cancellationToken);
     }
 
-    private Task<(UserSession Session, string Token)> IssueTokenAsync(Ulid botId, string? name, IReadOnlyList<string> scopes, CancellationToken cancellationToken) =>
-        users.IssueAsync(time, botId, CredentialKind.BotToken, TokenLifetime, scopes, name, cancellationToken: cancellationToken);
+    private async Task<(UserSession Session, string Token)> IssueTokenAsync(Caller caller, Ulid botId, string? name, IReadOnlyList<string> scopes, CancellationToken cancellationToken)
+    {
+        var issued = await users.IssueAsync(time, botId, CredentialKind.BotToken, TokenLifetime, scopes, name, cancellationToken: cancellationToken);
+        await audit.RecordAsync(AuditEventKinds.BotTokenCreated, caller, botId, $"token {issued.Session.Id} ({name}), scopes {string.Join(' ', scopes)}", cancellationToken);
+        return issued;
+    }
 
     private async Task<User> OwnedBotAsync(Caller caller, string? botId, CancellationToken cancellationToken)
     {

@@ -14,4 +14,6 @@ public enum TanagerErrorKind
     TooLarge,
     /// <summary>A content type the server does not accept (415).</summary>
     UnsupportedMediaType,
+    /// <summary>The server is at a capacity limit for this kind of work; the client should retry after a moment (503 with Retry-After).</summary>
+    Unavailable,
 }

@@ -6,7 +6,7 @@ using Tanager.Protocol;
 namespace Tanager;
 
 /// <summary>Workspaces, their membership and roles, personal invitations and invite links.</summary>
-public sealed partial class WorkspaceService(IWorkspaceStore workspaces, IUserStore users, EventDispatcher events, IOptions<TanagerOptions> options, TimeProvider time)
+public sealed partial class WorkspaceService(IWorkspaceStore workspaces, IUserStore users, EventDispatcher events, AuditLog audit, IOptions<TanagerOptions> options, TimeProvider time)
 {
     public async Task<(Workspace Workspace, WorkspaceMember Member)> CreateAsync(Ulid callerId, string? name, CancellationToken cancellationToken = default)
     {
@@ -150,6 +150,7 @@ public sealed partial class WorkspaceService(IWorkspaceStore workspaces, IUserSt
         var changed = await workspaces.ChangeRoleAsync(workspaceId, userId, granted, cancellationToken) ?? throw TanagerException.NotFound("Member");
         var user = await users.GetAsync(userId, cancellationToken) ?? throw TanagerException.NotFound("Member");
         await events.PublishAsync(Membership.RoleChanged(changed), changed.ToDto(user), TanagerJsonContext.Default.WorkspaceMemberDto, cancellationToken);
+        await audit.RecordAsync(AuditEventKinds.WorkspaceRoleChanged, userId, callerId, null, $"workspace {workspaceId}: {target.Role.ToWire()} -> {granted.ToWire()}", cancellationToken);
         return (changed, user);
     }
 

@@ -39,8 +39,9 @@ public class SessionFanOutBenchmarks
         var fanOut = new FanOut(pubSub);
         _dispatcher = new EventDispatcher(pubSub);
         var presence = new PresenceTracker(pubSub, fanOut, options, time, NullLogger<PresenceTracker>.Instance);
-        var workspaces = new WorkspaceService(store, store, _dispatcher, options, time);
-        var accounts = new AccountService(store, store, workspaces, _dispatcher, new PasswordHasher(options), options, time);
+        var audit = new AuditLog(store, time, Microsoft.Extensions.Logging.Abstractions.NullLogger<AuditLog>.Instance);
+        var workspaces = new WorkspaceService(store, store, _dispatcher, audit, options, time);
+        var accounts = new AccountService(store, store, store, workspaces, _dispatcher, new PasswordHasher(options), audit, options, time);
         var connections = new ConnectionService(store, store, store, store, _dispatcher, presence, options);
         _hub = new GatewayHub(accounts, connections, pubSub, fanOut, presence, options, time, NullLogger<GatewayHub>.Instance);
 

@@ -32,6 +32,11 @@ public sealed partial class IsolationTests
     {
         ["POST /api/v1/auth/register"] = "anonymous; creates an account and names no other resource",
         ["POST /api/v1/auth/login"] = "anonymous; names no other resource",
+        ["POST /api/v1/auth/login/two-factor"] = "anonymous; completes a login by its challenge and names no other resource",
+        ["GET /api/v1/auth/two-factor"] = "the caller's own two-factor status; names nothing",
+        ["POST /api/v1/auth/two-factor"] = "enrols the caller's own authenticator; names nothing",
+        ["POST /api/v1/auth/two-factor/confirm"] = "confirms the caller's own authenticator; names nothing",
+        ["POST /api/v1/auth/two-factor/disable"] = "turns off the caller's own two-factor sign-in; names nothing",
         ["POST /api/v1/auth/logout"] = "ends the caller's own token and names nothing else; not called (it would sign Alice out)",
         ["GET /api/v1/users/me"] = "the caller's own profile; its answer is checked for B's ids below",
         ["PATCH /api/v1/users/me"] = "edits the caller's own profile only; names no other resource",
@@ -60,6 +65,8 @@ public sealed partial class IsolationTests
         ["POST /api/v1/admin/api-keys"] = "server administration (see AdministrationTests)",
         ["GET /api/v1/admin/api-keys"] = "server administration (see AdministrationTests)",
         ["DELETE /api/v1/admin/api-keys/{keyId}"] = "server administration (see AdministrationTests)",
+        ["DELETE /api/v1/admin/users/{user}/two-factor"] = "server administration (see TwoFactorTests)",
+        ["GET /api/v1/admin/audit"] = "server administration (see SignInSecurityTests)",
         ["PUT /api/v1/files/{**key}"] = "a signed local-disk file URL: authorised by its HMAC over key, expiry and size, not by the caller; AttachmentTests shows an altered key or expiry is refused",
         ["GET /api/v1/files/{**key}"] = "a signed local-disk file URL (see the PUT); a download URL is handed out only after the membership check tested here",
     };
@@ -289,7 +296,9 @@ public sealed partial class IsolationTests
             .Where(p => p.RawText!.Contains("/api/v1/", StringComparison.Ordinal) && !p.RawText.EndsWith("/events", StringComparison.Ordinal)
                 && !p.RawText.Contains("/api/v1/files/", StringComparison.Ordinal)
                 // Single sign-on's browser routes redirect to a provider; none lists anything.
-                && !p.RawText.Contains("/api/v1/auth/sso/{provider}/", StringComparison.Ordinal));
+                && !p.RawText.Contains("/api/v1/auth/sso/{provider}/", StringComparison.Ordinal)
+                // The audit log is the whole server's by design, read only by server administrators (as Alice is here).
+                && !p.RawText.EndsWith("/admin/audit", StringComparison.Ordinal));
         var forbidden = w.Forbidden();
         foreach (var pattern in routes)
         {

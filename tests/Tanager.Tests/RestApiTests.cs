@@ -38,12 +38,12 @@ public sealed class RestApiTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("{\"email\":\"not-an-email\",\"password\":\"password1\",\"display_name\":\"A\"}")]
+    [InlineData("{\"email\":\"not-an-email\",\"password\":\"plover-pass-1\",\"display_name\":\"A\"}")]
     [InlineData("{\"email\":\"a@b.c\",\"password\":\"short\",\"display_name\":\"A\"}")]
-    [InlineData("{\"email\":\"a@b.c\",\"password\":\"password1\",\"display_name\":\"\"}")]
-    [InlineData("{\"email\":\"a@b.c\",\"password\":\"password1\",\"display_name\":\"bell\\u0007\"}")]
-    [InlineData("{\"email\":\"a@b.c\",\"password\":\"password1\"}")]
-    [InlineData("{\"email\":\"a@b.c\",\"password\":\"password1\",\"display_name\":")]
+    [InlineData("{\"email\":\"a@b.c\",\"password\":\"plover-pass-1\",\"display_name\":\"\"}")]
+    [InlineData("{\"email\":\"a@b.c\",\"password\":\"plover-pass-1\",\"display_name\":\"bell\\u0007\"}")]
+    [InlineData("{\"email\":\"a@b.c\",\"password\":\"plover-pass-1\"}")]
+    [InlineData("{\"email\":\"a@b.c\",\"password\":\"plover-pass-1\",\"display_name\":")]
     [InlineData("[]")]
     [InlineData("null")]
     public async Task Invalid_registration_is_a_400_problem_document(string body)
@@ -76,8 +76,8 @@ public sealed class RestApiTests : IAsyncLifetime
     [Fact]
     public async Task Registering_an_email_twice_is_a_409_and_case_does_not_matter()
     {
-        await SendAsync(HttpMethod.Post, "auth/register", "{\"email\":\"Dup@Example.test\",\"password\":\"password1\",\"display_name\":\"A\"}");
-        var (status, _, problem) = await SendAsync(HttpMethod.Post, "auth/register", "{\"email\":\"dup@example.test\",\"password\":\"password1\",\"display_name\":\"B\"}");
+        await SendAsync(HttpMethod.Post, "auth/register", "{\"email\":\"Dup@Example.test\",\"password\":\"plover-pass-1\",\"display_name\":\"A\"}");
+        var (status, _, problem) = await SendAsync(HttpMethod.Post, "auth/register", "{\"email\":\"dup@example.test\",\"password\":\"plover-pass-1\",\"display_name\":\"B\"}");
         Assert.Equal(HttpStatusCode.Conflict, status);
         Assert.Equal("email_taken", problem.GetProperty("code").GetString());
     }
@@ -85,13 +85,13 @@ public sealed class RestApiTests : IAsyncLifetime
     [Fact]
     public async Task Login_with_a_wrong_password_or_unknown_email_is_the_same_401()
     {
-        await SendAsync(HttpMethod.Post, "auth/register", "{\"email\":\"who@example.test\",\"password\":\"password1\",\"display_name\":\"A\"}");
-        var wrong = await SendAsync(HttpMethod.Post, "auth/login", "{\"email\":\"who@example.test\",\"password\":\"password2\"}");
-        var unknown = await SendAsync(HttpMethod.Post, "auth/login", "{\"email\":\"nobody@example.test\",\"password\":\"password1\"}");
+        await SendAsync(HttpMethod.Post, "auth/register", "{\"email\":\"who@example.test\",\"password\":\"plover-pass-1\",\"display_name\":\"A\"}");
+        var wrong = await SendAsync(HttpMethod.Post, "auth/login", "{\"email\":\"who@example.test\",\"password\":\"plover-pass-2\"}");
+        var unknown = await SendAsync(HttpMethod.Post, "auth/login", "{\"email\":\"nobody@example.test\",\"password\":\"plover-pass-1\"}");
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.Status);
         Assert.Equal(HttpStatusCode.Unauthorized, unknown.Status);
         Assert.Equal(wrong.Body.GetProperty("detail").GetString(), unknown.Body.GetProperty("detail").GetString());
-        var right = await SendAsync(HttpMethod.Post, "auth/login", "{\"email\":\"WHO@example.test\",\"password\":\"password1\"}");
+        var right = await SendAsync(HttpMethod.Post, "auth/login", "{\"email\":\"WHO@example.test\",\"password\":\"plover-pass-1\"}");
         Assert.Equal(HttpStatusCode.OK, right.Status);
         Assert.StartsWith("tgr_", right.Body.GetProperty("token").GetString(), StringComparison.Ordinal);
     }

@@ -35,7 +35,7 @@ public sealed partial class ScopeMatrixTests(ScopeMatrixTests.Server server) : I
     /// </summary>
     private static readonly HashSet<string> Anonymous = new(StringComparer.Ordinal)
     {
-        "POST /api/v1/auth/register", "POST /api/v1/auth/login", "PUT /api/v1/files/{**key}", "GET /api/v1/files/{**key}",
+        "POST /api/v1/auth/register", "POST /api/v1/auth/login", "POST /api/v1/auth/login/two-factor", "PUT /api/v1/files/{**key}", "GET /api/v1/files/{**key}",
         // Single sign-on: the browser's way in, before it has a token (see SingleSignOnTests).
         "GET /api/v1/auth/sso/providers", "GET /api/v1/auth/sso/{provider}/start", "GET /api/v1/auth/sso/{provider}/callback",
         "POST /api/v1/auth/sso/{provider}/callback", "POST /api/v1/auth/sso/exchange",
@@ -47,6 +47,9 @@ public sealed partial class ScopeMatrixTests(ScopeMatrixTests.Server server) : I
         ["POST /api/v1/auth/logout"] = _ => null,
         ["PATCH /api/v1/users/me"] = _ => """{"status_text":"beeping"}""",
         ["POST /api/v1/auth/password"] = _ => """{"current_password":"correct horse battery","new_password":"another horse battery"}""",
+        ["POST /api/v1/auth/two-factor"] = _ => null,
+        ["POST /api/v1/auth/two-factor/confirm"] = _ => """{"code":"123456"}""",
+        ["POST /api/v1/auth/two-factor/disable"] = _ => """{"password":"correct horse battery","code":"123456"}""",
         ["POST /api/v1/gateway/ticket"] = _ => null,
         ["POST /api/v1/auth/sso/{provider}/link"] = _ => null,
         ["POST /api/v1/workspaces"] = _ => """{"name":"Made by a bot"}""",
