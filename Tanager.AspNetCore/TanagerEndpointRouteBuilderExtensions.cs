@@ -46,10 +46,12 @@ public static class TanagerEndpointRouteBuilderExtensions
 
         var api = root.MapGroup("/api/v1").AddEndpointFilter<ProblemFilter>();
         AccountEndpoints.MapAnonymous(api, throttle);
+        ExternalLoginEndpoints.MapAnonymous(api);
 
         var accounts = services.GetRequiredService<AccountService>();
         var authenticated = api.MapGroup("").AddEndpointFilter(new BearerAuthenticationFilter(accounts, CredentialUse.Api, throttle));
         AccountEndpoints.Map(authenticated);
+        ExternalLoginEndpoints.Map(authenticated, services.GetService<SsoPaths>() ?? new SsoPaths(prefix));
         BotEndpoints.Map(authenticated);
         AdminEndpoints.Map(api.MapGroup("/admin").AddEndpointFilter(new BearerAuthenticationFilter(accounts, CredentialUse.AdminApi, throttle)));
         WorkspaceEndpoints.Map(authenticated);

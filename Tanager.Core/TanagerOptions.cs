@@ -65,6 +65,8 @@ public sealed class TanagerOptions
     /// <summary>Throttling of logins, registrations, REST requests, uploads and connections.</summary>
     public RateLimitOptions RateLimits { get; } = new();
     public GatewayOptions Gateway { get; } = new();
+    /// <summary>Sign-in through identity providers (OpenID Connect, GitHub); none by default.</summary>
+    public SingleSignOnOptions Sso { get; } = new();
     /// <summary>File limits (size, quota, content types) and lifetimes.</summary>
     public AttachmentOptions Attachments { get; } = new();
 }

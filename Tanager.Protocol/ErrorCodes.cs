@@ -29,6 +29,17 @@ public static class ErrorCodes
     public const string AccountDeactivated = "account_deactivated";
     /// <summary>The server's registration policy refuses this registration (invite-only without a valid invite, or closed).</summary>
     public const string RegistrationClosed = "registration_closed";
+    /// <summary>
+    /// Single sign-on was refused: the provider's answer failed a check (state, nonce, PKCE, issuer, signature), the
+    /// provider reported an error, or a one-time sign-in code is unknown, used or expired (401).
+    /// </summary>
+    public const string SsoFailed = "sso_failed";
+    /// <summary>This identity at the provider is linked to another account already (409).</summary>
+    public const string ExternalLoginTaken = "external_login_taken";
+    /// <summary>Unlinking the provider would leave an account without a password no way to sign in.</summary>
+    public const string LastSignInMethod = "last_sign_in_method";
+    /// <summary>The identity provider's discovery document or keys could not be read: try again later (502).</summary>
+    public const string SsoProviderUnreachable = "sso_provider_unreachable";
     /// <summary>An API key must say which user it acts as (the <c>Tanager-Act-As</c> header) outside the admin API.</summary>
     public const string ActAsRequired = "act_as_required";
     /// <summary>The file is larger than the server's maximum file size (413).</summary>

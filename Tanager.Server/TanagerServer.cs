@@ -59,6 +59,8 @@ internal static class TanagerServer
         }
         // Image sizes and thumbnails (SkiaSharp: MIT, its native library ships in the package).
         tanager.UseSkiaImages();
+        // Sign-in through the identity providers of Tanager:Sso:Providers (none unless configured).
+        tanager.AddSingleSignOn();
         builder.Services.Configure<TanagerOptions>(builder.Configuration.GetSection("Tanager"));
         // Session lists show the client's address; behind a reverse proxy that is X-Forwarded-For, trusted only from
         // the proxies named here (loopback is trusted by default, as nginx on the same machine is the common case).

@@ -29,17 +29,7 @@ internal static class AccountEndpoints
                 return RequestThrottle.Refuse(context, wait, "sign-in attempts");
             }
             var result = await accounts.LoginAsync(body.Email, body.Password, context.Client(), context.RequestAborted);
-            if (result.Challenge is { } challenge)
-            {
-                // Not signed in yet: a 401 that a client unaware of two-factor sign-in treats as a failed login, with the
-                // challenge to send back with the code to POST /auth/login/two-factor.
-                return ProblemFilter.Problem(StatusCodes.Status401Unauthorized, ErrorCodes.TwoFactorRequired, "This account signs in with a second factor: send the challenge with a code from the authenticator app (or a recovery code) to /auth/login/two-factor.", new Dictionary<string, object?>
-                {
-                    ["challenge"] = challenge,
-                    ["expires_in"] = (int)result.ChallengeExpiresIn.TotalSeconds,
-                });
-            }
-            return TypedResults.Json(new SessionResponse { Token = result.Token!, User = result.User.ToDto(includeEmail: true) }, TanagerJsonContext.Default.SessionResponse);
+            return SessionOrChallenge(result);
         });
 
         api.MapPost("/auth/login/two-factor", async (HttpContext context, AccountService accounts) =>
@@ -116,5 +106,21 @@ internal static class AccountEndpoints
             var user = await accounts.UpdateProfileAsync(context.Caller().UserId, body.DisplayName, body.AvatarUrl, body.StatusText, body.StatusEmoji, context.RequestAborted);
             return TypedResults.Json(user.ToDto(includeEmail: true), TanagerJsonContext.Default.UserDto);
         });
+    }
+
+    /// <summary>A login's answer: the session, or, for an account with two-factor sign-in, the challenge to complete it with.</summary>
+    public static IResult SessionOrChallenge(LoginResult result)
+    {
+        if (result.Challenge is { } challenge)
+        {
+            // Not signed in yet: a 401 that a client unaware of two-factor sign-in treats as a failed login, with the
+            // challenge to send back with the code to POST /auth/login/two-factor.
+            return ProblemFilter.Problem(StatusCodes.Status401Unauthorized, ErrorCodes.TwoFactorRequired, "This account signs in with a second factor: send the challenge with a code from the authenticator app (or a recovery code) to /auth/login/two-factor.", new Dictionary<string, object?>
+            {
+                ["challenge"] = challenge,
+                ["expires_in"] = (int)result.ChallengeExpiresIn.TotalSeconds,
+            });
+        }
+        return TypedResults.Json(new SessionResponse { Token = result.Token!, User = result.User.ToDto(includeEmail: true) }, TanagerJsonContext.Default.SessionResponse);
     }
 }

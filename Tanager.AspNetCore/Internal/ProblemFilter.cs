@@ -29,17 +29,23 @@ internal sealed class ProblemFilter : IEndpointFilter
             {
                 context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
-            var problem = Problem(StatusFor(exception.Kind), exception.Code, exception.Message);
-            if (exception.Data["scope"] is string scope && problem is ProblemHttpResult { ProblemDetails: var details })
-            {
-                details.Extensions["scope"] = scope;
-            }
-            return problem;
+            return Problem(exception);
         }
         catch (BadHttpRequestException exception)
         {
             return Problem(exception.StatusCode, ErrorCodes.InvalidRequest, exception.Message);
         }
+    }
+
+    /// <summary>The problem document for a refusal from Core (also written by handlers outside the filter, such as single sign-on's).</summary>
+    public static IResult Problem(TanagerException exception)
+    {
+        var problem = Problem(StatusFor(exception.Kind), exception.Code, exception.Message);
+        if (exception.Data["scope"] is string scope && problem is ProblemHttpResult { ProblemDetails: var details })
+        {
+            details.Extensions["scope"] = scope;
+        }
+        return problem;
     }
 
     public static IResult Problem(int status, string code, string detail, IReadOnlyDictionary<string, object?>? extensions = null)

@@ -32,6 +32,7 @@ public static class TanagerServiceCollectionExtensions
         services.TryAddSingleton<ISearchStore>(_ => throw StoreCheck.NoStore());
         services.TryAddSingleton<IReadStateStore>(_ => throw StoreCheck.NoStore());
         services.TryAddSingleton<IAttachmentStore>(_ => throw StoreCheck.NoStore());
+        services.TryAddSingleton<IExternalLoginStore>(_ => throw StoreCheck.NoStore());
         services.TryAddSingleton<ITwoFactorStore>(_ => throw StoreCheck.NoStore());
         services.TryAddSingleton<IAuditStore>(_ => throw StoreCheck.NoStore());
         services.TryAddSingleton<IFileStore>(sp => new LocalDiskFileStore(Path.Combine("data", "files"), sp.GetService<TimeProvider>()));
@@ -42,6 +43,7 @@ public static class TanagerServiceCollectionExtensions
         services.TryAddSingleton<PasswordHasher>();
         services.TryAddSingleton<AuditLog>();
         services.TryAddSingleton<AccountService>();
+        services.TryAddSingleton<ExternalLoginService>();
         services.TryAddSingleton<BotService>();
         services.TryAddSingleton<AdministrationService>();
         services.TryAddSingleton<WorkspaceService>();

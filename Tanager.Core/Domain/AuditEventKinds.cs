@@ -8,6 +8,10 @@ public static class AuditEventKinds
     public const string LoginFailed = "login.failed";
     /// <summary>The password was right and the account has two-factor sign-in: a challenge was issued for the code.</summary>
     public const string LoginChallenged = "login.challenged";
+    /// <summary>An identity provider account was linked to a Tanager account; the detail names the provider and how.</summary>
+    public const string ExternalLoginLinked = "external_login.linked";
+    /// <summary>A user removed their link to an identity provider; the detail names the provider.</summary>
+    public const string ExternalLoginUnlinked = "external_login.unlinked";
     public const string PasswordChanged = "password.changed";
     public const string TwoFactorEnabled = "two_factor.enabled";
     public const string TwoFactorDisabled = "two_factor.disabled";

@@ -16,6 +16,13 @@ public enum CredentialKind
     /// <summary>The <c>tanager admin</c> command line, run on the server's machine against its store.</summary>
     Console = 5,
     /// <summary>
+    /// The one-time code that ends a browser single sign-on: single use, <see cref="SingleSignOnOptions.CodeLifetime"/>,
+    /// never a bearer token; only <see cref="ExternalLoginService.ExchangeAsync"/> reads it.
+    /// </summary>
+    SsoCode = 7,
+    /// <summary>A signed-in user's single-use ticket that starts linking an identity provider to their account.</summary>
+    SsoLinkTicket = 8,
+    /// <summary>
     /// The step between a right password and a second-factor code: single use, short-lived
     /// (<see cref="TanagerOptions.TwoFactorChallengeLifetime"/>), stored as a hash like the others, and good for nothing
     /// but completing that login.

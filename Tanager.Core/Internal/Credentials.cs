@@ -14,6 +14,8 @@ internal static class Credentials
     public const string BotTokenPrefix = "tgb_";
     public const string TicketPrefix = "tgt_";
     public const string ApiKeyPrefix = "tgk_";
+    public const string SsoCodePrefix = "tgs_";
+    public const string SsoLinkPrefix = "tgl_";
     public const string ChallengePrefix = "tgc_";
     private const int SecretBytes = 32;
 
@@ -37,6 +39,8 @@ internal static class Credentials
             CredentialKind.Login => LoginPrefix,
             CredentialKind.BotToken => BotTokenPrefix,
             CredentialKind.GatewayTicket => TicketPrefix,
+            CredentialKind.SsoCode => SsoCodePrefix,
+            CredentialKind.SsoLinkTicket => SsoLinkPrefix,
             CredentialKind.TwoFactorChallenge => ChallengePrefix,
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         });

@@ -55,13 +55,23 @@ public sealed partial class AccountService
         return revoked.Count;
     }
 
-    /// <summary>Changes the caller's password after checking the current one, and signs out every other session.</summary>
+    /// <summary>
+    /// Changes the caller's password after checking the current one, and signs out every other session. An account
+    /// without a password (created by single sign-on) sets its first one with no current password.
+    /// </summary>
     public async Task ChangePasswordAsync(Caller caller, string? currentPassword, string? newPassword, CancellationToken cancellationToken = default)
     {
         EnsureLogin(caller);
         var valid = Validate.Password(newPassword);
         var user = await users.GetAsync(caller.UserId, cancellationToken) ?? throw TanagerException.NotFound("User");
-        if (currentPassword is null || currentPassword.Length > Validate.MaxPasswordLength || !await hasher.VerifyAsync(user.PasswordHash.Length > 0 ? user.PasswordHash : null, currentPassword, cancellationToken))
+        if (user is { Kind: UserKind.Human, PasswordHash.Length: 0, ExternalId: null })
+        {
+            if (!string.IsNullOrEmpty(currentPassword))
+            {
+                throw TanagerException.Unauthorized(ErrorCodes.InvalidCredentials, "The current password is wrong: this account has none yet.");
+            }
+        }
+        else if (currentPassword is null || currentPassword.Length > Validate.MaxPasswordLength || !await hasher.VerifyAsync(user.PasswordHash.Length > 0 ? user.PasswordHash : null, currentPassword, cancellationToken))
         {
             throw TanagerException.Unauthorized(ErrorCodes.InvalidCredentials, "The current password is wrong.");
         }

@@ -19,7 +19,8 @@ public sealed class DependencyRulesTests
         // Otp.NET and QRCoder: two-factor sign-in (RFC 6238 codes, the enrolment QR code); both MIT, managed only.
         { "Tanager.Core", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "NUlid", "Isopoh.Cryptography.*", "Otp.NET", "QRCoder"], TransportTypes },
         { "Tanager.Transport.WebSockets", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "Tanager.Core"], ["System.Net.WebSockets"] },
-        { "Tanager.AspNetCore", [.. Bcl, .. ExtensionAbstractions, "Microsoft.AspNetCore.*", "Microsoft.Extensions.*", "NUlid", "Tanager.Protocol", "Tanager.Core", "Tanager.Transport.WebSockets"], [] },
+        // Microsoft.IdentityModel.*: the token validation library under ASP.NET Core's OpenID Connect handler (single sign-on).
+        { "Tanager.AspNetCore", [.. Bcl, .. ExtensionAbstractions, "Microsoft.AspNetCore.*", "Microsoft.Extensions.*", "Microsoft.IdentityModel.*", "NUlid", "Tanager.Protocol", "Tanager.Core", "Tanager.Transport.WebSockets"], [] },
         { "Tanager.Client", [.. Bcl, "Tanager.Protocol"], [] },
         // Adapters: Core and their own SDK, never each other.
         { "Tanager.Storage.Sqlite", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "Tanager.Core", "NUlid", "Microsoft.Data.Sqlite"], ["Tanager.Storage.Postgres", "Npgsql"] },

@@ -50,6 +50,14 @@ public sealed partial class IsolationTests
         ["DELETE /api/v1/auth/sessions"] = "signs out the caller's own other sessions and names nothing",
         ["POST /api/v1/auth/password"] = "changes the caller's own password and names nothing",
         ["POST /api/v1/gateway/ticket"] = "a ticket for the caller's own gateway connection; names nothing",
+        ["GET /api/v1/auth/sso/providers"] = "anonymous; the server's configured identity providers, names nothing",
+        ["GET /api/v1/auth/sso/{provider}/start"] = "anonymous; names a configured identity provider, not a workspace resource",
+        ["GET /api/v1/auth/sso/{provider}/callback"] = "anonymous; the identity provider's answer, checked by the handler (SingleSignOnTests)",
+        ["POST /api/v1/auth/sso/{provider}/callback"] = "anonymous; the identity provider's answer, checked by the handler (SingleSignOnTests)",
+        ["POST /api/v1/auth/sso/exchange"] = "anonymous; trades a one-time sign-in code, names nothing",
+        ["POST /api/v1/auth/sso/{provider}/link"] = "a link ticket for the caller's own account; names an identity provider, nothing in a workspace",
+        ["DELETE /api/v1/auth/sso/{provider}/link"] = "unlinks the caller's own account; names an identity provider, nothing in a workspace",
+        ["GET /api/v1/auth/sso/links"] = "the caller's own linked identity providers; names nothing",
         ["POST /api/v1/admin/users"] = "server administration, not workspace-scoped: AdministrationTests shows non-administrators get 403",
         ["GET /api/v1/admin/users/{user}"] = "server administration (see AdministrationTests)",
         ["POST /api/v1/admin/users/{user}/deactivate"] = "server administration (see AdministrationTests)",
@@ -289,6 +297,8 @@ public sealed partial class IsolationTests
             .Select(e => e.RoutePattern)
             .Where(p => p.RawText!.Contains("/api/v1/", StringComparison.Ordinal) && !p.RawText.EndsWith("/events", StringComparison.Ordinal)
                 && !p.RawText.Contains("/api/v1/files/", StringComparison.Ordinal)
+                // Single sign-on's browser routes redirect to a provider; none lists anything.
+                && !p.RawText.Contains("/api/v1/auth/sso/{provider}/", StringComparison.Ordinal)
                 // The audit log is the whole server's by design, read only by server administrators (as Alice is here).
                 && !p.RawText.EndsWith("/admin/audit", StringComparison.Ordinal));
         var forbidden = w.Forbidden();

@@ -36,6 +36,9 @@ public sealed partial class ScopeMatrixTests(ScopeMatrixTests.Server server) : I
     private static readonly HashSet<string> Anonymous = new(StringComparer.Ordinal)
     {
         "POST /api/v1/auth/register", "POST /api/v1/auth/login", "POST /api/v1/auth/login/two-factor", "PUT /api/v1/files/{**key}", "GET /api/v1/files/{**key}",
+        // Single sign-on: the browser's way in, before it has a token (see SingleSignOnTests).
+        "GET /api/v1/auth/sso/providers", "GET /api/v1/auth/sso/{provider}/start", "GET /api/v1/auth/sso/{provider}/callback",
+        "POST /api/v1/auth/sso/{provider}/callback", "POST /api/v1/auth/sso/exchange",
     };
 
     /// <summary>Valid bodies of the writes, by row; null means the route takes none. A write without an entry fails the test.</summary>
@@ -48,6 +51,8 @@ public sealed partial class ScopeMatrixTests(ScopeMatrixTests.Server server) : I
         ["POST /api/v1/auth/two-factor/confirm"] = _ => """{"code":"123456"}""",
         ["POST /api/v1/auth/two-factor/disable"] = _ => """{"password":"correct horse battery","code":"123456"}""",
         ["POST /api/v1/gateway/ticket"] = _ => null,
+        ["POST /api/v1/auth/sso/{provider}/link"] = _ => null,
+        ["DELETE /api/v1/auth/sso/{provider}/link"] = _ => null,
         ["POST /api/v1/workspaces"] = _ => """{"name":"Made by a bot"}""",
         ["PATCH /api/v1/workspaces/{workspaceId}"] = _ => """{"name":"Renamed by a bot"}""",
         ["POST /api/v1/workspaces/{workspaceId}/transfer"] = s => $$"""{"user_id":"{{s.Mia}}"}""",
@@ -321,6 +326,7 @@ public sealed partial class ScopeMatrixTests(ScopeMatrixTests.Server server) : I
             ["user"] = scene.Mia,
             ["keyId"] = NUlid.Ulid.NewUlid().ToString(),
             ["attachmentId"] = scene.BotAttachment,
+            ["provider"] = "corp",
         };
         foreach (Match parameter in ParameterPattern().Matches(path))
         {

@@ -42,10 +42,15 @@ public sealed class TestServer : IAsyncDisposable
         };
     }
 
-    internal static async Task<TestServer> StartAsync(ServerSettings settings, Action<TanagerOptions>? configure = null, Action<IServiceCollection>? services = null)
+    internal static async Task<TestServer> StartAsync(ServerSettings settings, Action<TanagerOptions>? configure = null, Action<IServiceCollection>? services = null,
+        IDictionary<string, string?>? configuration = null)
     {
         var app = TanagerServer.Build(settings, builder =>
         {
+            if (configuration is not null)
+            {
+                builder.Configuration.AddInMemoryCollection(configuration);
+            }
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
             services?.Invoke(builder.Services);
             builder.Services.Configure<TanagerOptions>(o =>

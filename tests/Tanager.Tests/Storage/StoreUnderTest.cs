@@ -9,12 +9,14 @@ public sealed record StoreUnderTest(IUserStore Users, IWorkspaceStore Workspaces
         {
             ReadStates = (IReadStateStore)store,
             Attachments = (IAttachmentStore)store,
+            ExternalLogins = (IExternalLoginStore)store,
             TwoFactor = (ITwoFactorStore)store,
             Audit = (IAuditStore)store,
         };
 
     public IReadStateStore ReadStates { get; init; } = null!;
     public IAttachmentStore Attachments { get; init; } = null!;
+    public IExternalLoginStore ExternalLogins { get; init; } = null!;
     public ITwoFactorStore TwoFactor { get; init; } = null!;
     public IAuditStore Audit { get; init; } = null!;
 }
