@@ -53,4 +53,11 @@ public sealed class RateLimitOptions
     /// HELLO, so 16 is plenty for real clients and stops socket floods (each held until <see cref="GatewayOptions.IdentifyTimeout"/>).
     /// </summary>
     public int UnidentifiedConnectionsPerAddress { get; set; } = 16;
+
+    /// <summary>
+    /// How long a refused sign-in or registration (429, and the 503 of a full password-hashing queue) waits before it is
+    /// answered. A flood's clients send their next attempt when the answer comes, so this holds each connection to one
+    /// attempt per delay whether it heeds <c>Retry-After</c> or not, for the price of a timer. 0 answers at once; at most 10 s.
+    /// </summary>
+    public TimeSpan SignInRefusalDelay { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -10,15 +10,17 @@ public sealed class TanagerOptions
     /// <summary>
     /// Password hashes (and checks) computed at once. Each holds <see cref="PasswordMemoryKiB"/> and a core for its
     /// duration, so a login flood is held to this many cores and this much memory; the rest of the server keeps running.
-    /// Default: the processor count.
+    /// Default: half the processor count (at least one), so a flood of logins from many addresses, which throttling
+    /// cannot hold back, leaves the other half to message delivery (measured in benchmarks/README.md, "Login flood").
     /// </summary>
-    public int PasswordHashConcurrency { get; set; } = Environment.ProcessorCount;
+    public int PasswordHashConcurrency { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
     /// <summary>
     /// Password checks that may wait for a slot; more are refused at once with 503 and Retry-After. A waiting check
-    /// holds no hash memory, only its request. 32 per slot: at ~50 ms a hash (19 MiB, 2 passes) the last in line waits
-    /// about 1.6 s, within a person's patience at a login form, and a burst of a team signing in at once still fits.
+    /// holds no hash memory, only its request. 16 per slot: at 50–200 ms a hash (19 MiB, 2 passes; ~0.2 s on a small
+    /// VM) the last in line waits 1–3 s, within a person's patience at a login form, and a burst of a team signing in at
+    /// once still fits.
     /// </summary>
-    public int PasswordHashQueueLimit { get; set; } = 32 * Environment.ProcessorCount;
+    public int PasswordHashQueueLimit { get; set; } = 16 * Math.Max(1, Environment.ProcessorCount / 2);
     /// <summary>How long an account's two-factor challenge (the step between password and code) stays valid.</summary>
     public TimeSpan TwoFactorChallengeLifetime { get; set; } = TimeSpan.FromMinutes(5);
     /// <summary>The issuer authenticator apps show next to the account (the <c>otpauth://</c> URI's issuer).</summary>

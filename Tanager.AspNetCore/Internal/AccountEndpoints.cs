@@ -13,7 +13,7 @@ internal static class AccountEndpoints
         {
             if (throttle.Register(context) is { } wait)
             {
-                return RequestThrottle.Refuse(context, wait, "registrations from this address");
+                return await throttle.RefuseSignInAsync(context, wait, "registrations from this address");
             }
             var body = await context.Request.ReadJsonAsync(TanagerJsonContext.Default.RegisterRequest);
             var (user, token) = await accounts.RegisterAsync(body.Email, body.Password, body.DisplayName, body.InviteCode, context.Client(), context.RequestAborted);
@@ -22,11 +22,16 @@ internal static class AccountEndpoints
 
         api.MapPost("/auth/login", async Task<IResult> (HttpContext context, AccountService accounts) =>
         {
-            var body = await context.Request.ReadJsonAsync(TanagerJsonContext.Default.LoginRequest);
             // Before the password is hashed: a refused attempt costs no Argon2 work and tells nothing about the password.
-            if (throttle.Login(context, body.Email) is { } wait)
+            // The address is checked before the body is even read: in a flood most attempts end there, cheaply.
+            if (throttle.LoginAddress(context) is { } addressWait)
             {
-                return RequestThrottle.Refuse(context, wait, "sign-in attempts");
+                return await throttle.RefuseSignInAsync(context, addressWait, "sign-in attempts");
+            }
+            var body = await context.Request.ReadJsonAsync(TanagerJsonContext.Default.LoginRequest);
+            if (throttle.LoginAccount(context, body.Email) is { } wait)
+            {
+                return await throttle.RefuseSignInAsync(context, wait, "sign-in attempts");
             }
             var result = await accounts.LoginAsync(body.Email, body.Password, context.Client(), context.RequestAborted);
             return SessionOrChallenge(result);

@@ -42,7 +42,15 @@ internal sealed class RequestThrottle : IDisposable
     /// in order and the first refusal stops: an attempt refused for its address or its (account, address) pair uses
     /// nothing of the account's own limit, so a guesser from one address cannot spend the owner's.
     /// </summary>
-    public TimeSpan? Login(HttpContext context, string? email)
+    /// <summary>
+    /// The first login limit, by address alone: checked before the body is read, so that a flood's refused attempts cost
+    /// as little as an answer can.
+    /// </summary>
+    public TimeSpan? LoginAddress(HttpContext context) =>
+        _options.Enabled ? _loginPerAddress.Take(context.ClientAddressKey() ?? "") : null;
+
+    /// <summary>The account limits, once the body has named the account; after <see cref="LoginAddress"/>.</summary>
+    public TimeSpan? LoginAccount(HttpContext context, string? email)
     {
         if (!_options.Enabled)
         {
@@ -51,8 +59,7 @@ internal sealed class RequestThrottle : IDisposable
         var address = context.ClientAddressKey() ?? "";
         var account = User.EmailKey((email ?? "").Trim());
         var pair = account + "\n" + address;
-        return _loginPerAddress.Take(address)
-            ?? _loginPerAccountAndAddress.Take(pair)
+        return _loginPerAccountAndAddress.Take(pair)
             ?? _loginPerAccountAndAddressSustained.Take(pair)
             ?? _loginPerAccount.Take(account);
     }
@@ -66,6 +73,26 @@ internal sealed class RequestThrottle : IDisposable
     /// <summary>An endpoint filter for upload starts: after the bearer filter, so the caller is known.</summary>
     public async ValueTask<object?> UploadFilter(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
         Upload(context.HttpContext.Caller().UserId) is { } wait ? Refuse(context.HttpContext, wait, "uploads started") : await next(context);
+
+    /// <summary>
+    /// A sign-in or registration's 429, sent after <see cref="RateLimitOptions.SignInRefusalDelay"/> (or
+    /// <paramref name="retryAfter"/> if shorter). A flood's clients send their next attempt when the answer comes (on one
+    /// HTTP/1.1 connection they cannot do otherwise), so the wait holds each connection to one attempt per delay, whether
+    /// it heeds <c>Retry-After</c> or not; it costs a timer, not a core.
+    /// </summary>
+    public async Task<IResult> RefuseSignInAsync(HttpContext context, TimeSpan retryAfter, string what)
+    {
+        var delay = retryAfter < _options.SignInRefusalDelay ? retryAfter : _options.SignInRefusalDelay;
+        try
+        {
+            await Task.Delay(delay, context.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client left; the answer goes nowhere, so it need not wait.
+        }
+        return Refuse(context, retryAfter, what);
+    }
 
     /// <summary>429 with <c>Retry-After</c> (whole seconds, rounded up, as RFC 9110 §10.2.3 has it) and a problem document.</summary>
     public static IResult Refuse(HttpContext context, TimeSpan retryAfter, string what)

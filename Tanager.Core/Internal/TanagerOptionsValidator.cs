@@ -173,6 +173,10 @@ internal sealed class TanagerOptionsValidator : IValidateOptions<TanagerOptions>
         {
             failures.Add("Tanager:RateLimits:ConnectionsPerUser, ConnectionsPerAddress and UnidentifiedConnectionsPerAddress must be at least 1.");
         }
+        if (limits.SignInRefusalDelay < TimeSpan.Zero || limits.SignInRefusalDelay > TimeSpan.FromSeconds(10))
+        {
+            failures.Add("Tanager:RateLimits:SignInRefusalDelay must be between 0 and 10 seconds.");
+        }
     }
 
     private static bool IsOrigin(string? origin) =>

@@ -69,13 +69,26 @@ public sealed class PasswordHasher : IDisposable
                 Interlocked.Add(ref _refusedSinceLog, -refused);
                 Log.PasswordHashingBusy(_logger, refused, _options.PasswordHashConcurrency, _options.PasswordHashQueueLimit);
             }
+            // Answered after RateLimits:SignInRefusalDelay, as a throttled sign-in is: a client that retries at once, as a
+            // flood's clients do, gets one attempt per delay and connection, and the wait costs a timer, not a core.
+            if (_options.RateLimits is { Enabled: true, SignInRefusalDelay: var delay } && delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, cancellationToken);
+            }
             throw TanagerException.Unavailable(ErrorCodes.ServerBusy, "The server is checking too many passwords at once: try again in a moment.", RetryAfter);
         }
         // Argon2 is CPU-bound by design: each hash gets a thread of its own (LongRunning), not a thread-pool worker. With
         // as many hashes as cores running on pool threads, the pool's minimum (one thread per core) is used up and every
         // other request waits for the pool to grow: during a 100-client login flood on 2 cores, /health's 95th
         // percentile was ~0.9 s that way and ~0.1 s this way.
-        return await Task.Factory.StartNew(work, cancellationToken, TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
+        // That thread also runs at a lower priority (BackgroundThreadPriority): under contention the kernel runs message
+        // delivery first, and a login flood slows logins rather than every connected client (benchmarks/README.md,
+        // "Login flood"). On an idle server a hash still gets a whole core.
+        return await Task.Factory.StartNew(() =>
+        {
+            BackgroundThreadPriority.Lower();
+            return work();
+        }, cancellationToken, TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
     }
 
     public void Dispose() => _limiter.Dispose();

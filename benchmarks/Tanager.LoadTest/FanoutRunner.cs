@@ -189,7 +189,15 @@ internal sealed class FanoutRunner(LoadTestOptions options, TextWriter log)
         var serverCpu = CpuWindow.Start(serverPid);
         var clientCpu = CpuWindow.Start(Environment.ProcessId);
         var machineCpu = new MachineCpuWindow();
+        // With a login flood (or --watch-health), /health and the server's RSS are watched for the same span as the table.
+        var watched = target as TanagerTarget;
+        await using var watch = watched is not null && (_options.WatchHealth || _options.LoginFlood > 0) ? PhaseWatch.Start(watched.BaseUrl, serverPid) : null;
+        await using var flood = watched is not null && _options.LoginFlood > 0
+            ? LoginFlood.Start(watched.BaseUrl, _options.LoginFlood, _options.LoginFloodAddresses == 0 ? _options.LoginFlood : _options.LoginFloodAddresses)
+            : null;
+        var phaseStarted = Stopwatch.GetTimestamp();
         var publish = await publisher.RunPhaseAsync(target, rate, TimeSpan.FromSeconds(_options.DurationSeconds), cancellationToken);
+        var floodNote = flood is null ? null : await flood.StopAsync(Stopwatch.GetElapsedTime(phaseStarted));
         var toSequence = publisher.NextSequence;
         run.Close(toSequence);
         var expected = publish.ExpectedDeliveries(perChannel);
@@ -197,6 +205,11 @@ internal sealed class FanoutRunner(LoadTestOptions options, TextWriter log)
         var serverSample = serverCpu?.Stop();
         var clientSample = clientCpu?.Stop();
         var machineSample = machineCpu.Stop();
+        var watchNote = watch is null ? null : await watch.StopAsync();
+        foreach (var line in new[] { floodNote, watchNote }.OfType<string>())
+        {
+            Log($"{target.Name} {mode}: {line}");
+        }
         StallCheck? stallCheck = null;
         if (stalled is not null)
         {
@@ -208,7 +221,7 @@ internal sealed class FanoutRunner(LoadTestOptions options, TextWriter log)
 
         var received = run.Received;
         var elapsed = received == 0 ? 0 : (double)(run.LastReceivedTimestamp - run.StartTimestamp) / Stopwatch.Frequency;
-        var notes = new[] { publish.FirstError is null ? null : $"first publish error: {publish.FirstError}", stallCheck is null ? null : $"stalled subscriber: {stallCheck.Description}" };
+        var notes = new[] { publish.FirstError is null ? null : $"first publish error: {publish.FirstError}", stallCheck is null ? null : $"stalled subscriber: {stallCheck.Description}", floodNote, watchNote };
         var result = new RunResult
         {
             Target = target.Name,

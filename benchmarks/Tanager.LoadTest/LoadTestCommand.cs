@@ -64,12 +64,12 @@ internal static class LoadTestCommand
             {
                 if (wantsTanager && options.TanagerDll is not null)
                 {
-                    var server = await StartAsync(servers, Tanager, options.TanagerDll, url => ["serve", "--listen", url, .. options.TanagerArgs], taskset, serverCore, cancellationToken);
+                    var server = await StartAsync(servers, Tanager, options.TanagerDll, url => ["serve", "--listen", url, .. options.TanagerArgs], taskset, serverCore, options.LoginFlood > 0 || options.WatchHealth, cancellationToken);
                     (tanagerUrl, tanagerPid) = (server.BaseUrl, server.Pid);
                 }
                 if (wantsBaselines && options.BaselinesDll is not null)
                 {
-                    var server = await StartAsync(servers, "baselines", options.BaselinesDll, url => ["--urls", url], taskset, serverCore, cancellationToken);
+                    var server = await StartAsync(servers, "baselines", options.BaselinesDll, url => ["--urls", url], taskset, serverCore, false, cancellationToken);
                     (baselineUrl, baselinesPid) = (server.BaseUrl, server.Pid);
                 }
             }
@@ -141,9 +141,9 @@ internal static class LoadTestCommand
         }
     }
 
-    private static async Task<ServerProcess> StartAsync(List<ServerProcess> servers, string name, string dll, Func<string, IEnumerable<string>> arguments, string? taskset, int? core, CancellationToken cancellationToken)
+    private static async Task<ServerProcess> StartAsync(List<ServerProcess> servers, string name, string dll, Func<string, IEnumerable<string>> arguments, string? taskset, int? core, bool loginThrottling, CancellationToken cancellationToken)
     {
-        var server = await ServerProcess.StartAsync(name, dll, arguments, taskset, core, cancellationToken);
+        var server = await ServerProcess.StartAsync(name, dll, arguments, taskset, core, loginThrottling, cancellationToken);
         lock (servers)
         {
             servers.Add(server);

@@ -32,6 +32,15 @@ internal sealed record LoadTestOptions
     /// </summary>
     public bool StallOne { get; init; }
 
+    /// <summary>Tanager only: login clients flooding <c>POST /auth/login</c> with wrong passwords during each measured phase (0: none).</summary>
+    public int LoginFlood { get; init; }
+
+    /// <summary>How many client addresses the flood claims (<c>X-Forwarded-For</c>); 0 means one per client.</summary>
+    public int LoginFloodAddresses { get; init; }
+
+    /// <summary>Probe <c>/health</c> and sample the server's RSS during each measured phase (always with a login flood).</summary>
+    public bool WatchHealth { get; init; }
+
     /// <summary>Bounds Tanager's setup, which per channel registers an account (an Argon2 hash, ~0.2 s on this VM) and makes four more calls.</summary>
     public const int MaxChannels = 1000;
 
@@ -75,6 +84,14 @@ internal sealed record LoadTestOptions
         if (PayloadBytes is < Payload.MinimumSize or > 16 * 1024)
         {
             yield return $"--payload-bytes must be between {Payload.MinimumSize} and 16384.";
+        }
+        if (LoginFlood is < 0 or > 1000)
+        {
+            yield return "--login-flood must be between 0 and 1000 clients.";
+        }
+        if (LoginFloodAddresses < 0 || LoginFloodAddresses > Math.Max(1, LoginFlood) || LoginFloodAddresses > 60_000)
+        {
+            yield return "--login-flood-addresses must be between 0 (one per client) and the number of flood clients.";
         }
         if (ConnectConcurrency is < 1 or > 500)
         {

@@ -58,8 +58,25 @@ var stallOne = new Option<bool>("--stall-one")
     Description = "Tanager only: one subscriber (the first still connected) stops reading (and keeps heartbeating) for each measured phase; the table measures the others. After the phase the log says how the server ended the stalled one and the server's RSS, then that subscriber reconnects with RESUME from the last change it read and the tool checks it then has every message of its channel published in the phase, exactly once.",
 };
 
+var loginFlood = new Option<int>("--login-flood")
+{
+    Description = "Tanager only: N login clients send POST /api/v1/auth/login with a wrong password for a new unknown email each, back to back and ignoring Retry-After, during every measured phase; the log and notes give their answers by status, /health latency (probed every 50 ms) and the server's peak RSS (sampled every 100 ms).",
+    DefaultValueFactory = _ => 0,
+};
+
+var loginFloodAddresses = new Option<int>("--login-flood-addresses")
+{
+    Description = "Client addresses the flood claims through X-Forwarded-For (trusted from loopback): 0 (default) gives each client its own, as a botnet; 1 makes it one attacker.",
+    DefaultValueFactory = _ => 0,
+};
+
+var watchHealth = new Option<bool>("--watch-health")
+{
+    Description = "Probe /health every 50 ms and sample the server's RSS during every measured phase, without a flood: the baseline for a --login-flood run.",
+};
+
 var root = new RootCommand("Tanager fan-out load test: N subscribers in one channel (or spread over several), one publisher; deliveries/s and latency, against Tanager and two ASP.NET Core baselines.");
-foreach (var option in new Option[] { target, tanagerUrl, baselineUrl, tanagerDll, baselinesDll, tanagerArgs, subscribers, channels, duration, warmup, rate, inFlight, payloadBytes, connectConcurrency, pin, holdIdle, stallOne })
+foreach (var option in new Option[] { target, tanagerUrl, baselineUrl, tanagerDll, baselinesDll, tanagerArgs, subscribers, channels, duration, warmup, rate, inFlight, payloadBytes, connectConcurrency, pin, holdIdle, stallOne, loginFlood, loginFloodAddresses, watchHealth })
 {
     root.Options.Add(option);
 }
@@ -93,6 +110,9 @@ root.SetAction(async (parseResult, cancellationToken) =>
         Pin = parseResult.GetValue(pin),
         HoldIdleSeconds = parseResult.GetValue(holdIdle),
         StallOne = parseResult.GetValue(stallOne),
+        LoginFlood = parseResult.GetValue(loginFlood),
+        LoginFloodAddresses = parseResult.GetValue(loginFloodAddresses),
+        WatchHealth = parseResult.GetValue(watchHealth),
     };
     return await LoadTestCommand.RunAsync(options, args, cancellationToken);
 });

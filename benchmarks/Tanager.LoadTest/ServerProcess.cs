@@ -39,7 +39,11 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// is <c>taskset -c &lt;core&gt; dotnet …</c> (taskset at <paramref name="tasksetPath"/>), which sets the affinity and
     /// execs dotnet in the same process.
     /// </summary>
-    public static async Task<ServerProcess> StartAsync(string name, string dllPath, Func<string, IEnumerable<string>> arguments, string? tasksetPath, int? tasksetCore, CancellationToken cancellationToken)
+    /// <param name="loginThrottling">
+    /// Keep the login limits at their defaults (a login flood measures them) and lift only those the load itself would
+    /// meet: connections, REST calls and registrations from one loopback address. Otherwise every limit is off.
+    /// </param>
+    public static async Task<ServerProcess> StartAsync(string name, string dllPath, Func<string, IEnumerable<string>> arguments, string? tasksetPath, int? tasksetCore, bool loginThrottling, CancellationToken cancellationToken)
     {
         var fullPath = Path.GetFullPath(dllPath);
         if (!File.Exists(fullPath))
@@ -61,7 +65,24 @@ internal sealed class ServerProcess : IAsyncDisposable
         startInfo.Environment.Remove("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS");
         // Thousands of users and connections from one loopback address are the point here, not an attack: the server's
         // throttling (Tanager:RateLimits) would refuse them. Harmless for the SignalR baseline, which ignores it.
-        startInfo.Environment["TANAGER_Tanager__RateLimits__Enabled"] = "false";
+        if (loginThrottling)
+        {
+            const string Limits = "TANAGER_Tanager__RateLimits__";
+            foreach (var count in new[] { "ConnectionsPerUser", "ConnectionsPerAddress", "UnidentifiedConnectionsPerAddress" })
+            {
+                startInfo.Environment[Limits + count] = "100000";
+            }
+            // A million at once, then one a millisecond: never met by the setup or the publisher.
+            foreach (var bucket in new[] { "RestPerUser", "RegisterPerAddress" })
+            {
+                startInfo.Environment[Limits + bucket + "__Permits"] = "1000000";
+                startInfo.Environment[Limits + bucket + "__Window"] = "00:16:40";
+            }
+        }
+        else
+        {
+            startInfo.Environment["TANAGER_Tanager__RateLimits__Enabled"] = "false";
+        }
         if (pinned)
         {
             startInfo.ArgumentList.Add("-c");

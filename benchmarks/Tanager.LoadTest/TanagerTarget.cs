@@ -31,9 +31,13 @@ internal sealed class TanagerTarget : IFanoutTarget
     private string? _publisherToken;
     private TanagerChannel[] _channels = [];
 
+    /// <summary>The server's base URL (ends with '/').</summary>
+    public Uri BaseUrl { get; }
+
     /// <param name="stallCandidates">Subscribers that may be stalled (0 without <c>--stall-one</c>): the first this many to connect.</param>
     public TanagerTarget(Uri baseUrl, HttpMessageInvoker invoker, int maxPublishConnections, int stallCandidates)
     {
+        BaseUrl = baseUrl;
         _gatewayUrl = WebSocketUris.For(baseUrl, "gateway");
         _invoker = invoker;
         // One pooled HTTP/1.1 connection per publish in flight, so publishes never queue inside the client.

@@ -25,6 +25,8 @@ public sealed class ThrottlingTests
         TestServer.StartAsync(o =>
         {
             o.RateLimits.Enabled = true;
+            // Refusals are answered at once here, so that hundreds of them take no minutes; the delay has its own test.
+            o.RateLimits.SignInRefusalDelay = TimeSpan.Zero;
             configure?.Invoke(o.RateLimits);
         });
 
@@ -73,6 +75,33 @@ public sealed class ThrottlingTests
         {
             Assert.Equal(HttpStatusCode.OK, otherLogin.StatusCode);
         }
+    }
+
+    [Fact]
+    public async Task A_refused_sign_in_is_answered_only_after_the_refusal_delay_so_a_client_that_retries_at_once_is_held_to_one_attempt_a_second()
+    {
+        await using var server = await StartAsync(limits =>
+        {
+            limits.SignInRefusalDelay = TimeSpan.FromSeconds(1);
+            limits.LoginPerAddress.Permits = 1;
+            limits.LoginPerAddress.Window = TimeSpan.FromHours(1);
+        });
+        using var http = new HttpClient { BaseAddress = server.Url };
+        using (var first = await LoginAsync(http, "nobody@example.test", "a guess", Attacker))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, first.StatusCode);
+        }
+        // A flood client sends its next attempt the moment an answer comes: three refusals take three delays.
+        var started = Stopwatch.GetTimestamp();
+        for (var i = 0; i < 3; i++)
+        {
+            using var refused = await LoginAsync(http, $"nobody{i}@example.test", "a guess", Attacker);
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        }
+        Assert.True(Stopwatch.GetElapsedTime(started) >= TimeSpan.FromSeconds(2.9), $"three refusals took {Stopwatch.GetElapsedTime(started)}");
+        // Another address is not held up by the refused one's waits.
+        using var bystander = await LoginAsync(http, "nobody@example.test", "a guess", Bystander);
+        Assert.Equal(HttpStatusCode.Unauthorized, bystander.StatusCode);
     }
 
     [Fact]
