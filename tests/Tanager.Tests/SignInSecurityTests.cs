@@ -39,6 +39,25 @@ public sealed class SignInSecurityTests
     }
 
     [Fact]
+    public async Task Hashes_are_argon2id_phc_strings_and_hashes_stored_by_the_earlier_managed_implementation_still_verify()
+    {
+        using var hasher = new PasswordHasher(Microsoft.Extensions.Options.Options.Create(new TanagerOptions { PasswordMemoryKiB = 19456, PasswordIterations = 2 }));
+        var hash = await hasher.HashAsync(Password);
+        Assert.Matches(@"^\$argon2id\$v=19\$m=19456,t=2,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$", hash);
+        Assert.True(await hasher.VerifyAsync(hash, Password));
+        Assert.False(await hasher.VerifyAsync(hash, Password + "!"));
+        Assert.NotEqual(hash, await hasher.HashAsync(Password));
+        // Written by Isopoh.Cryptography.Argon2 2.0.0 (the hasher before libsodium's) for this password: existing
+        // accounts keep signing in.
+        const string Earlier = "$argon2id$v=19$m=19456,t=2,p=1$18GNDHIAEWNVPKQZOvybQw$8RN+W3e+38cZUkIkTAU3lKuaAkgOwtVmIhR4zHkqKsk";
+        Assert.True(await hasher.VerifyAsync(Earlier, Password));
+        Assert.False(await hasher.VerifyAsync(Earlier, "correct horse battery staple"));
+        // A corrupt stored value matches nothing, and no account's unknown hash signs anyone in.
+        Assert.False(await hasher.VerifyAsync("not a hash", Password));
+        Assert.False(await hasher.VerifyAsync(null, Password));
+    }
+
+    [Fact]
     public async Task A_short_password_is_refused_and_an_uncommon_one_of_eight_characters_is_taken()
     {
         await using var server = await TestServer.StartAsync();
