@@ -47,6 +47,7 @@ public static class TanagerEndpointRouteBuilderExtensions
         var api = root.MapGroup("/api/v1").AddEndpointFilter<ProblemFilter>();
         AccountEndpoints.MapAnonymous(api, throttle);
         ExternalLoginEndpoints.MapAnonymous(api);
+        WebhookEndpoints.MapAnonymous(api, throttle);
 
         var accounts = services.GetRequiredService<AccountService>();
         var authenticated = api.MapGroup("").AddEndpointFilter(new BearerAuthenticationFilter(accounts, CredentialUse.Api, throttle));
@@ -56,6 +57,7 @@ public static class TanagerEndpointRouteBuilderExtensions
         AdminEndpoints.Map(api.MapGroup("/admin").AddEndpointFilter(new BearerAuthenticationFilter(accounts, CredentialUse.AdminApi, throttle)));
         WorkspaceEndpoints.Map(authenticated);
         ChannelEndpoints.Map(authenticated);
+        WebhookEndpoints.Map(authenticated, prefix);
         DirectMessageEndpoints.Map(authenticated);
         MessageEndpoints.Map(authenticated);
         ReadStateEndpoints.Map(authenticated);

@@ -42,6 +42,9 @@ public sealed class RateLimitOptions
     /// <summary>Upload slots (<c>POST …/attachments</c>) one user may start: 30 at once, then one every 2 s.</summary>
     public RateLimit UploadsPerUser { get; } = new(30, TimeSpan.FromMinutes(1));
 
+    /// <summary>Posts through one incoming webhook: 60 at once, then one a second (Slack's pace for its webhooks).</summary>
+    public RateLimit WebhookPosts { get; } = new(60, TimeSpan.FromMinutes(1));
+
     /// <summary>Open gateway and event-stream connections of one user: enough for many tabs, devices and bots' shards.</summary>
     public int ConnectionsPerUser { get; set; } = 50;
 

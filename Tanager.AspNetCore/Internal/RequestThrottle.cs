@@ -24,6 +24,7 @@ internal sealed class RequestThrottle : IDisposable
     private readonly Limiter _registerPerAddress;
     private readonly Limiter _restPerUser;
     private readonly Limiter _uploadsPerUser;
+    private readonly Limiter _webhookPosts;
 
     public RequestThrottle(RateLimitOptions options)
     {
@@ -35,16 +36,14 @@ internal sealed class RequestThrottle : IDisposable
         _registerPerAddress = new(options.RegisterPerAddress);
         _restPerUser = new(options.RestPerUser);
         _uploadsPerUser = new(options.UploadsPerUser);
+        _webhookPosts = new(options.WebhookPosts);
     }
 
     /// <summary>
-    /// A login attempt for <paramref name="email"/>: null when it may go ahead, or how long to wait. The limits are taken
-    /// in order and the first refusal stops: an attempt refused for its address or its (account, address) pair uses
-    /// nothing of the account's own limit, so a guesser from one address cannot spend the owner's.
-    /// </summary>
-    /// <summary>
-    /// The first login limit, by address alone: checked before the body is read, so that a flood's refused attempts cost
-    /// as little as an answer can.
+    /// The first login limit, by address alone: null when the attempt may go ahead, or how long to wait. Checked before
+    /// the body is read, so that a flood's refused attempts cost as little as an answer can. The limits are taken in
+    /// order and the first refusal stops: an attempt refused for its address or its (account, address) pair uses nothing
+    /// of the account's own limit, so a guesser from one address cannot spend the owner's.
     /// </summary>
     public TimeSpan? LoginAddress(HttpContext context) =>
         _options.Enabled ? _loginPerAddress.Take(context.ClientAddressKey() ?? "") : null;
@@ -63,6 +62,9 @@ internal sealed class RequestThrottle : IDisposable
             ?? _loginPerAccountAndAddressSustained.Take(pair)
             ?? _loginPerAccount.Take(account);
     }
+
+    /// <summary>A post through an incoming webhook, keyed by the hook: null when it may go ahead, or how long to wait.</summary>
+    public TimeSpan? WebhookPost(string webhookId) => _options.Enabled ? _webhookPosts.Take(webhookId) : null;
 
     public TimeSpan? Register(HttpContext context) => _options.Enabled ? _registerPerAddress.Take(context.ClientAddressKey() ?? "") : null;
 
@@ -116,6 +118,7 @@ internal sealed class RequestThrottle : IDisposable
         _registerPerAddress.Dispose();
         _restPerUser.Dispose();
         _uploadsPerUser.Dispose();
+        _webhookPosts.Dispose();
     }
 
     /// <summary>One <see cref="RateLimit"/> as a partitioned token bucket.</summary>

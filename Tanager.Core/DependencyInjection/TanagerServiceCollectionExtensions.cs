@@ -45,6 +45,7 @@ public static class TanagerServiceCollectionExtensions
         services.TryAddSingleton<AccountService>();
         services.TryAddSingleton<ExternalLoginService>();
         services.TryAddSingleton<BotService>();
+        services.TryAddSingleton<WebhookService>();
         services.TryAddSingleton<AdministrationService>();
         services.TryAddSingleton<WorkspaceService>();
         services.TryAddSingleton<ChannelService>();

@@ -23,6 +23,9 @@ public static class AuditEventKinds
     public const string BotTokenRevoked = "bot_token.revoked";
     public const string ApiKeyCreated = "api_key.created";
     public const string ApiKeyRevoked = "api_key.revoked";
+    /// <summary>An incoming webhook was made or deleted; the detail names it and its channel (never its token).</summary>
+    public const string WebhookCreated = "webhook.created";
+    public const string WebhookDeleted = "webhook.deleted";
     /// <summary>Server administrator granted or revoked; the detail says which.</summary>
     public const string ServerAdminChanged = "role.server_admin";
     /// <summary>A workspace member's role changed; the detail names the workspace and the role.</summary>

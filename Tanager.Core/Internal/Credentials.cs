@@ -17,6 +17,8 @@ internal static class Credentials
     public const string SsoCodePrefix = "tgs_";
     public const string SsoLinkPrefix = "tgl_";
     public const string ChallengePrefix = "tgc_";
+    /// <summary>An incoming webhook's token, the last segment of its URL.</summary>
+    public const string WebhookPrefix = "tgw_";
     private const int SecretBytes = 32;
 
     /// <summary>

@@ -160,6 +160,7 @@ internal sealed class TanagerOptionsValidator : IValidateOptions<TanagerOptions>
             (nameof(limits.RegisterPerAddress), limits.RegisterPerAddress),
             (nameof(limits.RestPerUser), limits.RestPerUser),
             (nameof(limits.UploadsPerUser), limits.UploadsPerUser),
+            (nameof(limits.WebhookPosts), limits.WebhookPosts),
         ];
         foreach (var (name, limit) in buckets)
         {

@@ -253,7 +253,7 @@ public sealed class AdministrationTests
     }
 
     /// <summary>The table keeps the SHA-256 of the secret and nothing from which it could be read back.</summary>
-    private static void AssertStoredOnlyAsHash(string sqlitePath, string table, string hashColumn, string secret)
+    internal static void AssertStoredOnlyAsHash(string sqlitePath, string table, string hashColumn, string secret)
     {
         using var connection = new SqliteConnection($"Data Source={sqlitePath};Mode=ReadOnly;Pooling=False");
         connection.Open();

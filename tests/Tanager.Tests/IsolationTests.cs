@@ -58,6 +58,7 @@ public sealed partial class IsolationTests
         ["POST /api/v1/auth/sso/{provider}/link"] = "a link ticket for the caller's own account; names an identity provider, nothing in a workspace",
         ["DELETE /api/v1/auth/sso/{provider}/link"] = "unlinks the caller's own account; names an identity provider, nothing in a workspace",
         ["GET /api/v1/auth/sso/links"] = "the caller's own linked identity providers; names nothing",
+        ["POST /api/v1/webhooks/{webhookId}/{token}"] = "anonymous; the secret token in the URL is the capability (WebhookTests: a wrong token, another hook's token and a deleted hook are all 404)",
         ["POST /api/v1/admin/users"] = "server administration, not workspace-scoped: AdministrationTests shows non-administrators get 403",
         ["GET /api/v1/admin/users/{user}"] = "server administration (see AdministrationTests)",
         ["POST /api/v1/admin/users/{user}/deactivate"] = "server administration (see AdministrationTests)",
@@ -102,6 +103,7 @@ public sealed partial class IsolationTests
         ["POST /api/v1/invitations/{invitationId}/accept"] = _ => null,
         ["POST /api/v1/invitations/{invitationId}/decline"] = _ => null,
         ["POST /api/v1/workspaces/{workspaceId}/bots"] = _ => """{"name":"Hijack bot"}""",
+        ["POST /api/v1/workspaces/{workspaceId}/channels/{channelId}/webhooks"] = _ => """{"name":"Hijack hook"}""",
         ["POST /api/v1/bots/{botId}/tokens"] = _ => """{"name":"hijack"}""",
     };
 
@@ -114,7 +116,7 @@ public sealed partial class IsolationTests
     };
 
     /// <summary>The route parameters the test knows how to fill; a route with any other fails the test.</summary>
-    private static readonly string[] KnownParameters = ["workspaceId", "channelId", "messageId", "userId", "inviteId", "invitationId", "code", "role", "emoji", "sessionId", "botId", "tokenId", "attachmentId"];
+    private static readonly string[] KnownParameters = ["workspaceId", "channelId", "messageId", "userId", "inviteId", "invitationId", "code", "role", "emoji", "sessionId", "botId", "tokenId", "attachmentId", "webhookId"];
 
     [Theory]
     [InlineData(TestStorage.Sqlite)]
@@ -393,6 +395,8 @@ public sealed partial class IsolationTests
         public required string AAttachment { get; init; }
         public required string APrivateAttachment { get; init; }
         public required string BAttachment { get; init; }
+        public required string AWebhook { get; init; }
+        public required string BWebhook { get; init; }
 
         public string Alice => AliceClient.User!.Id;
         public string Dave => DaveClient.User!.Id;
@@ -403,6 +407,7 @@ public sealed partial class IsolationTests
             ["workspaceId"] = A, ["channelId"] = General, ["messageId"] = GeneralMessage, ["userId"] = Carol.User!.Id,
             ["inviteId"] = AInvite, ["role"] = "member", ["emoji"] = "👍", ["code"] = "unused", ["invitationId"] = "unused",
             ["botId"] = ABot, ["sessionId"] = "unused", ["tokenId"] = "unused", ["user"] = Carol.User!.Id, ["attachmentId"] = AAttachment,
+            ["webhookId"] = AWebhook,
         };
 
         public static async Task<World> CreateAsync(TestServer server)
@@ -462,6 +467,8 @@ public sealed partial class IsolationTests
             var aAttachment = await FileAsync(alice, a.Id, general.Id, "agenda.png");
             var aPrivateAttachment = await FileAsync(carol, a.Id, aPrivate.Id, $"{Secret}.png");
             var bAttachment = await FileAsync(bob, b.Id, bPublic.Id, $"{Secret}.png");
+            var aWebhook = await alice.CreateIncomingWebhookAsync(a.Id, general.Id, "Alpha CI");
+            var bWebhook = await bob.CreateIncomingWebhookAsync(b.Id, bPublic.Id, $"{Secret} CI");
 
             return new World
             {
@@ -472,6 +479,7 @@ public sealed partial class IsolationTests
                 BPrivateReply = bPrivateReply.Id, BInvite = bInvite.Id, BInviteCode = bInvite.Code!, BInvitation = bInvitation,
                 ABot = aBot.User.Id, BBot = bBot.User.Id, BBotToken = bBot.Token!.Id, BobSession = bobSession,
                 AAttachment = aAttachment, APrivateAttachment = aPrivateAttachment, BAttachment = bAttachment,
+                AWebhook = aWebhook.Id, BWebhook = bWebhook.Id,
             };
         }
 
@@ -479,7 +487,7 @@ public sealed partial class IsolationTests
         public List<string> Forbidden() =>
         [
             B, BPublic, BPrivate, BRoot, BReply, BPrivateMessage, BPrivateReply, BInvite, BInviteCode, BInvitation, Bob.User!.Id, Dave,
-            BBot, BBotToken, BobSession, BAttachment,
+            BBot, BBotToken, BobSession, BAttachment, BWebhook,
             APrivate, APrivateMessage, APrivateReply, APrivateAttachment, Secret,
         ];
 
@@ -495,7 +503,9 @@ public sealed partial class IsolationTests
                     ["sessionId"] = BobSession, ["botId"] = BBot, ["tokenId"] = BBotToken,
                     // B's file where B's channel is named, the private channel's file where it is, Alice's own elsewhere.
                     ["attachmentId"] = foreign.Contains("channelId") ? (channel == APrivate ? APrivateAttachment : BAttachment) : AAttachment,
-                }, new HashSet<string>(foreign.Contains("channelId") && channel != General ? [.. foreign, "attachmentId"] : foreign, StringComparer.Ordinal));
+                    // B's hook where B's channel is named; Alice's own elsewhere (A's private channel has none).
+                    ["webhookId"] = foreign.Contains("channelId") && channel != APrivate ? BWebhook : AWebhook,
+                }, new HashSet<string>(foreign.Contains("channelId") && channel != General ? [.. foreign, "attachmentId", "webhookId"] : foreign, StringComparer.Ordinal));
 
             yield return Make("B's ids", B, BPublic, BRoot, Dave, BInvite, wrongCode, "workspaceId", "channelId", "messageId", "userId", "inviteId", "code", "invitationId", "sessionId", "botId", "tokenId");
             yield return Make("B's private channel", B, BPrivate, BPrivateMessage, Dave, BInvite, wrongCode, "channelId", "messageId");

@@ -39,6 +39,8 @@ public sealed partial class ScopeMatrixTests(ScopeMatrixTests.Server server) : I
         // Single sign-on: the browser's way in, before it has a token (see SingleSignOnTests).
         "GET /api/v1/auth/sso/providers", "GET /api/v1/auth/sso/{provider}/start", "GET /api/v1/auth/sso/{provider}/callback",
         "POST /api/v1/auth/sso/{provider}/callback", "POST /api/v1/auth/sso/exchange",
+        // An incoming webhook's URL: its token is the credential (see WebhookTests).
+        "POST /api/v1/webhooks/{webhookId}/{token}",
     };
 
     /// <summary>Valid bodies of the writes, by row; null means the route takes none. A write without an entry fails the test.</summary>
@@ -86,6 +88,7 @@ public sealed partial class ScopeMatrixTests(ScopeMatrixTests.Server server) : I
         ["POST /api/v1/admin/users/{user}/reactivate"] = _ => null,
         ["PUT /api/v1/admin/users/{user}/server-admin"] = _ => null,
         ["POST /api/v1/admin/api-keys"] = _ => """{"name":"made by a bot"}""",
+        ["POST /api/v1/workspaces/{workspaceId}/channels/{channelId}/webhooks"] = _ => """{"name":"made by a bot"}""",
     };
 
     /// <summary>Where a row needs a channel other than "general" for the allowed call to succeed.</summary>
@@ -122,6 +125,10 @@ public sealed partial class ScopeMatrixTests(ScopeMatrixTests.Server server) : I
         ["POST /api/v1/invitations/{invitationId}/decline"] = (HttpStatusCode.NotFound, ErrorCodes.NotFound),
         ["DELETE /api/v1/workspaces/{workspaceId}/channels/{channelId}"] = (HttpStatusCode.Forbidden, ErrorCodes.Forbidden),
         ["PUT /api/v1/workspaces/{workspaceId}/channels/{channelId}/overrides/{role}"] = (HttpStatusCode.Forbidden, ErrorCodes.Forbidden),
+        // Webhooks are managed with manage_channels (owners and admins), which the bot, a member, lacks.
+        ["POST /api/v1/workspaces/{workspaceId}/channels/{channelId}/webhooks"] = (HttpStatusCode.Forbidden, ErrorCodes.Forbidden),
+        ["GET /api/v1/workspaces/{workspaceId}/channels/{channelId}/webhooks"] = (HttpStatusCode.Forbidden, ErrorCodes.Forbidden),
+        ["DELETE /api/v1/workspaces/{workspaceId}/channels/{channelId}/webhooks/{webhookId}"] = (HttpStatusCode.Forbidden, ErrorCodes.Forbidden),
         ["DELETE /api/v1/workspaces/{workspaceId}/channels/{channelId}/overrides/{role}"] = (HttpStatusCode.Forbidden, ErrorCodes.Forbidden),
         ["DELETE /api/v1/workspaces/{workspaceId}/channels/{channelId}/members/{userId}"] = (HttpStatusCode.Forbidden, ErrorCodes.Forbidden),
         ["PUT /api/v1/workspaces/{workspaceId}/channels/{channelId}/messages/{messageId}/pin"] = (HttpStatusCode.Forbidden, ErrorCodes.Forbidden),
@@ -327,6 +334,7 @@ public sealed partial class ScopeMatrixTests(ScopeMatrixTests.Server server) : I
             ["keyId"] = NUlid.Ulid.NewUlid().ToString(),
             ["attachmentId"] = scene.BotAttachment,
             ["provider"] = "corp",
+            ["webhookId"] = NUlid.Ulid.NewUlid().ToString(),
         };
         foreach (Match parameter in ParameterPattern().Matches(path))
         {

@@ -10,6 +10,7 @@ public sealed record StoreUnderTest(IUserStore Users, IWorkspaceStore Workspaces
             ReadStates = (IReadStateStore)store,
             Attachments = (IAttachmentStore)store,
             ExternalLogins = (IExternalLoginStore)store,
+            Webhooks = (IWebhookStore)store,
             TwoFactor = (ITwoFactorStore)store,
             Audit = (IAuditStore)store,
         };
@@ -17,6 +18,7 @@ public sealed record StoreUnderTest(IUserStore Users, IWorkspaceStore Workspaces
     public IReadStateStore ReadStates { get; init; } = null!;
     public IAttachmentStore Attachments { get; init; } = null!;
     public IExternalLoginStore ExternalLogins { get; init; } = null!;
+    public IWebhookStore Webhooks { get; init; } = null!;
     public ITwoFactorStore TwoFactor { get; init; } = null!;
     public IAuditStore Audit { get; init; } = null!;
 }
