@@ -53,8 +53,9 @@ internal static class EventsCommand
         };
         try
         {
-            await client.Gateway.ConnectAsync(stop.Token);
-            await Task.Delay(Timeout.Infinite, stop.Token);
+            // RunAsync keeps reconnecting and ends only when stopped, or with an exception once the server refuses the
+            // token for good (a revoked or expired session), so a refused reconnect exits 1 at once instead of waiting.
+            await client.Gateway.RunAsync(stop.Token);
         }
         catch (OperationCanceledException)
         {

@@ -1,3 +1,4 @@
+using Tanager.Client;
 using Tanager.Tests.Infrastructure;
 
 namespace Tanager.Tests;
@@ -34,5 +35,23 @@ public sealed class CommandLineTests
         await serve.WaitForExitAsync(60);
         Assert.NotEqual(0, serve.ExitCode);
         Assert.Contains(option, serve.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Events_prints_ready_and_exits_1_with_the_reason_when_its_session_ends_and_the_reconnect_is_refused()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var ann = await server.NewUserAsync("Ann");
+        // A second session of Ann's for the command, so that ending it leaves the test's own session working.
+        await using var second = await TanagerClient.LoginAsync(server.Url, ann.User!.Email!, "correct horse battery");
+        await using var events = ChildProcess.Start("dotnet", [TanagerDll, "events", "--server", server.Url.ToString(), "--token", second.Token!]);
+        Assert.True(await Eventually.Until(() => events.Lines.Any(l => l.StartsWith("{\"t\":\"READY\"", StringComparison.Ordinal)), 60),
+            $"no READY line: {string.Join('\n', events.Lines)} {events.Errors}");
+
+        await second.LogoutAsync();
+
+        await events.WaitForExitAsync(30);
+        Assert.Equal(1, events.ExitCode);
+        Assert.False(string.IsNullOrWhiteSpace(events.Errors));
     }
 }

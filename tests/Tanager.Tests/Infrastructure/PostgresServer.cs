@@ -58,7 +58,29 @@ public sealed class PostgresServer
         var server = new PostgresServer(directory, port);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop(bin, data);
         await server.StartPgBouncerAsync();
+        server.StartWatchdog(bin, data);
         return server;
+    }
+
+    /// <summary>
+    /// The test host is often ended without running ProcessExit handlers, and pg_ctl's server is no child of it, so it
+    /// would outlive the run. A watchdog in a session of its own (a killed process tree does not take it along) stops
+    /// PostgreSQL and PgBouncer and removes the folder within a second of this process going away.
+    /// </summary>
+    private void StartWatchdog(string bin, string data)
+    {
+        var asPostgres = Environment.UserName == "root" ? "runuser -u postgres -- " : "";
+        var script = $"while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 1; done; "
+            + $"pkill -f '{_directory}/pgbouncer.ini'; {asPostgres}'{bin}/pg_ctl' -D '{data}' -m immediate stop; sleep 1; rm -rf '{_directory}'";
+        // Its output goes to pipes of its own, never the test host's: dotnet test waits for those to close.
+        var watchdog = Process.Start(new ProcessStartInfo("setsid", ["bash", "-c", script])
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        });
+        _ = watchdog?.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
+        _ = watchdog?.StandardError.BaseStream.CopyToAsync(Stream.Null);
     }
 
     private async Task StartPgBouncerAsync()
