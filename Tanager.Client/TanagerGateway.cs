@@ -192,8 +192,12 @@ public sealed partial class TanagerGateway : IAsyncDisposable
     private async Task<Outcome> ConnectOnceAsync(CancellationToken stop)
     {
         using var socket = new ClientWebSocket();
-        // Liveness is the gateway's own heartbeat; WebSocket pings would only add traffic.
-        socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        // Liveness is the gateway's own heartbeat; WebSocket pings would only add traffic. In a browser the setting does
+        // not exist (it throws PlatformNotSupportedException): the browser's WebSocket keeps its own pings.
+        if (!OperatingSystem.IsBrowser())
+        {
+            socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        }
         // A refused upgrade's status and Retry-After (429) decide the wait before the next attempt.
         socket.Options.CollectHttpResponseDetails = true;
         var ready = false;
