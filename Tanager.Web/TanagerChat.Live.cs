@@ -50,6 +50,14 @@ public sealed partial class TanagerChat
         catch (OperationCanceledException)
         {
         }
+        catch (Exception exception)
+        {
+            // Not expected: shown (and in the browser's console) rather than a page that says "Connecting…" for ever.
+            _connection = ConnectionState.Refused;
+            _error = $"The live connection failed: {exception.Message}";
+            await Console.Error.WriteLineAsync(exception.ToString());
+            await InvokeAsync(StateHasChanged);
+        }
     }
 
     private async Task OnReadyAsync(ReadyData ready)
