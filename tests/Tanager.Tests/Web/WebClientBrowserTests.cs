@@ -75,7 +75,7 @@ public sealed class WebClientBrowserTests : IAsyncLifetime
     }
 
     [Fact]
-    public Task A_message_sent_in_one_browser_appears_live_in_another() => WithConsoleAsync(async () =>
+    public Task Messages_reactions_edits_and_deletes_in_one_browser_appear_live_in_another() => WithConsoleAsync(async () =>
     {
         var run = Guid.NewGuid().ToString("N")[..8];
         var ann = await OpenAsync();
@@ -106,7 +106,31 @@ public sealed class WebClientBrowserTests : IAsyncLifetime
         await reply.PressAsync("Enter");
         await ann.Locator(".tg-message", new() { HasText = "Hi Ann" }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
 
+        // A reaction, an edit and a delete by Ann, each seen by Bob without a reload.
+        var bobsMessage = ann.Locator(".tg-message", new() { HasText = "Hi Ann" });
+        await bobsMessage.HoverAsync();
+        await bobsMessage.GetByRole(AriaRole.Button, new() { Name = "React" }).ClickAsync();
+        await bobsMessage.GetByRole(AriaRole.Button, new() { Name = "👍", Exact = true }).ClickAsync();
+        await bob.Locator(".tg-message", new() { HasText = "Hi Ann" }).GetByRole(AriaRole.Button, new() { Name = "👍, 1 reaction" })
+            .WaitForAsync(new() { Timeout = LiveTimeoutMs });
+
+        var annsMessage = ann.Locator(".tg-message", new() { HasText = "Hello, Bob!" });
+        await annsMessage.HoverAsync();
+        await annsMessage.GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
+        var edit = ann.GetByLabel("Edit message");
+        await edit.FillAsync("Hello again, Bob");
+        await edit.PressAsync("Enter");
+        var edited = bob.Locator(".tg-message", new() { HasText = "Hello again, Bob" });
+        await edited.WaitForAsync(new() { Timeout = LiveTimeoutMs });
+        Assert.Contains("(edited)", await edited.InnerTextAsync(), StringComparison.Ordinal);
+
         await ScreenshotsAsync(ann, "channel");
+
+        var annsEdited = ann.Locator(".tg-message", new() { HasText = "Hello again, Bob" });
+        await annsEdited.HoverAsync();
+        await annsEdited.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await annsEdited.GetByRole(AriaRole.Button, new() { Name = "Confirm delete" }).ClickAsync();
+        await edited.WaitForAsync(new() { State = WaitForSelectorState.Detached, Timeout = LiveTimeoutMs });
     });
 
     private async Task WithConsoleAsync(Func<Task> test)
