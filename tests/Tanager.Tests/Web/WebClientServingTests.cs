@@ -4,43 +4,50 @@ using Tanager.Tests.Infrastructure;
 namespace Tanager.Tests.Web;
 
 /// <summary>tanager serve, run as a self-hoster runs it, serves the web client at / and keeps its own paths its own.</summary>
-public sealed class WebClientServingTests : IAsyncLifetime
+public sealed class WebClientServingTests(WebClientServingTests.Serve serve) : IClassFixture<WebClientServingTests.Serve>
 {
-    private static string TanagerDll => Path.Combine(Repository.Root, "Tanager.Server", "bin", Repository.Configuration, "net10.0", "tanager.dll");
+    private readonly HttpClient _http = serve.Http;
+    private readonly Uri _url = serve.Url;
 
-    private readonly HttpClient _http = new();
-    private ChildProcess? _serve;
-    private string? _data;
-    private Uri _url = null!;
-
-    public async Task InitializeAsync()
+    /// <summary>One tanager serve process for the class: these tests only read.</summary>
+    public sealed class Serve : IAsyncLifetime
     {
-        _data = Directory.CreateTempSubdirectory("tanager-web-").FullName;
-        _url = new Uri($"http://127.0.0.1:{Ports.Free()}/");
-        _serve = ChildProcess.Start("dotnet", [TanagerDll, "serve", "--listen", _url.ToString().TrimEnd('/'), "--data-dir", _data]);
-        Assert.True(await Eventually.UntilAsync(async () =>
-        {
-            try
-            {
-                return (await _http.GetAsync(new Uri(_url, "health"))).IsSuccessStatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        }, 60), $"tanager serve did not start: {_serve.Errors}\n{string.Join('\n', _serve.Lines)}");
-    }
+        private static string TanagerDll => Path.Combine(Repository.Root, "Tanager.Server", "bin", Repository.Configuration, "net10.0", "tanager.dll");
 
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        if (_serve is not null)
+        private ChildProcess? _serve;
+        private string? _data;
+
+        public HttpClient Http { get; } = new();
+        public Uri Url { get; } = new($"http://127.0.0.1:{Ports.Free()}/");
+
+        public async Task InitializeAsync()
         {
-            await _serve.DisposeAsync();
+            _data = Directory.CreateTempSubdirectory("tanager-web-").FullName;
+            _serve = ChildProcess.Start("dotnet", [TanagerDll, "serve", "--listen", Url.ToString().TrimEnd('/'), "--data-dir", _data]);
+            Assert.True(await Eventually.UntilAsync(async () =>
+            {
+                try
+                {
+                    return (await Http.GetAsync(new Uri(Url, "health"))).IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            }, 60), $"tanager serve did not start: {_serve.Errors}\n{string.Join('\n', _serve.Lines)}");
         }
-        if (_data is not null)
+
+        public async Task DisposeAsync()
         {
-            Directory.Delete(_data, recursive: true);
+            Http.Dispose();
+            if (_serve is not null)
+            {
+                await _serve.DisposeAsync();
+            }
+            if (_data is not null)
+            {
+                Directory.Delete(_data, recursive: true);
+            }
         }
     }
 
