@@ -20,7 +20,10 @@ internal static class TanagerServer
         });
         // Under "dotnet run" (a build, not a publish) the web client's files stay in its project's folders; the build's
         // static web assets manifest points there. Only the Development environment does this by itself.
-        builder.WebHost.UseStaticWebAssets();
+        if (settings.WebClient)
+        {
+            builder.WebHost.UseStaticWebAssets();
+        }
         builder.Configuration.AddEnvironmentVariables("TANAGER_");
         builder.WebHost.UseUrls(settings.Listen.GetLeftPart(UriPartial.Authority));
         // Gateway connections skip Kestrel's HTTP layer after the upgrade: less memory per connection, one copy less per send.
@@ -109,7 +112,10 @@ internal static class TanagerServer
             statusCode: hub.IsDraining ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK));
         app.MapTanager();
         // The web client (Tanager.Web.App) at /, after the API: its fallback never answers api, gateway, health or files.
-        app.MapTanagerWebClient();
+        if (settings.WebClient)
+        {
+            app.MapTanagerWebClient();
+        }
         return app;
     }
 
