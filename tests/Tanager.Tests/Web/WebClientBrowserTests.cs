@@ -131,6 +131,11 @@ public sealed class WebClientBrowserTests : IAsyncLifetime
         await annsEdited.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
         await annsEdited.GetByRole(AriaRole.Button, new() { Name = "Confirm delete" }).ClickAsync();
         await edited.WaitForAsync(new() { State = WaitForSelectorState.Detached, Timeout = LiveTimeoutMs });
+
+        // A reload keeps Bob signed in (the token in localStorage) and brings him back to the channel from READY.
+        await bob.ReloadAsync();
+        await bob.GetByRole(AriaRole.Heading, new() { Name = "#general" }).WaitForAsync(new() { Timeout = LoadTimeoutMs });
+        await bob.Locator(".tg-message", new() { HasText = "Hi Ann" }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
     });
 
     private async Task WithConsoleAsync(Func<Task> test)
