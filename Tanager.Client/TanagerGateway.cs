@@ -108,7 +108,7 @@ public sealed partial class TanagerGateway : IAsyncDisposable
         }
         _stop = new CancellationTokenSource();
         _firstReady = new TaskCompletionSource<ReadyData>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _run = KeepConnectedAsync(_stop.Token);
+        _run = KeepConnectedOrFailAsync(_stop.Token);
         return _firstReady.Task.WaitAsync(cancellationToken);
     }
 
@@ -134,6 +134,23 @@ public sealed partial class TanagerGateway : IAsyncDisposable
         if (_refused is not null)
         {
             throw _refused;
+        }
+    }
+
+    /// <summary>
+    /// The connection loop; an exception it did not expect (a platform that lacks an API, say) fails the pending
+    /// <see cref="ConnectAsync"/> rather than leaving it waiting for a READY that will never come.
+    /// </summary>
+    private async Task KeepConnectedOrFailAsync(CancellationToken stop)
+    {
+        try
+        {
+            await KeepConnectedAsync(stop);
+        }
+        catch (Exception exception)
+        {
+            _firstReady!.TrySetException(exception);
+            throw;
         }
     }
 
@@ -183,7 +200,8 @@ public sealed partial class TanagerGateway : IAsyncDisposable
 
     /// <summary>The Retry-After of an upgrade the server refused with 429 (too many connections from this address).</summary>
     private static TimeSpan? RetryAfterOf(ClientWebSocket socket) =>
-        socket.HttpStatusCode == System.Net.HttpStatusCode.TooManyRequests
+        !OperatingSystem.IsBrowser()
+        && socket.HttpStatusCode == System.Net.HttpStatusCode.TooManyRequests
         && socket.HttpResponseHeaders?.TryGetValue("Retry-After", out var values) == true
         && long.TryParse(values.FirstOrDefault(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
             ? TimeSpan.FromSeconds(Math.Min(seconds, (long)MaxBackoff.TotalSeconds))
@@ -192,10 +210,15 @@ public sealed partial class TanagerGateway : IAsyncDisposable
     private async Task<Outcome> ConnectOnceAsync(CancellationToken stop)
     {
         using var socket = new ClientWebSocket();
-        // Liveness is the gateway's own heartbeat; WebSocket pings would only add traffic.
-        socket.Options.KeepAliveInterval = TimeSpan.Zero;
-        // A refused upgrade's status and Retry-After (429) decide the wait before the next attempt.
-        socket.Options.CollectHttpResponseDetails = true;
+        // In a browser neither setting exists (each throws PlatformNotSupportedException): the browser's WebSocket keeps
+        // its own pings and shows a script no upgrade response, so a refused upgrade there waits the usual backoff.
+        if (!OperatingSystem.IsBrowser())
+        {
+            // Liveness is the gateway's own heartbeat; WebSocket pings would only add traffic.
+            socket.Options.KeepAliveInterval = TimeSpan.Zero;
+            // A refused upgrade's status and Retry-After (429) decide the wait before the next attempt.
+            socket.Options.CollectHttpResponseDetails = true;
+        }
         var ready = false;
         using var connection = CancellationTokenSource.CreateLinkedTokenSource(stop);
         // The watchdog: a path that silently stopped carrying anything (a proxy that stopped forwarding, a network

@@ -13,6 +13,12 @@ internal sealed record ServerSettings(Uri Listen, string DataDirectory = ServerS
 {
     public const string DefaultDataDirectory = "data";
 
+    /// <summary>
+    /// Whether the web client is served at <c>/</c> (when the build has it). The in-process test server turns it off:
+    /// its route walks and REST fuzzing are about Tanager's own routes, not a few hundred static files.
+    /// </summary>
+    public bool WebClient { get; init; } = true;
+
     public string SqlitePath => Path.Combine(DataDirectory, "tanager.db");
 
     /// <summary>Where attachments are kept without S3: <c>files/</c> in the data folder, beside the database.</summary>

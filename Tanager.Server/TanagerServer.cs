@@ -12,7 +12,18 @@ internal static class TanagerServer
 {
     public static WebApplication Build(ServerSettings settings, Action<WebApplicationBuilder>? customize = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "tanager" });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = "tanager",
+            // The web client's published files sit beside the executable, whatever folder the server runs in.
+            WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+        });
+        // Under "dotnet run" (a build, not a publish) the web client's files stay in its project's folders; the build's
+        // static web assets manifest points there. Only the Development environment does this by itself.
+        if (settings.WebClient)
+        {
+            builder.WebHost.UseStaticWebAssets();
+        }
         builder.Configuration.AddEnvironmentVariables("TANAGER_");
         builder.WebHost.UseUrls(settings.Listen.GetLeftPart(UriPartial.Authority));
         // Gateway connections skip Kestrel's HTTP layer after the upgrade: less memory per connection, one copy less per send.
@@ -100,6 +111,11 @@ internal static class TanagerServer
             ServerJsonContext.Default.HealthReport,
             statusCode: hub.IsDraining ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK));
         app.MapTanager();
+        // The web client (Tanager.Web.App) at /, after the API: its fallback never answers api, gateway, health or files.
+        if (settings.WebClient)
+        {
+            app.MapTanagerWebClient();
+        }
         return app;
     }
 

@@ -22,6 +22,8 @@ public sealed class DependencyRulesTests
         // Microsoft.IdentityModel.*: the token validation library under ASP.NET Core's OpenID Connect handler (single sign-on).
         { "Tanager.AspNetCore", [.. Bcl, .. ExtensionAbstractions, "Microsoft.AspNetCore.*", "Microsoft.Extensions.*", "Microsoft.IdentityModel.*", "NUlid", "Tanager.Protocol", "Tanager.Core", "Tanager.Transport.WebSockets"], [] },
         { "Tanager.Client", [.. Bcl, "Tanager.Protocol"], [] },
+        // The web client's components: Blazor and the SDK, never the server engine.
+        { "Tanager.Web", [.. Bcl, "Microsoft.AspNetCore.Components*", "Microsoft.JSInterop", "Tanager.Protocol", "Tanager.Client"], ["Tanager.Core", "Tanager.AspNetCore"] },
         // Adapters: Core and their own SDK, never each other.
         { "Tanager.Storage.Sqlite", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "Tanager.Core", "NUlid", "Microsoft.Data.Sqlite"], ["Tanager.Storage.Postgres", "Npgsql"] },
         { "Tanager.Storage.Postgres", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "Tanager.Core", "NUlid", "Npgsql"], ["Tanager.Storage.Sqlite", "Microsoft.Data.Sqlite"] },
@@ -48,6 +50,7 @@ public sealed class DependencyRulesTests
     [InlineData("Tanager.Core", "Microsoft.AspNetCore.Http.Abstractions")]
     [InlineData("Tanager.Core", "Npgsql")]
     [InlineData("Tanager.Client", "Tanager.Core")]
+    [InlineData("Tanager.Web", "Tanager.Core")]
     [InlineData("Tanager.Protocol", "Tanager.Core")]
     [InlineData("Tanager.Transport.WebSockets", "Microsoft.AspNetCore.Http")]
     [InlineData("Tanager.Storage.Sqlite", "Tanager.Storage.Postgres")]

@@ -1,0 +1,207 @@
+using Microsoft.Playwright;
+using Tanager.Tests.Infrastructure;
+
+namespace Tanager.Tests.Web;
+
+/// <summary>
+/// The web client in a real browser (Debian's Chromium driven by Playwright, nothing downloaded) against a real
+/// tanager serve: what one person does appears in another person's browser without a reload.
+/// </summary>
+[Collection(SerialCollection.Name)]
+public sealed class WebClientBrowserTests : IAsyncLifetime
+{
+    private static string TanagerDll => Path.Combine(Repository.Root, "Tanager.Server", "bin", Repository.Configuration, "net10.0", "tanager.dll");
+
+    /// <summary>ENVIRONMENT.md's flags: no sandbox as root, no GPU, no network of the browser's own.</summary>
+    private static readonly string[] ChromiumArgs = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+    /// <summary>The first load compiles the WebAssembly runtime: generous on a busy 2-core machine.</summary>
+    private const float LoadTimeoutMs = 60_000;
+    private const float LiveTimeoutMs = 15_000;
+
+    private readonly HttpClient _http = new();
+    private ChildProcess? _serve;
+    private string? _data;
+    private Uri _url = null!;
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+    /// <summary>What the pages wrote to their consoles, shown when a test fails: the browser's side of the story.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _console = new();
+    private readonly List<IPage> _pages = [];
+
+    public async Task InitializeAsync()
+    {
+        _data = Directory.CreateTempSubdirectory("tanager-web-").FullName;
+        _url = new Uri($"http://127.0.0.1:{Ports.Free()}/");
+        var environment = new Dictionary<string, string>
+        {
+            ["TANAGER_Tanager__PasswordMemoryKiB"] = "64",
+            ["TANAGER_Tanager__PasswordIterations"] = "1",
+            ["TANAGER_Tanager__RateLimits__Enabled"] = "false",
+        };
+        _serve = ChildProcess.Start("dotnet", [TanagerDll, "serve", "--listen", _url.ToString().TrimEnd('/'), "--data-dir", _data], environment);
+        Assert.True(await Eventually.UntilAsync(async () =>
+        {
+            try
+            {
+                return (await _http.GetAsync(new Uri(_url, "health"))).IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, 60), $"tanager serve did not start: {_serve.Errors}\n{string.Join('\n', _serve.Lines)}");
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+        _playwright?.Dispose();
+        _http.Dispose();
+        if (_serve is not null)
+        {
+            await _serve.DisposeAsync();
+        }
+        if (_data is not null)
+        {
+            Directory.Delete(_data, recursive: true);
+        }
+    }
+
+    [Fact]
+    public Task Messages_reactions_edits_and_deletes_in_one_browser_appear_live_in_another() => WithConsoleAsync(async () =>
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var ann = await OpenAsync();
+        await SignUpAsync(ann, "Ann", $"ann-{run}@example.test");
+        await ann.GetByRole(AriaRole.Heading, new() { Name = "Welcome, Ann" }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
+        await SubmitSideFormAsync(ann, "New workspace", "Workspace name", "Acme", "Create");
+        await SubmitSideFormAsync(ann, "New channel", "Channel name", "general", "Create");
+        await ann.GetByRole(AriaRole.Heading, new() { Name = "#general" }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
+        await SubmitSideFormAsync(ann, "Invite people", "Email address to invite", $"bob-{run}@example.test", "Invite");
+
+        var bob = await OpenAsync();
+        await SignUpAsync(bob, "Bob", $"bob-{run}@example.test");
+        await bob.GetByRole(AriaRole.Button, new() { Name = "Join Acme" }).ClickAsync(new() { Timeout = LiveTimeoutMs });
+        await bob.GetByRole(AriaRole.Button, new() { Name = "Browse channels" }).ClickAsync();
+        await bob.GetByRole(AriaRole.Button, new() { Name = "Join #general" }).ClickAsync(new() { Timeout = LiveTimeoutMs });
+        await bob.GetByRole(AriaRole.Heading, new() { Name = "#general" }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
+
+        // Enter sends; Bob's page shows it from the gateway, without a reload.
+        var composer = ann.GetByLabel("Message #general");
+        await composer.FillAsync("Hello, **Bob**!");
+        await composer.PressAsync("Enter");
+        await bob.Locator(".tg-message", new() { HasText = "Hello, Bob!" }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
+        Assert.Equal("Bob", await bob.Locator(".tg-message strong").First.InnerTextAsync());
+        Assert.Equal("", await composer.InputValueAsync());
+
+        var reply = bob.GetByLabel("Message #general");
+        await reply.FillAsync("Hi Ann");
+        await reply.PressAsync("Enter");
+        await ann.Locator(".tg-message", new() { HasText = "Hi Ann" }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
+
+        // A reaction, an edit and a delete by Ann, each seen by Bob without a reload.
+        var bobsMessage = ann.Locator(".tg-message", new() { HasText = "Hi Ann" });
+        await bobsMessage.HoverAsync();
+        await bobsMessage.GetByRole(AriaRole.Button, new() { Name = "React" }).ClickAsync();
+        await bobsMessage.GetByRole(AriaRole.Button, new() { Name = "👍", Exact = true }).ClickAsync();
+        await bob.Locator(".tg-message", new() { HasText = "Hi Ann" }).GetByRole(AriaRole.Button, new() { Name = "👍, 1 reaction" })
+            .WaitForAsync(new() { Timeout = LiveTimeoutMs });
+
+        var annsMessage = ann.Locator(".tg-message", new() { HasText = "Hello, Bob!" });
+        await annsMessage.HoverAsync();
+        await annsMessage.GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
+        var edit = ann.GetByLabel("Edit message");
+        await edit.FillAsync("Hello again, Bob");
+        await edit.PressAsync("Enter");
+        var edited = bob.Locator(".tg-message", new() { HasText = "Hello again, Bob" });
+        await edited.WaitForAsync(new() { Timeout = LiveTimeoutMs });
+        Assert.Contains("(edited)", await edited.InnerTextAsync(), StringComparison.Ordinal);
+
+        await ScreenshotsAsync(ann, "channel");
+
+        var annsEdited = ann.Locator(".tg-message", new() { HasText = "Hello again, Bob" });
+        await annsEdited.HoverAsync();
+        await annsEdited.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await annsEdited.GetByRole(AriaRole.Button, new() { Name = "Confirm delete" }).ClickAsync();
+        await edited.WaitForAsync(new() { State = WaitForSelectorState.Detached, Timeout = LiveTimeoutMs });
+
+        // A reload keeps Bob signed in (the token in localStorage) and brings him back to the channel from READY.
+        await bob.ReloadAsync();
+        await bob.GetByRole(AriaRole.Heading, new() { Name = "#general" }).WaitForAsync(new() { Timeout = LoadTimeoutMs });
+        await bob.Locator(".tg-message", new() { HasText = "Hi Ann" }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
+    });
+
+    private async Task WithConsoleAsync(Func<Task> test)
+    {
+        try
+        {
+            await test();
+        }
+        catch (Exception exception) when (exception is TimeoutException or PlaywrightException or Xunit.Sdk.XunitException)
+        {
+            for (var i = 0; i < _pages.Count; i++)
+            {
+                _console.Enqueue($"page {i + 1} showed: {await _pages[i].Locator(".tg-root").InnerTextAsync(new() { Timeout = 5000 })}");
+                await ScreenshotsAsync(_pages[i], $"failure-page{i + 1}");
+                _console.Enqueue($"page {i + 1} raw gateway: " + await _pages[i].EvaluateAsync<string>("""
+                    () => new Promise(done => {
+                        const ws = new WebSocket(new URL('gateway', document.baseURI).href.replace('http', 'ws'));
+                        ws.onmessage = e => done('message ' + e.data);
+                        ws.onerror = () => done('error');
+                        ws.onclose = e => done('close ' + e.code + ' ' + e.reason);
+                        setTimeout(() => done('nothing in 5 s, readyState ' + ws.readyState), 5000);
+                    })
+                    """));
+            }
+            throw new InvalidOperationException($"{exception.Message}\nBrowser console:\n{string.Join('\n', _console)}\nServer:\n{string.Join('\n', _serve!.Lines.TakeLast(30))}\n{_serve.Errors}", exception);
+        }
+    }
+
+    private async Task<IPage> OpenAsync()
+    {
+        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        var page = await context.NewPageAsync();
+        _pages.Add(page);
+        var name = $"page {_console.Count(l => l.StartsWith("open", StringComparison.Ordinal)) + 1}";
+        _console.Enqueue($"open {name}");
+        page.Console += (_, message) => _console.Enqueue($"{name} {message.Type}: {message.Text}");
+        page.PageError += (_, error) => _console.Enqueue($"{name} page error: {error}");
+        await page.GotoAsync(_url.ToString());
+        return page;
+    }
+
+    private static async Task SignUpAsync(IPage page, string name, string email)
+    {
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create an account" }).ClickAsync(new() { Timeout = LoadTimeoutMs });
+        await page.GetByLabel("Display name").FillAsync(name);
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync("correct horse battery");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create account", Exact = true }).ClickAsync();
+    }
+
+    private static async Task SubmitSideFormAsync(IPage page, string opener, string label, string value, string submit)
+    {
+        await page.GetByRole(AriaRole.Button, new() { Name = opener, Exact = true }).ClickAsync(new() { Timeout = LiveTimeoutMs });
+        await page.GetByLabel(label).FillAsync(value);
+        await page.GetByRole(AriaRole.Button, new() { Name = submit, Exact = true }).ClickAsync();
+        await page.GetByLabel(label).WaitForAsync(new() { State = WaitForSelectorState.Detached, Timeout = LiveTimeoutMs });
+    }
+
+    /// <summary>Desktop and phone-width screenshots as test artifacts (artifacts/ is not committed).</summary>
+    private static async Task ScreenshotsAsync(IPage page, string screen)
+    {
+        var folder = Path.Combine(Repository.Root, "artifacts", "web-screenshots");
+        Directory.CreateDirectory(folder);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(folder, $"{screen}-desktop.png") });
+        await page.SetViewportSizeAsync(390, 844);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(folder, $"{screen}-phone.png") });
+        await page.SetViewportSizeAsync(1280, 800);
+    }
+}
