@@ -72,8 +72,9 @@ public sealed class PostgresServer
         var asPostgres = Environment.UserName == "root" ? "runuser -u postgres -- " : "";
         var script = $"while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 1; done; "
             + $"{asPostgres}'{bin}/pg_ctl' -D '{data}' -m immediate stop; "
-            // "[p]gbouncer" matches PgBouncer's command line but not this script's own, which pkill -f would kill too.
-            + $"pkill -f '[p]gbouncer {_directory}/pgbouncer.ini'; sleep 1; rm -rf '{_directory}'";
+            // "[p]gbouncer" matches PgBouncer's command line but not this script's own, which pkill -f would kill too;
+            // SIGKILL, as Stop's Kill sends, because PgBouncer takes SIGTERM as a shutdown that waits for its clients.
+            + $"pkill -9 -f '[p]gbouncer {_directory}/pgbouncer.ini'; sleep 1; rm -rf '{_directory}'";
         // Its output goes to pipes of its own, never the test host's: dotnet test waits for those to close.
         var watchdog = Process.Start(new ProcessStartInfo("setsid", ["--fork", "bash", "-c", script])
         {
