@@ -78,15 +78,25 @@ public sealed partial class AccountService(
             await audit.RecordAsync(AuditEventKinds.LoginFailed, user.Id, null, client, "account deactivated", cancellationToken);
             throw TanagerException.Unauthorized(ErrorCodes.AccountDeactivated, "This account has been deactivated.");
         }
-        if (await twoFactor.GetTwoFactorAsync(user.Id, cancellationToken) is { IsEnabled: true })
+        return await SignInAsync(user, askSecondFactor: true, how: null, client, cancellationToken);
+    }
+
+    /// <summary>
+    /// The last step of every sign-in whose first factor held (a password, or an identity provider's answer): a login
+    /// session, or, for an account with two-factor sign-in when <paramref name="askSecondFactor"/>, a challenge for the
+    /// code. Audited; <paramref name="how"/> names a way in other than the password (for example the provider).
+    /// </summary>
+    internal async Task<LoginResult> SignInAsync(User user, bool askSecondFactor, string? how, ClientInfo? client, CancellationToken cancellationToken)
+    {
+        if (askSecondFactor && await twoFactor.GetTwoFactorAsync(user.Id, cancellationToken) is { IsEnabled: true })
         {
             var lifetime = options.Value.TwoFactorChallengeLifetime;
             var (_, challenge) = await users.IssueAsync(time, user.Id, CredentialKind.TwoFactorChallenge, lifetime, client: client, cancellationToken: cancellationToken);
-            await audit.RecordAsync(AuditEventKinds.LoginChallenged, user.Id, null, client, null, cancellationToken);
+            await audit.RecordAsync(AuditEventKinds.LoginChallenged, user.Id, null, client, how, cancellationToken);
             return new LoginResult(user, null, challenge, lifetime);
         }
         var (session, token) = await users.IssueAsync(time, user.Id, CredentialKind.Login, options.Value.SessionLifetime, client: client, cancellationToken: cancellationToken);
-        await audit.RecordAsync(AuditEventKinds.LoginSucceeded, user.Id, user.Id, client, $"session {session.Id}", cancellationToken);
+        await audit.RecordAsync(AuditEventKinds.LoginSucceeded, user.Id, user.Id, client, how is null ? $"session {session.Id}" : $"{how}, session {session.Id}", cancellationToken);
         return new LoginResult(user, token, null, TimeSpan.Zero);
     }
 

@@ -13,7 +13,7 @@ namespace Tanager;
 /// itself (authorization code with PKCE, state, nonce, token validation) is ASP.NET Core's handlers' work.
 /// </summary>
 public sealed class ExternalLoginService(
-    IUserStore users, IExternalLoginStore logins, ITwoFactorStore twoFactor, AuditLog audit, IOptions<TanagerOptions> options,
+    IUserStore users, IExternalLoginStore logins, AccountService accounts, AuditLog audit, IOptions<TanagerOptions> options,
     TimeProvider time, ILogger<ExternalLoginService>? logger = null)
 {
     private const int MaxSubjectLength = 255;
@@ -156,16 +156,7 @@ public sealed class ExternalLoginService(
         }
         // A provider removed from the configuration since the code was issued is trusted for nothing.
         var trusted = options.Value.Sso.Providers.FirstOrDefault(p => p.Name == provider)?.TrustProviderTwoFactor == true;
-        if (!trusted && await twoFactor.GetTwoFactorAsync(user.Id, cancellationToken) is { IsEnabled: true })
-        {
-            var lifetime = options.Value.TwoFactorChallengeLifetime;
-            var (_, challenge) = await users.IssueAsync(time, user.Id, CredentialKind.TwoFactorChallenge, lifetime, client: client, cancellationToken: cancellationToken);
-            await audit.RecordAsync(AuditEventKinds.LoginChallenged, user.Id, null, client, $"single sign-on ({provider})", cancellationToken);
-            return new LoginResult(user, null, challenge, lifetime);
-        }
-        var (session, token) = await users.IssueAsync(time, user.Id, CredentialKind.Login, options.Value.SessionLifetime, client: client, cancellationToken: cancellationToken);
-        await audit.RecordAsync(AuditEventKinds.LoginSucceeded, user.Id, user.Id, client, $"single sign-on ({provider}), session {session.Id}", cancellationToken);
-        return new LoginResult(user, token, null, TimeSpan.Zero);
+        return await accounts.SignInAsync(user, askSecondFactor: !trusted, $"single sign-on ({provider})", client, cancellationToken);
     }
 
     private async Task<User> ResolveUserAsync(string provider, ExternalIdentity identity, Ulid? linkTo, ClientInfo? client, CancellationToken cancellationToken)
