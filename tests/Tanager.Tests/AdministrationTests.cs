@@ -115,7 +115,15 @@ public sealed class AdministrationTests
         var code = Between(snippet, "```csharp\n", "```");
         Assert.Equal(Normalize(await File.ReadAllTextAsync(Path.Combine(Repository.Root, "samples", "EchoBot", "Program.cs"))), Normalize(code));
         Assert.InRange(code.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length, 1, 5);
+        await RunEchoBotAsync(Repository.SampleDll("EchoBot"));
+    }
 
+    /// <summary>
+    /// Runs the bot sample's build <paramref name="dll"/> (this repository's, or one built from the packages: see
+    /// <see cref="PackageTests"/>) with a new bot's token, and waits for it to answer a message.
+    /// </summary>
+    internal static async Task RunEchoBotAsync(string dll)
+    {
         await using var server = await TestServer.StartAsync();
         var room = await ChatRoom.CreateAsync(server, members: 0);
         var bot = await room.Owner.CreateBotAsync(room.Workspace.Id, "Echo", [Scope.MessagesRead, Scope.MessagesWrite, Scope.ChannelsManage]);
@@ -128,7 +136,7 @@ public sealed class AdministrationTests
         await room.Owner.Gateway.ConnectAsync().Within();
 
         // The sample is the README's code as printed: run it with the server and the token as its two arguments.
-        await using var process = ChildProcess.Start("dotnet", [Repository.SampleDll("EchoBot"), server.Url.ToString(), bot.Token.Token!]);
+        await using var process = ChildProcess.Start("dotnet", [dll, server.Url.ToString(), bot.Token.Token!]);
         var answer = await PostUntilEchoedAsync(room, echoed, process);
 
         Assert.Equal("echo: ping", answer.Content);

@@ -9,14 +9,21 @@ namespace Tanager.Tests;
 public sealed partial class SampleTests
 {
     [Fact]
-    public async Task The_embedded_sample_signs_its_own_users_into_chat_and_keeps_everything_across_a_restart()
+    public Task The_embedded_sample_signs_its_own_users_into_chat_and_keeps_everything_across_a_restart() =>
+        RunEmbeddedSampleAsync(Repository.SampleDll("EmbeddedChat"));
+
+    /// <summary>
+    /// The embedded sample's whole story against <paramref name="dll"/>: this repository's build of it, or one built from
+    /// the packages (<see cref="PackageTests"/>).
+    /// </summary>
+    internal static async Task RunEmbeddedSampleAsync(string dll)
     {
         var dataDir = Directory.CreateTempSubdirectory("embedded-chat-").FullName;
         var port = Ports.Free();
         var ws = TanagerJsonContext.Default;
         var aliceCookies = new CookieContainer();
         string aliceId, bobId, workspaceId, channelId;
-        await using (var app = await EmbeddedChatApp.StartAsync(port, dataDir))
+        await using (var app = await EmbeddedChatApp.StartAsync(port, dataDir, dll))
         {
             using var alice = new Browser(app, aliceCookies);
             using var bob = new Browser(app);
@@ -111,7 +118,7 @@ public sealed partial class SampleTests
 
         // The process was killed. Started again on the same data folder, it has everything: the same accounts (Alice's old
         // cookie still works, since the cookie keys live there too), the workspace and the history.
-        await using (var app = await EmbeddedChatApp.StartAsync(port, dataDir))
+        await using (var app = await EmbeddedChatApp.StartAsync(port, dataDir, dll))
         {
             using var alice = new Browser(app, aliceCookies);
             using var bob = new Browser(app);

@@ -23,10 +23,11 @@ internal sealed class EmbeddedChatApp : IAsyncDisposable
     public string Origin => Url.GetLeftPart(UriPartial.Authority);
     public string Output => string.Join('\n', _process.Lines) + "\n" + _process.Errors;
 
-    public static async Task<EmbeddedChatApp> StartAsync(int port, string dataDir)
+    /// <param name="dll">The sample's build to run: this repository's own unless given.</param>
+    public static async Task<EmbeddedChatApp> StartAsync(int port, string dataDir, string? dll = null)
     {
         var url = new Uri($"http://127.0.0.1:{port}/");
-        var process = ChildProcess.Start("dotnet", [Repository.SampleDll("EmbeddedChat"), "--urls", url.ToString(), "--data-dir", dataDir]);
+        var process = ChildProcess.Start("dotnet", [dll ?? Repository.SampleDll("EmbeddedChat"), "--urls", url.ToString(), "--data-dir", dataDir]);
         var app = new EmbeddedChatApp(process, url);
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
         if (!await Eventually.UntilAsync(() => app.ReachableAsync(http), 60))
