@@ -9,26 +9,14 @@ internal static class EventsCommand
 {
     public static Command Build()
     {
-        var server = new Option<string>("--server")
-        {
-            Description = "The server's base URL.",
-            DefaultValueFactory = _ => TanagerCommandLine.DefaultListen,
-        };
-        server.Validators.Add(result =>
-        {
-            var value = result.GetValueOrDefault<string>();
-            if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-            {
-                result.AddError($"--server must be an http:// or https:// URL; got '{value}'.");
-            }
-        });
+        var server = ServerUrlOption.Create();
         var token = new Option<string>("--token")
         {
             Description = "A session token (from register or login). Defaults to $TANAGER_TOKEN.",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TANAGER_TOKEN") ?? "",
         };
         var command = new Command("events", "Print a user's live gateway events as JSON lines (a debugging aid).") { server, token };
-        command.SetAction((parse, cancellationToken) => RunAsync(new Uri(parse.GetValue(server)!.TrimEnd('/') + "/"), parse.GetValue(token)!, cancellationToken));
+        command.SetAction((parse, cancellationToken) => RunAsync(ServerUrlOption.BaseAddress(parse.GetValue(server)!), parse.GetValue(token)!, cancellationToken));
         return command;
     }
 

@@ -24,17 +24,21 @@ public sealed class CommandLineTests
     }
 
     [Theory]
-    [InlineData("--listen", "127.0.0.1:8080")]
-    [InlineData("--listen", "http://127.0.0.1")]
-    [InlineData("--listen", "https://127.0.0.1:8443")]
-    [InlineData("--listen", "http://127.0.0.1:8080/chat")]
-    [InlineData("--database-url", "mysql://localhost/x")]
-    public async Task Serve_refuses_bad_options_with_a_message_and_a_non_zero_exit(string option, string value)
+    [InlineData("serve", "--listen", "127.0.0.1:8080")]
+    [InlineData("serve", "--listen", "http://127.0.0.1")]
+    [InlineData("serve", "--listen", "https://127.0.0.1:8443")]
+    [InlineData("serve", "--listen", "http://127.0.0.1:8080/chat")]
+    [InlineData("serve", "--database-url", "mysql://localhost/x")]
+    [InlineData("health", "--server", "localhost:8080")]
+    [InlineData("health", "--path", "health")]
+    [InlineData("health", "--path", "/health?x=1")]
+    [InlineData("health", "--timeout", "0")]
+    public async Task Commands_refuse_bad_options_with_a_message_and_a_non_zero_exit(string command, string option, string value)
     {
-        await using var serve = ChildProcess.Start("dotnet", [TanagerDll, "serve", option, value]);
-        await serve.WaitForExitAsync(60);
-        Assert.NotEqual(0, serve.ExitCode);
-        Assert.Contains(option, serve.Errors, StringComparison.Ordinal);
+        await using var process = ChildProcess.Start("dotnet", [TanagerDll, command, option, value]);
+        await process.WaitForExitAsync(60);
+        Assert.NotEqual(0, process.ExitCode);
+        Assert.Contains(option, process.Errors, StringComparison.Ordinal);
     }
 
     [Fact]
