@@ -16,6 +16,11 @@ public static class TanagerOpenApiExtensions
     public static TanagerBuilder AddOpenApiDocument(this TanagerBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        // Once: a second AddOpenApi with the same name would add every transformer again.
+        if (builder.Services.Any(d => d.IsKeyedService && Equals(d.ServiceKey, TanagerOpenApi.DocumentName) && d.ServiceType == typeof(IOpenApiDocumentProvider)))
+        {
+            return builder;
+        }
         builder.Services.AddOpenApi(TanagerOpenApi.DocumentName, options =>
         {
             options.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1;

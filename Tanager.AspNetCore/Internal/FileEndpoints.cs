@@ -66,10 +66,10 @@ internal static class FileEndpoints
             await attachments.ReceiveSignedUploadAsync(request, context.Request.ContentType, context.Request.ContentLength, context.Request.Body, context.RequestAborted);
             return Results.Ok();
         })
-            .Describe("putSignedFile", "Upload to a signed URL", "The upload URL of a slot, with the local-disk file store only: authorised by its signature, no bearer token. The body is the file, of exactly the signed size and type.")
+            .Describe("putSignedFile", "Upload to a signed URL", "The upload URL of a slot, with the local-disk file store only: authorised by its signature, no bearer token. The body is the file, of exactly the signed size, with the signed type as its Content-Type.")
             .Query("expires", QueryType.Integer, "Part of the signed URL.", required: true).Query("size", QueryType.Integer, "Part of the signed URL.", required: true)
             .Query("type", QueryType.String, "Part of the signed URL.", required: true).Query("sig", QueryType.String, "Part of the signed URL.", required: true)
-            .Accepts<Stream>("application/octet-stream").Empty(StatusCodes.Status200OK);
+            .BinaryBody().Empty(StatusCodes.Status200OK);
 
         api.MapGet("/files/{**key}", async (string key, HttpContext context, AttachmentService attachments) =>
         {

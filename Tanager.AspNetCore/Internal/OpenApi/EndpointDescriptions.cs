@@ -16,10 +16,16 @@ internal enum QueryType
     Boolean,
 }
 
+/// <summary>
+/// The body an endpoint reads itself. Not ASP.NET Core's <c>Accepts</c>: that is routing metadata too, and would answer a
+/// request of another content type with a bare 415 before Tanager's own problem document (docs/rest.md, "Conventions").
+/// </summary>
+internal sealed record RequestBody(Type Type, string ContentType);
+
 /// <summary>An endpoint behind <see cref="BearerAuthenticationFilter"/> (or its own check of the same credentials).</summary>
 internal sealed record BearerAuthentication(CredentialUse Use);
 
-/// <summary>What each endpoint says about itself in the OpenAPI document; bodies and answers use ASP.NET Core's own Accepts and Produces.</summary>
+/// <summary>What each endpoint says about itself in the OpenAPI document; answers use ASP.NET Core's own Produces.</summary>
 internal static class EndpointDescriptions
 {
     /// <summary>The operation id and summary every operation has (a test checks), and a description where the summary is not enough.</summary>
@@ -33,8 +39,12 @@ internal static class EndpointDescriptions
         builder.WithMetadata(new QueryParameter(name, type, description, required));
 
     /// <summary>A JSON request body of <typeparamref name="TBody"/>, read by the handler itself.</summary>
-    public static RouteHandlerBuilder Body<TBody>(this RouteHandlerBuilder builder)
-        where TBody : notnull => builder.Accepts<TBody>(TanagerOpenApi.Json);
+    public static RouteHandlerBuilder Body<TBody>(this RouteHandlerBuilder builder) =>
+        builder.WithMetadata(new RequestBody(typeof(TBody), TanagerOpenApi.Json));
+
+    /// <summary>A body of any content type, taken as bytes.</summary>
+    public static RouteHandlerBuilder BinaryBody(this RouteHandlerBuilder builder) =>
+        builder.WithMetadata(new RequestBody(typeof(Stream), "*/*"));
 
     /// <summary>An answer with no body.</summary>
     public static RouteHandlerBuilder Empty(this RouteHandlerBuilder builder, int status = StatusCodes.Status204NoContent) =>

@@ -11,7 +11,9 @@ namespace Tanager.AspNetCore.Internal.OpenApi;
 /// </summary>
 internal sealed class OperationTransformer : IOpenApiOperationTransformer
 {
-    public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    private static readonly System.Reflection.Assembly Protocol = typeof(Tanager.Protocol.TanagerJsonContext).Assembly;
+
+    public async Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
         if (metadata.OfType<OperationId>().LastOrDefault() is { } id)
@@ -40,6 +42,14 @@ internal sealed class OperationTransformer : IOpenApiOperationTransformer
         }
 
         var document = context.Document;
+        if (metadata.OfType<RequestBody>().LastOrDefault() is { } body)
+        {
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType> { [body.ContentType] = new() { Schema = await SchemaAsync(body.Type, context, cancellationToken) } },
+            };
+        }
         operation.Responses ??= [];
         if (metadata.OfType<BearerAuthentication>().LastOrDefault() is not null)
         {
@@ -57,7 +67,20 @@ internal sealed class OperationTransformer : IOpenApiOperationTransformer
             operation.Responses.TryAdd("401", Problem(document, "No valid bearer token (`unauthorized`), with `WWW-Authenticate: Bearer`."));
         }
         operation.Responses.TryAdd("default", Problem(document, "A refusal: an RFC 7807 problem document whose `code` says which (docs/rest.md, \"Errors\")."));
-        return Task.CompletedTask;
+    }
+
+    /// <summary>A wire record's schema as a component of its own (as ASP.NET Core makes those of answers), referenced here.</summary>
+    private static async Task<IOpenApiSchema> SchemaAsync(Type type, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var schema = await context.GetOrCreateSchemaAsync(type, null, cancellationToken);
+        if (type.Assembly != Protocol || context.Document is not { } document)
+        {
+            return schema;
+        }
+        document.Components ??= new OpenApiComponents();
+        document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+        document.Components.Schemas.TryAdd(type.Name, schema);
+        return new OpenApiSchemaReference(type.Name, document);
     }
 
     private static OpenApiResponse Problem(OpenApiDocument? document, string description) => new()
