@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Tanager;
 using Tanager.AspNetCore.Internal;
+using Tanager.AspNetCore.Internal.OpenApi;
 using Tanager.Transport.WebSockets;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -44,30 +45,36 @@ public static class TanagerEndpointRouteBuilderExtensions
             }
         });
 
-        var api = root.MapGroup("/api/v1").AddEndpointFilter<ProblemFilter>();
-        AccountEndpoints.MapAnonymous(api, throttle);
-        ExternalLoginEndpoints.MapAnonymous(api);
-        WebhookEndpoints.MapAnonymous(api, throttle);
+        // Every API route is in Tanager's OpenAPI document (AddOpenApiDocument), tagged by area, and in no document of the app's.
+        var api = root.MapGroup("/api/v1").AddEndpointFilter<ProblemFilter>().WithGroupName(TanagerOpenApi.DocumentName);
+        AccountEndpoints.MapAnonymous(Tagged(api, "Accounts"), throttle);
+        ExternalLoginEndpoints.MapAnonymous(Tagged(api, "Single sign-on"));
+        WebhookEndpoints.MapAnonymous(Tagged(api, "Webhooks"), throttle);
 
         var accounts = services.GetRequiredService<AccountService>();
-        var authenticated = api.MapGroup("").AddEndpointFilter(new BearerAuthenticationFilter(accounts, CredentialUse.Api, throttle));
-        AccountEndpoints.Map(authenticated);
-        ExternalLoginEndpoints.Map(authenticated, services.GetService<SsoPaths>() ?? new SsoPaths(prefix));
-        BotEndpoints.Map(authenticated);
-        AdminEndpoints.Map(api.MapGroup("/admin").AddEndpointFilter(new BearerAuthenticationFilter(accounts, CredentialUse.AdminApi, throttle)));
-        WorkspaceEndpoints.Map(authenticated);
-        ChannelEndpoints.Map(authenticated);
-        WebhookEndpoints.Map(authenticated, prefix);
-        DirectMessageEndpoints.Map(authenticated);
-        MessageEndpoints.Map(authenticated);
-        ReadStateEndpoints.Map(authenticated);
-        FileEndpoints.Map(authenticated, prefix, throttle);
-        FileEndpoints.MapSignedFiles(api);
+        var authenticated = api.MapGroup("").AddEndpointFilter(new BearerAuthenticationFilter(accounts, CredentialUse.Api, throttle))
+            .WithMetadata(new BearerAuthentication(CredentialUse.Api));
+        AccountEndpoints.Map(Tagged(authenticated, "Accounts"));
+        ExternalLoginEndpoints.Map(Tagged(authenticated, "Single sign-on"), services.GetService<SsoPaths>() ?? new SsoPaths(prefix));
+        BotEndpoints.Map(Tagged(authenticated, "Bots"));
+        AdminEndpoints.Map(Tagged(api.MapGroup("/admin"), "Administration").AddEndpointFilter(new BearerAuthenticationFilter(accounts, CredentialUse.AdminApi, throttle))
+            .WithMetadata(new BearerAuthentication(CredentialUse.AdminApi)));
+        WorkspaceEndpoints.Map(Tagged(authenticated, "Workspaces"));
+        ChannelEndpoints.Map(Tagged(authenticated, "Channels"));
+        WebhookEndpoints.Map(Tagged(authenticated, "Webhooks"), prefix);
+        DirectMessageEndpoints.Map(Tagged(authenticated, "Direct messages"));
+        MessageEndpoints.Map(Tagged(authenticated, "Messages"));
+        ReadStateEndpoints.Map(Tagged(authenticated, "Read states"));
+        FileEndpoints.Map(Tagged(authenticated, "Files"), prefix, throttle);
+        FileEndpoints.MapSignedFiles(Tagged(api, "Files"));
         var hub = services.GetRequiredService<GatewayHub>();
-        api.MapGet("/events", (HttpContext context, IOptions<TanagerOptions> tanager, TimeProvider time) =>
-            EventStreamEndpoint.HandleAsync(context, hub, accounts, origins, tanager, time));
+        EventStreamEndpoint.Map(Tagged(api, "Events"), hub, accounts, origins);
+        OpenApiDocumentEndpoint.MapIfAdded(api, services);
 
-        root.Map("/gateway", (HttpContext context) => GatewayEndpoint.HandleAsync(context, gateway, hub, origins));
+        // A WebSocket, which OpenAPI cannot describe: docs/protocol.md does.
+        root.Map("/gateway", (HttpContext context) => GatewayEndpoint.HandleAsync(context, gateway, hub, origins)).ExcludeFromDescription();
         return root;
     }
+
+    private static RouteGroupBuilder Tagged(RouteGroupBuilder group, string tag) => group.MapGroup("").WithTags(tag);
 }

@@ -72,6 +72,8 @@ internal static class TanagerServer
         tanager.UseSkiaImages();
         // Sign-in through the identity providers of Tanager:Sso:Providers (none unless configured).
         tanager.AddSingleSignOn();
+        // The REST API's OpenAPI document at /api/v1/openapi.json (always: it tells nothing that docs/openapi.json does not).
+        tanager.AddOpenApiDocument();
         builder.Services.Configure<TanagerOptions>(builder.Configuration.GetSection("Tanager"));
         // Session lists show the client's address; behind a reverse proxy that is X-Forwarded-For, trusted only from
         // the proxies named here (loopback is trusted by default, as nginx on the same machine is the common case).
@@ -111,6 +113,10 @@ internal static class TanagerServer
             ServerJsonContext.Default.HealthReport,
             statusCode: hub.IsDraining ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK));
         app.MapTanager();
+        if (app.Configuration.GetValue<bool>(ApiReference.ConfigurationKey))
+        {
+            ApiReference.Map(app);
+        }
         // The web client (Tanager.Web.App) at /, after the API: its fallback never answers api, gateway, health or files.
         if (settings.WebClient)
         {

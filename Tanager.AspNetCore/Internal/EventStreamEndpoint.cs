@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
+using Tanager.AspNetCore.Internal.OpenApi;
 using Tanager.Protocol;
 
 namespace Tanager.AspNetCore.Internal;
@@ -12,6 +15,19 @@ namespace Tanager.AspNetCore.Internal;
 /// </summary>
 internal static class EventStreamEndpoint
 {
+    public static void Map(RouteGroupBuilder api, GatewayHub hub, AccountService accounts, OriginPolicy origins)
+    {
+        api.MapGet("/events", (HttpContext context, IOptions<TanagerOptions> tanager, TimeProvider time) => HandleAsync(context, hub, accounts, origins, tanager, time))
+            .Describe("streamEvents", "Stream events",
+                "The gateway's dispatch stream as server-sent events, for read-only clients. Resumable: reconnect with `Last-Event-ID` (or "
+                + "`?last_event_id=`) to get every channel change missed, from the store, before live events. A browser's EventSource, which cannot "
+                + "set headers, passes a gateway ticket (POST /gateway/ticket) as `?access_token=` instead of the Authorization header.")
+            .Query("access_token", QueryType.String, "A gateway ticket (never a session, bot token or API key), for clients that cannot set the Authorization header.")
+            .Query("last_event_id", QueryType.String, "Where to resume, as the Last-Event-ID header would say (channel:sequence pairs).")
+            .WithMetadata(new BearerAuthentication(CredentialUse.Connection))
+            .Produces(StatusCodes.Status200OK, typeof(string), "text/event-stream");
+    }
+
     public static async Task HandleAsync(HttpContext context, GatewayHub hub, AccountService accounts, OriginPolicy origins, IOptions<TanagerOptions> options, TimeProvider time)
     {
         var request = context.Request;

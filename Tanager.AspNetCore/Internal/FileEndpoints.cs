@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
+using Tanager.AspNetCore.Internal.OpenApi;
 using Tanager.Protocol;
 
 namespace Tanager.AspNetCore.Internal;
@@ -31,19 +32,22 @@ internal static class FileEndpoints
                 ExpiresAt = slot.ExpiresAt,
             };
             return TypedResults.Json(dto, TanagerJsonContext.Default.UploadSlotDto, statusCode: StatusCodes.Status201Created);
-        }).AddEndpointFilter(throttle.UploadFilter);
+        }).AddEndpointFilter(throttle.UploadFilter)
+            .Describe("createUpload", "Upload a file", "Answers an upload slot: send the file's bytes to its URL with its method and headers before it expires, then post a message with the attachment's id.").Body<CreateUploadRequest>().Produces<UploadSlotDto>(StatusCodes.Status201Created);
 
         authenticated.MapGet("/workspaces/{workspaceId}/attachments/{attachmentId}/download", async (string workspaceId, string attachmentId, HttpContext context, AttachmentService attachments) =>
         {
             var link = await attachments.GetDownloadLinkAsync(context.Caller().UserId, Ids.Parse(workspaceId, "Workspace"), Ids.Parse(attachmentId, "Attachment"), context.RequestAborted);
             return TypedResults.Json(new DownloadUrlDto { Url = Absolute(context.Request, prefix, link.Url), ExpiresAt = link.ExpiresAt }, TanagerJsonContext.Default.DownloadUrlDto);
-        });
+        })
+            .Describe("getDownloadUrl", "Download a file", "A short-lived URL to the file.").Produces<DownloadUrlDto>();
 
         authenticated.MapGet("/workspaces/{workspaceId}/attachments/{attachmentId}/thumbnail", async (string workspaceId, string attachmentId, HttpContext context, AttachmentService attachments) =>
         {
             var link = await attachments.GetThumbnailLinkAsync(context.Caller().UserId, Ids.Parse(workspaceId, "Workspace"), Ids.Parse(attachmentId, "Attachment"), context.RequestAborted);
             return TypedResults.Json(new DownloadUrlDto { Url = Absolute(context.Request, prefix, link.Url), ExpiresAt = link.ExpiresAt }, TanagerJsonContext.Default.DownloadUrlDto);
-        });
+        })
+            .Describe("getThumbnailUrl", "An image's thumbnail", "A short-lived URL to the image's thumbnail.").Produces<DownloadUrlDto>();
     }
 
     /// <summary>The URLs of local-disk files: <c>PUT</c> to upload, <c>GET</c> to download. With another file store they do not exist (404).</summary>
@@ -61,7 +65,11 @@ internal static class FileEndpoints
             }
             await attachments.ReceiveSignedUploadAsync(request, context.Request.ContentType, context.Request.ContentLength, context.Request.Body, context.RequestAborted);
             return Results.Ok();
-        });
+        })
+            .Describe("putSignedFile", "Upload to a signed URL", "The upload URL of a slot, with the local-disk file store only: authorised by its signature, no bearer token. The body is the file, of exactly the signed size, with the signed type as its Content-Type.")
+            .Query("expires", QueryType.Integer, "Part of the signed URL.", required: true).Query("size", QueryType.Integer, "Part of the signed URL.", required: true)
+            .Query("type", QueryType.String, "Part of the signed URL.", required: true).Query("sig", QueryType.String, "Part of the signed URL.", required: true)
+            .BinaryBody().Empty(StatusCodes.Status200OK);
 
         api.MapGet("/files/{**key}", async (string key, HttpContext context, AttachmentService attachments) =>
         {
@@ -76,7 +84,12 @@ internal static class FileEndpoints
             response.Headers["Cache-Control"] = "private, max-age=300";
             await content.CopyToAsync(response.Body, context.RequestAborted);
             return Results.Empty;
-        });
+        })
+            .Describe("getSignedFile", "Download from a signed URL", "A download URL, with the local-disk file store only: authorised by its signature, no bearer token.")
+            .Query("expires", QueryType.Integer, "Part of the signed URL.", required: true).Query("size", QueryType.Integer, "Part of the signed URL.", required: true)
+            .Query("type", QueryType.String, "Part of the signed URL.", required: true).Query("disposition", QueryType.String, "Part of the signed URL.")
+            .Query("sig", QueryType.String, "Part of the signed URL.", required: true)
+            .Produces(StatusCodes.Status200OK, typeof(Stream), "application/octet-stream");
     }
 
     private static LocalFileRequest SignedRequest(HttpRequest request, string key)

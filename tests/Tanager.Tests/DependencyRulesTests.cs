@@ -20,7 +20,8 @@ public sealed class DependencyRulesTests
         { "Tanager.Core", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "NUlid", "Geralt", "Otp.NET", "QRCoder"], TransportTypes },
         { "Tanager.Transport.WebSockets", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "Tanager.Core"], ["System.Net.WebSockets"] },
         // Microsoft.IdentityModel.*: the token validation library under ASP.NET Core's OpenID Connect handler (single sign-on).
-        { "Tanager.AspNetCore", [.. Bcl, .. ExtensionAbstractions, "Microsoft.AspNetCore.*", "Microsoft.Extensions.*", "Microsoft.IdentityModel.*", "NUlid", "Tanager.Protocol", "Tanager.Core", "Tanager.Transport.WebSockets"], [] },
+        // Microsoft.OpenApi: the object model of ASP.NET Core's OpenAPI support (Microsoft.AspNetCore.OpenApi), for AddOpenApiDocument.
+        { "Tanager.AspNetCore", [.. Bcl, .. ExtensionAbstractions, "Microsoft.AspNetCore.*", "Microsoft.Extensions.*", "Microsoft.IdentityModel.*", "Microsoft.OpenApi", "NUlid", "Tanager.Protocol", "Tanager.Core", "Tanager.Transport.WebSockets"], [] },
         { "Tanager.Client", [.. Bcl, "Tanager.Protocol"], [] },
         // The web client's components: Blazor and the SDK, never the server engine.
         { "Tanager.Web", [.. Bcl, "Microsoft.AspNetCore.Components*", "Microsoft.JSInterop", "Tanager.Protocol", "Tanager.Client"], ["Tanager.Core", "Tanager.AspNetCore"] },

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -6,7 +7,7 @@ using Tanager.Tests.Infrastructure;
 
 namespace Tanager.Tests;
 
-/// <summary>docs/rest.md's endpoint summary names every REST route the server maps under /api/v1, and no other.</summary>
+/// <summary>docs/rest.md's endpoint summary and the OpenAPI document each name every REST route the server maps under /api/v1, and no other.</summary>
 public sealed partial class RestDocsTests
 {
     // A summary row: | METHODS | `path` (and `…/other` twins) | …
@@ -44,14 +45,33 @@ public sealed partial class RestDocsTests
         }
 
         await using var server = await TestServer.StartAsync();
-        var routes = server.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["*"]).Where(m => m != HttpMethods.Head).Select(m => $"{m} /{e.RoutePattern.RawText!.TrimStart('/')}"))
-            .Where(r => r.Contains(" /api/v1/", StringComparison.Ordinal))
-            .ToHashSet(StringComparer.Ordinal);
+        var routes = ApiRoutes(server);
 
         Assert.True(routes.Except(documented).Order().ToList() is { Count: 0 } missing, "Routes missing from docs/rest.md's endpoint summary:\n" + string.Join('\n', routes.Except(documented).Order()));
         Assert.True(documented.Except(routes).Order().ToList() is { Count: 0 }, "Rows of docs/rest.md's endpoint summary naming no route:\n" + string.Join('\n', documented.Except(routes).Order()));
     }
+
+    [Fact]
+    public async Task Every_route_of_the_server_is_an_operation_of_the_OpenAPI_document_and_no_other()
+    {
+        await using var server = await TestServer.StartAsync();
+        // The document itself is the one route it leaves out.
+        var routes = ApiRoutes(server).Where(r => r != "GET /api/v1/openapi.json").ToHashSet(StringComparer.Ordinal);
+        var document = JsonNode.Parse(await OpenApiDocumentTests.ServedAsync(server.Url))!;
+        var operations = document["paths"]!.AsObject()
+            .SelectMany(path => path.Value!.AsObject().Select(operation => $"{operation.Key.ToUpperInvariant()} {Normalise(path.Key)}"))
+            .ToHashSet(StringComparer.Ordinal);
+
+        Assert.True(routes.Except(operations).Order().ToList() is { Count: 0 }, "Routes missing from the OpenAPI document:\n" + string.Join('\n', routes.Except(operations).Order()));
+        Assert.True(operations.Except(routes).Order().ToList() is { Count: 0 }, "Operations of the OpenAPI document naming no route:\n" + string.Join('\n', operations.Except(routes).Order()));
+    }
+
+    /// <summary>Every method and path the server answers under /api/v1, as "GET /api/v1/…" (HEAD goes with GET).</summary>
+    private static HashSet<string> ApiRoutes(TestServer server) =>
+        server.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["*"]).Where(m => m != HttpMethods.Head).Select(m => $"{m} /{e.RoutePattern.RawText!.TrimStart('/')}"))
+            .Where(r => r.Contains(" /api/v1/", StringComparison.Ordinal))
+            .ToHashSet(StringComparer.Ordinal);
 
     /// <summary>A documented path as the route pattern spells it: no query, and the signed files' catch-all key.</summary>
     private static string Normalise(string path)

@@ -41,6 +41,8 @@ public sealed partial class ScopeMatrixTests(ScopeMatrixTests.Server server) : I
         "POST /api/v1/auth/sso/{provider}/callback", "POST /api/v1/auth/sso/exchange",
         // An incoming webhook's URL: its token is the credential (see WebhookTests).
         "POST /api/v1/webhooks/{webhookId}/{token}",
+        // The OpenAPI document: the API's description, the same for everyone (see OpenApiDocumentTests).
+        "GET /api/v1/openapi.json",
     };
 
     /// <summary>Valid bodies of the writes, by row; null means the route takes none. A write without an entry fails the test.</summary>
