@@ -46,6 +46,8 @@ public sealed partial class IsolationTests
         ["GET /api/v1/events"] = "the SSE stream: open all test long, resumed with Last-Event-ID naming B's and the private channel",
         ["* /gateway"] = "the WebSocket gateway: its ops (RESUME, TYPING, PRESENCE_UPDATE) are exercised below",
         ["GET /health"] = "server health; names nothing",
+        ["GET /health/live"] = "liveness probe; runs no check and names nothing",
+        ["GET /health/ready"] = "readiness probe; answers each check's status by its fixed name, nothing about users or workspaces",
         ["GET /api/v1/auth/sessions"] = "the caller's own sessions; its answer is checked for B's ids below",
         ["DELETE /api/v1/auth/sessions"] = "signs out the caller's own other sessions and names nothing",
         ["POST /api/v1/auth/password"] = "changes the caller's own password and names nothing",
