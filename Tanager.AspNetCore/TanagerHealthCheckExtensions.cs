@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Tanager;
 using Tanager.AspNetCore.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -26,9 +27,9 @@ public static class TanagerHealthCheckExtensions
         ArgumentNullException.ThrowIfNull(builder);
         string[] tags = [ReadyTag];
         return builder
-            .Add(new HealthCheckRegistration("tanager-store", sp => ActivatorUtilities.CreateInstance<StoreReadinessCheck>(sp), HealthStatus.Unhealthy, tags, Timeout))
+            .Add(new HealthCheckRegistration("tanager-store", sp => new ProbeReadinessCheck("store", sp.GetRequiredService<ReadinessService>().ProbeStoreAsync), HealthStatus.Unhealthy, tags, Timeout))
             .Add(new HealthCheckRegistration("tanager-pubsub", sp => ActivatorUtilities.CreateInstance<PubSubReadinessCheck>(sp), HealthStatus.Unhealthy, tags, Timeout))
-            .Add(new HealthCheckRegistration("tanager-files", sp => ActivatorUtilities.CreateInstance<FileStoreReadinessCheck>(sp), HealthStatus.Unhealthy, tags, Timeout))
+            .Add(new HealthCheckRegistration("tanager-files", sp => new ProbeReadinessCheck("file store", sp.GetRequiredService<ReadinessService>().ProbeFileStoreAsync), HealthStatus.Unhealthy, tags, Timeout))
             .Add(new HealthCheckRegistration("tanager-gateway", sp => ActivatorUtilities.CreateInstance<GatewayReadinessCheck>(sp), HealthStatus.Unhealthy, tags, Timeout));
     }
 }
