@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using Tanager.Transport.WebSockets.Internal;
 using Tanager.Tests.Infrastructure;
@@ -82,6 +84,31 @@ public sealed class MetricsTests
         {
             Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
         }
+    }
+
+    [Fact]
+    public async Task A_send_is_traced_as_send_then_a_group_commit_linked_to_it_then_its_publish()
+    {
+        var stopped = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == TanagerDiagnostics.ActivitySourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = stopped.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        await using var server = await TestServer.StartAsync();
+        var room = await ChatRoom.CreateAsync(server, members: 1);
+
+        await room.PostAsync("traced");
+
+        var send = Assert.Single(stopped, a => a.OperationName == "tanager.send" && (string?)a.GetTagItem("tanager.channel.id") == room.Channel.Id);
+        var commit = Assert.Single(stopped, a => a.OperationName == "tanager.send.commit" && a.Links.Any(l => l.Context.SpanId == send.SpanId));
+        Assert.Equal(default, commit.ParentSpanId);
+        Assert.True((int)commit.GetTagItem("tanager.batch.size")! >= 1);
+        var publish = Assert.Single(stopped, a => a.OperationName == "tanager.send.publish" && a.ParentSpanId == send.SpanId);
+        Assert.Equal((send.TraceId, ActivityKind.Producer), (publish.TraceId, publish.Kind));
+        Assert.True(commit.StartTimeUtc >= send.StartTimeUtc && publish.StartTimeUtc >= commit.StartTimeUtc);
     }
 
     [Fact]
