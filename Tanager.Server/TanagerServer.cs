@@ -29,7 +29,14 @@ internal static class TanagerServer
         // Gateway connections skip Kestrel's HTTP layer after the upgrade: less memory per connection, one copy less per send.
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.ConfigureEndpointDefaults(listen => listen.UseTanagerGateway());
+            kestrel.ConfigureEndpointDefaults(listen =>
+            {
+                // Not on a metrics listener of its own: it answers /metrics and nothing else.
+                if (listen.IPEndPoint?.Port is not { } port || port != MetricsPort(builder.Configuration, settings.Listen))
+                {
+                    listen.UseTanagerGateway();
+                }
+            });
             StateLimits(kestrel.Limits);
         });
         builder.Logging.ClearProviders();
@@ -99,9 +106,16 @@ internal static class TanagerServer
         });
         // Browsers that reached the server over HTTPS (through a proxy that says so in X-Forwarded-Proto) keep to it for a year.
         builder.Services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
+        // /health/live and /health/ready (HealthEndpoints): the store, NATS, the file store, and the drain.
+        builder.Services.AddHealthChecks().AddTanagerChecks();
         customize?.Invoke(builder);
+        // After customize: tests (and a host's own configuration sources) may set Metrics:Listen there.
+        var metrics = MetricsEndpoint.Read(builder.Configuration[MetricsEndpoint.ConfigurationKey], settings.Listen);
+        metrics.AddTo(builder, settings.Listen);
 
         var app = builder.Build();
+        // First: on a metrics port of its own nothing else runs, not even the API's headers and error pages.
+        metrics.MapTo(app);
         app.UseForwardedHeaders();
         app.UseTanagerSecurityHeaders();
         app.UseHsts();
@@ -112,6 +126,7 @@ internal static class TanagerServer
             new HealthReport(hub.IsDraining ? "draining" : "ok", hub.SessionCount),
             ServerJsonContext.Default.HealthReport,
             statusCode: hub.IsDraining ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK));
+        HealthEndpoints.Map(app);
         app.MapTanager();
         if (app.Configuration.GetValue<bool>(ApiReference.ConfigurationKey))
         {
@@ -124,6 +139,9 @@ internal static class TanagerServer
         }
         return app;
     }
+
+    private static int? MetricsPort(IConfiguration configuration, Uri main) =>
+        MetricsEndpoint.Read(configuration[MetricsEndpoint.ConfigurationKey], main).Listen?.Port;
 
     /// <summary>
     /// Kestrel's limits, stated rather than left to its defaults, so that docs/security.md ("Limits") is true whatever a

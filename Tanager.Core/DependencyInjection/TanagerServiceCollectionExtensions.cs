@@ -56,6 +56,7 @@ public static class TanagerServiceCollectionExtensions
         services.TryAddSingleton<ReadStateService>();
         services.TryAddSingleton<ConnectionService>();
         services.TryAddSingleton<GatewayHub>();
+        services.TryAddSingleton<ReadinessService>();
         // First of Tanager's hosted services, so a missing store stops the host before anything else starts.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StoreCheck>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StorageMigrationService>());

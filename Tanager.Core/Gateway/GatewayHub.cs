@@ -71,7 +71,10 @@ public sealed class GatewayHub : IAsyncDisposable
     public GatewaySession ConnectFrom(string? clientAddress, IGatewayConnection connection, bool clientHeartbeats = true)
     {
         var session = new GatewaySession(this, connection, Now, clientHeartbeats);
-        _sessions.TryAdd(session, 0);
+        if (_sessions.TryAdd(session, 0))
+        {
+            TanagerMetrics.Sessions.Add(1);
+        }
         if (clientAddress is not null && !session.TryAdmit(clientAddress))
         {
             session.Close(GatewayCloseCodes.RateLimited, "Too many open connections from this address.");
@@ -110,7 +113,13 @@ public sealed class GatewayHub : IAsyncDisposable
 
     internal IEnumerable<GatewaySession> Sessions => _sessions.Keys;
 
-    internal void Remove(GatewaySession session) => _sessions.TryRemove(session, out _);
+    internal void Remove(GatewaySession session)
+    {
+        if (_sessions.TryRemove(session, out _))
+        {
+            TanagerMetrics.Sessions.Add(-1);
+        }
+    }
 
     /// <summary>Starts listening for other nodes' word that events may have been lost.</summary>
     internal async Task StartAsync(CancellationToken cancellationToken)
@@ -127,6 +136,7 @@ public sealed class GatewayHub : IAsyncDisposable
 
     private void OnDeliveriesLost(object? sender, EventArgs e)
     {
+        TanagerMetrics.DeliveriesLost.Add(1);
         CatchUpAll();
         // A publish this node could not make, or one lost on its link to the broker, is missing on the other nodes too.
         _ = TellOtherNodesAsync();

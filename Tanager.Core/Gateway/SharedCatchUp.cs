@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using NUlid;
+using Tanager.Internal;
 
 namespace Tanager;
 
@@ -46,7 +48,11 @@ internal sealed class SharedCatchUp(ConnectionService connections, CancellationT
             {
                 await ((Task)previous).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
+            var started = Stopwatch.GetTimestamp();
             var result = await connections.ReadChangesAsync(read.WorkspaceId, read.ChannelId, () => Begin(read), stopping);
+            TanagerMetrics.CatchUpDuration.Record(TanagerMetrics.Seconds(started));
+            TanagerMetrics.CatchUps.Add(1);
+            TanagerMetrics.CatchUpChanges.Add(result.Changes.Count);
             read.Result.TrySetResult(result);
         }
         catch (Exception exception)

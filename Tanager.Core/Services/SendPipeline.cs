@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -39,15 +40,39 @@ public sealed class SendPipeline : IAsyncDisposable
     public async Task<Message> SendAsync(NewMessage draft, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(draft);
+        var started = Stopwatch.GetTimestamp();
+        using var activity = TanagerMetrics.Activities.StartActivity("tanager.send");
+        activity?.SetTag("tanager.channel.id", draft.ChannelId.ToString());
         var lane = _lanes[(int)((uint)draft.ChannelId.GetHashCode() % (uint)_lanes.Length)];
-        var pending = new PendingSend(draft);
-        // A full lane makes senders wait here: back-pressure instead of an unbounded queue.
-        await lane.Queue.Writer.WriteAsync(pending, cancellationToken);
-        return await pending.Completion.Task.WaitAsync(cancellationToken);
+        var pending = new PendingSend(draft, activity?.Context ?? default);
+        TanagerMetrics.SendQueue.Add(1);
+        try
+        {
+            // A full lane makes senders wait here: back-pressure instead of an unbounded queue.
+            await lane.Queue.Writer.WriteAsync(pending, cancellationToken);
+        }
+        catch
+        {
+            TanagerMetrics.SendQueue.Add(-1);
+            throw;
+        }
+        try
+        {
+            var message = await pending.Completion.Task.WaitAsync(cancellationToken);
+            TanagerMetrics.SendDuration.Record(TanagerMetrics.Seconds(started));
+            return message;
+        }
+        catch (Exception exception) when (activity is not null)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
+            throw;
+        }
     }
 
     private async Task RunAsync(Lane lane)
     {
+        // The pipeline starts inside whichever request first needed it; its lanes serve every later send, not that one.
+        Activity.Current = null;
         var reader = lane.Queue.Reader;
         var batch = new List<PendingSend>(_maxBatch);
         while (await reader.WaitToReadAsync())
@@ -57,6 +82,7 @@ public sealed class SendPipeline : IAsyncDisposable
             {
                 batch.Add(pending);
             }
+            TanagerMetrics.SendQueue.Add(-batch.Count);
             try
             {
                 await CommitAsync(batch);
@@ -91,8 +117,12 @@ public sealed class SendPipeline : IAsyncDisposable
 
     private async Task CommitAsync(List<PendingSend> batch)
     {
+        using var commit = StartCommitActivity(batch);
+        var started = Stopwatch.GetTimestamp();
         // Not cancellable: once a batch is on its way to the store, it completes or fails as a whole.
         var stored = await _messages.AppendAsync([.. batch.Select(p => p.Draft)], CancellationToken.None);
+        TanagerMetrics.StoreAppendDuration.Record(TanagerMetrics.Seconds(started));
+        TanagerMetrics.CommitBatchSize.Record(batch.Count);
         for (var i = 0; i < stored.Count; i++)
         {
             var message = stored[i];
@@ -106,9 +136,12 @@ public sealed class SendPipeline : IAsyncDisposable
             {
                 message = message with { Attachments = batch[i].Draft.Attachments };
             }
+            using var publish = batch[i].Trace == default ? null : TanagerMetrics.Activities.StartActivity("tanager.send.publish", ActivityKind.Producer, batch[i].Trace);
+            var publishing = Stopwatch.GetTimestamp();
             try
             {
                 await _events.PublishAsync(EventHeader.ForChannel(GatewayEvents.MessageCreate, message.WorkspaceId, message.ChannelId, message.ChangeSequence), message.ToDto(), TanagerJsonContext.Default.MessageDto, CancellationToken.None);
+                TanagerMetrics.PublishDuration.Record(TanagerMetrics.Seconds(publishing));
             }
             catch (Exception exception)
             {
@@ -117,6 +150,29 @@ public sealed class SendPipeline : IAsyncDisposable
             }
             batch[i].Completion.TrySetResult(message);
         }
+    }
+
+    /// <summary>
+    /// The group commit's span, linked to the span of every send it carries (a commit serves many senders, so it is the
+    /// child of none). Nothing is allocated unless a tracer listens.
+    /// </summary>
+    private static Activity? StartCommitActivity(List<PendingSend> batch)
+    {
+        if (!TanagerMetrics.Activities.HasListeners())
+        {
+            return null;
+        }
+        var links = new List<ActivityLink>(batch.Count);
+        foreach (var pending in batch)
+        {
+            if (pending.Trace != default)
+            {
+                links.Add(new ActivityLink(pending.Trace));
+            }
+        }
+        var activity = TanagerMetrics.Activities.StartActivity("tanager.send.commit", ActivityKind.Internal, parentContext: default, links: links);
+        activity?.SetTag("tanager.batch.size", batch.Count);
+        return activity;
     }
 
     public async ValueTask DisposeAsync()
@@ -139,9 +195,11 @@ public sealed class SendPipeline : IAsyncDisposable
         public Task? Loop { get; set; }
     }
 
-    private sealed class PendingSend(NewMessage draft)
+    private sealed class PendingSend(NewMessage draft, ActivityContext trace)
     {
         public NewMessage Draft { get; } = draft;
+        /// <summary>The sender's span, when traced: the commit links to it and the publish is its child.</summary>
+        public ActivityContext Trace { get; } = trace;
         public TaskCompletionSource<Message> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -101,6 +101,7 @@ internal sealed partial class WebSocketConnection : IGatewayConnection, IAsyncDi
     /// </summary>
     public async Task RunAsync(GatewayHub hub, string? clientAddress, CancellationToken cancellationToken)
     {
+        GatewayMetrics.Connections.Add(1);
         var writer = WriteLoopAsync();
         var session = hub.ConnectFrom(clientAddress, this);
         var input = _transport.Input;
@@ -170,6 +171,7 @@ internal sealed partial class WebSocketConnection : IGatewayConnection, IAsyncDi
                 }
                 finally
                 {
+                    GatewayMetrics.Connections.Add(-1);
                     await DisposeAsync();
                 }
             }
@@ -261,6 +263,7 @@ internal sealed partial class WebSocketConnection : IGatewayConnection, IAsyncDi
                 {
                     return;
                 }
+                GatewayMetrics.Sent(frames);
             }
             if (_closeFrame is not null && Volatile.Read(ref _timedOut) == 0)
             {

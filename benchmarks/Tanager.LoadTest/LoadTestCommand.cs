@@ -64,6 +64,10 @@ internal static class LoadTestCommand
             {
                 if (wantsTanager && options.TanagerDll is not null)
                 {
+                    if (options.ScrapeMetrics is { } metrics)
+                    {
+                        MetricsScrape.ServeAt(metrics);
+                    }
                     var server = await StartAsync(servers, Tanager, options.TanagerDll, url => ["serve", "--listen", url, .. options.TanagerArgs], taskset, serverCore, options.LoginFlood > 0 || options.WatchHealth, cancellationToken);
                     (tanagerUrl, tanagerPid) = (server.BaseUrl, server.Pid);
                 }
@@ -128,6 +132,10 @@ internal static class LoadTestCommand
                 ? string.Create(CultureInfo.InvariantCulture, $"pinned: servers on core {CpuPinning.ServerCore} (taskset -c {CpuPinning.ServerCore}), load tool on cores {CpuPinning.AllowedCoreList(Environment.ProcessId)}; a server at ~100 % CPU is the bottleneck, a client at ~100 % per client core is.")
                 : string.Create(CultureInfo.InvariantCulture, $"not pinned: load generator and servers share cores {CpuPinning.AllowedCoreList(Environment.ProcessId) ?? "?"}, so absolute throughput and latency include the client's competition for CPU."));
             await Console.Out.WriteAsync(MarkdownReport.Render(results, notes));
+            if (options.ScrapeMetrics is { } scrape)
+            {
+                await Console.Out.WriteAsync(await MetricsScrape.ReadAsync(scrape, cancellationToken));
+            }
             // A stalled subscriber that came back without every message is a failed check, like a failed target.
             return results.Any(result => result.Mode == RunResult.FailedMode || result.StalledSubscriberComplete == false) ? 1 : 0;
         }

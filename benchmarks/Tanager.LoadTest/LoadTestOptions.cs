@@ -41,6 +41,9 @@ internal sealed record LoadTestOptions
     /// <summary>Probe <c>/health</c> and sample the server's RSS during each measured phase (always with a login flood).</summary>
     public bool WatchHealth { get; init; }
 
+    /// <summary>Tanager's <c>/metrics</c> URL, scraped after the runs (<c>--scrape-metrics</c>).</summary>
+    public Uri? ScrapeMetrics { get; init; }
+
     /// <summary>Bounds Tanager's setup, which per channel registers an account (an Argon2 hash, ~0.2 s on this VM) and makes four more calls.</summary>
     public const int MaxChannels = 1000;
 

@@ -75,8 +75,13 @@ var watchHealth = new Option<bool>("--watch-health")
     Description = "Probe /health every 50 ms and sample the server's RSS during every measured phase, without a flood: the baseline for a --login-flood run.",
 };
 
+var scrapeMetrics = new Option<string?>("--scrape-metrics")
+{
+    Description = "Tanager only: scrape this /metrics URL (e.g. http://127.0.0.1:9464/metrics) after the runs and print its deliveries, slow-consumer drops, send latency buckets and group-commit sizes below the report. A server this tool starts serves /metrics there (TANAGER_Metrics__Listen).",
+};
+
 var root = new RootCommand("Tanager fan-out load test: N subscribers in one channel (or spread over several), one publisher; deliveries/s and latency, against Tanager and two ASP.NET Core baselines.");
-foreach (var option in new Option[] { target, tanagerUrl, baselineUrl, tanagerDll, baselinesDll, tanagerArgs, subscribers, channels, duration, warmup, rate, inFlight, payloadBytes, connectConcurrency, pin, holdIdle, stallOne, loginFlood, loginFloodAddresses, watchHealth })
+foreach (var option in new Option[] { target, tanagerUrl, baselineUrl, tanagerDll, baselinesDll, tanagerArgs, subscribers, channels, duration, warmup, rate, inFlight, payloadBytes, connectConcurrency, pin, holdIdle, stallOne, loginFlood, loginFloodAddresses, watchHealth, scrapeMetrics })
 {
     root.Options.Add(option);
 }
@@ -86,6 +91,12 @@ root.SetAction(async (parseResult, cancellationToken) =>
     if (!TryBaseUrl(parseResult.GetValue(tanagerUrl), out var tanagerBase) || !TryBaseUrl(parseResult.GetValue(baselineUrl), out var baselineBase))
     {
         await Console.Error.WriteLineAsync("--tanager-url and --baseline-url must be absolute URLs such as http://127.0.0.1:5080.");
+        return 2;
+    }
+    Uri? metricsUrl = null;
+    if (parseResult.GetValue(scrapeMetrics) is { } metricsValue && !Uri.TryCreate(metricsValue, UriKind.Absolute, out metricsUrl))
+    {
+        await Console.Error.WriteLineAsync("--scrape-metrics must be an absolute URL such as http://127.0.0.1:9464/metrics.");
         return 2;
     }
     var selected = parseResult.GetValue(target) ?? LoadTestCommand.All;
@@ -113,6 +124,7 @@ root.SetAction(async (parseResult, cancellationToken) =>
         LoginFlood = parseResult.GetValue(loginFlood),
         LoginFloodAddresses = parseResult.GetValue(loginFloodAddresses),
         WatchHealth = parseResult.GetValue(watchHealth),
+        ScrapeMetrics = metricsUrl,
     };
     return await LoadTestCommand.RunAsync(options, args, cancellationToken);
 });

@@ -47,6 +47,8 @@ public sealed partial class IsolationTests
         ["* /gateway"] = "the WebSocket gateway: its ops (RESUME, TYPING, PRESENCE_UPDATE) are exercised below",
         ["GET /health"] = "server health; names nothing",
         ["GET /api/v1/openapi.json"] = "the API's OpenAPI document, the same for everyone; names nothing",
+        ["GET /health/live"] = "liveness probe; runs no check and names nothing",
+        ["GET /health/ready"] = "readiness probe; answers each check's status by its fixed name, nothing about users or workspaces",
         ["GET /api/v1/auth/sessions"] = "the caller's own sessions; its answer is checked for B's ids below",
         ["DELETE /api/v1/auth/sessions"] = "signs out the caller's own other sessions and names nothing",
         ["POST /api/v1/auth/password"] = "changes the caller's own password and names nothing",

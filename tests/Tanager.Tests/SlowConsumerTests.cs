@@ -38,7 +38,7 @@ public sealed class SlowConsumerTests
                 {
                 }
             }
-            else
+            else if (instrument.Name == "tanager.gateway.slow_consumers")
             {
                 Interlocked.Add(ref dropped, value);
             }

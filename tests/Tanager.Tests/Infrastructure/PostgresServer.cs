@@ -44,7 +44,27 @@ public sealed class PostgresServer
 
     public string Url(string database) => $"postgres://postgres@127.0.0.1:{Port}/{database}";
 
-    private static async Task<PostgresServer> StartAsync()
+    /// <summary>
+    /// A PostgreSQL of the caller's own (no PgBouncer), for a test that stops and restarts it (<see cref="PauseAsync"/>,
+    /// <see cref="ResumeAsync"/>); the watchdog stops it when the run ends.
+    /// </summary>
+    public static Task<PostgresServer> StartOwnAsync() => StartAsync(pgBouncer: false);
+
+    /// <summary>Stops the server (fast shutdown: sessions are ended), keeping its data and port.</summary>
+    public Task PauseAsync() => RunAsPostgresAsync(Path.Combine(_bin!, "pg_ctl"), ["-D", _data!, "-m", "fast", "-w", "stop"]);
+
+    /// <summary>Starts the server again on the same port with the same data.</summary>
+    public Task ResumeAsync() => RunAsPostgresAsync(Path.Combine(_bin!, "pg_ctl"), StartArguments(_data!, _directory, Port));
+
+    private static string[] StartArguments(string data, string directory, int port) => ["-D", data, "-l", Path.Combine(directory, "server.log"), "-w", "-o",
+        $"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c max_connections=300", "start"];
+
+    private string? _bin;
+    private string? _data;
+
+    private static Task<PostgresServer> StartAsync() => StartAsync(pgBouncer: true);
+
+    private static async Task<PostgresServer> StartAsync(bool pgBouncer)
     {
         var bin = Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "initdb"))).Order().LastOrDefault()
             ?? throw new InvalidOperationException("PostgreSQL is not installed (apt-get install postgresql); .ci/run installs it.");
@@ -53,11 +73,13 @@ public sealed class PostgresServer
         await RunAsPostgresAsync("chown", ["postgres:postgres", directory], asRoot: true);
         await RunAsPostgresAsync(Path.Combine(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth-local=trust", "--auth-host=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]);
         var port = Ports.Free();
-        await RunAsPostgresAsync(Path.Combine(bin, "pg_ctl"), ["-D", data, "-l", Path.Combine(directory, "server.log"), "-w", "-o",
-            $"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c max_connections=300", "start"]);
-        var server = new PostgresServer(directory, port);
+        await RunAsPostgresAsync(Path.Combine(bin, "pg_ctl"), StartArguments(data, directory, port));
+        var server = new PostgresServer(directory, port) { _bin = bin, _data = data };
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop(bin, data);
-        await server.StartPgBouncerAsync();
+        if (pgBouncer)
+        {
+            await server.StartPgBouncerAsync();
+        }
         server.StartWatchdog(bin, data);
         return server;
     }
