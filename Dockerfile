@@ -18,6 +18,6 @@ VOLUME /data
 ENV DOTNET_CLI_TELEMETRY_OPTOUT=1
 EXPOSE 8080
 # The runtime image has no curl or wget: the server answers its own probe.
-HEALTHCHECK --interval=15s --timeout=10s --start-period=30s --retries=3 CMD ["dotnet", "/app/tanager.dll", "health", "--server", "http://127.0.0.1:8080"]
+HEALTHCHECK --interval=15s --timeout=10s --start-period=30s --retries=3 CMD ["dotnet", "/app/tanager.dll", "health", "--server", "http://127.0.0.1:8080", "--path", "/health/ready"]
 ENTRYPOINT ["dotnet", "/app/tanager.dll"]
 CMD ["serve", "--listen", "http://0.0.0.0:8080", "--data-dir", "/data"]

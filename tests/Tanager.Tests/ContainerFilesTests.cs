@@ -58,6 +58,7 @@ public sealed class ContainerFilesTests
             var command = dockerfile.EntryPoint.Concat(dockerfile.Command).Select(Map).ToArray();
             var health = dockerfile.HealthCheck.Select(Map).ToArray();
             Assert.Equal(["dotnet", Path.Combine(app, "tanager.dll"), "health"], health[..3]);
+            Assert.Equal("/health/ready", health[Array.IndexOf(health, "--path") + 1]);
             await using (var server = ChildProcess.Start(command[0], command[1..], dockerfile.Environment))
             {
                 Assert.True(await HealthyAsync(health), "the health check never passed:\n" + server.Errors);
