@@ -7,7 +7,7 @@ namespace Tanager.Server;
 /// <c>tanager admin …</c> and <c>tanager bot create</c>: server administration run against the server's store, also
 /// while the server runs. With <c>--nats-url</c> (several nodes) revocations reach every node's live connections at once.
 /// </summary>
-internal static class AdminCommand
+internal static partial class AdminCommand
 {
     public static Command[] Build()
     {
@@ -21,6 +21,9 @@ internal static class AdminCommand
         admin.Subcommands.Add(Audit());
         admin.Subcommands.Add(CreateUser());
         admin.Subcommands.Add(CreateApiKey());
+        admin.Subcommands.Add(Export());
+        admin.Subcommands.Add(Import());
+        admin.Subcommands.Add(Backup());
         var bot = new Command("bot", "Manage bots.");
         bot.Subcommands.Add(CreateBot());
         return [admin, bot];
