@@ -24,7 +24,13 @@ internal static partial class AdminCommand
             var partial = file.FullName + ".partial";
             try
             {
-                await using (var stream = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+                // Owner-only (0600), like the database: the file holds every message and the members' emails.
+                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 1 << 16, Options = FileOptions.Asynchronous };
+                if (!OperatingSystem.IsWindows())
+                {
+                    options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                }
+                await using (var stream = new FileStream(partial, options))
                 {
                     var counts = await services.GetRequiredService<WorkspaceArchiveService>().ExportAsync(Caller.CommandLine, id, stream, Progress("exported"), ct);
                     await Console.Error.WriteLineAsync($"Exported workspace {id}: {Summary(counts)}.");

@@ -78,7 +78,7 @@ public sealed partial class PostgresStore : IWorkspaceArchiveStore
                 INSERT INTO {table.Name} ({string.Join(", ", table.Columns.Select(c => c.Name))}{extraColumns})
                 VALUES ({string.Join(", ", table.Columns.Select((_, i) => "$" + (i + 1)))}{extraValues}){(table == WorkspaceArchive.Users ? " ON CONFLICT DO NOTHING" : "")}
                 """;
-            foreach (var record in group)
+            foreach (var record in WorkspaceArchive.InWriteOrder(group))
             {
                 await using var insert = new NpgsqlCommand(sql, connection, transaction);
                 for (var i = 0; i < count; i++)

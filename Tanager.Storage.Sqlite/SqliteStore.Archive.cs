@@ -76,7 +76,7 @@ public sealed partial class SqliteStore : IWorkspaceArchiveStore
                 INSERT INTO {table.Name} ({string.Join(", ", table.Columns.Select(c => c.Name))}{extraColumns})
                 VALUES ({string.Join(", ", table.Columns.Select((_, i) => "$p" + i))}{extraValues}){conflict}
                 """, transaction);
-            foreach (var record in group)
+            foreach (var record in WorkspaceArchive.InWriteOrder(group))
             {
                 insert.Parameters.Clear();
                 for (var i = 0; i < table.Columns.Count; i++)

@@ -74,6 +74,17 @@ public static class WorkspaceArchive
     public static IReadOnlyList<ArchiveTable> Tables { get; } =
         [Users, Workspaces, Members, Channels, ChannelMembers, Messages, Reactions, ThreadFollows, ReadStates, Attachments, Webhooks];
 
+    /// <summary>
+    /// One table's records in an order its own references allow: people before the bots that name them as owners
+    /// (users.owner_id refers to users). Other tables keep their order.
+    /// </summary>
+    public static IEnumerable<ArchiveRecord> InWriteOrder(IEnumerable<ArchiveRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var owner = Users.IndexOf("owner_id");
+        return records.OrderBy(r => r.Table == Users && r.Values[owner] is not null);
+    }
+
     /// <summary>The tables other than <see cref="Users"/>: those scoped to the workspace.</summary>
     public static IReadOnlyList<ArchiveTable> WorkspaceTables { get; } = [.. Tables.Skip(1)];
 }
