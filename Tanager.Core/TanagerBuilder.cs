@@ -30,6 +30,11 @@ public sealed class TanagerBuilder(IServiceCollection services)
         {
             Services.AddSingleton(sp => (IStorageMigrator)sp.GetRequiredService<TStore>());
         }
+        Services.RemoveAll<IWorkspaceArchiveStore>();
+        if (typeof(IWorkspaceArchiveStore).IsAssignableFrom(typeof(TStore)))
+        {
+            Services.AddSingleton(sp => (IWorkspaceArchiveStore)sp.GetRequiredService<TStore>());
+        }
         return this;
     }
 

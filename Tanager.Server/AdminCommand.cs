@@ -7,7 +7,7 @@ namespace Tanager.Server;
 /// <c>tanager admin …</c> and <c>tanager bot create</c>: server administration run against the server's store, also
 /// while the server runs. With <c>--nats-url</c> (several nodes) revocations reach every node's live connections at once.
 /// </summary>
-internal static class AdminCommand
+internal static partial class AdminCommand
 {
     public static Command[] Build()
     {
@@ -21,6 +21,10 @@ internal static class AdminCommand
         admin.Subcommands.Add(Audit());
         admin.Subcommands.Add(CreateUser());
         admin.Subcommands.Add(CreateApiKey());
+        admin.Subcommands.Add(ResetPassword());
+        admin.Subcommands.Add(Export());
+        admin.Subcommands.Add(Import());
+        admin.Subcommands.Add(Backup());
         var bot = new Command("bot", "Manage bots.");
         bot.Subcommands.Add(CreateBot());
         return [admin, bot];
@@ -35,6 +39,26 @@ internal static class AdminCommand
         {
             var changed = await action(services.GetRequiredService<AdministrationService>(), parse.GetValue(user)!, ct);
             await Console.Out.WriteLineAsync(report?.Invoke(changed) ?? $"{changed.Email} ({changed.Id}): server admin {(changed.IsServerAdmin ? "yes" : "no")}, {(changed.DeactivatedAt is null ? "active" : "deactivated")}.");
+        }, cancellationToken));
+        return command;
+    }
+
+    private static Command ResetPassword()
+    {
+        var user = new Argument<string>("user") { Description = "The account's email or id." };
+        var password = new Option<string?>("--password") { Description = "The new password. Default: $TANAGER_PASSWORD; without one a random password is made and printed once.", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TANAGER_PASSWORD") };
+        var command = new Command("reset-password", "Give an account a new password; its sessions and tokens die.") { user, password };
+        var context = new Context(command);
+        command.SetAction((parse, cancellationToken) => context.RunAsync(parse, async (services, ct) =>
+        {
+            var given = parse.GetValue(password);
+            var (changed, chosen) = await services.GetRequiredService<AdministrationService>().ResetPasswordAsync(Caller.CommandLine, parse.GetValue(user), string.IsNullOrEmpty(given) ? null : given, ct);
+            await Console.Error.WriteLineAsync($"{changed.Email} ({changed.Id}): password reset; every session ended.");
+            if (string.IsNullOrEmpty(given))
+            {
+                await Console.Error.WriteLineAsync("The new password is shown this once:");
+                await Console.Out.WriteLineAsync(chosen);
+            }
         }, cancellationToken));
         return command;
     }

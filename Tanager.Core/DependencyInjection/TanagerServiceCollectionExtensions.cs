@@ -47,6 +47,7 @@ public static class TanagerServiceCollectionExtensions
         services.TryAddSingleton<BotService>();
         services.TryAddSingleton<WebhookService>();
         services.TryAddSingleton<AdministrationService>();
+        services.TryAddSingleton(sp => new WorkspaceArchiveService(sp.GetService<IWorkspaceArchiveStore>()));
         services.TryAddSingleton<WorkspaceService>();
         services.TryAddSingleton<ChannelService>();
         services.TryAddSingleton<DirectMessageService>();

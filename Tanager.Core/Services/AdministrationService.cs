@@ -133,6 +133,28 @@ public sealed class AdministrationService(IUserStore users, ITwoFactorStore twoF
         await audit.RecordAsync(AuditEventKinds.ApiKeyRevoked, caller, null, $"key {id}", cancellationToken);
     }
 
+    /// <summary>
+    /// Gives a person's account a new password (for one who lost theirs, or one imported without any): every session
+    /// and token of theirs dies and their live connections close. Without <paramref name="password"/> one is made (24
+    /// random characters) and returned, to be handed over once. Bots sign in with tokens and are refused.
+    /// </summary>
+    public async Task<(User User, string Password)> ResetPasswordAsync(Caller caller, string? idOrEmail, string? password, CancellationToken cancellationToken = default)
+    {
+        var user = await FindUserAsync(caller, idOrEmail, cancellationToken);
+        if (user.Kind != UserKind.Human)
+        {
+            throw TanagerException.Invalid("Bots sign in with tokens, not passwords.");
+        }
+        // 18 random bytes: 144 bits, 24 URL-safe characters.
+        var chosen = password ?? Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_');
+        var changed = user with { PasswordHash = await hasher.HashAsync(Validate.Password(chosen), cancellationToken), UpdatedAt = time.UtcNow() };
+        await users.UpdateAccountAsync(changed, cancellationToken);
+        await users.DeleteSessionsAsync(user.Id, null, null, null, cancellationToken);
+        await events.AnnounceRevokedAsync(user.Id, [], all: true, cancellationToken);
+        await audit.RecordAsync(AuditEventKinds.PasswordChanged, caller, user.Id, "reset by an administrator", cancellationToken);
+        return (changed, chosen);
+    }
+
     private static void EnsureAdministrator(Caller caller)
     {
         ArgumentNullException.ThrowIfNull(caller);
