@@ -20,6 +20,8 @@ internal static partial class AdminCommand
             u => $"{u.Email} ({u.Id}): two-factor sign-in removed; the account signs in with its password until it enrols again."));
         admin.Subcommands.Add(Audit());
         admin.Subcommands.Add(CreateUser());
+        admin.Subcommands.Add(ListUsers());
+        admin.Subcommands.Add(ListWorkspaces());
         admin.Subcommands.Add(CreateApiKey());
         admin.Subcommands.Add(ResetPassword());
         admin.Subcommands.Add(Export());

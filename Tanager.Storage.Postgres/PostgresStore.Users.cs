@@ -53,6 +53,19 @@ public sealed partial class PostgresStore
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
+    async ValueTask<IReadOnlyList<User>> IUserStore.ListAsync(Ulid? after, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = Command($"SELECT {UserColumns} FROM users WHERE $1::uuid IS NULL OR id > $1 ORDER BY id LIMIT $2")
+            .With(after is { } a ? Uuid(a) : null, limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var users = new List<User>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            users.Add(ReadUser(reader, 0));
+        }
+        return users;
+    }
+
     public async ValueTask<IReadOnlyList<User>> ListBotsAsync(Ulid ownerId, CancellationToken cancellationToken = default)
     {
         await using var command = Command($"SELECT {UserColumns} FROM users WHERE owner_id = $1 AND kind = $2 ORDER BY id")

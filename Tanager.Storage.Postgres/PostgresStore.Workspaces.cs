@@ -35,6 +35,19 @@ public sealed partial class PostgresStore
             : null;
     }
 
+    async ValueTask<IReadOnlyList<Workspace>> IWorkspaceStore.ListAsync(Ulid? after, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = Command("SELECT id, name, owner_id, created_at, updated_at FROM workspaces WHERE $1::uuid IS NULL OR id > $1 ORDER BY id LIMIT $2")
+            .With(after is { } a ? Uuid(a) : null, limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var workspaces = new List<Workspace>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            workspaces.Add(new Workspace(reader.GetUlid(0), reader.GetString(1), reader.GetUlid(2), reader.GetTime(3), reader.GetTime(4)));
+        }
+        return workspaces;
+    }
+
     public async ValueTask<WorkspaceMember?> GetMemberAsync(Ulid workspaceId, Ulid userId, CancellationToken cancellationToken = default)
     {
         await using var command = Command($"SELECT {WorkspaceMemberColumns} FROM workspace_members WHERE workspace_id = $1 AND user_id = $2").With(Uuid(workspaceId), Uuid(userId));

@@ -60,6 +60,20 @@ public sealed partial class SqliteStore
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
+    async ValueTask<IReadOnlyList<User>> IUserStore.ListAsync(Ulid? after, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, $"SELECT {UserColumns} FROM users WHERE $after IS NULL OR id > $after ORDER BY id LIMIT $limit")
+            .With("$after", after is { } a ? Blob(a) : null).With("$limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var users = new List<User>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            users.Add(ReadUser(reader, 0));
+        }
+        return users;
+    }
+
     public async ValueTask<IReadOnlyList<User>> ListBotsAsync(Ulid ownerId, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);

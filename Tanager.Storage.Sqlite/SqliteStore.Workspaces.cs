@@ -34,6 +34,20 @@ public sealed partial class SqliteStore
             : null;
     }
 
+    async ValueTask<IReadOnlyList<Workspace>> IWorkspaceStore.ListAsync(Ulid? after, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, "SELECT id, name, owner_id, created_at, updated_at FROM workspaces WHERE $after IS NULL OR id > $after ORDER BY id LIMIT $limit")
+            .With("$after", after is { } a ? Blob(a) : null).With("$limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var workspaces = new List<Workspace>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            workspaces.Add(new Workspace(reader.GetUlid(0), reader.GetString(1), reader.GetUlid(2), reader.GetTime(3), reader.GetTime(4)));
+        }
+        return workspaces;
+    }
+
     public async ValueTask<WorkspaceMember?> GetMemberAsync(Ulid workspaceId, Ulid userId, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);

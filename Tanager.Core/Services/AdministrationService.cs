@@ -8,7 +8,7 @@ namespace Tanager;
 /// Server administration: provisioning and deactivating accounts, naming administrators, and API keys for backends.
 /// Every method needs <see cref="Caller.IsServerAdministrator"/>; anyone else is refused with 403 forbidden (bots included).
 /// </summary>
-public sealed class AdministrationService(IUserStore users, ITwoFactorStore twoFactor, EventDispatcher events, PasswordHasher hasher, AuditLog audit, TimeProvider time)
+public sealed class AdministrationService(IUserStore users, IWorkspaceStore workspaces, ITwoFactorStore twoFactor, EventDispatcher events, PasswordHasher hasher, AuditLog audit, TimeProvider time)
 {
     /// <summary>Creates an account. Without an email it gets a placeholder; without a password it cannot log in by password.</summary>
     public async Task<User> ProvisionUserAsync(Caller caller, string? email, string? displayName, string? password, string? externalId, bool serverAdmin, CancellationToken cancellationToken = default)
@@ -27,6 +27,32 @@ public sealed class AdministrationService(IUserStore users, ITwoFactorStore twoF
         }
         await audit.RecordAsync(AuditEventKinds.AccountCreated, caller, user.Id, serverAdmin ? "provisioned, server administrator" : "provisioned", cancellationToken);
         return user;
+    }
+
+    /// <summary>A page of every account on the server, people and bots, oldest first: <paramref name="limit"/> (1–1000, default 100) after the id <paramref name="after"/>.</summary>
+    public async Task<IReadOnlyList<User>> ListUsersAsync(Caller caller, string? after, int? limit, CancellationToken cancellationToken = default)
+    {
+        EnsureAdministrator(caller);
+        var (from, count) = Page(after, limit);
+        return await users.ListAsync(from, count, cancellationToken);
+    }
+
+    /// <summary>A page of every workspace on the server, oldest first, as <see cref="ListUsersAsync"/> pages accounts.</summary>
+    public async Task<IReadOnlyList<Workspace>> ListWorkspacesAsync(Caller caller, string? after, int? limit, CancellationToken cancellationToken = default)
+    {
+        EnsureAdministrator(caller);
+        var (from, count) = Page(after, limit);
+        return await workspaces.ListAsync(from, count, cancellationToken);
+    }
+
+    private static (Ulid? After, int Limit) Page(string? after, int? limit)
+    {
+        var count = Validate.Limit(limit, 100, 1000);
+        if (after is null)
+        {
+            return (null, count);
+        }
+        return Ulid.TryParse(after, out var id) && after.Length == 26 ? (id, count) : throw TanagerException.Invalid("after must be an id (26 characters).");
     }
 
     /// <summary>The account with this id or email, for the admin API and the command line.</summary>

@@ -14,6 +14,8 @@ public interface IUserStore
     ValueTask<User?> FindByExternalIdAsync(string externalId, CancellationToken cancellationToken = default);
     /// <summary>How many accounts exist, people and bots.</summary>
     ValueTask<long> CountAsync(CancellationToken cancellationToken = default);
+    /// <summary>Every account, people and bots, in id order (oldest first), at most <paramref name="limit"/> after <paramref name="after"/>.</summary>
+    ValueTask<IReadOnlyList<User>> ListAsync(Ulid? after, int limit, CancellationToken cancellationToken = default);
     /// <summary>The bots <paramref name="ownerId"/> owns, oldest first.</summary>
     ValueTask<IReadOnlyList<User>> ListBotsAsync(Ulid ownerId, CancellationToken cancellationToken = default);
     /// <summary>Writes the user's display name, avatar URL, status text and emoji and updated time; false when there is no such user.</summary>

@@ -8,6 +8,8 @@ public interface IWorkspaceStore
     /// <summary>Creates the workspace and its owner's membership together.</summary>
     ValueTask CreateAsync(Workspace workspace, WorkspaceMember owner, CancellationToken cancellationToken = default);
     ValueTask<Workspace?> GetAsync(Ulid workspaceId, CancellationToken cancellationToken = default);
+    /// <summary>Every workspace in id order (oldest first), at most <paramref name="limit"/> after <paramref name="after"/>.</summary>
+    ValueTask<IReadOnlyList<Workspace>> ListAsync(Ulid? after, int limit, CancellationToken cancellationToken = default);
     ValueTask<WorkspaceMember?> GetMemberAsync(Ulid workspaceId, Ulid userId, CancellationToken cancellationToken = default);
     /// <summary>Adds a member; false when the user is a member already.</summary>
     ValueTask<bool> TryAddMemberAsync(WorkspaceMember member, CancellationToken cancellationToken = default);

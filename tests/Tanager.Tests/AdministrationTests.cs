@@ -252,6 +252,32 @@ public sealed class AdministrationTests
         return await echoed.Task;
     }
 
+    [Fact]
+    public async Task The_command_line_lists_every_account_and_workspace_a_page_at_a_time()
+    {
+        var settings = await TestServer.SettingsForAsync(TestStorage.Sqlite);
+        await using var server = await TestServer.StartAsync(settings);
+        var room = await ChatRoom.CreateAsync(server, members: 2);
+        var data = settings.DataDirectory;
+
+        var users = (await CommandLine.RunAsync("admin", "users", "--data-dir", data)).Split('\n');
+        var people = new[] { room.Owner.User!, room.Members[0].User!, room.Members[1].User! };
+        Assert.Equal(people.Length, users.Length);
+        Assert.Equal(people.OrderBy(u => u.Id, StringComparer.Ordinal).Select(u => $"{u.Id}\t{u.Email}\t{u.DisplayName}\t{(u.IsServerAdmin == true ? "admin" : "-")}"), users);
+
+        Assert.Equal(users[..1], (await CommandLine.RunAsync("admin", "users", "--data-dir", data, "--limit", "1")).Split('\n'));
+        var firstId = users[0].Split('\t')[0];
+        Assert.Equal(users[1..], (await CommandLine.RunAsync("admin", "users", "--data-dir", data, "--after", firstId)).Split('\n'));
+
+        var workspaces = await CommandLine.RunAsync("admin", "workspaces", "--data-dir", data);
+        Assert.StartsWith($"{room.Workspace.Id}\t{room.Workspace.Name}\t{room.Owner.User!.Id}\t", workspaces, StringComparison.Ordinal);
+
+        await using var refused = ChildProcess.Start("dotnet", [TanagerDll, "admin", "users", "--data-dir", data, "--after", "not-an-id"]);
+        await refused.WaitForExitAsync(60);
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("after must be an id", refused.Errors, StringComparison.Ordinal);
+    }
+
     private static async Task<string> RunCliAsync(params string[] arguments)
     {
         await using var process = ChildProcess.Start("dotnet", [TanagerDll, .. arguments]);

@@ -56,6 +56,14 @@ public sealed partial class InMemoryStore
         }
     }
 
+    ValueTask<IReadOnlyList<User>> IUserStore.ListAsync(Ulid? after, int limit, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult<IReadOnlyList<User>>([.. _users.Values.Where(u => after is not { } a || u.Id.CompareTo(a) > 0).OrderBy(u => u.Id).Take(limit)]);
+        }
+    }
+
     public ValueTask<IReadOnlyList<User>> ListBotsAsync(Ulid ownerId, CancellationToken cancellationToken = default)
     {
         lock (_lock)

@@ -48,6 +48,14 @@ public sealed partial class InMemoryStore : IUserStore, IWorkspaceStore, IChanne
         }
     }
 
+    ValueTask<IReadOnlyList<Workspace>> IWorkspaceStore.ListAsync(Ulid? after, int limit, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult<IReadOnlyList<Workspace>>([.. _workspaces.Values.Where(w => after is not { } a || w.Id.CompareTo(a) > 0).OrderBy(w => w.Id).Take(limit)]);
+        }
+    }
+
     public ValueTask<WorkspaceMember?> GetMemberAsync(Ulid workspaceId, Ulid userId, CancellationToken cancellationToken = default)
     {
         lock (_lock)
