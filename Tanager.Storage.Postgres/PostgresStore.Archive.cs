@@ -24,10 +24,7 @@ public sealed partial class PostgresStore : IWorkspaceArchiveStore
         }
         foreach (var table in WorkspaceArchive.Tables)
         {
-            var columns = string.Join(", ", table.Columns.Select(c => c.Name));
-            var where = table.ScopeColumn is { } scope ? $"{scope} = $1" : ReferencedUsers();
-            await using var command = new NpgsqlCommand($"SELECT {columns} FROM {table.Name} WHERE {where} ORDER BY {string.Join(", ", table.KeyColumns)}", connection, transaction)
-                .With(Uuid(workspaceId));
+            await using var command = new NpgsqlCommand(table.SelectStatement("$1"), connection, transaction).With(Uuid(workspaceId));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -47,13 +44,6 @@ public sealed partial class PostgresStore : IWorkspaceArchiveStore
                 yield return new ArchiveRecord(table, values);
             }
         }
-    }
-
-    /// <summary>The users any workspace row refers to (the workspace id is $1), and the owners of those that are bots.</summary>
-    private static string ReferencedUsers()
-    {
-        var referenced = string.Join(" UNION ", WorkspaceArchive.WorkspaceTables.SelectMany(t => t.UserColumns.Select(c => $"SELECT {c} FROM {t.Name} WHERE {t.ScopeColumn} = $1")));
-        return $"id IN ({referenced}) OR id IN (SELECT owner_id FROM users WHERE id IN ({referenced}))";
     }
 
     public async ValueTask<ArchiveWriteResult> WriteArchiveAsync(Ulid workspaceId, IReadOnlyList<ArchiveRecord> records, CancellationToken cancellationToken = default)

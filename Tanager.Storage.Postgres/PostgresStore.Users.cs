@@ -57,6 +57,11 @@ public sealed partial class PostgresStore
     {
         await using var command = Command($"SELECT {UserColumns} FROM users WHERE $1::uuid IS NULL OR id > $1 ORDER BY id LIMIT $2")
             .With(after is { } a ? Uuid(a) : null, limit);
+        return await ReadUsersAsync(command, cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<User>> ReadUsersAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var users = new List<User>();
         while (await reader.ReadAsync(cancellationToken))
@@ -70,13 +75,7 @@ public sealed partial class PostgresStore
     {
         await using var command = Command($"SELECT {UserColumns} FROM users WHERE owner_id = $1 AND kind = $2 ORDER BY id")
             .With(Uuid(ownerId), (short)UserKind.Bot);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var bots = new List<User>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            bots.Add(ReadUser(reader, 0));
-        }
-        return bots;
+        return await ReadUsersAsync(command, cancellationToken);
     }
 
     public async ValueTask<bool> UpdateProfileAsync(User user, CancellationToken cancellationToken = default)

@@ -28,22 +28,26 @@ public sealed partial class PostgresStore
 
     async ValueTask<Workspace?> IWorkspaceStore.GetAsync(Ulid workspaceId, CancellationToken cancellationToken)
     {
-        await using var command = Command("SELECT id, name, owner_id, created_at, updated_at FROM workspaces WHERE id = $1").With(Uuid(workspaceId));
+        await using var command = Command($"SELECT {WorkspaceColumns} FROM workspaces WHERE id = $1").With(Uuid(workspaceId));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new Workspace(reader.GetUlid(0), reader.GetString(1), reader.GetUlid(2), reader.GetTime(3), reader.GetTime(4))
-            : null;
+        return await reader.ReadAsync(cancellationToken) ? ReadWorkspace(reader) : null;
     }
+
+    private const string WorkspaceColumns = "id, name, owner_id, created_at, updated_at";
+
+    /// <summary>A row of <see cref="WorkspaceColumns"/>.</summary>
+    private static Workspace ReadWorkspace(NpgsqlDataReader reader) =>
+        new(reader.GetUlid(0), reader.GetString(1), reader.GetUlid(2), reader.GetTime(3), reader.GetTime(4));
 
     async ValueTask<IReadOnlyList<Workspace>> IWorkspaceStore.ListAsync(Ulid? after, int limit, CancellationToken cancellationToken)
     {
-        await using var command = Command("SELECT id, name, owner_id, created_at, updated_at FROM workspaces WHERE $1::uuid IS NULL OR id > $1 ORDER BY id LIMIT $2")
+        await using var command = Command($"SELECT {WorkspaceColumns} FROM workspaces WHERE $1::uuid IS NULL OR id > $1 ORDER BY id LIMIT $2")
             .With(after is { } a ? Uuid(a) : null, limit);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var workspaces = new List<Workspace>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            workspaces.Add(new Workspace(reader.GetUlid(0), reader.GetString(1), reader.GetUlid(2), reader.GetTime(3), reader.GetTime(4)));
+            workspaces.Add(ReadWorkspace(reader));
         }
         return workspaces;
     }
@@ -87,7 +91,7 @@ public sealed partial class PostgresStore
         var result = new List<(Workspace, WorkspaceMember)>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            result.Add((new Workspace(reader.GetUlid(0), reader.GetString(1), reader.GetUlid(2), reader.GetTime(3), reader.GetTime(4)), ReadWorkspaceMember(reader, 5)));
+            result.Add((ReadWorkspace(reader), ReadWorkspaceMember(reader, 5)));
         }
         return result;
     }

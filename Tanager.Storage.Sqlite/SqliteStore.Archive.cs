@@ -23,10 +23,7 @@ public sealed partial class SqliteStore : IWorkspaceArchiveStore
         }
         foreach (var table in WorkspaceArchive.Tables)
         {
-            var columns = string.Join(", ", table.Columns.Select(c => c.Name));
-            var where = table.ScopeColumn is { } scope ? $"{scope} = $w" : ReferencedUsers("$w");
-            await using var command = Command(connection, $"SELECT {columns} FROM {table.Name} WHERE {where} ORDER BY {string.Join(", ", table.KeyColumns)}", transaction)
-                .With("$w", Blob(workspaceId));
+            await using var command = Command(connection, table.SelectStatement("$w"), transaction).With("$w", Blob(workspaceId));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -45,13 +42,6 @@ public sealed partial class SqliteStore : IWorkspaceArchiveStore
                 yield return new ArchiveRecord(table, values);
             }
         }
-    }
-
-    /// <summary>The users any workspace row refers to, and the owners of those that are bots.</summary>
-    internal static string ReferencedUsers(string workspace)
-    {
-        var referenced = string.Join(" UNION ", WorkspaceArchive.WorkspaceTables.SelectMany(t => t.UserColumns.Select(c => $"SELECT {c} FROM {t.Name} WHERE {t.ScopeColumn} = {workspace}")));
-        return $"id IN ({referenced}) OR id IN (SELECT owner_id FROM users WHERE id IN ({referenced}))";
     }
 
     public async ValueTask<ArchiveWriteResult> WriteArchiveAsync(Ulid workspaceId, IReadOnlyList<ArchiveRecord> records, CancellationToken cancellationToken = default)

@@ -65,6 +65,11 @@ public sealed partial class SqliteStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection, $"SELECT {UserColumns} FROM users WHERE $after IS NULL OR id > $after ORDER BY id LIMIT $limit")
             .With("$after", after is { } a ? Blob(a) : null).With("$limit", limit);
+        return await ReadUsersAsync(command, cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<User>> ReadUsersAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var users = new List<User>();
         while (await reader.ReadAsync(cancellationToken))
@@ -79,13 +84,7 @@ public sealed partial class SqliteStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection, $"SELECT {UserColumns} FROM users WHERE owner_id = $owner AND kind = $bot ORDER BY id")
             .With("$owner", Blob(ownerId)).With("$bot", (int)UserKind.Bot);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var bots = new List<User>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            bots.Add(ReadUser(reader, 0));
-        }
-        return bots;
+        return await ReadUsersAsync(command, cancellationToken);
     }
 
     public async ValueTask<bool> UpdateProfileAsync(User user, CancellationToken cancellationToken = default)

@@ -27,23 +27,27 @@ public sealed partial class SqliteStore
     async ValueTask<Workspace?> IWorkspaceStore.GetAsync(Ulid workspaceId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, "SELECT id, name, owner_id, created_at, updated_at FROM workspaces WHERE id = $id").With("$id", Blob(workspaceId));
+        await using var command = Command(connection, $"SELECT {WorkspaceColumns} FROM workspaces WHERE id = $id").With("$id", Blob(workspaceId));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new Workspace(reader.GetUlid(0), reader.GetString(1), reader.GetUlid(2), reader.GetTime(3), reader.GetTime(4))
-            : null;
+        return await reader.ReadAsync(cancellationToken) ? ReadWorkspace(reader) : null;
     }
+
+    private const string WorkspaceColumns = "id, name, owner_id, created_at, updated_at";
+
+    /// <summary>A row of <see cref="WorkspaceColumns"/>.</summary>
+    private static Workspace ReadWorkspace(Microsoft.Data.Sqlite.SqliteDataReader reader) =>
+        new(reader.GetUlid(0), reader.GetString(1), reader.GetUlid(2), reader.GetTime(3), reader.GetTime(4));
 
     async ValueTask<IReadOnlyList<Workspace>> IWorkspaceStore.ListAsync(Ulid? after, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, "SELECT id, name, owner_id, created_at, updated_at FROM workspaces WHERE $after IS NULL OR id > $after ORDER BY id LIMIT $limit")
+        await using var command = Command(connection, $"SELECT {WorkspaceColumns} FROM workspaces WHERE $after IS NULL OR id > $after ORDER BY id LIMIT $limit")
             .With("$after", after is { } a ? Blob(a) : null).With("$limit", limit);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var workspaces = new List<Workspace>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            workspaces.Add(new Workspace(reader.GetUlid(0), reader.GetString(1), reader.GetUlid(2), reader.GetTime(3), reader.GetTime(4)));
+            workspaces.Add(ReadWorkspace(reader));
         }
         return workspaces;
     }
@@ -92,7 +96,7 @@ public sealed partial class SqliteStore
         var result = new List<(Workspace, WorkspaceMember)>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            result.Add((new Workspace(reader.GetUlid(0), reader.GetString(1), reader.GetUlid(2), reader.GetTime(3), reader.GetTime(4)), ReadWorkspaceMember(reader, 5)));
+            result.Add((ReadWorkspace(reader), ReadWorkspaceMember(reader, 5)));
         }
         return result;
     }

@@ -31,6 +31,27 @@ public sealed class ArchiveTable
     /// <summary>The archived columns, in order. Secrets (password hashes, token hashes) are never among them.</summary>
     public IReadOnlyList<ArchiveColumn> Columns { get; }
 
+    /// <summary>
+    /// The statement that reads this table's archived rows of one workspace, in key order, for any SQL store:
+    /// <paramref name="workspaceParameter"/> is the store's placeholder for the workspace id (<c>$w</c>, <c>$1</c>). Users,
+    /// who are global, are those any workspace row refers to, and the owners of those that are bots.
+    /// </summary>
+    public string SelectStatement(string workspaceParameter)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(workspaceParameter);
+        string where;
+        if (ScopeColumn is { } scope)
+        {
+            where = $"{scope} = {workspaceParameter}";
+        }
+        else
+        {
+            var referenced = string.Join(" UNION ", WorkspaceArchive.WorkspaceTables.SelectMany(t => t.UserColumns.Select(c => $"SELECT {c} FROM {t.Name} WHERE {t.ScopeColumn} = {workspaceParameter}")));
+            where = $"id IN ({referenced}) OR id IN (SELECT owner_id FROM users WHERE id IN ({referenced}))";
+        }
+        return $"SELECT {string.Join(", ", Columns.Select(c => c.Name))} FROM {Name} WHERE {where} ORDER BY {string.Join(", ", KeyColumns)}";
+    }
+
     /// <summary>The position of <paramref name="column"/> in <see cref="Columns"/>.</summary>
     public int IndexOf(string column)
     {
