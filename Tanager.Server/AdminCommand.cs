@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using Tanager.PubSub.Nats;
 
 namespace Tanager.Server;
@@ -155,7 +157,11 @@ internal static partial class AdminCommand
         {
             var settings = _storage.Read(parse, new Uri(TanagerCommandLine.DefaultListen));
             var nats = parse.GetValue(_natsUrl);
-            await using var app = TanagerServer.Build(string.IsNullOrWhiteSpace(nats) ? settings : settings with { NatsUrl = nats.Trim() });
+            // Standard output carries the command's answer (a token, a list, an export) and nothing else, so that
+            // `token=$(tanager bot create …)` and `tanager admin export … > file` hold it alone: the engine's logs go to
+            // standard error. (A log line printed after a bot's token once made it the output's last line.)
+            await using var app = TanagerServer.Build(string.IsNullOrWhiteSpace(nats) ? settings : settings with { NatsUrl = nats.Trim() },
+                builder => builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
             try
             {
                 foreach (var migrator in app.Services.GetServices<IStorageMigrator>())

@@ -283,7 +283,8 @@ public sealed class AdministrationTests
         await using var process = ChildProcess.Start("dotnet", [TanagerDll, .. arguments]);
         await process.WaitForExitAsync(60);
         Assert.True(process.ExitCode == 0, $"tanager {string.Join(' ', arguments)} exited {process.ExitCode}: {process.Errors}");
-        return process.Lines.Last().Trim();
+        // Standard output holds the answer alone (logs go to standard error), so a script can capture it.
+        return Assert.Single(process.Lines).Trim();
     }
 
     /// <summary>The table keeps the SHA-256 of the secret and nothing from which it could be read back.</summary>
