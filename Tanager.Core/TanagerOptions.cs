@@ -21,6 +21,19 @@ public sealed class TanagerOptions
     /// once still fits.
     /// </summary>
     public int PasswordHashQueueLimit { get; set; } = 16 * Math.Max(1, Environment.ProcessorCount / 2);
+    /// <summary>
+    /// The share of one core's time that password hashing may take on average (0.5 = half a core), measured as the
+    /// hashes' elapsed time, so that under contention, when each hash takes longer, fewer are run. A check that would go
+    /// over the budget waits its turn (in the queue above, then 503), so a login flood from many addresses, which
+    /// per-address throttling cannot hold back, slows logins and not message delivery. 0 turns the budget off.
+    /// Default 0.25: at ~30 ms a check, about eight logins a second after a burst of <see cref="PasswordHashBurst"/>.
+    /// </summary>
+    public double PasswordHashTimeBudget { get; set; } = 0.25;
+    /// <summary>
+    /// Hashing time that may be spent at once before <see cref="PasswordHashTimeBudget"/> applies: a team signing in at
+    /// the start of the day (1 s ≈ 30 checks at ~30 ms) is not slowed.
+    /// </summary>
+    public TimeSpan PasswordHashBurst { get; set; } = TimeSpan.FromSeconds(1);
     /// <summary>How long an account's two-factor challenge (the step between password and code) stays valid.</summary>
     public TimeSpan TwoFactorChallengeLifetime { get; set; } = TimeSpan.FromMinutes(5);
     /// <summary>The issuer authenticator apps show next to the account (the <c>otpauth://</c> URI's issuer).</summary>

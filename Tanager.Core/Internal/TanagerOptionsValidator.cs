@@ -26,6 +26,14 @@ internal sealed class TanagerOptionsValidator : IValidateOptions<TanagerOptions>
         {
             failures.Add("Tanager:PasswordHashQueueLimit must be between 0 and 100000.");
         }
+        if (!(options.PasswordHashTimeBudget is >= 0 and <= 1024))
+        {
+            failures.Add("Tanager:PasswordHashTimeBudget must be between 0 (off) and 1024 (cores).");
+        }
+        if (options.PasswordHashBurst < TimeSpan.Zero || options.PasswordHashBurst > TimeSpan.FromHours(1))
+        {
+            failures.Add("Tanager:PasswordHashBurst must be between 00:00:00 and 01:00:00.");
+        }
         if (options.TwoFactorChallengeLifetime < TimeSpan.FromSeconds(30) || options.TwoFactorChallengeLifetime > TimeSpan.FromHours(1))
         {
             failures.Add("Tanager:TwoFactorChallengeLifetime must be between 30 seconds and 1 hour.");

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using System.Threading.RateLimiting;
 using Geralt;
@@ -31,6 +32,10 @@ public sealed class PasswordHasher : IDisposable
 
     private readonly TanagerOptions _options;
     private readonly ConcurrencyLimiter _limiter;
+    private readonly Lock _budgetLock = new();
+    // The time budget as a generic cell rate algorithm: the Stopwatch timestamp at which the hashing done so far is paid
+    // for at PasswordHashTimeBudget. A check may start once it is at most PasswordHashBurst ahead of now.
+    private long _budgetPaidUntil;
     private readonly ILogger _logger;
 
     // A fixed hash verified when the email is unknown, so that login takes as long for unknown and known accounts.
@@ -104,6 +109,51 @@ public sealed class PasswordHasher : IDisposable
             }
             throw TanagerException.Unavailable(ErrorCodes.ServerBusy, "The server is checking too many passwords at once: try again in a moment.", RetryAfter);
         }
+        await WaitForBudgetAsync(cancellationToken);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            return await RunOnOwnThreadAsync(work, cancellationToken);
+        }
+        finally
+        {
+            Charge(started);
+        }
+    }
+
+    /// <summary>Waits, holding the slot, until the hashing done so far is paid for (within the burst): the checks behind it queue, then get 503.</summary>
+    private async ValueTask WaitForBudgetAsync(CancellationToken cancellationToken)
+    {
+        if (_options.PasswordHashTimeBudget <= 0)
+        {
+            return;
+        }
+        long early;
+        lock (_budgetLock)
+        {
+            early = _budgetPaidUntil - (long)(_options.PasswordHashBurst.TotalSeconds * Stopwatch.Frequency) - Stopwatch.GetTimestamp();
+        }
+        if (early > 0)
+        {
+            await Task.Delay(TimeSpan.FromSeconds((double)early / Stopwatch.Frequency), cancellationToken);
+        }
+    }
+
+    private void Charge(long started)
+    {
+        if (_options.PasswordHashTimeBudget <= 0)
+        {
+            return;
+        }
+        var cost = (long)(Stopwatch.GetElapsedTime(started).TotalSeconds / _options.PasswordHashTimeBudget * Stopwatch.Frequency);
+        lock (_budgetLock)
+        {
+            _budgetPaidUntil = Math.Max(_budgetPaidUntil, started) + cost;
+        }
+    }
+
+    private static Task<T> RunOnOwnThreadAsync<T>(Func<T> work, CancellationToken cancellationToken)
+    {
         // Argon2 is CPU-bound by design: each hash gets a thread of its own (LongRunning), not a thread-pool worker. With
         // as many hashes as cores running on pool threads, the pool's minimum (one thread per core) is used up and every
         // other request waits for the pool to grow: during a 100-client login flood on 2 cores, /health's 95th
@@ -111,7 +161,7 @@ public sealed class PasswordHasher : IDisposable
         // That thread also runs at a lower priority (BackgroundThreadPriority): under contention the kernel runs message
         // delivery first, and a login flood slows logins rather than every connected client (benchmarks/README.md,
         // "Login flood"). On an idle server a hash still gets a whole core.
-        return await Task.Factory.StartNew(() =>
+        return Task.Factory.StartNew(() =>
         {
             BackgroundThreadPriority.Lower();
             return work();

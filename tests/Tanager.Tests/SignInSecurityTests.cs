@@ -257,6 +257,42 @@ public sealed class SignInSecurityTests
         }
     }
 
+    [Fact]
+    public async Task Password_checks_over_the_hashing_time_budget_wait_their_turn_and_what_cannot_wait_gets_503()
+    {
+        // A budget so small that the first check's cost (its elapsed time ÷ the budget: over a second for even 0.1 µs) is
+        // not paid for during the test, one slot and no queue.
+        TanagerOptions Options(double budget, TimeSpan burst) => new()
+        {
+            PasswordMemoryKiB = 8,
+            PasswordIterations = 1,
+            PasswordHashConcurrency = 1,
+            PasswordHashQueueLimit = 0,
+            PasswordHashTimeBudget = budget,
+            PasswordHashBurst = burst,
+        };
+        using (var hasher = new PasswordHasher(Microsoft.Extensions.Options.Options.Create(Options(1e-7, TimeSpan.Zero))))
+        {
+            Assert.False(await hasher.VerifyAsync(null, "first"));
+            using var stop = new CancellationTokenSource();
+            // The second check holds the slot while it waits for the budget, so the third finds no room.
+            var waiting = hasher.VerifyAsync(null, "second", stop.Token);
+            var refused = await Assert.ThrowsAsync<TanagerException>(() => hasher.VerifyAsync(null, "third"));
+            Assert.Equal((ErrorCodes.ServerBusy, TanagerErrorKind.Unavailable), (refused.Code, refused.Kind));
+            Assert.False(waiting.IsCompleted);
+            await stop.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        }
+        // Within the burst nothing waits: three checks in a row (each costs well under 20 minutes at a thousandth of a core).
+        using (var hasher = new PasswordHasher(Microsoft.Extensions.Options.Options.Create(Options(1e-3, TimeSpan.FromHours(1)))))
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                Assert.False(await hasher.VerifyAsync(null, "again").WaitAsync(TimeSpan.FromSeconds(30)));
+            }
+        }
+    }
+
     private static Task<HttpResponseMessage> LoginFromAsync(HttpClient http, TestServer server, string email, string password, string clientAddress)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server.Url, "api/v1/auth/login"))
