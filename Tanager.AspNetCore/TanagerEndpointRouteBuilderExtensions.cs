@@ -62,6 +62,7 @@ public static class TanagerEndpointRouteBuilderExtensions
         WorkspaceEndpoints.Map(Tagged(authenticated, "Workspaces"));
         ChannelEndpoints.Map(Tagged(authenticated, "Channels"));
         WebhookEndpoints.Map(Tagged(authenticated, "Webhooks"), prefix);
+        SlashCommandEndpoints.Map(Tagged(authenticated, "Slash commands"));
         DirectMessageEndpoints.Map(Tagged(authenticated, "Direct messages"));
         MessageEndpoints.Map(Tagged(authenticated, "Messages"));
         ReadStateEndpoints.Map(Tagged(authenticated, "Read states"));

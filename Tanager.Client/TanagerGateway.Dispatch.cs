@@ -25,6 +25,9 @@ public sealed partial class TanagerGateway
         GatewayEvents.WorkspaceMemberRemove => RaiseAsync(WorkspaceMemberRemoved, frame.D, TanagerJsonContext.Default.WorkspaceMemberDto),
         GatewayEvents.WorkspaceUpdate => RaiseAsync(WorkspaceUpdated, frame.D, TanagerJsonContext.Default.WorkspaceDto),
         GatewayEvents.UserUpdate => RaiseAsync(UserUpdated, frame.D, TanagerJsonContext.Default.UserDto),
+        GatewayEvents.CommandInvoke => CommandInvoked is null ? Task.CompletedTask
+            : RaiseAsync(CommandInvoked, new CommandInvocation(_client, frame.D.Deserialize(TanagerJsonContext.Default.CommandInvocationDto)!)),
+        GatewayEvents.EphemeralMessage => RaiseAsync(EphemeralMessageReceived, frame.D, TanagerJsonContext.Default.EphemeralMessageDto),
         // Events this SDK version does not know are skipped, so newer servers stay compatible.
         _ => Task.CompletedTask,
     };

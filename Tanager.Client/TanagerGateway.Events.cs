@@ -47,6 +47,13 @@ public sealed partial class TanagerGateway
     public event Func<PresenceData, Task>? PresenceUpdated;
     /// <summary>The user's read state of a channel changed (marked read here or on another device).</summary>
     public event Func<ReadStateDto, Task>? ReadStateUpdated;
+    /// <summary>
+    /// A member invoked one of this bot's slash commands; reply with <see cref="CommandInvocation.ReplyEphemeralAsync"/> or
+    /// <see cref="CommandInvocation.ReplyAsync"/> within 15 minutes. Invocations are not replayed after a reconnect.
+    /// </summary>
+    public event Func<CommandInvocation, Task>? CommandInvoked;
+    /// <summary>A message for this user alone: a bot's ephemeral reply to their command. Never stored, never replayed.</summary>
+    public event Func<EphemeralMessageDto, Task>? EphemeralMessageReceived;
     public event Func<GatewayDisconnect, Task>? Disconnected;
     /// <summary>Every DISPATCH, READY included, before its typed event: for tools that handle events generically.</summary>
     public event Func<GatewayDispatch, Task>? Dispatched;

@@ -22,6 +22,7 @@ public sealed class TanagerBuilder(IServiceCollection services)
         Replace<IAttachmentStore, TStore>();
         Replace<IExternalLoginStore, TStore>();
         Replace<IWebhookStore, TStore>();
+        Replace<ISlashCommandStore, TStore>();
         Replace<ITwoFactorStore, TStore>();
         Replace<IAuditStore, TStore>();
         // One store at a time: the previous store's migrator goes with it.

@@ -68,4 +68,12 @@ public static class ErrorCodes
     public const string TwoFactorNotEnabled = "two_factor_not_enabled";
     /// <summary>The server is at its limit of password checks in progress: try again after <c>Retry-After</c> (503).</summary>
     public const string ServerBusy = "server_busy";
+    /// <summary>No slash command of this name is registered in the workspace (404).</summary>
+    public const string UnknownCommand = "unknown_command";
+    /// <summary>Another bot registered a slash command of this name in the workspace already (409).</summary>
+    public const string CommandTaken = "command_taken";
+    /// <summary>The bot that answers the command has no live gateway connection: it cannot receive the invocation now (503).</summary>
+    public const string BotUnavailable = "bot_unavailable";
+    /// <summary>The invocation id is unknown, altered, expired, for another bot, or its command was deleted (404).</summary>
+    public const string UnknownInvocation = "unknown_invocation";
 }

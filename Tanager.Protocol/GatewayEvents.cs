@@ -29,4 +29,8 @@ public static class GatewayEvents
     public const string ThreadUpdate = "THREAD_UPDATE";
     /// <summary>Some of the user's sessions or tokens were revoked; connections made with them close with 4004.</summary>
     public const string SessionRevoked = "SESSION_REVOKED";
+    /// <summary>A member invoked one of the bot's slash commands; sent only to the bot's own connections.</summary>
+    public const string CommandInvoke = "COMMAND_INVOKE";
+    /// <summary>A message for this user alone (a bot's ephemeral reply to their command); never stored.</summary>
+    public const string EphemeralMessage = "EPHEMERAL_MESSAGE";
 }

@@ -63,7 +63,8 @@ public sealed partial class PostgresStore : IWorkspaceArchiveStore
             var table = group.Key;
             var count = table.Columns.Count;
             var (extraColumns, extraValues) = table == WorkspaceArchive.Users ? (", email_key, password_hash, is_server_admin", $", ${count + 1}, '', false")
-                : table == WorkspaceArchive.Webhooks ? (", token_hash", $", ${count + 1}") : ("", "");
+                : table == WorkspaceArchive.Webhooks ? (", token_hash", $", ${count + 1}")
+                : table == WorkspaceArchive.SlashCommands ? (", secret", $", ${count + 1}") : ("", "");
             var sql = $"""
                 INSERT INTO {table.Name} ({string.Join(", ", table.Columns.Select(c => c.Name))}{extraColumns})
                 VALUES ({string.Join(", ", table.Columns.Select((_, i) => "$" + (i + 1)))}{extraValues}){(table == WorkspaceArchive.Users ? " ON CONFLICT DO NOTHING" : "")}
@@ -79,8 +80,9 @@ public sealed partial class PostgresStore : IWorkspaceArchiveStore
                 {
                     insert.Parameters.Add(new NpgsqlParameter { Value = User.EmailKey((string)record.Values[table.IndexOf("email")]!) });
                 }
-                else if (table == WorkspaceArchive.Webhooks)
+                else if (table == WorkspaceArchive.Webhooks || table == WorkspaceArchive.SlashCommands)
                 {
+                    // Secrets are not archived: a webhook gets an unknown token, a command a new signing secret.
                     insert.Parameters.Add(new NpgsqlParameter { Value = RandomNumberGenerator.GetBytes(32) });
                 }
                 if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0 && !await UserExistsAsync(connection, transaction, (Ulid)record.Values[0]!, cancellationToken))

@@ -60,7 +60,8 @@ public sealed partial class SqliteStore : IWorkspaceArchiveStore
         {
             var table = group.Key;
             var (extraColumns, extraValues) = table == WorkspaceArchive.Users ? (", email_key, password_hash, is_server_admin", ", $key, '', 0")
-                : table == WorkspaceArchive.Webhooks ? (", token_hash", ", $hash") : ("", "");
+                : table == WorkspaceArchive.Webhooks ? (", token_hash", ", $hash")
+                : table == WorkspaceArchive.SlashCommands ? (", secret", ", $hash") : ("", "");
             var conflict = table == WorkspaceArchive.Users ? " ON CONFLICT DO NOTHING" : "";
             await using var insert = Command(connection, $"""
                 INSERT INTO {table.Name} ({string.Join(", ", table.Columns.Select(c => c.Name))}{extraColumns})
@@ -83,8 +84,9 @@ public sealed partial class SqliteStore : IWorkspaceArchiveStore
                 {
                     insert.With("$key", User.EmailKey((string)record.Values[table.IndexOf("email")]!));
                 }
-                else if (table == WorkspaceArchive.Webhooks)
+                else if (table == WorkspaceArchive.Webhooks || table == WorkspaceArchive.SlashCommands)
                 {
+                    // Secrets are not archived: a webhook gets an unknown token, a command a new signing secret.
                     insert.With("$hash", RandomNumberGenerator.GetBytes(32));
                 }
                 if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0 && !await UserExistsAsync(connection, transaction, (Ulid)record.Values[0]!, cancellationToken))

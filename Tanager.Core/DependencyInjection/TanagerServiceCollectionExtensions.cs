@@ -35,6 +35,7 @@ public static class TanagerServiceCollectionExtensions
         services.TryAddSingleton<IExternalLoginStore>(_ => throw StoreCheck.NoStore());
         services.TryAddSingleton<ITwoFactorStore>(_ => throw StoreCheck.NoStore());
         services.TryAddSingleton<IAuditStore>(_ => throw StoreCheck.NoStore());
+        services.TryAddSingleton<ISlashCommandStore>(_ => throw StoreCheck.NoStore());
         services.TryAddSingleton<IFileStore>(sp => new LocalDiskFileStore(Path.Combine("data", "files"), sp.GetService<TimeProvider>()));
         services.TryAddSingleton<IPubSub, InProcessPubSub>();
         services.TryAddSingleton<EventDispatcher>();
@@ -46,6 +47,7 @@ public static class TanagerServiceCollectionExtensions
         services.TryAddSingleton<ExternalLoginService>();
         services.TryAddSingleton<BotService>();
         services.TryAddSingleton<WebhookService>();
+        services.TryAddSingleton<SlashCommandService>();
         services.TryAddSingleton<AdministrationService>();
         services.TryAddSingleton(sp => new WorkspaceArchiveService(sp.GetService<IWorkspaceArchiveStore>()));
         services.TryAddSingleton<WorkspaceService>();

@@ -56,6 +56,18 @@ public sealed partial class PresenceTracker : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Whether the user has a live connection: on this node, or on a node whose word this node hears (it hears the nodes
+    /// that share a workspace subscription with it).
+    /// </summary>
+    internal bool IsConnected(Ulid userId)
+    {
+        lock (_lock)
+        {
+            return _local.ContainsKey(userId) || (_users.TryGetValue(userId, out var view) && view.Announced != Status.Offline);
+        }
+    }
+
     /// <summary>The members of <paramref name="workspaceId"/> who are not offline.</summary>
     internal IReadOnlyList<PresenceData> Snapshot(Ulid workspaceId)
     {

@@ -25,10 +25,12 @@ public static class Scope
     public const string WorkspacesManage = "workspaces:manage";
     /// <summary>Upload files (the files API).</summary>
     public const string FilesWrite = "files:write";
+    /// <summary>Register, list and delete the bot's slash commands, and reply to their invocations.</summary>
+    public const string CommandsWrite = "commands:write";
 
     /// <summary>Every scope, in the order documented.</summary>
     public static IReadOnlyList<string> All { get; } =
-        [MessagesRead, MessagesWrite, ReactionsWrite, ChannelsRead, ChannelsManage, MembersRead, MembersManage, WorkspacesManage, FilesWrite];
+        [MessagesRead, MessagesWrite, ReactionsWrite, ChannelsRead, ChannelsManage, MembersRead, MembersManage, WorkspacesManage, FilesWrite, CommandsWrite];
 
     private static readonly AsyncLocal<IReadOnlySet<string>?> s_granted = new();
 

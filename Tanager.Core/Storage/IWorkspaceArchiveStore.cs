@@ -18,7 +18,7 @@ public interface IWorkspaceArchiveStore
     /// <summary>
     /// Writes the rows of one workspace in one transaction, all or nothing. A user whose id is stored already is kept as
     /// stored; a new one gets no password (empty hash) and no server-administrator role. A webhook gets a random token
-    /// hash (its token is not archived). Rows are written in <see cref="WorkspaceArchive.Tables"/> order.
+    /// hash (its token is not archived), a slash command a random secret. Rows are written in <see cref="WorkspaceArchive.Tables"/> order.
     /// </summary>
     ValueTask<ArchiveWriteResult> WriteArchiveAsync(Ulid workspaceId, IReadOnlyList<ArchiveRecord> records, CancellationToken cancellationToken = default);
 }

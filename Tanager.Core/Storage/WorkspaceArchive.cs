@@ -3,7 +3,7 @@ namespace Tanager;
 /// <summary>
 /// The tables a workspace export carries, in the order an import writes them (a row's references come before it).
 /// Left out on purpose: password hashes, the server-administrator flag, sessions, bot tokens, API keys, TOTP secrets,
-/// recovery codes, external logins, invite codes and personal invitations, the audit log, webhook token hashes, and
+/// recovery codes, external logins, invite codes and personal invitations, the audit log, webhook token hashes, slash command secrets, and
 /// attachment bytes (the file store holds those; see docs/deployment.md).
 /// </summary>
 public static class WorkspaceArchive
@@ -70,9 +70,13 @@ public static class WorkspaceArchive
     public static ArchiveTable Webhooks { get; } = new("webhook", "incoming_webhooks", "workspace_id", ["id"], ["bot_user_id", "created_by"],
         [Id("id"), Id("workspace_id"), Id("channel_id"), Id("bot_user_id"), Text("name"), Id("created_by"), Time("created_at")]);
 
+    /// <summary>Slash commands without their secret: an import makes a new one (invocations pending at export time die).</summary>
+    public static ArchiveTable SlashCommands { get; } = new("slash_command", "slash_commands", "workspace_id", ["id"], ["bot_user_id", "created_by"],
+        [Id("workspace_id"), Id("id"), Text("name"), Id("bot_user_id"), Text("description"), Text("usage_hint", true), Id("created_by"), Time("created_at"), Time("updated_at")]);
+
     /// <summary>Every table, users first, in the order rows are read and written.</summary>
     public static IReadOnlyList<ArchiveTable> Tables { get; } =
-        [Users, Workspaces, Members, Channels, ChannelMembers, Messages, Reactions, ThreadFollows, ReadStates, Attachments, Webhooks];
+        [Users, Workspaces, Members, Channels, ChannelMembers, Messages, Reactions, ThreadFollows, ReadStates, Attachments, Webhooks, SlashCommands];
 
     /// <summary>
     /// One table's records in an order its own references allow: people before the bots that name them as owners

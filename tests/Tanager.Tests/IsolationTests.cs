@@ -108,6 +108,9 @@ public sealed partial class IsolationTests
         ["POST /api/v1/workspaces/{workspaceId}/bots"] = _ => """{"name":"Hijack bot"}""",
         ["POST /api/v1/workspaces/{workspaceId}/channels/{channelId}/webhooks"] = _ => """{"name":"Hijack hook"}""",
         ["POST /api/v1/bots/{botId}/tokens"] = _ => """{"name":"hijack"}""",
+        ["PUT /api/v1/workspaces/{workspaceId}/commands/{command}"] = w => $$"""{"description":"hijacked","bot_id":"{{w.ABot}}"}""",
+        ["POST /api/v1/workspaces/{workspaceId}/channels/{channelId}/commands"] = _ => """{"command":"zebra-deploy","args":"hijack"}""",
+        ["POST /api/v1/workspaces/{workspaceId}/commands/replies"] = _ => """{"invocation_id":"hijack","content":"hijack","ephemeral":true}""",
     };
 
     /// <summary>Query strings that make a read meaningful (a search for the secret word, replies included).</summary>
@@ -119,7 +122,7 @@ public sealed partial class IsolationTests
     };
 
     /// <summary>The route parameters the test knows how to fill; a route with any other fails the test.</summary>
-    private static readonly string[] KnownParameters = ["workspaceId", "channelId", "messageId", "userId", "inviteId", "invitationId", "code", "role", "emoji", "sessionId", "botId", "tokenId", "attachmentId", "webhookId"];
+    private static readonly string[] KnownParameters = ["workspaceId", "channelId", "messageId", "userId", "inviteId", "invitationId", "code", "role", "emoji", "sessionId", "botId", "tokenId", "attachmentId", "webhookId", "command"];
 
     [Theory]
     [InlineData(TestStorage.Sqlite)]
@@ -400,6 +403,8 @@ public sealed partial class IsolationTests
         public required string BAttachment { get; init; }
         public required string AWebhook { get; init; }
         public required string BWebhook { get; init; }
+        /// <summary>The name of B's slash command, answered by B's bot.</summary>
+        public string BCommand => "zebra-deploy";
 
         public string Alice => AliceClient.User!.Id;
         public string Dave => DaveClient.User!.Id;
@@ -410,7 +415,7 @@ public sealed partial class IsolationTests
             ["workspaceId"] = A, ["channelId"] = General, ["messageId"] = GeneralMessage, ["userId"] = Carol.User!.Id,
             ["inviteId"] = AInvite, ["role"] = "member", ["emoji"] = "👍", ["code"] = "unused", ["invitationId"] = "unused",
             ["botId"] = ABot, ["sessionId"] = "unused", ["tokenId"] = "unused", ["user"] = Carol.User!.Id, ["attachmentId"] = AAttachment,
-            ["webhookId"] = AWebhook,
+            ["webhookId"] = AWebhook, ["command"] = "unused",
         };
 
         public static async Task<World> CreateAsync(TestServer server)
@@ -472,6 +477,7 @@ public sealed partial class IsolationTests
             var bAttachment = await FileAsync(bob, b.Id, bPublic.Id, $"{Secret}.png");
             var aWebhook = await alice.CreateIncomingWebhookAsync(a.Id, general.Id, "Alpha CI");
             var bWebhook = await bob.CreateIncomingWebhookAsync(b.Id, bPublic.Id, $"{Secret} CI");
+            await bob.RegisterCommandAsync(b.Id, "zebra-deploy", $"{Secret} deploys", botId: bBot.User.Id);
 
             return new World
             {
@@ -508,6 +514,8 @@ public sealed partial class IsolationTests
                     ["attachmentId"] = foreign.Contains("channelId") ? (channel == APrivate ? APrivateAttachment : BAttachment) : AAttachment,
                     // B's hook where B's channel is named; Alice's own elsewhere (A's private channel has none).
                     ["webhookId"] = foreign.Contains("channelId") && channel != APrivate ? BWebhook : AWebhook,
+                    // B's command: a name, meaningful only with its workspace, so it is foreign exactly when the workspace is.
+                    ["command"] = BCommand,
                 }, new HashSet<string>(foreign.Contains("channelId") && channel != General ? [.. foreign, "attachmentId", "webhookId"] : foreign, StringComparer.Ordinal));
 
             yield return Make("B's ids", B, BPublic, BRoot, Dave, BInvite, wrongCode, "workspaceId", "channelId", "messageId", "userId", "inviteId", "code", "invitationId", "sessionId", "botId", "tokenId");
@@ -530,6 +538,7 @@ public sealed partial class IsolationTests
             var reads = new List<(string Token, string Path)>
             {
                 (bob, $"workspaces/{B}"), (bob, $"workspaces/{B}/members"), (bob, $"workspaces/{B}/invites"), (bob, $"workspaces/{B}/channels"),
+                (bob, $"workspaces/{B}/commands"),
                 (carol, $"workspaces/{A}/channels/{APrivate}"), (carol, $"workspaces/{A}/channels/{APrivate}/members"),
                 (carol, $"workspaces/{A}/channels/{APrivate}/messages?include_replies=true"), (carol, $"workspaces/{A}/channels/{APrivate}/pins"),
                 (carol, $"workspaces/{A}/channels"), (carol, $"workspaces/{A}/members"), (Erin.Token!, "invitations"),

@@ -59,6 +59,9 @@ public sealed partial class PermissionMatrixTests(PermissionMatrixTests.Server s
         ["rename_workspace"] = s => new(HttpMethod.Patch, s.Ws, """{"name":"Renamed"}"""),
         ["transfer_ownership"] = s => new(HttpMethod.Post, $"{s.Ws}/transfer", $$"""{"user_id":"{{s.Victim}}"}"""),
         ["leave_workspace"] = s => new(HttpMethod.Post, $"{s.Ws}/leave"),
+        ["list_slash_commands"] = s => new(HttpMethod.Get, $"{s.Ws}/commands"),
+        ["invoke_slash_command"] = s => new(HttpMethod.Post, $"{s.Ws}/channels/{s.General}/commands", """{"command":"ping","args":"now"}"""),
+        ["delete_others_slash_command"] = s => new(HttpMethod.Delete, $"{s.Ws}/commands/ping"),
     };
 
     public static TheoryData<string, string, string> Cases()
@@ -144,7 +147,8 @@ public sealed partial class PermissionMatrixTests(PermissionMatrixTests.Server s
     /// A fresh workspace per action: the actor in its role; "general", a public channel the actor and a plain member (the
     /// victim) are in, with a message by each; "lobby", a public channel the actor is not in; "newbie", a member in no
     /// channel; an outsider who has an account; an invite; "mine" and "mine-archived", public channels the actor created
-    /// (a guest actor created them as a member, before the owner made them a guest: guests cannot create channels).
+    /// (a guest actor created them as a member, before the owner made them a guest: guests cannot create channels); the
+    /// owner's bot, connected to the gateway, answering the slash command /ping.
     /// </summary>
     public sealed record Scene(string Ws, string General, string Lobby, string ActorToken, string Victim, string VictimMessage, string OwnMessage, string Newbie, string OutsiderEmail, string Invite,
         string Mine, string MineArchived);
@@ -152,6 +156,7 @@ public sealed partial class PermissionMatrixTests(PermissionMatrixTests.Server s
     public sealed class Server : IAsyncLifetime
     {
         private readonly HttpClient _http = new();
+        private readonly List<RawGatewayClient> _bots = [];
         private TestServer _server = null!;
         private int _users;
 
@@ -159,6 +164,10 @@ public sealed partial class PermissionMatrixTests(PermissionMatrixTests.Server s
 
         public async Task DisposeAsync()
         {
+            foreach (var bot in _bots)
+            {
+                await bot.DisposeAsync();
+            }
             _http.Dispose();
             await _server.DisposeAsync();
         }
@@ -198,6 +207,16 @@ public sealed partial class PermissionMatrixTests(PermissionMatrixTests.Server s
             await CheckAsync(new(HttpMethod.Post, $"{ws}/channels/{mineArchived}/archive"), owner);
             var victimMessage = await CreateAsync($"{ws}/channels/{general}/messages", """{"content":"hello from the victim"}""", victimToken);
             var ownMessage = await CreateAsync($"{ws}/channels/{general}/messages", """{"content":"hello from the actor"}""", actorToken);
+            // The owner's bot answers /ping and is connected, so that invoking it can succeed.
+            var bot = await CheckAsync(new(HttpMethod.Post, $"{ws}/bots", """{"name":"Ping bot"}"""), owner);
+            var botId = bot.GetProperty("user").GetProperty("id").GetString();
+            await CheckAsync(new(HttpMethod.Put, $"{ws}/commands/ping", $$"""{"description":"Answers pong","bot_id":"{{botId}}"}"""), owner);
+            var gateway = await RawGatewayClient.ConnectAsync(_server.Url);
+            lock (_bots)
+            {
+                _bots.Add(gateway);
+            }
+            await gateway.IdentifyAsync(bot.GetProperty("token").GetProperty("token").GetString()!).Within();
             var invite = await CreateAsync($"{ws}/invites", """{"role":"member"}""", owner);
             return new Scene(ws, general, lobby, actorToken, victim.Id, victimMessage, ownMessage, newbie.Id, outsider.Email, invite, mine, mineArchived);
         }

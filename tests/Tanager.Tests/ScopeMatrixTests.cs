@@ -91,6 +91,9 @@ public sealed partial class ScopeMatrixTests(ScopeMatrixTests.Server server) : I
         ["PUT /api/v1/admin/users/{user}/server-admin"] = _ => null,
         ["POST /api/v1/admin/api-keys"] = _ => """{"name":"made by a bot"}""",
         ["POST /api/v1/workspaces/{workspaceId}/channels/{channelId}/webhooks"] = _ => """{"name":"made by a bot"}""",
+        ["PUT /api/v1/workspaces/{workspaceId}/commands/{command}"] = _ => """{"description":"Answers pong, updated"}""",
+        ["POST /api/v1/workspaces/{workspaceId}/channels/{channelId}/commands"] = _ => """{"command":"ping"}""",
+        ["POST /api/v1/workspaces/{workspaceId}/commands/replies"] = _ => """{"invocation_id":"not-an-invocation","content":"pong","ephemeral":true}""",
     };
 
     /// <summary>Where a row needs a channel other than "general" for the allowed call to succeed.</summary>
@@ -135,6 +138,10 @@ public sealed partial class ScopeMatrixTests(ScopeMatrixTests.Server server) : I
         ["DELETE /api/v1/workspaces/{workspaceId}/channels/{channelId}/members/{userId}"] = (HttpStatusCode.Forbidden, ErrorCodes.Forbidden),
         ["PUT /api/v1/workspaces/{workspaceId}/channels/{channelId}/messages/{messageId}/pin"] = (HttpStatusCode.Forbidden, ErrorCodes.Forbidden),
         ["DELETE /api/v1/workspaces/{workspaceId}/channels/{channelId}/messages/{messageId}/pin"] = (HttpStatusCode.Forbidden, ErrorCodes.Forbidden),
+        // The scene's bot invokes its own /ping, and is not connected to receive it (SlashCommandTests invokes connected bots).
+        ["POST /api/v1/workspaces/{workspaceId}/channels/{channelId}/commands"] = (HttpStatusCode.ServiceUnavailable, ErrorCodes.BotUnavailable),
+        // No invocation has this id (SlashCommandTests replies to real ones).
+        ["POST /api/v1/workspaces/{workspaceId}/commands/replies"] = (HttpStatusCode.NotFound, ErrorCodes.UnknownInvocation),
     };
 
     public static TheoryData<string, string> Rows()
@@ -337,6 +344,7 @@ public sealed partial class ScopeMatrixTests(ScopeMatrixTests.Server server) : I
             ["attachmentId"] = scene.BotAttachment,
             ["provider"] = "corp",
             ["webhookId"] = NUlid.Ulid.NewUlid().ToString(),
+            ["command"] = "ping",
         };
         foreach (Match parameter in ParameterPattern().Matches(path))
         {
@@ -393,7 +401,7 @@ public sealed partial class ScopeMatrixTests(ScopeMatrixTests.Server server) : I
     /// The scene of one row. Workspace "Scopes": its owner, Mia (a member in no channel), and the bot (a member, with a
     /// token holding every scope). "general", which the bot joined and posted a message to (with its own reaction, and
     /// followed); "lobby", a public channel the bot is not in; "bot-room" and "bot-archived", channels the bot created (the
-    /// second archived); an invite link. Workspace "Elsewhere" of the owner: an invite code, and an invitation of Mia's.
+    /// second archived); the bot's slash command /ping; an invite link. Workspace "Elsewhere" of the owner: an invite code, and an invitation of Mia's.
     /// </summary>
     public sealed record Scene(string OwnerToken, string Owner, string OwnerSession, string Ws, string General, string Lobby, string BotRoom, string BotArchived,
         string Mia, string OutsiderEmail, string Invite, string InviteCode, string Invitation, string Bot, string BotToken, string BotTokenId, string BotMessage,
@@ -465,6 +473,7 @@ public sealed partial class ScopeMatrixTests(ScopeMatrixTests.Server server) : I
             var botRoom = await CreateAsync($"workspaces/{ws}/channels", """{"name":"bot-room"}""", botToken);
             var botArchived = await CreateAsync($"workspaces/{ws}/channels", """{"name":"bot-archived"}""", botToken);
             await CheckAsync(new(HttpMethod.Post, $"workspaces/{ws}/channels/{botArchived}/archive", null), botToken);
+            await CheckAsync(new(HttpMethod.Put, $"workspaces/{ws}/commands/ping", """{"description":"Answers pong"}"""), botToken);
 
             var elsewhere = await CreateAsync("workspaces", """{"name":"Elsewhere"}""", owner);
             var code = (await CheckAsync(new(HttpMethod.Post, $"workspaces/{elsewhere}/invites", """{"role":"member"}"""), owner)).GetProperty("code").GetString()!;

@@ -42,7 +42,8 @@ public sealed partial class WorkspaceArchiveTests
             await alice.PostMessageAsync(ws, general, "see the notes", [file.Id]);
         }
         await owner.CreateIncomingWebhookAsync(ws, general, "Deploys");
-        await owner.CreateBotAsync(ws, "Helper");
+        var helper = await owner.CreateBotAsync(ws, "Helper");
+        await owner.RegisterCommandAsync(ws, "deploy", "Deploy a branch", "[branch]", botId: helper.User.Id);
 
         var secret = await owner.CreateChannelAsync(ws, "secret", "private", "only some");
         await owner.AddChannelMemberAsync(ws, secret.Id, alice.User.Id);
@@ -83,6 +84,8 @@ public sealed partial class WorkspaceArchiveTests
             await AssertSameAsync(c => c.GetMentionsAsync(ws), context.SearchResults, before, after, microseconds);
         }
         await AssertSameAsync(c => c.ListWorkspaceMembersAsync(ws), context.IReadOnlyListWorkspaceMemberDto, room.Owner, owner, microseconds);
+        await AssertSameAsync(c => c.ListCommandsAsync(ws), context.IReadOnlyListSlashCommandDto, room.Owner, owner, microseconds);
+        Assert.Equal(["deploy"], (await owner.ListCommandsAsync(ws)).Select(c => c.Name));
         foreach (var channel in rich.Channels)
         {
             await AssertSameAsync(c => c.GetMessagesWithRepliesAsync(ws, channel.Id), context.MessagePage, room.Owner, owner, microseconds);

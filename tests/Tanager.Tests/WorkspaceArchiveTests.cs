@@ -17,7 +17,7 @@ public sealed partial class WorkspaceArchiveTests
     private const string Password = "correct horse battery";
 
     private static readonly string[] AllTypes =
-        ["user", "workspace", "workspace_member", "channel", "channel_member", "message", "reaction", "thread_follow", "read_state", "attachment", "webhook"];
+        ["user", "workspace", "workspace_member", "channel", "channel_member", "message", "reaction", "thread_follow", "read_state", "attachment", "webhook", "slash_command"];
 
     [Theory]
     [InlineData(TestStorage.Sqlite)]

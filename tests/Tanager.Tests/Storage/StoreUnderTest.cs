@@ -11,6 +11,7 @@ public sealed record StoreUnderTest(IUserStore Users, IWorkspaceStore Workspaces
             Attachments = (IAttachmentStore)store,
             ExternalLogins = (IExternalLoginStore)store,
             Webhooks = (IWebhookStore)store,
+            SlashCommands = (ISlashCommandStore)store,
             TwoFactor = (ITwoFactorStore)store,
             Audit = (IAuditStore)store,
         };
@@ -19,6 +20,7 @@ public sealed record StoreUnderTest(IUserStore Users, IWorkspaceStore Workspaces
     public IAttachmentStore Attachments { get; init; } = null!;
     public IExternalLoginStore ExternalLogins { get; init; } = null!;
     public IWebhookStore Webhooks { get; init; } = null!;
+    public ISlashCommandStore SlashCommands { get; init; } = null!;
     public ITwoFactorStore TwoFactor { get; init; } = null!;
     public IAuditStore Audit { get; init; } = null!;
 }
