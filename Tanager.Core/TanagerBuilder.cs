@@ -24,6 +24,7 @@ public sealed class TanagerBuilder(IServiceCollection services)
         Replace<IWebhookStore, TStore>();
         Replace<ITwoFactorStore, TStore>();
         Replace<IAuditStore, TStore>();
+        Replace<INotificationStore, TStore>();
         // One store at a time: the previous store's migrator goes with it.
         Services.RemoveAll<IStorageMigrator>();
         if (typeof(IStorageMigrator).IsAssignableFrom(typeof(TStore)))

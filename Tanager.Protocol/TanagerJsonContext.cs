@@ -88,4 +88,5 @@ namespace Tanager.Protocol;
 [JsonSerializable(typeof(RecoveryCodesDto))]
 [JsonSerializable(typeof(TwoFactorStatusDto))]
 [JsonSerializable(typeof(AuditPage))]
+[JsonSerializable(typeof(NotificationPreferencesDto))]
 public sealed partial class TanagerJsonContext : JsonSerializerContext;
