@@ -13,6 +13,7 @@ public sealed record StoreUnderTest(IUserStore Users, IWorkspaceStore Workspaces
             Webhooks = (IWebhookStore)store,
             TwoFactor = (ITwoFactorStore)store,
             Audit = (IAuditStore)store,
+            Notifications = (INotificationStore)store,
         };
 
     public IReadStateStore ReadStates { get; init; } = null!;
@@ -21,4 +22,5 @@ public sealed record StoreUnderTest(IUserStore Users, IWorkspaceStore Workspaces
     public IWebhookStore Webhooks { get; init; } = null!;
     public ITwoFactorStore TwoFactor { get; init; } = null!;
     public IAuditStore Audit { get; init; } = null!;
+    public INotificationStore Notifications { get; init; } = null!;
 }
