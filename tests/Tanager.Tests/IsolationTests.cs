@@ -309,7 +309,9 @@ public sealed partial class IsolationTests
                 // Single sign-on's browser routes redirect to a provider; none lists anything.
                 && !p.RawText.Contains("/api/v1/auth/sso/{provider}/", StringComparison.Ordinal)
                 // The audit log is the whole server's by design, read only by server administrators (as Alice is here).
-                && !p.RawText.EndsWith("/admin/audit", StringComparison.Ordinal));
+                && !p.RawText.EndsWith("/admin/audit", StringComparison.Ordinal)
+                // The unsubscribe page answers only a signed token from an email and lists nothing (EmailNotificationTests).
+                && !p.RawText.EndsWith("/notifications/unsubscribe", StringComparison.Ordinal));
         var forbidden = w.Forbidden();
         foreach (var pattern in routes)
         {
