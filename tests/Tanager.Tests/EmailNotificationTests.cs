@@ -179,6 +179,43 @@ public sealed partial class EmailNotificationTests
         Assert.Single(smtp.To(address), e => e.Text.Contains(first, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Email_settings_that_cannot_work_stop_the_server_at_start()
+    {
+        var failure = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => TestServer.StartAsync(o =>
+        {
+            o.Email.SmtpHost = "smtp.example.com";
+            o.Email.SmtpUser = "tanager";
+            o.Email.From = "not an address";
+            o.Email.PollInterval = TimeSpan.Zero;
+        }));
+        var message = string.Join("\n", failure.Failures);
+        Assert.Contains("Email:PublicBaseUrl must be", message, StringComparison.Ordinal);
+        Assert.Contains("SmtpUser and SmtpPassword must be set together", message, StringComparison.Ordinal);
+        Assert.Contains("Email:From must be", message, StringComparison.Ordinal);
+        Assert.Contains("Email:PollInterval must be", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_server_reads_email_settings_from_configuration_and_is_silent_without_them()
+    {
+        await using (var off = await TestServer.StartAsync())
+        {
+            Assert.False(off.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<TanagerOptions>>().Value.Email.Enabled);
+        }
+        await using var server = await TestServer.StartAsync(TestServer.InMemorySettings(), configuration: new Dictionary<string, string?>
+        {
+            ["Tanager:Email:SmtpHost"] = "127.0.0.1",
+            ["Tanager:Email:SmtpPort"] = "2525",
+            ["Tanager:Email:SmtpSecurity"] = "Tls",
+            ["Tanager:Email:PublicBaseUrl"] = PublicBaseUrl,
+            ["Tanager:Email:Delay"] = "00:00:30",
+        });
+        var email = server.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<TanagerOptions>>().Value.Email;
+        Assert.True(email.Enabled);
+        Assert.Equal((2525, SmtpSecurity.Tls, TimeSpan.FromSeconds(30)), (email.SmtpPort, email.SmtpSecurity, email.Delay));
+    }
+
     private static string Marker() => "m" + Guid.NewGuid().ToString("N")[..12];
 
     private static HttpClient Http(TestServer server, TanagerClient user)
