@@ -180,6 +180,34 @@ public sealed partial class EmailNotificationTests
     }
 
     [Fact]
+    public async Task Two_nodes_on_one_store_email_a_mention_once()
+    {
+        var smtp = await SmtpSink.GetSharedAsync();
+        var settings = await TestServer.SettingsForAsync(TestStorage.Sqlite);
+        await using var first = await StartAsync(smtp, TimeSpan.FromSeconds(1), settings: settings);
+        await using var second = await StartAsync(smtp, TimeSpan.FromSeconds(1), settings: settings);
+        var room = await ChatRoom.CreateAsync(first, 1);
+        var bob = room.Members[0];
+        var address = bob.User!.Email!;
+
+        // Both nodes' notifiers poll every 200 ms and see the same due messages; the cursor's compare-and-set lets one send.
+        var markers = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            markers.Add(Marker());
+            await room.PostAsync($"{Mention(bob)} mention {markers[^1]}");
+            await smtp.WaitForAsync(address, markers[^1]);
+        }
+        var later = Marker();
+        await room.PostAsync($"{Mention(bob)} a last one {later}");
+        await smtp.WaitForAsync(address, later);
+        foreach (var marker in markers)
+        {
+            Assert.Single(smtp.To(address), e => e.Text.Contains(marker, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task Email_settings_that_cannot_work_stop_the_server_at_start()
     {
         var failure = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => TestServer.StartAsync(o =>
