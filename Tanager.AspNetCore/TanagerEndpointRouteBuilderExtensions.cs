@@ -50,6 +50,7 @@ public static class TanagerEndpointRouteBuilderExtensions
         AccountEndpoints.MapAnonymous(Tagged(api, "Accounts"), throttle);
         ExternalLoginEndpoints.MapAnonymous(Tagged(api, "Single sign-on"));
         WebhookEndpoints.MapAnonymous(Tagged(api, "Webhooks"), throttle);
+        NotificationEndpoints.MapAnonymous(Tagged(api, "Notifications"));
 
         var accounts = services.GetRequiredService<AccountService>();
         var authenticated = api.MapGroup("").AddEndpointFilter(new BearerAuthenticationFilter(accounts, CredentialUse.Api, throttle))
@@ -66,6 +67,7 @@ public static class TanagerEndpointRouteBuilderExtensions
         DirectMessageEndpoints.Map(Tagged(authenticated, "Direct messages"));
         MessageEndpoints.Map(Tagged(authenticated, "Messages"));
         ReadStateEndpoints.Map(Tagged(authenticated, "Read states"));
+        NotificationEndpoints.Map(Tagged(authenticated, "Notifications"));
         FileEndpoints.Map(Tagged(authenticated, "Files"), prefix, throttle);
         FileEndpoints.MapSignedFiles(Tagged(api, "Files"));
         var hub = services.GetRequiredService<GatewayHub>();

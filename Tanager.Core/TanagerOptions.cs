@@ -84,4 +84,6 @@ public sealed class TanagerOptions
     public SingleSignOnOptions Sso { get; } = new();
     /// <summary>File limits (size, quota, content types) and lifetimes.</summary>
     public AttachmentOptions Attachments { get; } = new();
+    /// <summary>Email notifications for people who are away; off until an SMTP host is set.</summary>
+    public EmailNotificationOptions Email { get; } = new();
 }

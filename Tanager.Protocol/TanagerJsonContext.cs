@@ -96,4 +96,5 @@ namespace Tanager.Protocol;
 [JsonSerializable(typeof(RecoveryCodesDto))]
 [JsonSerializable(typeof(TwoFactorStatusDto))]
 [JsonSerializable(typeof(AuditPage))]
+[JsonSerializable(typeof(NotificationPreferencesDto))]
 public sealed partial class TanagerJsonContext : JsonSerializerContext;

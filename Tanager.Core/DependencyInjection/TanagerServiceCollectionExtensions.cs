@@ -36,6 +36,7 @@ public static class TanagerServiceCollectionExtensions
         services.TryAddSingleton<ITwoFactorStore>(_ => throw StoreCheck.NoStore());
         services.TryAddSingleton<IAuditStore>(_ => throw StoreCheck.NoStore());
         services.TryAddSingleton<ISlashCommandStore>(_ => throw StoreCheck.NoStore());
+        services.TryAddSingleton<INotificationStore>(_ => throw StoreCheck.NoStore());
         services.TryAddSingleton<IFileStore>(sp => new LocalDiskFileStore(Path.Combine("data", "files"), sp.GetService<TimeProvider>()));
         services.TryAddSingleton<IPubSub, InProcessPubSub>();
         services.TryAddSingleton<EventDispatcher>();
@@ -57,6 +58,7 @@ public static class TanagerServiceCollectionExtensions
         services.TryAddSingleton<AttachmentService>();
         services.TryAddSingleton<MessageService>();
         services.TryAddSingleton<ReadStateService>();
+        services.TryAddSingleton<NotificationService>();
         services.TryAddSingleton<ConnectionService>();
         services.TryAddSingleton<GatewayHub>();
         services.TryAddSingleton<ReadinessService>();
@@ -67,6 +69,7 @@ public static class TanagerServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SessionPurgeService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AttachmentPurgeService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ThumbnailWorker>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EmailNotifier>());
         return new TanagerBuilder(services);
     }
 }

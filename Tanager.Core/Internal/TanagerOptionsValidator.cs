@@ -83,6 +83,7 @@ internal sealed class TanagerOptionsValidator : IValidateOptions<TanagerOptions>
             failures.Add("Tanager:InvitationLifetime must be positive and at most a year.");
         }
         SingleSignOnValidation.Validate(options.Sso, failures);
+        EmailNotificationValidation.Validate(options.Email, failures);
         var gateway = options.Gateway;
         if (gateway.HeartbeatInterval < TimeSpan.FromSeconds(1) || gateway.HeartbeatInterval > TimeSpan.FromMinutes(10))
         {

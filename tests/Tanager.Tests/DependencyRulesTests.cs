@@ -17,7 +17,8 @@ public sealed class DependencyRulesTests
     {
         { "Tanager.Protocol", Bcl, TransportTypes },
         // Otp.NET and QRCoder: two-factor sign-in (RFC 6238 codes, the enrolment QR code); both MIT, managed only.
-        { "Tanager.Core", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "NUlid", "Geralt", "Otp.NET", "QRCoder"], TransportTypes },
+        // MailKit and MimeKit: email notifications over SMTP (MIT, managed only).
+        { "Tanager.Core", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "NUlid", "Geralt", "Otp.NET", "QRCoder", "MailKit", "MimeKit"], TransportTypes },
         { "Tanager.Transport.WebSockets", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "Tanager.Core"], ["System.Net.WebSockets"] },
         // Microsoft.IdentityModel.*: the token validation library under ASP.NET Core's OpenID Connect handler (single sign-on).
         // Microsoft.OpenApi: the object model of ASP.NET Core's OpenAPI support (Microsoft.AspNetCore.OpenApi), for AddOpenApiDocument.

@@ -40,6 +40,10 @@ public sealed partial class IsolationTests
         ["POST /api/v1/auth/logout"] = "ends the caller's own token and names nothing else; not called (it would sign Alice out)",
         ["GET /api/v1/users/me"] = "the caller's own profile; its answer is checked for B's ids below",
         ["PATCH /api/v1/users/me"] = "edits the caller's own profile only; names no other resource",
+        ["GET /api/v1/users/me/notification-preferences"] = "the caller's own notification preferences; names nothing",
+        ["PUT /api/v1/users/me/notification-preferences"] = "the caller's own preferences; a muted channel id is only stored against the caller, never read or shown to anyone else",
+        ["GET /api/v1/notifications/unsubscribe"] = "anonymous; the signed token is the capability and names only its own user (EmailNotificationTests: a forged token is 404)",
+        ["POST /api/v1/notifications/unsubscribe"] = "anonymous; turns off email for the token's own user only (EmailNotificationTests)",
         ["POST /api/v1/workspaces"] = "creates a new workspace owned by the caller",
         ["GET /api/v1/workspaces"] = "the caller's own workspaces; its answer is checked for B's ids below",
         ["GET /api/v1/invitations"] = "the caller's own invitations (addressed to their email); its answer is checked for B's ids below",
@@ -308,7 +312,9 @@ public sealed partial class IsolationTests
                 // Single sign-on's browser routes redirect to a provider; none lists anything.
                 && !p.RawText.Contains("/api/v1/auth/sso/{provider}/", StringComparison.Ordinal)
                 // The audit log is the whole server's by design, read only by server administrators (as Alice is here).
-                && !p.RawText.EndsWith("/admin/audit", StringComparison.Ordinal));
+                && !p.RawText.EndsWith("/admin/audit", StringComparison.Ordinal)
+                // The unsubscribe page answers only a signed token from an email and lists nothing (EmailNotificationTests).
+                && !p.RawText.EndsWith("/notifications/unsubscribe", StringComparison.Ordinal));
         var forbidden = w.Forbidden();
         foreach (var pattern in routes)
         {

@@ -41,6 +41,8 @@ public sealed partial class ScopeMatrixTests(ScopeMatrixTests.Server server) : I
         "POST /api/v1/auth/sso/{provider}/callback", "POST /api/v1/auth/sso/exchange",
         // An incoming webhook's URL: its token is the credential (see WebhookTests).
         "POST /api/v1/webhooks/{webhookId}/{token}",
+        // A notification email's unsubscribe link: its signed token is the credential (see EmailNotificationTests).
+        "GET /api/v1/notifications/unsubscribe", "POST /api/v1/notifications/unsubscribe",
         // The OpenAPI document: the API's description, the same for everyone (see OpenApiDocumentTests).
         "GET /api/v1/openapi.json",
     };
@@ -50,6 +52,7 @@ public sealed partial class ScopeMatrixTests(ScopeMatrixTests.Server server) : I
     {
         ["POST /api/v1/auth/logout"] = _ => null,
         ["PATCH /api/v1/users/me"] = _ => """{"status_text":"beeping"}""",
+        ["PUT /api/v1/users/me/notification-preferences"] = _ => """{"email":"none"}""",
         ["POST /api/v1/auth/password"] = _ => """{"current_password":"correct horse battery","new_password":"another horse battery"}""",
         ["POST /api/v1/auth/two-factor"] = _ => null,
         ["POST /api/v1/auth/two-factor/confirm"] = _ => """{"code":"123456"}""",

@@ -14,6 +14,7 @@ public sealed record StoreUnderTest(IUserStore Users, IWorkspaceStore Workspaces
             SlashCommands = (ISlashCommandStore)store,
             TwoFactor = (ITwoFactorStore)store,
             Audit = (IAuditStore)store,
+            Notifications = (INotificationStore)store,
         };
 
     public IReadStateStore ReadStates { get; init; } = null!;
@@ -23,4 +24,5 @@ public sealed record StoreUnderTest(IUserStore Users, IWorkspaceStore Workspaces
     public ISlashCommandStore SlashCommands { get; init; } = null!;
     public ITwoFactorStore TwoFactor { get; init; } = null!;
     public IAuditStore Audit { get; init; } = null!;
+    public INotificationStore Notifications { get; init; } = null!;
 }

@@ -1,0 +1,77 @@
+using NUlid;
+
+namespace Tanager.Tests.Storage;
+
+public abstract partial class StorageSpecification
+{
+    [Fact]
+    public async Task Notification_preferences_read_back_as_saved_and_replace_what_was_there()
+    {
+        var user = await NewUserAsync();
+        Assert.Null(await _store.Notifications.GetNotificationPreferencesAsync(user.Id));
+        var muted = new[] { Ulid.NewUlid(At(8)), Ulid.NewUlid(At(7)) };
+        await _store.Notifications.SetNotificationPreferencesAsync(new NotificationPreferences(user.Id, EmailNotificationLevel.All, muted));
+
+        var saved = await _store.Notifications.GetNotificationPreferencesAsync(user.Id);
+        Assert.NotNull(saved);
+        Assert.Equal(EmailNotificationLevel.All, saved.Email);
+        Assert.Equal(muted.Order(), saved.MutedChannels);
+
+        await _store.Notifications.SetNotificationPreferencesAsync(new NotificationPreferences(user.Id, EmailNotificationLevel.None, []));
+        var replaced = await _store.Notifications.GetNotificationPreferencesAsync(user.Id);
+        Assert.Equal(EmailNotificationLevel.None, replaced!.Email);
+        Assert.Empty(replaced.MutedChannels);
+        Assert.Null(await _store.Notifications.GetNotificationPreferencesAsync((await NewUserAsync()).Id));
+    }
+
+    [Fact]
+    public async Task The_notifier_state_is_made_once_and_its_cursor_moves_only_from_where_it_is()
+    {
+        var start = Ulid.NewUlid(At(10));
+        byte[] key = [.. Enumerable.Range(1, 32).Select(i => (byte)i)];
+        var state = await _store.Notifications.GetNotificationStateAsync(start, key);
+        Assert.Equal(start, state.Cursor);
+        Assert.Equal(key, state.SigningKey);
+
+        // A second node's first call gets the stored state, not its own.
+        var again = await _store.Notifications.GetNotificationStateAsync(Ulid.NewUlid(At(20)), new byte[32]);
+        Assert.Equal(start, again.Cursor);
+        Assert.Equal(key, again.SigningKey);
+
+        var next = Ulid.NewUlid(At(11));
+        Assert.True(await _store.Notifications.TryAdvanceNotificationCursorAsync(start, next));
+        // The loser of a race expected the old position and moves nothing.
+        Assert.False(await _store.Notifications.TryAdvanceNotificationCursorAsync(start, Ulid.NewUlid(At(12))));
+        Assert.Equal(next, (await _store.Notifications.GetNotificationStateAsync(start, key)).Cursor);
+    }
+
+    [Fact]
+    public async Task Messages_between_two_ids_come_from_every_workspace_in_id_order_without_deleted_ones()
+    {
+        var (workspace, owner) = await NewWorkspaceAsync();
+        var (otherWorkspace, otherOwner) = await NewWorkspaceAsync();
+        var channel = await NewChannelAsync(workspace, owner);
+        var otherChannel = await NewChannelAsync(otherWorkspace, otherOwner);
+        var drafts = new[]
+        {
+            new NewMessage(workspace.Id, channel.Id, Ulid.NewUlid(At(30)), owner.Id, "before", null, At(30)),
+            new NewMessage(workspace.Id, channel.Id, Ulid.NewUlid(At(31)), owner.Id, "first", null, At(31)),
+            new NewMessage(otherWorkspace.Id, otherChannel.Id, Ulid.NewUlid(At(32)), otherOwner.Id, "elsewhere", null, At(32)),
+            new NewMessage(workspace.Id, channel.Id, Ulid.NewUlid(At(33)), owner.Id, "deleted", null, At(33)),
+            new NewMessage(workspace.Id, channel.Id, Ulid.NewUlid(At(34)), owner.Id, "last", null, At(34)),
+            new NewMessage(workspace.Id, channel.Id, Ulid.NewUlid(At(35)), owner.Id, "after", null, At(35)),
+        };
+        var stored = new List<Message>();
+        foreach (var draft in drafts)
+        {
+            stored.AddRange(await _store.Messages.AppendAsync([draft]));
+        }
+        await _store.Messages.DeleteAsync(workspace.Id, stored[3].Id, At(36));
+
+        var between = await _store.Notifications.ListMessagesBetweenAsync(stored[0].Id, stored[5].Id, 10);
+        Assert.Equal(["first", "elsewhere", "last"], between.Select(m => m.Content));
+        Assert.Equal(stored[1].Id, between[0].Id);
+        var limited = await _store.Notifications.ListMessagesBetweenAsync(stored[0].Id, stored[5].Id, 2);
+        Assert.Equal(["first", "elsewhere"], limited.Select(m => m.Content));
+    }
+}
