@@ -15,32 +15,35 @@ public sealed partial class PostgresStore
     /// <summary>
     /// One workspace's share of a batch in one statement: lock the channels' rows in a fixed order (so concurrent batches from other nodes
     /// cannot deadlock), advance each channel's sequence once by its number of messages, number the messages in list
-    /// order from the old value, and insert them with one multi-row INSERT.
+    /// order from the old value, and insert them with one multi-row INSERT. The workspace is one parameter ($1) that every
+    /// part filters by: Citus routes such a statement, row lock and data-modifying CTE included, to the workspace's one
+    /// shard, and refuses a FOR UPDATE whose workspace comes from an array (every send answered 500 on a real cluster).
     /// </summary>
-    private const string AppendSql = """
+    internal const string AppendSql = """
         WITH input AS (
-            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::uuid[], $7::timestamptz[], $8::text[])
-                WITH ORDINALITY AS t(workspace_id, id, channel_id, author_id, content, thread_id, created_at, nonce, ordinal)
+            SELECT $1::uuid AS workspace_id, t.* FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::uuid[], $7::timestamptz[], $8::text[])
+                WITH ORDINALITY AS t(id, channel_id, author_id, content, thread_id, created_at, nonce, ordinal)
         ),
         counts AS (
-            SELECT workspace_id, channel_id, count(*) AS n FROM input GROUP BY workspace_id, channel_id
+            SELECT channel_id, count(*) AS n FROM input GROUP BY channel_id
         ),
         locked AS (
-            SELECT c.workspace_id, c.id FROM channels c JOIN counts ON c.workspace_id = counts.workspace_id AND c.id = counts.channel_id
-            ORDER BY c.workspace_id, c.id FOR UPDATE OF c
+            SELECT c.id FROM channels c JOIN counts ON c.id = counts.channel_id
+            WHERE c.workspace_id = $1
+            ORDER BY c.id FOR UPDATE OF c
         ),
         bumped AS (
             UPDATE channels c SET last_sequence = c.last_sequence + counts.n
             FROM counts, locked
-            WHERE c.workspace_id = counts.workspace_id AND c.id = counts.channel_id AND locked.workspace_id = c.workspace_id AND locked.id = c.id
-            RETURNING c.workspace_id, c.id AS channel_id, c.last_sequence - counts.n AS base
+            WHERE c.workspace_id = $1 AND c.id = counts.channel_id AND locked.id = c.id
+            RETURNING c.id AS channel_id, c.last_sequence - counts.n AS base
         ),
         numbered AS (
-            SELECT i.*, row_number() OVER (PARTITION BY i.workspace_id, i.channel_id ORDER BY i.ordinal) AS rank FROM input i
+            SELECT i.*, row_number() OVER (PARTITION BY i.channel_id ORDER BY i.ordinal) AS rank FROM input i
         )
         INSERT INTO messages (workspace_id, id, channel_id, author_id, content, sequence, change_sequence, thread_id, created_at, nonce)
-        SELECT n.workspace_id, n.id, n.channel_id, n.author_id, n.content, b.base + n.rank, b.base + n.rank, n.thread_id, n.created_at, n.nonce
-        FROM numbered n JOIN bumped b ON b.workspace_id = n.workspace_id AND b.channel_id = n.channel_id
+        SELECT $1, n.id, n.channel_id, n.author_id, n.content, b.base + n.rank, b.base + n.rank, n.thread_id, n.created_at, n.nonce
+        FROM numbered n JOIN bumped b ON b.channel_id = n.channel_id
         RETURNING id, sequence
         """;
 
@@ -114,17 +117,11 @@ public sealed partial class PostgresStore
     {
         // One statement per workspace, all in one round trip: under Citus each statement then touches a single shard.
         await using var batch = new NpgsqlBatch(connection, transaction);
-        foreach (var group in messages.GroupBy(m => m.WorkspaceId))
+        // Workspaces in a fixed order, so that two batches spanning the same workspaces lock their channels in the same order.
+        foreach (var group in messages.GroupBy(m => m.WorkspaceId).OrderBy(g => g.Key))
         {
             var command = new NpgsqlBatchCommand(AppendSql);
-            command.Parameters.Add(new NpgsqlParameter { Value = group.Select(m => Uuid(m.WorkspaceId)).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter { Value = group.Select(m => Uuid(m.Id)).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter { Value = group.Select(m => Uuid(m.ChannelId)).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter { Value = group.Select(m => Uuid(m.AuthorId)).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter { Value = group.Select(m => m.Content).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter { Value = group.Select(m => Uuid(m.ThreadId)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
-            command.Parameters.Add(new NpgsqlParameter { Value = group.Select(m => m.CreatedAt).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
-            command.Parameters.Add(new NpgsqlParameter { Value = group.Select(m => m.Nonce).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            command.Parameters.AddRange(AppendParameters(group.Key, [.. group]));
             batch.BatchCommands.Add(command);
         }
         var sequences = new Dictionary<Ulid, long>(messages.Count);
@@ -142,6 +139,19 @@ public sealed partial class PostgresStore
         return sequences;
     }
 
+    /// <summary>The parameters of <see cref="AppendSql"/> for one workspace's messages.</summary>
+    internal static NpgsqlParameter[] AppendParameters(Ulid workspaceId, IReadOnlyList<NewMessage> group) =>
+    [
+        new() { Value = Uuid(workspaceId) },
+        new() { Value = group.Select(m => Uuid(m.Id)).ToArray() },
+        new() { Value = group.Select(m => Uuid(m.ChannelId)).ToArray() },
+        new() { Value = group.Select(m => Uuid(m.AuthorId)).ToArray() },
+        new() { Value = group.Select(m => m.Content).ToArray() },
+        new() { Value = group.Select(m => Uuid(m.ThreadId)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid },
+        new() { Value = group.Select(m => m.CreatedAt).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz },
+        new() { Value = group.Select(m => m.Nonce).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+    ];
+
     async ValueTask<Message?> IMessageStore.GetAsync(Ulid workspaceId, Ulid messageId, CancellationToken cancellationToken)
     {
         await using var command = Command($"SELECT {MessageColumns} FROM messages WHERE workspace_id = $1 AND id = $2").With(Uuid(workspaceId), Uuid(messageId));
@@ -152,11 +162,7 @@ public sealed partial class PostgresStore
     public async ValueTask<MessageSlice> ListAsync(Ulid workspaceId, Ulid channelId, HistoryQuery query, CancellationToken cancellationToken = default)
     {
         // Newest first unless paging forward; one extra row tells whether more lie beyond the page.
-        var topLevel = query.TopLevelOnly ? " AND thread_id IS NULL" : "";
-        var sql = query.After is not null
-            ? $"SELECT {MessageColumns} FROM messages WHERE workspace_id = $1 AND channel_id = $2 AND sequence > $3{topLevel} ORDER BY sequence LIMIT $4"
-            : $"SELECT {MessageColumns} FROM messages WHERE workspace_id = $1 AND channel_id = $2 AND sequence < $3{topLevel} ORDER BY sequence DESC LIMIT $4";
-        await using var command = Command(sql).With(Uuid(workspaceId), Uuid(channelId), query.After ?? query.Before ?? long.MaxValue, query.Limit + 1);
+        await using var command = Command(HistorySql(forward: query.After is not null, query.TopLevelOnly)).With(Uuid(workspaceId), Uuid(channelId), query.After ?? query.Before ?? long.MaxValue, query.Limit + 1);
         var rows = await ReadMessagesAsync(command, cancellationToken);
         var hasMore = rows.Count > query.Limit;
         if (hasMore)
@@ -168,6 +174,15 @@ public sealed partial class PostgresStore
             rows.Reverse();
         }
         return new MessageSlice(await WithDerivedAsync(null, rows, cancellationToken), hasMore, await LastSequenceAsync(workspaceId, channelId, cancellationToken));
+    }
+
+    /// <summary>A page of history ($1 workspace, $2 channel, $3 the sequence to start beyond, $4 the row limit).</summary>
+    internal static string HistorySql(bool forward, bool topLevelOnly)
+    {
+        var topLevel = topLevelOnly ? " AND thread_id IS NULL" : "";
+        return forward
+            ? $"SELECT {MessageColumns} FROM messages WHERE workspace_id = $1 AND channel_id = $2 AND sequence > $3{topLevel} ORDER BY sequence LIMIT $4"
+            : $"SELECT {MessageColumns} FROM messages WHERE workspace_id = $1 AND channel_id = $2 AND sequence < $3{topLevel} ORDER BY sequence DESC LIMIT $4";
     }
 
     public async ValueTask<MessageSlice> ListChangesAsync(Ulid workspaceId, Ulid channelId, long since, int limit, CancellationToken cancellationToken = default)
@@ -190,6 +205,14 @@ public sealed partial class PostgresStore
         {
             return [];
         }
+        var (sql, values) = SearchStatement(workspaceId, search);
+        await using var command = Command(sql).With(values);
+        return await WithDerivedAsync(null, await ReadMessagesAsync(command, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>The search statement and its parameter values ($1 is always the workspace).</summary>
+    internal static (string Sql, object?[] Values) SearchStatement(Ulid workspaceId, MessageSearch search)
+    {
         var text = search.Text.Trim();
         var values = new List<object?> { Uuid(workspaceId), search.ChannelIds.Select(Uuid).ToArray(), search.Limit };
         var filters = new StringBuilder();
@@ -235,8 +258,7 @@ public sealed partial class PostgresStore
                 LIMIT $3
                 """;
         }
-        await using var command = Command(sql).With([.. values]);
-        return await WithDerivedAsync(null, await ReadMessagesAsync(command, cancellationToken), cancellationToken);
+        return (sql, [.. values]);
     }
 
     private async Task<long> LastSequenceAsync(Ulid workspaceId, Ulid channelId, CancellationToken cancellationToken)

@@ -45,6 +45,12 @@ public sealed partial class PostgresStore : IUserStore, IWorkspaceStore, IChanne
         }
         await using var citusCommand = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')", connection);
         var citus = (bool)(await citusCommand.ExecuteScalarAsync(cancellationToken))!;
+        if (citus)
+        {
+            // Migrations distribute tables (shards made over parallel connections) and add foreign keys in one transaction;
+            // Citus allows that only in sequential mode. SET LOCAL lasts this transaction, so PgBouncer is fine.
+            await Execute(connection, "SET LOCAL citus.multi_shard_modify_mode TO 'sequential'", cancellationToken);
+        }
         foreach (var (number, sql) in PostgresMigrations.All())
         {
             if (applied.Contains(number))

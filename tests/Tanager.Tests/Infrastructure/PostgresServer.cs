@@ -54,17 +54,21 @@ public sealed class PostgresServer
     public Task PauseAsync() => RunAsPostgresAsync(Path.Combine(_bin!, "pg_ctl"), ["-D", _data!, "-m", "fast", "-w", "stop"]);
 
     /// <summary>Starts the server again on the same port with the same data.</summary>
-    public Task ResumeAsync() => RunAsPostgresAsync(Path.Combine(_bin!, "pg_ctl"), StartArguments(_data!, _directory, Port));
+    public Task ResumeAsync() => RunAsPostgresAsync(Path.Combine(_bin!, "pg_ctl"), StartArguments(_data!, _directory, Port, _citus));
 
-    private static string[] StartArguments(string data, string directory, int port) => ["-D", data, "-l", Path.Combine(directory, "server.log"), "-w", "-o",
-        $"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c max_connections=300", "start"];
+    private static string[] StartArguments(string data, string directory, int port, bool citus) => ["-D", data, "-l", Path.Combine(directory, "server.log"), "-w", "-o",
+        $"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c max_connections=300" + (citus ? " -c shared_preload_libraries=citus -c max_worker_processes=64 -c citus.shard_count=4 -c fsync=off" : ""), "start"];
 
     private string? _bin;
     private string? _data;
+    private bool _citus;
 
     private static Task<PostgresServer> StartAsync() => StartAsync(pgBouncer: true);
 
-    private static async Task<PostgresServer> StartAsync(bool pgBouncer)
+    /// <summary>A server with the Citus extension preloaded, as one node of a <see cref="CitusCluster"/>.</summary>
+    internal static Task<PostgresServer> StartCitusNodeAsync() => StartAsync(pgBouncer: false, citus: true);
+
+    private static async Task<PostgresServer> StartAsync(bool pgBouncer, bool citus = false)
     {
         var bin = Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "initdb"))).Order().LastOrDefault()
             ?? throw new InvalidOperationException("PostgreSQL is not installed (apt-get install postgresql); .ci/run installs it.");
@@ -73,8 +77,8 @@ public sealed class PostgresServer
         await RunAsPostgresAsync("chown", ["postgres:postgres", directory], asRoot: true);
         await RunAsPostgresAsync(Path.Combine(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth-local=trust", "--auth-host=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]);
         var port = Ports.Free();
-        await RunAsPostgresAsync(Path.Combine(bin, "pg_ctl"), StartArguments(data, directory, port));
-        var server = new PostgresServer(directory, port) { _bin = bin, _data = data };
+        await RunAsPostgresAsync(Path.Combine(bin, "pg_ctl"), StartArguments(data, directory, port, citus));
+        var server = new PostgresServer(directory, port) { _bin = bin, _data = data, _citus = citus };
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop(bin, data);
         if (pgBouncer)
         {

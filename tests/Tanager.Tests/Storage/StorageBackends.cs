@@ -51,3 +51,26 @@ public sealed class PgBouncerStorageTests : StorageSpecification
 
     public override async Task DisposeAsync() => await _store!.DisposeAsync();
 }
+
+/// <summary>
+/// The PostgreSQL store on a Citus cluster (a coordinator and two workers): the same migrations, distributed by
+/// workspace_id, and the same answers.
+/// </summary>
+public sealed class CitusStorageTests : StorageSpecification
+{
+    private PostgresStore? _store;
+    private string? _database;
+
+    protected override async Task<StoreUnderTest> CreateStoreAsync()
+    {
+        _database = await (await CitusCluster.GetAsync()).CreateDatabaseAsync();
+        _store = new PostgresStore(_database);
+        return StoreUnderTest.Of(_store);
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await _store!.DisposeAsync();
+        await (await CitusCluster.GetAsync()).DropDatabaseAsync(_database!);
+    }
+}
