@@ -111,14 +111,9 @@ public sealed class PasswordHasher : IDisposable
         }
         await WaitForBudgetAsync(cancellationToken);
         var started = Stopwatch.GetTimestamp();
-        try
-        {
-            return await RunOnOwnThreadAsync(work, cancellationToken);
-        }
-        finally
-        {
-            Charge(started);
-        }
+        var (result, cost) = await RunOnOwnThreadAsync(work, cancellationToken);
+        Charge(started, cost);
+        return result;
     }
 
     /// <summary>Waits, holding the slot, until the hashing done so far is paid for (within the burst): the checks behind it queue, then get 503.</summary>
@@ -139,20 +134,22 @@ public sealed class PasswordHasher : IDisposable
         }
     }
 
-    private void Charge(long started)
+    /// <summary>Charges a check's CPU time, not its wall time: at nice 19 on a busy machine a 30 ms check can take 300 ms.</summary>
+    private void Charge(long started, TimeSpan used)
     {
         if (_options.PasswordHashTimeBudget <= 0)
         {
             return;
         }
-        var cost = (long)(Stopwatch.GetElapsedTime(started).TotalSeconds / _options.PasswordHashTimeBudget * Stopwatch.Frequency);
+        var cost = (long)(used.TotalSeconds / _options.PasswordHashTimeBudget * Stopwatch.Frequency);
         lock (_budgetLock)
         {
             _budgetPaidUntil = Math.Max(_budgetPaidUntil, started) + cost;
         }
     }
 
-    private static Task<T> RunOnOwnThreadAsync<T>(Func<T> work, CancellationToken cancellationToken)
+    /// <summary>Runs the work on a thread of its own and returns what it used: the thread's CPU time where the OS tells it, else the wall time.</summary>
+    private static Task<(T Result, TimeSpan Used)> RunOnOwnThreadAsync<T>(Func<T> work, CancellationToken cancellationToken)
     {
         // Argon2 is CPU-bound by design: each hash gets a thread of its own (LongRunning), not a thread-pool worker. With
         // as many hashes as cores running on pool threads, the pool's minimum (one thread per core) is used up and every
@@ -164,7 +161,11 @@ public sealed class PasswordHasher : IDisposable
         return Task.Factory.StartNew(() =>
         {
             BackgroundThreadPriority.Lower();
-            return work();
+            var cpu = BackgroundThreadPriority.ThreadCpuTime();
+            var wall = Stopwatch.GetTimestamp();
+            var result = work();
+            var used = BackgroundThreadPriority.ThreadCpuTime() - cpu ?? Stopwatch.GetElapsedTime(wall);
+            return (result, used);
         }, cancellationToken, TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
     }
 

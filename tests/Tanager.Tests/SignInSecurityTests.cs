@@ -260,7 +260,7 @@ public sealed class SignInSecurityTests
     [Fact]
     public async Task Password_checks_over_the_hashing_time_budget_wait_their_turn_and_what_cannot_wait_gets_503()
     {
-        // A budget so small that the first check's cost (its elapsed time ÷ the budget: over a second for even 0.1 µs) is
+        // A budget so small that the first check's cost (its CPU time ÷ the budget: over a second for even 0.1 µs) is
         // not paid for during the test, one slot and no queue.
         TanagerOptions Options(double budget, TimeSpan burst) => new()
         {
