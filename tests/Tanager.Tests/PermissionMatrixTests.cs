@@ -62,6 +62,8 @@ public sealed partial class PermissionMatrixTests(PermissionMatrixTests.Server s
         ["list_slash_commands"] = s => new(HttpMethod.Get, $"{s.Ws}/commands"),
         ["invoke_slash_command"] = s => new(HttpMethod.Post, $"{s.Ws}/channels/{s.General}/commands", """{"command":"ping","args":"now"}"""),
         ["delete_others_slash_command"] = s => new(HttpMethod.Delete, $"{s.Ws}/commands/ping"),
+        ["create_subscription"] = s => new(HttpMethod.Post, $"{s.Ws}/subscriptions", """{"url":"https://hooks.example.test/permissions","events":["MESSAGE_CREATE"]}"""),
+        ["list_subscriptions"] = s => new(HttpMethod.Get, $"{s.Ws}/subscriptions"),
     };
 
     public static TheoryData<string, string, string> Cases()
