@@ -79,10 +79,10 @@ public sealed class OidcProvider
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         s_process = process;
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = Environment.TickCount64 + 30 * 1000L;
         while (!Ports.Listening(port) || !Ports.Listening(frontChannelPort) || !Ports.Listening(wrongIssuerPort))
         {
-            if (process.HasExited || DateTime.UtcNow > deadline)
+            if (process.HasExited || Environment.TickCount64 > deadline)
             {
                 throw new InvalidOperationException($"oidc-provider did not start on ports {port}, {frontChannelPort} and {wrongIssuerPort}:\n{string.Join('\n', Output)}");
             }

@@ -144,10 +144,10 @@ public sealed class PostgresServer
         start.RedirectStandardError = true;
         await RunAsPostgresAsync("chown", ["-R", "postgres:postgres", _directory], asRoot: true);
         _pgbouncer = Process.Start(start)!;
-        var deadline = DateTime.UtcNow.AddSeconds(20);
+        var deadline = Environment.TickCount64 + 20 * 1000L;
         while (!Ports.Listening(PgBouncerPort))
         {
-            if (_pgbouncer.HasExited || DateTime.UtcNow > deadline)
+            if (_pgbouncer.HasExited || Environment.TickCount64 > deadline)
             {
                 throw new InvalidOperationException("PgBouncer did not start: " + _pgbouncer.StandardError.ReadToEnd());
             }

@@ -84,10 +84,10 @@ public sealed class SmtpSink
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         s_process = process;
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = Environment.TickCount64 + 30 * 1000L;
         while (!Ports.Listening(port))
         {
-            if (process.HasExited || DateTime.UtcNow > deadline)
+            if (process.HasExited || Environment.TickCount64 > deadline)
             {
                 throw new InvalidOperationException($"smtp-server did not start on port {port}:\n{string.Join('\n', Errors)}");
             }
