@@ -84,15 +84,7 @@ public sealed class SmtpSink
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         s_process = process;
-        var deadline = Environment.TickCount64 + 30 * 1000L;
-        while (!Ports.Listening(port))
-        {
-            if (process.HasExited || Environment.TickCount64 > deadline)
-            {
-                throw new InvalidOperationException($"smtp-server did not start on port {port}:\n{string.Join('\n', Errors)}");
-            }
-            await Task.Delay(50);
-        }
+        await Ports.WaitForListenersAsync(process, 30, () => $"smtp-server did not start on port {port}:\n{string.Join('\n', Errors)}", port);
         return sink;
     }
 
