@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Tanager.Storage.Postgres.Internal;
 
@@ -15,10 +16,19 @@ public sealed partial class PostgresStore : IUserStore, IWorkspaceStore, IChanne
 
     private readonly NpgsqlDataSource _dataSource;
 
-    public PostgresStore(string connectionString)
+    /// <param name="connectionString">A <c>postgres://</c> URL or an Npgsql connection string.</param>
+    /// <param name="loggerFactory">
+    /// Where Npgsql's own logs go (connections, commands and their timings at Debug, errors, never parameter values);
+    /// <see cref="PostgresTanagerBuilderExtensions.UsePostgres"/> passes the host's. Null logs nothing.
+    /// </param>
+    public PostgresStore(string connectionString, ILoggerFactory? loggerFactory = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         var builder = new NpgsqlDataSourceBuilder(PostgresConnectionString.Normalize(connectionString));
+        if (loggerFactory is not null)
+        {
+            builder.UseLoggerFactory(loggerFactory);
+        }
         _dataSource = builder.Build();
     }
 

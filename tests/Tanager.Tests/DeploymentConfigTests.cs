@@ -42,6 +42,13 @@ public sealed class DeploymentConfigTests
             using var http = new HttpClient();
             Assert.True(await Eventually.UntilAsync(async () => await IsHealthyAsync(http, url), 30), $"{balancer} never passed /health through.\n{proxy.Errors}\n{string.Join('\n', proxy.Lines)}\n{ReadLog(folder.FullName)}");
 
+            if (balancer == "haproxy")
+            {
+                // With "fall 1" (for draining), one slow check on a loaded machine takes a node out until two pass again: the
+                // gateways would then both land on the other node. Wait until HAProxy has both up.
+                Assert.True(await Eventually.UntilAsync(async () => await HaproxyServersUpAsync(folder.FullName) == 2, 30),
+                    $"HAProxy never had both nodes up.\n{proxy.Errors}\n{string.Join('\n', proxy.Lines)}");
+            }
             var room = await ChatRoom.CreateAsync(nodeA, members: 2);
 
             // Two bots log in and connect through the balancer; least-connections puts their gateways on different nodes.
@@ -157,11 +164,33 @@ public sealed class DeploymentConfigTests
     {
         var config = Render("haproxy.cfg", folder, new()
         {
+            // The test's own addition: a stats socket, to wait until HAProxy's checks have found both nodes up.
+            ["    log stdout format raw local0\n"] = $"    log stdout format raw local0\n    stats socket {Path.Combine(folder, "haproxy.sock")} level user\n",
             ["bind :80"] = $"bind 127.0.0.1:{port}",
             ["10.0.0.11:8080"] = nodeA.Authority,
             ["10.0.0.12:8080"] = nodeB.Authority,
         });
         return ChildProcess.Start("haproxy", ["-db", "-f", config]);
+    }
+
+    /// <summary>How many servers of the tanager backend HAProxy's stats socket reports UP.</summary>
+    private static async Task<int> HaproxyServersUpAsync(string folder)
+    {
+        try
+        {
+            using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(Path.Combine(folder, "haproxy.sock")));
+            await socket.SendAsync("show stat\n"u8.ToArray());
+            using var stream = new NetworkStream(socket, ownsSocket: false);
+            var stat = await new StreamReader(stream).ReadToEndAsync();
+            // CSV: pxname, svname, …, status (the 18th column).
+            return stat.Split('\n').Select(line => line.Split(','))
+                .Count(cells => cells.Length > 17 && cells[0] == "tanager" && cells[1].StartsWith("node", StringComparison.Ordinal) && cells[17] == "UP");
+        }
+        catch (SocketException)
+        {
+            return 0;
+        }
     }
 
     /// <summary>Copies docs/deployment/<paramref name="name"/> into <paramref name="folder"/> with each value replaced; every one must occur.</summary>

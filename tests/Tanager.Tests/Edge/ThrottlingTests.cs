@@ -251,12 +251,16 @@ public sealed class ThrottlingTests
         {
             for (var i = 0; i < 3; i++)
             {
-                idle.Add(await RawGatewayClient.ConnectAsync(server.Url));
+                var client = await RawGatewayClient.ConnectAsync(server.Url);
+                idle.Add(client);
+                // HELLO comes once the server has counted the connection (the upgrade's 101 comes before).
+                await client.ReadFrameAsync().Within();
             }
             Assert.Equal(HttpStatusCode.TooManyRequests, await UpgradeStatusAsync(server, origin: null));
 
             // Identifying one makes room for another unidentified one.
-            await idle[0].IdentifyAsync(user.Token!).Within();
+            await idle[0].SendTextAsync(Encoding.UTF8.GetString(GatewayEnvelope.Serialize(GatewayOpCode.Identify, null, new IdentifyData { Token = user.Token! }, TanagerJsonContext.Default.IdentifyData)));
+            await idle[0].ReadDispatchAsync(GatewayEvents.Ready).Within();
             await using var next = await RawGatewayClient.ConnectAsync(server.Url);
 
             // The user's second connection is over ConnectionsPerUser: closed with 4008 at IDENTIFY.

@@ -15,7 +15,11 @@ public sealed class SharedCatchUpTests
     public async Task Connections_that_need_the_same_channel_at_once_share_one_store_read_and_each_gets_what_it_needs()
     {
         var (catchUp, counter, workspace, channel) = await CreateAsync(messages: 30);
+        // The head reads wait until all 50 have asked: on a loaded machine the loop below can be paused longer than a
+        // read takes, and a read that finished early would let a third one start.
+        counter.Hold();
         var reads = Enumerable.Range(0, 50).Select(i => catchUp.ReadAsync(workspace, channel, since: i % 20)).ToList();
+        counter.Release();
         var results = await Task.WhenAll(reads);
 
         // The first read begins at once; everyone else joins the one read that follows it.
@@ -68,6 +72,19 @@ public sealed class SharedCatchUpTests
     {
         private IChannelStore _inner = null!;
         private int _headReads;
+        private volatile TaskCompletionSource _gate = Open();
+
+        private static TaskCompletionSource Open()
+        {
+            var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            gate.SetResult();
+            return gate;
+        }
+
+        /// <summary>Head reads wait from now until <see cref="Release"/>.</summary>
+        public void Hold() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Release() => _gate.TrySetResult();
 
         public int HeadReads => Volatile.Read(ref _headReads);
         public IChannelStore Store { get; private set; } = null!;
@@ -86,14 +103,15 @@ public sealed class SharedCatchUpTests
             if (targetMethod!.Name == nameof(IChannelStore.GetAsync))
             {
                 Interlocked.Increment(ref _headReads);
-                return new ValueTask<Channel?>(SlowlyAsync(() => (ValueTask<Channel?>)targetMethod.Invoke(_inner, args)!));
+                return new ValueTask<Channel?>(SlowlyAsync(_gate.Task, () => (ValueTask<Channel?>)targetMethod.Invoke(_inner, args)!));
             }
             return targetMethod.Invoke(_inner, args);
         }
     }
 
-    private static async Task<Channel?> SlowlyAsync(Func<ValueTask<Channel?>> read)
+    private static async Task<Channel?> SlowlyAsync(Task gate, Func<ValueTask<Channel?>> read)
     {
+        await gate;
         await Task.Delay(50);
         return await read();
     }

@@ -33,8 +33,9 @@ internal sealed class EmbeddedChatApp : IAsyncDisposable
         if (!await Eventually.UntilAsync(() => app.ReachableAsync(http), 60))
         {
             var output = app.Output;
+            var exited = process.HasExited ? $"it exited with code {process.ExitCode}" : "it is still running";
             await app.DisposeAsync();
-            throw new TimeoutException("The sample did not start:\n" + output);
+            throw new TimeoutException($"The sample did not answer GET /login within 60 s ({exited}):\n" + output);
         }
         return app;
     }

@@ -7,11 +7,14 @@ internal static class Eventually
 
     public static async Task Within(this Task task, int seconds = 20) => await task.WaitAsync(TimeSpan.FromSeconds(seconds));
 
-    /// <summary>Polls <paramref name="condition"/> until true or the deadline passes; returns whether it became true.</summary>
+    /// <summary>
+    /// Polls <paramref name="condition"/> until true or the deadline passes; returns whether it became true. Deadlines are
+    /// on the monotonic clock: this VM's wall clock can be stepped, and a step once ended a 60 s wait after 6 s.
+    /// </summary>
     public static async Task<bool> Until(Func<bool> condition, int seconds = 20)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (DateTime.UtcNow < deadline)
+        var deadline = Environment.TickCount64 + seconds * 1000L;
+        while (Environment.TickCount64 < deadline)
         {
             if (condition())
             {
@@ -24,8 +27,8 @@ internal static class Eventually
 
     public static async Task<bool> UntilAsync(Func<Task<bool>> condition, int seconds = 20)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (DateTime.UtcNow < deadline)
+        var deadline = Environment.TickCount64 + seconds * 1000L;
+        while (Environment.TickCount64 < deadline)
         {
             if (await condition())
             {

@@ -102,8 +102,8 @@ public sealed class NatsServer : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             var process = Launch();
-            var deadline = DateTime.UtcNow.AddSeconds(20);
-            while (!Ports.Listening(Port) && !process.HasExited && DateTime.UtcNow < deadline)
+            var deadline = Environment.TickCount64 + 20 * 1000L;
+            while (!Ports.Listening(Port) && !process.HasExited && Environment.TickCount64 < deadline)
             {
                 await Task.Delay(20);
             }

@@ -79,15 +79,7 @@ public sealed class OidcProvider
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         s_process = process;
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!Ports.Listening(port) || !Ports.Listening(frontChannelPort) || !Ports.Listening(wrongIssuerPort))
-        {
-            if (process.HasExited || DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException($"oidc-provider did not start on ports {port}, {frontChannelPort} and {wrongIssuerPort}:\n{string.Join('\n', Output)}");
-            }
-            await Task.Delay(50);
-        }
+        await Ports.WaitForListenersAsync(process, 30, () => $"oidc-provider did not start on ports {port}, {frontChannelPort} and {wrongIssuerPort}:\n{string.Join('\n', Output)}", port, frontChannelPort, wrongIssuerPort);
         return new OidcProvider(port, frontChannelPort, wrongIssuerPort);
     }
 

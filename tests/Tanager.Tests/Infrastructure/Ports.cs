@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
@@ -25,6 +26,23 @@ internal static class Ports
         catch (SocketException)
         {
             return false;
+        }
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="process"/> listens on every port, on the monotonic clock; throws with
+    /// <paramref name="failure"/>'s text if it exits first or <paramref name="seconds"/> pass.
+    /// </summary>
+    public static async Task WaitForListenersAsync(Process process, int seconds, Func<string> failure, params int[] ports)
+    {
+        var deadline = Environment.TickCount64 + seconds * 1000L;
+        while (!ports.All(Listening))
+        {
+            if (process.HasExited || Environment.TickCount64 > deadline)
+            {
+                throw new InvalidOperationException(failure());
+            }
+            await Task.Delay(50);
         }
     }
 }

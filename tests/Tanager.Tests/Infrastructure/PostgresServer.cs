@@ -144,15 +144,7 @@ public sealed class PostgresServer
         start.RedirectStandardError = true;
         await RunAsPostgresAsync("chown", ["-R", "postgres:postgres", _directory], asRoot: true);
         _pgbouncer = Process.Start(start)!;
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!Ports.Listening(PgBouncerPort))
-        {
-            if (_pgbouncer.HasExited || DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException("PgBouncer did not start: " + _pgbouncer.StandardError.ReadToEnd());
-            }
-            await Task.Delay(50);
-        }
+        await Ports.WaitForListenersAsync(_pgbouncer, 20, () => "PgBouncer did not start: " + _pgbouncer.StandardError.ReadToEnd(), PgBouncerPort);
         // PgBouncer also logs every connection to stderr. Left unread, the pipe fills (64 KiB, about 500 connections
         // into a full run), PgBouncer blocks on the write, and its single event loop stops accepting connections.
         _ = _pgbouncer.StandardOutput.BaseStream.CopyToAsync(Stream.Null);

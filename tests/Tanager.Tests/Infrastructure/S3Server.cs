@@ -84,15 +84,7 @@ public sealed class S3Server
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         s_process = process;
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!Ports.Listening(port))
-        {
-            if (process.HasExited || DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException($"s3rver did not start on port {port}:\n{string.Join('\n', Output)}");
-            }
-            await Task.Delay(50);
-        }
+        await Ports.WaitForListenersAsync(process, 30, () => $"s3rver did not start on port {port}:\n{string.Join('\n', Output)}", port);
         return new S3Server(port);
     }
 

@@ -84,15 +84,7 @@ public sealed class SmtpSink
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         s_process = process;
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!Ports.Listening(port))
-        {
-            if (process.HasExited || DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException($"smtp-server did not start on port {port}:\n{string.Join('\n', Errors)}");
-            }
-            await Task.Delay(50);
-        }
+        await Ports.WaitForListenersAsync(process, 30, () => $"smtp-server did not start on port {port}:\n{string.Join('\n', Errors)}", port);
         return sink;
     }
 

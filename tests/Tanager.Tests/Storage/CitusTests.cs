@@ -4,6 +4,7 @@ using Npgsql;
 using NUlid;
 using Tanager.Server;
 using Tanager.Storage.Postgres;
+using Tanager.Storage.Postgres.Internal;
 using Tanager.Tests.Infrastructure;
 
 namespace Tanager.Tests.Storage;
@@ -101,7 +102,7 @@ public sealed class CitusTests
             {
                 foreach (var topLevelOnly in new[] { true, false })
                 {
-                    Assert.Equal(1, await TaskCountAsync(connection, PostgresStore.HistorySql(forward, topLevelOnly), Uuid(workspace), Uuid(channel), 10L, 51));
+                    Assert.Equal(1, await TaskCountAsync(connection, PostgresStore.HistorySql(forward, topLevelOnly), PostgresValues.Uuid(workspace), PostgresValues.Uuid(channel), 10L, 51));
                 }
             }
             var searches = new[]
@@ -153,8 +154,6 @@ public sealed class CitusTests
             yield return $"{cells[0]} {kind} {(kind == "reference" ? "<none>" : cells[2])}";
         }
     }
-
-    private static Guid Uuid(Ulid id) => new(id.ToByteArray(), bigEndian: true);
 
     /// <summary>
     /// How many shards the statement runs on, from Citus's EXPLAIN: the sum of its tasks, plus one for each subplan that
