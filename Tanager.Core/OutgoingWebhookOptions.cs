@@ -22,4 +22,9 @@ public sealed class OutgoingWebhookOptions
     public bool AllowPrivateAddresses { get; set; }
     /// <summary>Subscriptions one workspace may have: every integration it runs, few enough that one event is cheap to fan out.</summary>
     public int MaxPerWorkspace { get; set; } = 20;
+    /// <summary>
+    /// How long a node keeps a workspace's list of subscriptions (every event asks for it). A subscription made or
+    /// deleted on another node takes effect there within this time; messages created meanwhile are still queued.
+    /// </summary>
+    public TimeSpan SubscriptionCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
 }

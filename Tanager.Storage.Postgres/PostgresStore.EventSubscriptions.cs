@@ -43,10 +43,11 @@ public sealed partial class PostgresStore : IEventSubscriptionStore
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var deliveries = new NpgsqlCommand("DELETE FROM event_deliveries WHERE workspace_id = $1 AND subscription_id = $2", connection, transaction)
-            .With(Uuid(workspaceId), Uuid(id)))
+        foreach (var table in (string[])["event_deliveries", "event_message_cursors"])
         {
-            await deliveries.ExecuteNonQueryAsync(cancellationToken);
+            await using var dependents = new NpgsqlCommand($"DELETE FROM {table} WHERE workspace_id = $1 AND subscription_id = $2", connection, transaction)
+                .With(Uuid(workspaceId), Uuid(id));
+            await dependents.ExecuteNonQueryAsync(cancellationToken);
         }
         await using var command = new NpgsqlCommand("DELETE FROM event_subscriptions WHERE workspace_id = $1 AND id = $2", connection, transaction).With(Uuid(workspaceId), Uuid(id));
         var deleted = await command.ExecuteNonQueryAsync(cancellationToken) > 0;
@@ -62,6 +63,69 @@ public sealed partial class PostgresStore : IEventSubscriptionStore
             return;
         }
         await using var batch = _dataSource.CreateBatch();
+        AddDeliveries(batch, deliveries);
+        // One round trip; a batch of several statements runs as one implicit transaction.
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async ValueTask<long?> GetMessageCursorAsync(Ulid workspaceId, Ulid subscriptionId, Ulid channelId, CancellationToken cancellationToken = default)
+    {
+        await using var command = Command("SELECT sequence FROM event_message_cursors WHERE workspace_id = $1 AND subscription_id = $2 AND channel_id = $3")
+            .With(Uuid(workspaceId), Uuid(subscriptionId), Uuid(channelId));
+        return await command.ExecuteScalarAsync(cancellationToken) is long sequence ? sequence : null;
+    }
+
+    public async ValueTask<bool> EnqueueMessageDeliveriesAsync(Ulid workspaceId, Ulid subscriptionId, Ulid channelId, long? expected, long cursor,
+        IReadOnlyList<EventDelivery> deliveries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(deliveries);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var move = expected is null
+            ? new NpgsqlCommand("""
+                INSERT INTO event_message_cursors (workspace_id, subscription_id, channel_id, sequence) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING
+                """, connection, transaction).With(Uuid(workspaceId), Uuid(subscriptionId), Uuid(channelId), cursor)
+            : new NpgsqlCommand("""
+                UPDATE event_message_cursors SET sequence = $4 WHERE workspace_id = $1 AND subscription_id = $2 AND channel_id = $3 AND sequence = $5
+                """, connection, transaction).With(Uuid(workspaceId), Uuid(subscriptionId), Uuid(channelId), cursor, expected.Value))
+        {
+            try
+            {
+                if (await move.ExecuteNonQueryAsync(cancellationToken) != 1)
+                {
+                    return false;
+                }
+            }
+            catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+            {
+                // The subscription was deleted meanwhile: nothing to queue for it.
+                return false;
+            }
+        }
+        if (deliveries.Count > 0)
+        {
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            AddDeliveries(batch, deliveries);
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    public async ValueTask<IReadOnlyList<MessageCursor>> ListMessageCursorsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = Command("SELECT workspace_id, subscription_id, channel_id, sequence FROM event_message_cursors");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var list = new List<MessageCursor>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(new MessageCursor(reader.GetUlid(0), reader.GetUlid(1), reader.GetUlid(2), reader.GetInt64(3)));
+        }
+        return list;
+    }
+
+    private static void AddDeliveries(NpgsqlBatch batch, IReadOnlyList<EventDelivery> deliveries)
+    {
         foreach (var d in deliveries)
         {
             var command = new NpgsqlBatchCommand($"INSERT INTO event_deliveries ({DeliveryColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)");
@@ -72,8 +136,6 @@ public sealed partial class PostgresStore : IEventSubscriptionStore
             }
             batch.BatchCommands.Add(command);
         }
-        // One round trip; a batch of several statements runs as one implicit transaction.
-        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async ValueTask<IReadOnlyList<EventDelivery>> ListDueDeliveriesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)

@@ -50,10 +50,11 @@ public sealed partial class SqliteStore : IEventSubscriptionStore
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await using (var deliveries = Command(connection, "DELETE FROM event_deliveries WHERE workspace_id = $workspace AND subscription_id = $id", transaction)
-            .With("$workspace", Blob(workspaceId)).With("$id", Blob(id)))
+        foreach (var table in (string[])["event_deliveries", "event_message_cursors"])
         {
-            await deliveries.ExecuteNonQueryAsync(cancellationToken);
+            await using var dependents = Command(connection, $"DELETE FROM {table} WHERE workspace_id = $workspace AND subscription_id = $id", transaction)
+                .With("$workspace", Blob(workspaceId)).With("$id", Blob(id));
+            await dependents.ExecuteNonQueryAsync(cancellationToken);
         }
         await using var command = Command(connection, "DELETE FROM event_subscriptions WHERE workspace_id = $workspace AND id = $id", transaction)
             .With("$workspace", Blob(workspaceId)).With("$id", Blob(id));
@@ -71,6 +72,65 @@ public sealed partial class SqliteStore : IEventSubscriptionStore
         }
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await InsertDeliveriesAsync(connection, transaction, deliveries, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async ValueTask<long?> GetMessageCursorAsync(Ulid workspaceId, Ulid subscriptionId, Ulid channelId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, """
+            SELECT sequence FROM event_message_cursors WHERE workspace_id = $workspace AND subscription_id = $subscription AND channel_id = $channel
+            """).With("$workspace", Blob(workspaceId)).With("$subscription", Blob(subscriptionId)).With("$channel", Blob(channelId));
+        return await command.ExecuteScalarAsync(cancellationToken) is long sequence ? sequence : null;
+    }
+
+    public async ValueTask<bool> EnqueueMessageDeliveriesAsync(Ulid workspaceId, Ulid subscriptionId, Ulid channelId, long? expected, long cursor,
+        IReadOnlyList<EventDelivery> deliveries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(deliveries);
+        await using var connection = await OpenAsync(cancellationToken);
+        // Immediate: the first statement writes, so concurrent callers queue on the writer lock rather than fail.
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using (var move = Command(connection, expected is null
+            ? """
+              INSERT INTO event_message_cursors (workspace_id, subscription_id, channel_id, sequence)
+              SELECT $workspace, $subscription, $channel, $cursor
+              WHERE EXISTS (SELECT 1 FROM event_subscriptions WHERE workspace_id = $workspace AND id = $subscription)
+              ON CONFLICT DO NOTHING
+              """
+            : """
+              UPDATE event_message_cursors SET sequence = $cursor
+              WHERE workspace_id = $workspace AND subscription_id = $subscription AND channel_id = $channel AND sequence = $expected
+              """, transaction)
+            .With("$workspace", Blob(workspaceId)).With("$subscription", Blob(subscriptionId)).With("$channel", Blob(channelId)).With("$cursor", cursor)
+            .With("$expected", expected))
+        {
+            if (await move.ExecuteNonQueryAsync(cancellationToken) != 1)
+            {
+                return false;
+            }
+        }
+        await InsertDeliveriesAsync(connection, transaction, deliveries, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    public async ValueTask<IReadOnlyList<MessageCursor>> ListMessageCursorsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, "SELECT workspace_id, subscription_id, channel_id, sequence FROM event_message_cursors");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var list = new List<MessageCursor>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(new MessageCursor(reader.GetUlid(0), reader.GetUlid(1), reader.GetUlid(2), reader.GetInt64(3)));
+        }
+        return list;
+    }
+
+    private static async Task InsertDeliveriesAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<EventDelivery> deliveries, CancellationToken cancellationToken)
+    {
         await using var command = Command(connection, $"""
             INSERT INTO event_deliveries ({DeliveryColumns})
             VALUES ($id, $workspace, $subscription, $channel, $sequence, $type, $body, $attempts, $next, $lease, $dead, $error, $at)
@@ -84,7 +144,6 @@ public sealed partial class SqliteStore : IEventSubscriptionStore
                 .With("$dead", Ticks(delivery.DeadAt)).With("$error", delivery.LastError).With("$at", Ticks(delivery.CreatedAt));
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
-        await transaction.CommitAsync(cancellationToken);
     }
 
     public async ValueTask<IReadOnlyList<EventDelivery>> ListDueDeliveriesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)

@@ -34,7 +34,7 @@ public sealed class EventDispatcher(IPubSub pubSub)
         }
         // Serialized again, as the data alone: a few events per change, and only for the names subscriptions may want.
         var json = JsonSerializer.SerializeToUtf8Bytes(data, typeInfo);
-        return Subscriptions.EnqueueAsync(header, json, (data as MessageDto)?.Content, cancellationToken);
+        return Subscriptions.EnqueueAsync(header, json, data as MessageDto, cancellationToken);
     }
 
     /// <summary>Publishes the same event (one serialization) under each of <paramref name="headers"/>, in order.</summary>

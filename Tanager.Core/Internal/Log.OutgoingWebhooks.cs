@@ -18,4 +18,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1964, Level = LogLevel.Error, Message = "Event {EventType} of workspace {WorkspaceId} could not be queued for its subscriptions")]
     public static partial void WebhookEnqueueFailed(ILogger logger, Exception exception, string eventType, string workspaceId);
+
+    [LoggerMessage(EventId = 1965, Level = LogLevel.Warning, Message = "Subscription {SubscriptionId}'s message cursor of channel {ChannelId} stayed contended up to sequence {Sequence}; the channel's next message queues what is left")]
+    public static partial void WebhookCursorContended(ILogger logger, string subscriptionId, string channelId, long sequence);
 }

@@ -66,6 +66,15 @@ internal sealed class OutgoingWebhookSender : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var wakeups = _subscriptions.Wakeups;
+        try
+        {
+            // Messages a stopped node committed and never queued: before anything else, so they keep their channel's order.
+            await _subscriptions.RecoverAsync(stoppingToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            Log.WebhookRoundFailed(_logger, exception);
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
             var handled = 0;
@@ -157,12 +166,16 @@ internal sealed class OutgoingWebhookSender : BackgroundService
         return true;
     }
 
-    /// <summary>The wait after failed attempt <paramref name="attempt"/> (1-based): the initial delay, doubled per attempt, capped.</summary>
+    /// <summary>
+    /// The wait after failed attempt <paramref name="attempt"/> (1-based): the initial delay, doubled per attempt, capped,
+    /// then scaled by a random factor in [0.8, 1.2) so that the deliveries a receiver's outage failed together do not
+    /// all come back at the same instant.
+    /// </summary>
     internal TimeSpan RetryDelay(int attempt)
     {
         var factor = Math.Pow(2, Math.Min(attempt - 1, 30));
         var ticks = Math.Min(_options.InitialRetryDelay.Ticks * factor, _options.MaxRetryDelay.Ticks);
-        return TimeSpan.FromTicks((long)ticks);
+        return TimeSpan.FromTicks((long)(ticks * (0.8 + (0.4 * Random.Shared.NextDouble()))));
     }
 
     /// <summary>POSTs the delivery; null when the receiver answered 2xx, else what went wrong (never the secret).</summary>

@@ -19,7 +19,7 @@ namespace Tanager;
 /// subscription, and sent by <see cref="OutgoingWebhookSender"/>. The secret is returned once, at creation.
 /// </summary>
 public sealed class EventSubscriptionService(
-    IEventSubscriptionStore store, IWorkspaceStore workspaces, IChannelStore channels, AuditLog audit, IOptions<TanagerOptions> options,
+    IEventSubscriptionStore store, IWorkspaceStore workspaces, IChannelStore channels, IMessageStore messages, AuditLog audit, IOptions<TanagerOptions> options,
     TimeProvider time, ILogger<EventSubscriptionService> logger)
 {
     /// <summary>A message that mentions the subscription's owner: the only event name that is not a gateway event's.</summary>
@@ -37,7 +37,14 @@ public sealed class EventSubscriptionService(
         GatewayEvents.ChannelMemberAdd, GatewayEvents.ChannelMemberRemove, GatewayEvents.WorkspaceMemberAdd, GatewayEvents.WorkspaceMemberRemove,
     ];
 
+    /// <summary>Messages one read of a channel looks at when queueing the ones a subscription missed.</summary>
+    private const int FillPage = 200;
+    /// <summary>Reads of a contended cursor before giving up (logged; the next message in the channel queues what is left).</summary>
+    private const int MaxCursorRounds = 32;
+    private const int MaxCachedWorkspaces = 10_000;
+
     private readonly OutgoingWebhookOptions _options = options.Value.OutgoingWebhooks;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Ulid, (IReadOnlyList<EventSubscription> Subscriptions, long Until)> _cache = new();
     // Ids of one node's deliveries ascend in the order they were queued, even within a millisecond.
     private readonly MonotonicUlidRng _ids = new();
     private readonly Lock _idLock = new();
@@ -63,6 +70,7 @@ public sealed class EventSubscriptionService(
         var now = time.UtcNow();
         var subscription = new EventSubscription(Ulid.NewUlid(now), workspaceId, caller.UserId, validUrl, validEvents, validChannels, Encoding.UTF8.GetBytes(secret), caller.UserId, now);
         await store.CreateEventSubscriptionAsync(subscription, cancellationToken);
+        _cache.TryRemove(workspaceId, out _);
         // The URL is recorded (who sends the workspace's events where); the secret never is.
         await audit.RecordAsync(AuditEventKinds.SubscriptionCreated, caller, caller.UserId, $"event subscription {subscription.Id} in workspace {workspaceId} to {validUrl}", cancellationToken);
         return (subscription, secret);
@@ -84,6 +92,7 @@ public sealed class EventSubscriptionService(
         {
             throw TanagerException.NotFound("Subscription");
         }
+        _cache.TryRemove(workspaceId, out _);
         await audit.RecordAsync(AuditEventKinds.SubscriptionDeleted, caller, subscription.OwnerId, $"event subscription {subscription.Id} in workspace {workspaceId} to {subscription.Url}", cancellationToken);
     }
 
@@ -114,7 +123,13 @@ public sealed class EventSubscriptionService(
     /// Queues a published event for every subscription of its workspace that wants it and whose owner may see it. Called
     /// by <see cref="EventDispatcher"/> after the change was committed; a failure is logged, never thrown at the sender.
     /// </summary>
-    internal async ValueTask EnqueueAsync(EventHeader header, ReadOnlyMemory<byte> data, string? messageContent, CancellationToken cancellationToken)
+    /// <remarks>
+    /// A message's creation (<paramref name="message"/> set) is queued through the subscription's message cursor of the
+    /// channel (<see cref="QueueMessagesAsync"/>), so that a message committed but never queued here (the node died in
+    /// between, or its queueing failed) is queued before the next one, and concurrent sends are queued in sequence order.
+    /// Other events are queued as they come: one that was committed just before a crash is not delivered (documented).
+    /// </remarks>
+    internal async ValueTask EnqueueAsync(EventHeader header, ReadOnlyMemory<byte> data, MessageDto? message, CancellationToken cancellationToken)
     {
         if (header.WorkspaceId == default || !IsDeliverable(header.Name))
         {
@@ -122,39 +137,39 @@ public sealed class EventSubscriptionService(
         }
         try
         {
-            var subscriptions = await store.ListEventSubscriptionsAsync(header.WorkspaceId, cancellationToken);
+            var subscriptions = await SubscriptionsOfAsync(header.WorkspaceId, cancellationToken);
             if (subscriptions.Count == 0)
             {
                 return;
             }
+            var created = header.Name == GatewayEvents.MessageCreate && message is not null && header.ChannelId != default;
             var now = time.UtcNow();
             var deliveries = new List<EventDelivery>();
             var visibleTo = new Dictionary<Ulid, bool>();
             foreach (var subscription in subscriptions)
             {
-                var eventType = EventTypeFor(subscription, header.Name, messageContent);
-                if (eventType is null || (header.ChannelId != default && subscription.ChannelIds.Count > 0 && !subscription.ChannelIds.Contains(header.ChannelId)))
+                if ((header.ChannelId != default && subscription.ChannelIds.Count > 0 && !subscription.ChannelIds.Contains(header.ChannelId))
+                    || !(created ? WantsMessages(subscription) : subscription.Events.Contains(header.Name)))
                 {
                     continue;
                 }
                 if (!visibleTo.TryGetValue(subscription.OwnerId, out var visible))
                 {
-                    visibleTo[subscription.OwnerId] = visible = await OwnerSeesAsync(header, subscription.OwnerId, cancellationToken);
+                    visibleTo[subscription.OwnerId] = visible = await OwnerSeesAsync(header.WorkspaceId, header.ChannelId, subscription.OwnerId, cancellationToken);
                 }
                 if (!visible)
                 {
                     continue;
                 }
-                Ulid id;
-                lock (_idLock)
+                if (created)
                 {
-                    id = Ulid.NewUlid(now, _ids);
+                    await QueueMessagesAsync(subscription, header.ChannelId, message!.Sequence, new LiveMessage(data, message.Content), cancellationToken);
+                    continue;
                 }
                 // Channel events keep the channel's order by its change sequence; events outside the change stream keep
                 // the order they were queued in, under one workspace-wide key.
                 var (orderKey, sequence) = header.Sequence > 0 ? (header.ChannelId, header.Sequence) : (Ulid.Empty, 0L);
-                deliveries.Add(new EventDelivery(id, header.WorkspaceId, subscription.Id, orderKey, sequence, eventType,
-                    Body(id, eventType, header.WorkspaceId, subscription.Id, now, data.Span), 0, now, null, null, null, now));
+                deliveries.Add(NewDelivery(subscription, header.Name, orderKey, sequence, data.Span, now));
             }
             if (deliveries.Count > 0)
             {
@@ -164,30 +179,150 @@ public sealed class EventSubscriptionService(
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
+            // A subscription deleted on another node within the cache's lifetime fails the insert: look again next time.
+            _cache.TryRemove(header.WorkspaceId, out _);
             Log.WebhookEnqueueFailed(logger, exception, header.Name, header.WorkspaceId.ToString());
         }
+    }
+
+    /// <summary>
+    /// Queues a start-up's leftovers: for every message cursor, the channel's messages after it that were committed and
+    /// never queued (their node stopped between the two). Called by <see cref="OutgoingWebhookSender"/> as it starts.
+    /// </summary>
+    internal async Task RecoverAsync(CancellationToken cancellationToken)
+    {
+        foreach (var cursor in await store.ListMessageCursorsAsync(cancellationToken))
+        {
+            try
+            {
+                var subscription = (await SubscriptionsOfAsync(cursor.WorkspaceId, cancellationToken)).FirstOrDefault(s => s.Id == cursor.SubscriptionId);
+                var newest = await messages.ListAsync(cursor.WorkspaceId, cursor.ChannelId, new HistoryQuery(null, null, 1), cancellationToken);
+                if (subscription is null || newest.Messages.Count == 0 || newest.Messages[^1].Sequence <= cursor.Sequence
+                    || !await OwnerSeesAsync(cursor.WorkspaceId, cursor.ChannelId, subscription.OwnerId, cancellationToken))
+                {
+                    continue;
+                }
+                await QueueMessagesAsync(subscription, cursor.ChannelId, newest.Messages[^1].Sequence, live: null, cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                Log.WebhookEnqueueFailed(logger, exception, GatewayEvents.MessageCreate, cursor.WorkspaceId.ToString());
+            }
+        }
+    }
+
+    /// <summary>A message being published: its event's data as the gateway sends it, and its content for mentions.</summary>
+    private readonly record struct LiveMessage(ReadOnlyMemory<byte> Data, string Content);
+
+    /// <summary>
+    /// Queues the creation of every message of the channel up to sequence <paramref name="upTo"/> that the subscription
+    /// has not had queued (those after its cursor; with no cursor yet, the newest page's messages created after the
+    /// subscription), in sequence order, and moves the cursor to <paramref name="upTo"/> in the same transaction.
+    /// <paramref name="live"/> is message <paramref name="upTo"/> as published; without it, that one is read too.
+    /// Another caller moving the cursor first (a concurrent send) makes this read the cursor again.
+    /// </summary>
+    private async ValueTask QueueMessagesAsync(EventSubscription subscription, Ulid channelId, long upTo, LiveMessage? live, CancellationToken cancellationToken)
+    {
+        var workspaceId = subscription.WorkspaceId;
+        for (var round = 0; round < MaxCursorRounds; round++)
+        {
+            var cursor = await store.GetMessageCursorAsync(workspaceId, subscription.Id, channelId, cancellationToken);
+            if (cursor >= upTo)
+            {
+                return;
+            }
+            var before = live is null ? upTo + 1 : upTo;
+            var slice = await messages.ListAsync(workspaceId, channelId, new HistoryQuery(before, cursor, FillPage), cancellationToken);
+            // Paging forward, the stores read from the cursor on (Before applies to backward pages only): later ones are cut here.
+            var inRange = slice.Messages.Where(m => m.Sequence < before).ToList();
+            // Without a cursor, the newest page is all that is looked at: a subscription's first message in a channel.
+            var complete = cursor is null || !slice.HasMore || inRange.Count < slice.Messages.Count;
+            var target = complete ? upTo : inRange[^1].Sequence;
+            var now = time.UtcNow();
+            var deliveries = new List<EventDelivery>();
+            foreach (var missing in inRange)
+            {
+                if (missing.DeletedAt is null && (cursor is not null || missing.CreatedAt >= subscription.CreatedAt)
+                    && EventTypeFor(subscription, missing.Content) is { } type)
+                {
+                    var json = JsonSerializer.SerializeToUtf8Bytes(missing.ToDto(), TanagerJsonContext.Default.MessageDto);
+                    deliveries.Add(NewDelivery(subscription, type, channelId, missing.Sequence, json, now));
+                }
+            }
+            if (complete && live is { } message && EventTypeFor(subscription, message.Content) is { } liveType)
+            {
+                deliveries.Add(NewDelivery(subscription, liveType, channelId, upTo, message.Data.Span, now));
+            }
+            if (await store.EnqueueMessageDeliveriesAsync(workspaceId, subscription.Id, channelId, cursor, target, deliveries, cancellationToken))
+            {
+                if (deliveries.Count > 0)
+                {
+                    _wake.Writer.TryWrite(true);
+                }
+                if (complete)
+                {
+                    return;
+                }
+            }
+        }
+        Log.WebhookCursorContended(logger, subscription.Id.ToString(), channelId.ToString(), upTo);
+    }
+
+    private EventDelivery NewDelivery(EventSubscription subscription, string eventType, Ulid orderKey, long sequence, ReadOnlySpan<byte> data, DateTimeOffset now)
+    {
+        Ulid id;
+        lock (_idLock)
+        {
+            id = Ulid.NewUlid(now, _ids);
+        }
+        return new EventDelivery(id, subscription.WorkspaceId, subscription.Id, orderKey, sequence, eventType,
+            Body(id, eventType, subscription.WorkspaceId, subscription.Id, now, data), 0, now, null, null, null, now);
+    }
+
+    /// <summary>
+    /// The workspace's subscriptions, kept for <see cref="OutgoingWebhookOptions.SubscriptionCacheDuration"/>: every
+    /// event asks, and most workspaces have none. This node's changes clear it; another node's are seen when it expires
+    /// (a message created meanwhile is still queued, by the cursor, with the next one in its channel).
+    /// </summary>
+    private async ValueTask<IReadOnlyList<EventSubscription>> SubscriptionsOfAsync(Ulid workspaceId, CancellationToken cancellationToken)
+    {
+        var now = Environment.TickCount64;
+        if (_cache.TryGetValue(workspaceId, out var cached) && cached.Until > now)
+        {
+            return cached.Subscriptions;
+        }
+        var subscriptions = await store.ListEventSubscriptionsAsync(workspaceId, cancellationToken);
+        if (_cache.Count >= MaxCachedWorkspaces)
+        {
+            _cache.Clear();
+        }
+        _cache[workspaceId] = (subscriptions, now + (long)_options.SubscriptionCacheDuration.TotalMilliseconds);
+        return subscriptions;
     }
 
     internal static bool IsDeliverable(string eventName) => eventName is GatewayEvents.MessageCreate or GatewayEvents.ReactionAdd or GatewayEvents.ReactionRemove
         or GatewayEvents.ChannelMemberAdd or GatewayEvents.ChannelMemberRemove or GatewayEvents.WorkspaceMemberAdd or GatewayEvents.WorkspaceMemberRemove;
 
-    private static string? EventTypeFor(EventSubscription subscription, string eventName, string? messageContent)
+    private static bool WantsMessages(EventSubscription subscription) =>
+        subscription.Events.Contains(GatewayEvents.MessageCreate) || subscription.Events.Contains(MessageMention);
+
+    /// <summary>What a message's creation is to the subscription: MESSAGE_CREATE, MESSAGE_MENTION when only mentions of its owner are wanted, or nothing.</summary>
+    private static string? EventTypeFor(EventSubscription subscription, string content)
     {
-        if (subscription.Events.Contains(eventName))
+        if (subscription.Events.Contains(GatewayEvents.MessageCreate))
         {
-            return eventName;
+            return GatewayEvents.MessageCreate;
         }
-        return eventName == GatewayEvents.MessageCreate && subscription.Events.Contains(MessageMention) && messageContent is not null
-            && Mentions.Mention(messageContent, subscription.OwnerId) ? MessageMention : null;
+        return subscription.Events.Contains(MessageMention) && Mentions.Mention(content, subscription.OwnerId) ? MessageMention : null;
     }
 
-    private async ValueTask<bool> OwnerSeesAsync(EventHeader header, Ulid ownerId, CancellationToken cancellationToken)
+    private async ValueTask<bool> OwnerSeesAsync(Ulid workspaceId, Ulid channelId, Ulid ownerId, CancellationToken cancellationToken)
     {
-        if (header.ChannelId == default)
+        if (channelId == default)
         {
-            return await workspaces.GetMemberAsync(header.WorkspaceId, ownerId, cancellationToken) is not null;
+            return await workspaces.GetMemberAsync(workspaceId, ownerId, cancellationToken) is not null;
         }
-        var access = await channels.GetAccessAsync(header.WorkspaceId, header.ChannelId, ownerId, cancellationToken);
+        var access = await channels.GetAccessAsync(workspaceId, channelId, ownerId, cancellationToken);
         return access is { Channel: { } channel } && Permissions.CanSeeChannel(access.Role, channel, access.IsMember);
     }
 

@@ -19,6 +19,23 @@ public interface IEventSubscriptionStore
     ValueTask EnqueueDeliveriesAsync(IReadOnlyList<EventDelivery> deliveries, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The highest sequence of the channel's messages whose creation the subscription has had queued (its message
+    /// cursor); null before the first.
+    /// </summary>
+    ValueTask<long?> GetMessageCursorAsync(Ulid workspaceId, Ulid subscriptionId, Ulid channelId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Moves the subscription's message cursor of the channel from <paramref name="expected"/> (null: it has none) to
+    /// <paramref name="cursor"/> and queues <paramref name="deliveries"/>, in one transaction. False, and nothing
+    /// queued, when the cursor is no longer <paramref name="expected"/> (another caller moved it first).
+    /// </summary>
+    ValueTask<bool> EnqueueMessageDeliveriesAsync(Ulid workspaceId, Ulid subscriptionId, Ulid channelId, long? expected, long cursor,
+        IReadOnlyList<EventDelivery> deliveries, CancellationToken cancellationToken = default);
+
+    /// <summary>Every message cursor of every subscription: what a starting node checks for messages committed but never queued.</summary>
+    ValueTask<IReadOnlyList<MessageCursor>> ListMessageCursorsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Deliveries that may be attempted at <paramref name="now"/>: not dead, due, not leased, and first of their
     /// subscription and channel (no live delivery of the same subscription and channel comes before them). In id order.
     /// </summary>

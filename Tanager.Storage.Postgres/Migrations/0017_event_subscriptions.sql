@@ -34,11 +34,21 @@ CREATE TABLE event_deliveries (
 );
 CREATE INDEX event_deliveries_by_order ON event_deliveries (workspace_id, subscription_id, channel_id, sequence, id) WHERE dead_at IS NULL;
 CREATE INDEX event_deliveries_due ON event_deliveries (next_attempt_at) WHERE dead_at IS NULL;
+-- How far each subscription's message deliveries of a channel were queued: the highest message sequence whose creation
+-- was queued, moved in the transaction that queues the delivery (issue 14; see IEventSubscriptionStore).
+CREATE TABLE event_message_cursors (
+    workspace_id    uuid   NOT NULL,
+    subscription_id uuid   NOT NULL,
+    channel_id      uuid   NOT NULL,
+    sequence        bigint NOT NULL,
+    PRIMARY KEY (workspace_id, subscription_id, channel_id)
+);
 DO $$
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') THEN
         PERFORM create_distributed_table('event_subscriptions', 'workspace_id', colocate_with => 'workspaces');
         PERFORM create_distributed_table('event_deliveries', 'workspace_id', colocate_with => 'workspaces');
+        PERFORM create_distributed_table('event_message_cursors', 'workspace_id', colocate_with => 'workspaces');
     END IF;
 END
 $$;
@@ -46,3 +56,4 @@ $$;
 ALTER TABLE event_subscriptions ADD FOREIGN KEY (workspace_id) REFERENCES workspaces (id);
 ALTER TABLE event_subscriptions ADD FOREIGN KEY (owner_id) REFERENCES users (id);
 ALTER TABLE event_deliveries ADD FOREIGN KEY (workspace_id, subscription_id) REFERENCES event_subscriptions (workspace_id, id) ON DELETE CASCADE;
+ALTER TABLE event_message_cursors ADD FOREIGN KEY (workspace_id, subscription_id) REFERENCES event_subscriptions (workspace_id, id) ON DELETE CASCADE;

@@ -35,3 +35,14 @@ CREATE TABLE event_deliveries (
 -- The worker's question, "the first live delivery of each subscription and channel", walks this index.
 CREATE INDEX event_deliveries_by_order ON event_deliveries (workspace_id, subscription_id, channel_id, sequence, id) WHERE dead_at IS NULL;
 CREATE INDEX event_deliveries_due ON event_deliveries (next_attempt_at) WHERE dead_at IS NULL;
+-- How far each subscription's message deliveries of a channel were queued (issue 14): the highest message sequence whose
+-- creation was queued. A send moves it in the transaction that queues the delivery, and first queues the channel's
+-- messages between it and the new one that are not queued yet (committed, then a crash before queueing).
+CREATE TABLE event_message_cursors (
+    workspace_id    BLOB    NOT NULL,
+    subscription_id BLOB    NOT NULL,
+    channel_id      BLOB    NOT NULL,
+    sequence        INTEGER NOT NULL,
+    PRIMARY KEY (workspace_id, subscription_id, channel_id),
+    FOREIGN KEY (workspace_id, subscription_id) REFERENCES event_subscriptions (workspace_id, id) ON DELETE CASCADE
+) WITHOUT ROWID;

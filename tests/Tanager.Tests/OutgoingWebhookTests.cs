@@ -8,8 +8,10 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Tanager.Client;
 using Tanager.Protocol;
 using Tanager.Server;
+using NUlid;
 using Tanager.Tests.Infrastructure;
 
 namespace Tanager.Tests;
@@ -30,10 +32,11 @@ public sealed class OutgoingWebhookTests
         await using var receiver = await Receiver.StartAsync(failFirst: 3);
         var settings = await TestServer.SettingsForAsync(TestStorage.Sqlite);
         var server = await StartAsync(settings);
-        string token, workspaceId, channelA, channelB, channelC, okSecret, brokenSecret, brokenId;
+        string token, ownerId, workspaceId, channelA, channelB, channelC, okSecret, brokenSecret, brokenId;
         await using (var owner = await server.NewUserAsync("Owner"))
         {
             token = owner.Token!;
+            ownerId = owner.User!.Id;
             var workspace = await owner.CreateWorkspaceAsync("Acme");
             workspaceId = workspace.Id;
             channelA = (await owner.CreateChannelAsync(workspaceId, "alpha")).Id;
@@ -64,7 +67,16 @@ public sealed class OutgoingWebhookTests
                 // request, so deliveries are still queued at the stop: only the store can carry them over.
                 await server.DisposeAsync();
                 Assert.True(await QueuedAsync(settings) > 0, "nothing was queued at the stop: the restart proves nothing");
+                // What a node that died between a send's commit and its queueing leaves: a message in the store and
+                // no delivery for it. The restarted server finds it after the subscription's cursor and queues it.
+                var orphan = $"committed, never queued, in {channelA}";
+                await new Tanager.Storage.Sqlite.SqliteStore(settings.SqlitePath!).AppendAsync([new NewMessage(Ulid.Parse(workspaceId), Ulid.Parse(channelA),
+                    Ulid.NewUlid(), Ulid.Parse(ownerId), orphan, null, DateTimeOffset.UtcNow)]);
+                sent.Add((channelA, orphan));
                 server = await StartAsync(settings);
+                // Found at start-up, not by the channel's next message: nothing is posted until it arrives.
+                Assert.True(await Eventually.Until(() => receiver.Received("ok").Any(r => Encoding.UTF8.GetString(r.Body).Contains(orphan, StringComparison.Ordinal)), seconds: 60),
+                    "the message committed and never queued was not delivered after the restart");
             }
             foreach (var channel in new[] { channelA, channelB })
             {
@@ -132,6 +144,43 @@ public sealed class OutgoingWebhookTests
         {
             await server.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task A_bot_subscribes_itself_to_its_mentions_with_Tanager_Client_and_manages_only_its_own_subscriptions()
+    {
+        await using var receiver = await Receiver.StartAsync(failFirst: 0);
+        await using var server = await StartAsync(TestServer.InMemorySettings());
+        await using var owner = await server.NewUserAsync("Owner");
+        var workspace = await owner.CreateWorkspaceAsync("Acme");
+        var channel = await owner.CreateChannelAsync(workspace.Id, "ops");
+        var created = await owner.CreateBotAsync(workspace.Id, "Watcher", [Scope.SubscriptionsWrite]);
+        await using var bot = await TanagerClient.FromTokenAsync(server.Url, created.Token!.Token!);
+
+        var mine = await bot.CreateSubscriptionAsync(workspace.Id, receiver.Url("ok"), ["MESSAGE_MENTION"]);
+        Assert.StartsWith(EventSubscriptionService.SecretPrefix, mine.Secret, StringComparison.Ordinal);
+        var admins = await owner.CreateSubscriptionAsync(workspace.Id, receiver.Url("broken"), ["WORKSPACE_MEMBER_ADD"]);
+        // A bot sees and manages its own; the owner all of them.
+        Assert.Equal([mine.Id], (await bot.ListSubscriptionsAsync(workspace.Id)).Select(s => s.Id));
+        Assert.Equal([mine.Id, admins.Id], (await owner.ListSubscriptionsAsync(workspace.Id)).Select(s => s.Id));
+        var refused = await Assert.ThrowsAsync<TanagerApiException>(() => bot.DeleteSubscriptionAsync(workspace.Id, admins.Id));
+        Assert.Equal(404, refused.Status);
+
+        await owner.PostMessageAsync(workspace.Id, channel.Id, "no mention here");
+        await owner.PostMessageAsync(workspace.Id, channel.Id, $"{Mentions.Of(Ulid.Parse(created.User.Id))} the deploy is done");
+        Assert.True(await Eventually.Until(() => receiver.Received("ok").Count >= 1, seconds: 30));
+        await owner.PostMessageAsync(workspace.Id, channel.Id, $"{Mentions.Of(Ulid.Parse(created.User.Id))} and the second");
+        Assert.True(await Eventually.Until(() => receiver.Received("ok").Count >= 2, seconds: 30));
+        var bodies = receiver.Received("ok").Select(r => JsonDocument.Parse(r.Body).RootElement).ToList();
+        Assert.All(bodies, b => Assert.Equal("MESSAGE_MENTION", b.GetProperty("type").GetString()));
+        Assert.Equal(["the deploy is done", "and the second"], bodies.Select(b => b.GetProperty("data").GetProperty("content").GetString()!.Split("> ")[1]));
+        Assert.All(receiver.Received("ok"), r => Assert.True(Verifies(mine.Secret!, r)));
+
+        Assert.Empty(await bot.ListDeadLettersAsync(workspace.Id, mine.Id, limit: 10));
+        Assert.Equal(0, await bot.ReplayDeadLettersAsync(workspace.Id, mine.Id));
+        await bot.DeleteSubscriptionAsync(workspace.Id, mine.Id);
+        Assert.Empty(await bot.ListSubscriptionsAsync(workspace.Id));
+        Assert.Equal([admins.Id], (await owner.ListSubscriptionsAsync(workspace.Id)).Select(s => s.Id));
     }
 
     private static Task<TestServer> StartAsync(ServerSettings settings) => TestServer.StartAsync(settings, o =>

@@ -6,6 +6,7 @@ public sealed partial class InMemoryStore : IEventSubscriptionStore
 {
     private readonly Dictionary<(Ulid Workspace, Ulid Id), EventSubscription> _eventSubscriptions = [];
     private readonly SortedDictionary<Ulid, EventDelivery> _deliveries = [];
+    private readonly Dictionary<(Ulid Workspace, Ulid Subscription, Ulid Channel), long> _messageCursors = [];
 
     public ValueTask CreateEventSubscriptionAsync(EventSubscription subscription, CancellationToken cancellationToken = default)
     {
@@ -42,6 +43,10 @@ public sealed partial class InMemoryStore : IEventSubscriptionStore
             {
                 _deliveries.Remove(delivery.Id);
             }
+            foreach (var key in _messageCursors.Keys.Where(k => k.Workspace == workspaceId && k.Subscription == id).ToList())
+            {
+                _messageCursors.Remove(key);
+            }
             return ValueTask.FromResult(_eventSubscriptions.Remove((workspaceId, id)));
         }
     }
@@ -57,6 +62,44 @@ public sealed partial class InMemoryStore : IEventSubscriptionStore
             }
         }
         return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<long?> GetMessageCursorAsync(Ulid workspaceId, Ulid subscriptionId, Ulid channelId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult(_messageCursors.TryGetValue((workspaceId, subscriptionId, channelId), out var cursor) ? cursor : (long?)null);
+        }
+    }
+
+    public ValueTask<bool> EnqueueMessageDeliveriesAsync(Ulid workspaceId, Ulid subscriptionId, Ulid channelId, long? expected, long cursor,
+        IReadOnlyList<EventDelivery> deliveries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(deliveries);
+        lock (_lock)
+        {
+            var key = (workspaceId, subscriptionId, channelId);
+            long? current = _messageCursors.TryGetValue(key, out var value) ? value : null;
+            if (current != expected || !_eventSubscriptions.ContainsKey((workspaceId, subscriptionId)))
+            {
+                return ValueTask.FromResult(false);
+            }
+            _messageCursors[key] = cursor;
+            foreach (var delivery in deliveries)
+            {
+                _deliveries.Add(delivery.Id, delivery);
+            }
+            return ValueTask.FromResult(true);
+        }
+    }
+
+    public ValueTask<IReadOnlyList<MessageCursor>> ListMessageCursorsAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<MessageCursor> cursors = [.. _messageCursors.Select(c => new MessageCursor(c.Key.Workspace, c.Key.Subscription, c.Key.Channel, c.Value))];
+            return ValueTask.FromResult(cursors);
+        }
     }
 
     public ValueTask<IReadOnlyList<EventDelivery>> ListDueDeliveriesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)

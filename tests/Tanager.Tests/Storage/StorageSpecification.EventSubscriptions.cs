@@ -102,6 +102,48 @@ public abstract partial class StorageSpecification
         Assert.True(await _store.EventSubscriptions.TryClaimDeliveryAsync(workspace.Id, a1.Id, 0, At(60), At(70)));
     }
 
+    [Fact]
+    public async Task A_message_cursor_moves_only_from_the_value_read_and_queues_with_it_or_not_at_all()
+    {
+        var (workspace, owner) = await NewWorkspaceAsync();
+        var a = await NewChannelAsync(workspace, owner, "alpha");
+        var b = await NewChannelAsync(workspace, owner, "beta");
+        var one = new EventSubscription(Ulid.NewUlid(At(1)), workspace.Id, owner.Id, "https://hooks.example.test/1", ["MESSAGE_CREATE"], [], [7], owner.Id, At(1));
+        var gone = one with { Id = Ulid.NewUlid(At(2)) };
+        await _store.EventSubscriptions.CreateEventSubscriptionAsync(one);
+        var store = _store.EventSubscriptions;
+        async Task<List<Ulid>> QueuedAsync() => [.. (await store.ListDueDeliveriesAsync(At(100), 100)).Where(d => d.WorkspaceId == workspace.Id).Select(d => d.Id)];
+
+        Assert.Null(await store.GetMessageCursorAsync(workspace.Id, one.Id, a.Id));
+        var first = Delivery(one, a.Id, 1, 10);
+        Assert.True(await store.EnqueueMessageDeliveriesAsync(workspace.Id, one.Id, a.Id, null, 1, [first]));
+        Assert.Equal(1, await store.GetMessageCursorAsync(workspace.Id, one.Id, a.Id));
+        // A second "first" loses: the cursor exists now; what it would have queued is not queued.
+        Assert.False(await store.EnqueueMessageDeliveriesAsync(workspace.Id, one.Id, a.Id, null, 2, [Delivery(one, a.Id, 2, 11)]));
+        // So does a move from a value the cursor no longer has.
+        Assert.False(await store.EnqueueMessageDeliveriesAsync(workspace.Id, one.Id, a.Id, 0, 2, [Delivery(one, a.Id, 2, 12)]));
+        Assert.Equal([first.Id], await QueuedAsync());
+        // From the value read it moves, with the deliveries; with none too (messages the subscription does not want).
+        var second = Delivery(one, a.Id, 3, 13);
+        Assert.True(await store.EnqueueMessageDeliveriesAsync(workspace.Id, one.Id, a.Id, 1, 3, [second]));
+        Assert.True(await store.EnqueueMessageDeliveriesAsync(workspace.Id, one.Id, a.Id, 3, 5, []));
+        Assert.True(await store.EnqueueMessageDeliveriesAsync(workspace.Id, one.Id, b.Id, null, 4, []));
+        Assert.Equal(5, await store.GetMessageCursorAsync(workspace.Id, one.Id, a.Id));
+        Assert.Equal([first.Id], await QueuedAsync());
+        await store.CompleteDeliveryAsync(workspace.Id, first.Id);
+        Assert.Equal([second.Id], await QueuedAsync());
+        Assert.Equal(
+            [new MessageCursor(workspace.Id, one.Id, a.Id, 5), new MessageCursor(workspace.Id, one.Id, b.Id, 4)],
+            (await store.ListMessageCursorsAsync()).Where(c => c.WorkspaceId == workspace.Id).OrderBy(c => c.Sequence).Reverse());
+
+        // No subscription, no cursor and nothing queued; deleting one drops its cursors.
+        Assert.False(await store.EnqueueMessageDeliveriesAsync(workspace.Id, gone.Id, a.Id, null, 1, [Delivery(gone, a.Id, 1, 14)]));
+        Assert.True(await store.DeleteEventSubscriptionAsync(workspace.Id, one.Id));
+        Assert.Null(await store.GetMessageCursorAsync(workspace.Id, one.Id, a.Id));
+        Assert.DoesNotContain(await store.ListMessageCursorsAsync(), c => c.WorkspaceId == workspace.Id);
+        Assert.Empty(await QueuedAsync());
+    }
+
     private static EventDelivery Delivery(EventSubscription subscription, Ulid channelId, long sequence, int at) =>
         new(Ulid.NewUlid(At(at)), subscription.WorkspaceId, subscription.Id, channelId, sequence, "MESSAGE_CREATE", [(byte)'{', (byte)at, (byte)'}'], 0, At(at), null, null, null, At(at));
 
