@@ -64,6 +64,7 @@ public static class TanagerEndpointRouteBuilderExtensions
         ChannelEndpoints.Map(Tagged(authenticated, "Channels"));
         WebhookEndpoints.Map(Tagged(authenticated, "Webhooks"), prefix);
         SlashCommandEndpoints.Map(Tagged(authenticated, "Slash commands"));
+        SubscriptionEndpoints.Map(Tagged(authenticated, "Outgoing webhooks"));
         DirectMessageEndpoints.Map(Tagged(authenticated, "Direct messages"));
         MessageEndpoints.Map(Tagged(authenticated, "Messages"));
         ReadStateEndpoints.Map(Tagged(authenticated, "Read states"));

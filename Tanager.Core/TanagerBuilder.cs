@@ -26,6 +26,7 @@ public sealed class TanagerBuilder(IServiceCollection services)
         Replace<ITwoFactorStore, TStore>();
         Replace<IAuditStore, TStore>();
         Replace<INotificationStore, TStore>();
+        Replace<IEventSubscriptionStore, TStore>();
         // One store at a time: the previous store's migrator goes with it.
         Services.RemoveAll<IStorageMigrator>();
         if (typeof(IStorageMigrator).IsAssignableFrom(typeof(TStore)))

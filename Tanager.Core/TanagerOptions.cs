@@ -86,4 +86,6 @@ public sealed class TanagerOptions
     public AttachmentOptions Attachments { get; } = new();
     /// <summary>Email notifications for people who are away; off until an SMTP host is set.</summary>
     public EmailNotificationOptions Email { get; } = new();
+    /// <summary>Outgoing webhooks: retries, timeouts and which addresses they may reach.</summary>
+    public OutgoingWebhookOptions OutgoingWebhooks { get; } = new();
 }

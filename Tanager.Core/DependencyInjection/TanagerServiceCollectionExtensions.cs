@@ -37,9 +37,11 @@ public static class TanagerServiceCollectionExtensions
         services.TryAddSingleton<IAuditStore>(_ => throw StoreCheck.NoStore());
         services.TryAddSingleton<ISlashCommandStore>(_ => throw StoreCheck.NoStore());
         services.TryAddSingleton<INotificationStore>(_ => throw StoreCheck.NoStore());
+        services.TryAddSingleton<IEventSubscriptionStore>(_ => throw StoreCheck.NoStore());
         services.TryAddSingleton<IFileStore>(sp => new LocalDiskFileStore(Path.Combine("data", "files"), sp.GetService<TimeProvider>()));
         services.TryAddSingleton<IPubSub, InProcessPubSub>();
-        services.TryAddSingleton<EventDispatcher>();
+        services.TryAddSingleton(sp => new EventDispatcher(sp.GetRequiredService<IPubSub>()) { Subscriptions = sp.GetRequiredService<EventSubscriptionService>() });
+        services.TryAddSingleton<EventSubscriptionService>();
         services.TryAddSingleton<FanOut>();
         services.TryAddSingleton<PresenceTracker>();
         services.TryAddSingleton<PasswordHasher>();
@@ -70,6 +72,7 @@ public static class TanagerServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AttachmentPurgeService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ThumbnailWorker>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EmailNotifier>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, OutgoingWebhookSender>());
         return new TanagerBuilder(services);
     }
 }

@@ -26,6 +26,9 @@ public static class AuditEventKinds
     /// <summary>An incoming webhook was made or deleted; the detail names it and its channel (never its token).</summary>
     public const string WebhookCreated = "webhook.created";
     public const string WebhookDeleted = "webhook.deleted";
+    public const string SubscriptionCreated = "subscription.created";
+    public const string SubscriptionDeleted = "subscription.deleted";
+    public const string SubscriptionReplayed = "subscription.replayed";
     /// <summary>Server administrator granted or revoked; the detail says which.</summary>
     public const string ServerAdminChanged = "role.server_admin";
     /// <summary>A workspace member's role changed; the detail names the workspace and the role.</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Tanager.Protocol;
 
@@ -8,13 +9,32 @@ namespace Tanager;
 /// event whose audience is split (the workspace but one user, and that user on their own subject) is published once per
 /// part, as the same bytes, so that it reaches each connection once.
 /// </summary>
+/// <remarks>
+/// Every service publishes here after its change is committed, so this is also where the events outgoing webhooks
+/// deliver are queued (<see cref="EventSubscriptionService"/>): once per event, on the node where it happened.
+/// </remarks>
 public sealed class EventDispatcher(IPubSub pubSub)
 {
-    public ValueTask PublishAsync<T>(EventHeader header, T data, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
+    /// <summary>Queues the events subscriptions want; set by <c>AddTanager()</c>, absent where only the gateway matters.</summary>
+    internal EventSubscriptionService? Subscriptions { get; init; }
+
+    public async ValueTask PublishAsync<T>(EventHeader header, T data, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(header);
         var payload = GatewayEnvelope.Serialize(GatewayOpCode.Dispatch, header.Name, data, typeInfo);
-        return pubSub.PublishAsync(header.Subject, header, payload, cancellationToken);
+        await pubSub.PublishAsync(header.Subject, header, payload, cancellationToken);
+        await QueueForSubscriptionsAsync(header, data, typeInfo, cancellationToken);
+    }
+
+    private ValueTask QueueForSubscriptionsAsync<T>(EventHeader header, T data, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    {
+        if (Subscriptions is null || !EventSubscriptionService.IsDeliverable(header.Name))
+        {
+            return ValueTask.CompletedTask;
+        }
+        // Serialized again, as the data alone: a few events per change, and only for the names subscriptions may want.
+        var json = JsonSerializer.SerializeToUtf8Bytes(data, typeInfo);
+        return Subscriptions.EnqueueAsync(header, json, data as MessageDto, cancellationToken);
     }
 
     /// <summary>Publishes the same event (one serialization) under each of <paramref name="headers"/>, in order.</summary>
@@ -30,5 +50,7 @@ public sealed class EventDispatcher(IPubSub pubSub)
         {
             await pubSub.PublishAsync(header.Subject, header, payload, cancellationToken);
         }
+        // One event, however many parts its audience was published in.
+        await QueueForSubscriptionsAsync(headers.FirstOrDefault(h => h.Scope != EventScope.User) ?? headers[0], data, typeInfo, cancellationToken);
     }
 }

@@ -27,10 +27,12 @@ public static class Scope
     public const string FilesWrite = "files:write";
     /// <summary>Register, list and delete the bot's slash commands, and reply to their invocations.</summary>
     public const string CommandsWrite = "commands:write";
+    /// <summary>Create, list and delete the bot's outgoing webhooks (event subscriptions), and read and replay their dead letters.</summary>
+    public const string SubscriptionsWrite = "subscriptions:write";
 
     /// <summary>Every scope, in the order documented.</summary>
     public static IReadOnlyList<string> All { get; } =
-        [MessagesRead, MessagesWrite, ReactionsWrite, ChannelsRead, ChannelsManage, MembersRead, MembersManage, WorkspacesManage, FilesWrite, CommandsWrite];
+        [MessagesRead, MessagesWrite, ReactionsWrite, ChannelsRead, ChannelsManage, MembersRead, MembersManage, WorkspacesManage, FilesWrite, CommandsWrite, SubscriptionsWrite];
 
     private static readonly AsyncLocal<IReadOnlySet<string>?> s_granted = new();
 

@@ -3,8 +3,9 @@ namespace Tanager;
 /// <summary>
 /// The tables a workspace export carries, in the order an import writes them (a row's references come before it).
 /// Left out on purpose: password hashes, the server-administrator flag, sessions, bot tokens, API keys, TOTP secrets,
-/// recovery codes, external logins, invite codes and personal invitations, the audit log, webhook token hashes, slash command secrets, and
-/// attachment bytes (the file store holds those; see docs/deployment.md).
+/// recovery codes, external logins, invite codes and personal invitations, the audit log, webhook token hashes, slash command secrets,
+/// outgoing webhooks (their signing secret stays on the server, and a new one would verify nothing at their receivers) with
+/// their delivery queue, and attachment bytes (the file store holds those; see docs/deployment.md).
 /// </summary>
 public static class WorkspaceArchive
 {

@@ -18,7 +18,9 @@ public sealed class DependencyRulesTests
         { "Tanager.Protocol", Bcl, TransportTypes },
         // Otp.NET and QRCoder: two-factor sign-in (RFC 6238 codes, the enrolment QR code); both MIT, managed only.
         // MailKit and MimeKit: email notifications over SMTP (MIT, managed only).
-        { "Tanager.Core", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "NUlid", "Geralt", "Otp.NET", "QRCoder", "MailKit", "MimeKit"], TransportTypes },
+        // Core serves no transport (no WebSockets); it may call out, as the email notifier does over SMTP: outgoing webhooks
+        // POST with HttpClient and pin the checked address with a Socket. Only their sender does (the test below).
+        { "Tanager.Core", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "NUlid", "Geralt", "Otp.NET", "QRCoder", "MailKit", "MimeKit"], ["System.Net.WebSockets"] },
         { "Tanager.Transport.WebSockets", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "Tanager.Core"], ["System.Net.WebSockets"] },
         // Microsoft.IdentityModel.*: the token validation library under ASP.NET Core's OpenID Connect handler (single sign-on).
         // Microsoft.OpenApi: the object model of ASP.NET Core's OpenAPI support (Microsoft.AspNetCore.OpenApi), for AddOpenApiDocument.
@@ -80,5 +82,20 @@ public sealed class DependencyRulesTests
         var prefix = pattern[..star];
         var suffix = pattern[(star + 1)..];
         return name.Length >= prefix.Length + suffix.Length && name.StartsWith(prefix, StringComparison.Ordinal) && name.EndsWith(suffix, StringComparison.Ordinal);
+    }
+
+    /// <summary>The one place in Core that makes HTTP requests and opens sockets: the outgoing webhook sender (see the rule above).</summary>
+    [Fact]
+    public void In_Core_only_the_outgoing_webhook_sender_calls_out_over_HTTP_or_sockets()
+    {
+        var core = Path.Combine(Tanager.Tests.Infrastructure.Repository.Root, "Tanager.Core");
+        var pattern = new System.Text.RegularExpressions.Regex(@"\b(HttpClient|HttpRequestMessage|HttpMessageHandler|SocketsHttpHandler|Socket|TcpClient|TcpListener|HttpListener|NetworkStream)\b");
+        var users = Directory.EnumerateFiles(core, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Where(f => pattern.IsMatch(File.ReadAllText(f)))
+            .Select(f => Path.GetRelativePath(core, f).Replace('\\', '/'))
+            .ToList();
+        Assert.Equal(["Internal/OutgoingWebhookSender.cs"], users);
     }
 }

@@ -54,6 +54,8 @@ public sealed partial class IsolationTests
         public required string BAttachment { get; init; }
         public required string AWebhook { get; init; }
         public required string BWebhook { get; init; }
+        public required string ASubscription { get; init; }
+        public required string BSubscription { get; init; }
         /// <summary>The name of B's slash command, answered by B's bot.</summary>
         public string BCommand => "zebra-deploy";
 
@@ -66,7 +68,7 @@ public sealed partial class IsolationTests
             ["workspaceId"] = A, ["channelId"] = General, ["messageId"] = GeneralMessage, ["userId"] = Carol.User!.Id,
             ["inviteId"] = AInvite, ["role"] = "member", ["emoji"] = "👍", ["code"] = "unused", ["invitationId"] = "unused",
             ["botId"] = ABot, ["sessionId"] = "unused", ["tokenId"] = "unused", ["user"] = Carol.User!.Id, ["attachmentId"] = AAttachment,
-            ["webhookId"] = AWebhook, ["command"] = "unused",
+            ["webhookId"] = AWebhook, ["command"] = "unused", ["subscriptionId"] = ASubscription,
         };
 
         public static async Task<World> CreateAsync(TestServer server)
@@ -129,6 +131,8 @@ public sealed partial class IsolationTests
             var aWebhook = await alice.CreateIncomingWebhookAsync(a.Id, general.Id, "Alpha CI");
             var bWebhook = await bob.CreateIncomingWebhookAsync(b.Id, bPublic.Id, $"{Secret} CI");
             await bob.RegisterCommandAsync(b.Id, "zebra-deploy", $"{Secret} deploys", botId: bBot.User.Id);
+            var aSubscription = await SubscribeAsync(server, alice, a.Id, "https://hooks.example.test/alpha");
+            var bSubscription = await SubscribeAsync(server, bob, b.Id, $"https://hooks.example.test/{Secret}");
 
             return new World
             {
@@ -139,15 +143,30 @@ public sealed partial class IsolationTests
                 BPrivateReply = bPrivateReply.Id, BInvite = bInvite.Id, BInviteCode = bInvite.Code!, BInvitation = bInvitation,
                 ABot = aBot.User.Id, BBot = bBot.User.Id, BBotToken = bBot.Token!.Id, BobSession = bobSession,
                 AAttachment = aAttachment, APrivateAttachment = aPrivateAttachment, BAttachment = bAttachment,
-                AWebhook = aWebhook.Id, BWebhook = bWebhook.Id,
+                AWebhook = aWebhook.Id, BWebhook = bWebhook.Id, ASubscription = aSubscription, BSubscription = bSubscription,
             };
+        }
+
+        /// <summary>An outgoing webhook of the workspace, made by its owner; returns its id.</summary>
+        private static async Task<string> SubscribeAsync(TestServer server, TanagerClient owner, string workspaceId, string url)
+        {
+            using var http = new HttpClient();
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server.Url, $"api/v1/workspaces/{workspaceId}/subscriptions"))
+            {
+                Content = new StringContent($$"""{"url":"{{url}}","events":["MESSAGE_CREATE"]}""", System.Text.Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", owner.Token);
+            using var response = await http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            return json.RootElement.GetProperty("id").GetString()!;
         }
 
         /// <summary>Strings that must never reach Alice: B's ids, its members', the private channel's, and the secret word.</summary>
         public List<string> Forbidden() =>
         [
             B, BPublic, BPrivate, BRoot, BReply, BPrivateMessage, BPrivateReply, BInvite, BInviteCode, BInvitation, Bob.User!.Id, Dave,
-            BBot, BBotToken, BobSession, BAttachment, BWebhook,
+            BBot, BBotToken, BobSession, BAttachment, BWebhook, BSubscription,
             APrivate, APrivateMessage, APrivateReply, APrivateAttachment, Secret,
         ];
 
@@ -167,7 +186,9 @@ public sealed partial class IsolationTests
                     ["webhookId"] = foreign.Contains("channelId") && channel != APrivate ? BWebhook : AWebhook,
                     // B's command: a name, meaningful only with its workspace, so it is foreign exactly when the workspace is.
                     ["command"] = BCommand,
-                }, new HashSet<string>(foreign.Contains("channelId") && channel != General ? [.. foreign, "attachmentId", "webhookId"] : foreign, StringComparer.Ordinal));
+                    // B's subscription: foreign in every scenario (with A's workspace it names nothing of A's, with B's Alice is no member).
+                    ["subscriptionId"] = BSubscription,
+                }, new HashSet<string>(foreign.Contains("channelId") && channel != General ? [.. foreign, "attachmentId", "webhookId", "subscriptionId"] : [.. foreign, "subscriptionId"], StringComparer.Ordinal));
 
             yield return Make("B's ids", B, BPublic, BRoot, Dave, BInvite, wrongCode, "workspaceId", "channelId", "messageId", "userId", "inviteId", "code", "invitationId", "sessionId", "botId", "tokenId");
             yield return Make("B's private channel", B, BPrivate, BPrivateMessage, Dave, BInvite, wrongCode, "channelId", "messageId");
@@ -189,7 +210,7 @@ public sealed partial class IsolationTests
             var reads = new List<(string Token, string Path)>
             {
                 (bob, $"workspaces/{B}"), (bob, $"workspaces/{B}/members"), (bob, $"workspaces/{B}/invites"), (bob, $"workspaces/{B}/channels"),
-                (bob, $"workspaces/{B}/commands"),
+                (bob, $"workspaces/{B}/commands"), (bob, $"workspaces/{B}/subscriptions"),
                 (carol, $"workspaces/{A}/channels/{APrivate}"), (carol, $"workspaces/{A}/channels/{APrivate}/members"),
                 (carol, $"workspaces/{A}/channels/{APrivate}/messages?include_replies=true"), (carol, $"workspaces/{A}/channels/{APrivate}/pins"),
                 (carol, $"workspaces/{A}/channels"), (carol, $"workspaces/{A}/members"), (Erin.Token!, "invitations"),

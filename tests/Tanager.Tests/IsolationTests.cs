@@ -115,6 +115,8 @@ public sealed partial class IsolationTests
         ["PUT /api/v1/workspaces/{workspaceId}/commands/{command}"] = w => $$"""{"description":"hijacked","bot_id":"{{w.ABot}}"}""",
         ["POST /api/v1/workspaces/{workspaceId}/channels/{channelId}/commands"] = _ => """{"command":"zebra-deploy","args":"hijack"}""",
         ["POST /api/v1/workspaces/{workspaceId}/commands/replies"] = _ => """{"invocation_id":"hijack","content":"hijack","ephemeral":true}""",
+        ["POST /api/v1/workspaces/{workspaceId}/subscriptions"] = _ => """{"url":"https://hooks.example.test/hijack","events":["MESSAGE_CREATE"]}""",
+        ["POST /api/v1/workspaces/{workspaceId}/subscriptions/{subscriptionId}/dead-letters/replay"] = _ => "{}",
     };
 
     /// <summary>Query strings that make a read meaningful (a search for the secret word, replies included).</summary>
@@ -126,7 +128,7 @@ public sealed partial class IsolationTests
     };
 
     /// <summary>The route parameters the test knows how to fill; a route with any other fails the test.</summary>
-    private static readonly string[] KnownParameters = ["workspaceId", "channelId", "messageId", "userId", "inviteId", "invitationId", "code", "role", "emoji", "sessionId", "botId", "tokenId", "attachmentId", "webhookId", "command"];
+    private static readonly string[] KnownParameters = ["workspaceId", "channelId", "messageId", "userId", "inviteId", "invitationId", "code", "role", "emoji", "sessionId", "botId", "tokenId", "attachmentId", "webhookId", "command", "subscriptionId"];
 
     [Theory]
     [InlineData(TestStorage.Sqlite)]

@@ -62,6 +62,11 @@ public sealed partial class PermissionMatrixTests(PermissionMatrixTests.Server s
         ["list_slash_commands"] = s => new(HttpMethod.Get, $"{s.Ws}/commands"),
         ["invoke_slash_command"] = s => new(HttpMethod.Post, $"{s.Ws}/channels/{s.General}/commands", """{"command":"ping","args":"now"}"""),
         ["delete_others_slash_command"] = s => new(HttpMethod.Delete, $"{s.Ws}/commands/ping"),
+        ["create_subscription"] = s => new(HttpMethod.Post, $"{s.Ws}/subscriptions", """{"url":"https://hooks.example.test/permissions","events":["MESSAGE_CREATE"]}"""),
+        ["list_subscriptions"] = s => new(HttpMethod.Get, $"{s.Ws}/subscriptions"),
+        ["delete_others_subscription"] = s => new(HttpMethod.Delete, $"{s.Ws}/subscriptions/{s.Subscription}"),
+        ["list_dead_letters"] = s => new(HttpMethod.Get, $"{s.Ws}/subscriptions/{s.Subscription}/dead-letters"),
+        ["replay_dead_letters"] = s => new(HttpMethod.Post, $"{s.Ws}/subscriptions/{s.Subscription}/dead-letters/replay", "{}"),
     };
 
     public static TheoryData<string, string, string> Cases()
@@ -148,10 +153,10 @@ public sealed partial class PermissionMatrixTests(PermissionMatrixTests.Server s
     /// victim) are in, with a message by each; "lobby", a public channel the actor is not in; "newbie", a member in no
     /// channel; an outsider who has an account; an invite; "mine" and "mine-archived", public channels the actor created
     /// (a guest actor created them as a member, before the owner made them a guest: guests cannot create channels); the
-    /// owner's bot, connected to the gateway, answering the slash command /ping.
+    /// owner's bot, connected to the gateway, answering the slash command /ping; the owner's outgoing webhook.
     /// </summary>
     public sealed record Scene(string Ws, string General, string Lobby, string ActorToken, string Victim, string VictimMessage, string OwnMessage, string Newbie, string OutsiderEmail, string Invite,
-        string Mine, string MineArchived);
+        string Mine, string MineArchived, string Subscription);
 
     public sealed class Server : IAsyncLifetime
     {
@@ -218,7 +223,8 @@ public sealed partial class PermissionMatrixTests(PermissionMatrixTests.Server s
             }
             await gateway.IdentifyAsync(bot.GetProperty("token").GetProperty("token").GetString()!).Within();
             var invite = await CreateAsync($"{ws}/invites", """{"role":"member"}""", owner);
-            return new Scene(ws, general, lobby, actorToken, victim.Id, victimMessage, ownMessage, newbie.Id, outsider.Email, invite, mine, mineArchived);
+            var subscription = await CreateAsync($"{ws}/subscriptions", """{"url":"https://hooks.example.test/owner","events":["MESSAGE_CREATE"]}""", owner);
+            return new Scene(ws, general, lobby, actorToken, victim.Id, victimMessage, ownMessage, newbie.Id, outsider.Email, invite, mine, mineArchived, subscription);
         }
 
         public async Task<HttpStatusCode> SendAsync(Request request, string token)

@@ -97,6 +97,8 @@ public sealed partial class ScopeMatrixTests(ScopeMatrixTests.Server server) : I
         ["PUT /api/v1/workspaces/{workspaceId}/commands/{command}"] = _ => """{"description":"Answers pong, updated"}""",
         ["POST /api/v1/workspaces/{workspaceId}/channels/{channelId}/commands"] = _ => """{"command":"ping"}""",
         ["POST /api/v1/workspaces/{workspaceId}/commands/replies"] = _ => """{"invocation_id":"not-an-invocation","content":"pong","ephemeral":true}""",
+        ["POST /api/v1/workspaces/{workspaceId}/subscriptions"] = _ => """{"url":"https://hooks.example.test/scope-matrix","events":["MESSAGE_CREATE"]}""",
+        ["POST /api/v1/workspaces/{workspaceId}/subscriptions/{subscriptionId}/dead-letters/replay"] = _ => "{}",
     };
 
     /// <summary>Where a row needs a channel other than "general" for the allowed call to succeed.</summary>
@@ -348,6 +350,7 @@ public sealed partial class ScopeMatrixTests(ScopeMatrixTests.Server server) : I
             ["provider"] = "corp",
             ["webhookId"] = NUlid.Ulid.NewUlid().ToString(),
             ["command"] = "ping",
+            ["subscriptionId"] = scene.BotSubscription,
         };
         foreach (Match parameter in ParameterPattern().Matches(path))
         {
@@ -408,7 +411,7 @@ public sealed partial class ScopeMatrixTests(ScopeMatrixTests.Server server) : I
     /// </summary>
     public sealed record Scene(string OwnerToken, string Owner, string OwnerSession, string Ws, string General, string Lobby, string BotRoom, string BotArchived,
         string Mia, string OutsiderEmail, string Invite, string InviteCode, string Invitation, string Bot, string BotToken, string BotTokenId, string BotMessage,
-        string BotAttachment);
+        string BotAttachment, string BotSubscription);
 
     public sealed class Server : IAsyncLifetime
     {
@@ -477,6 +480,7 @@ public sealed partial class ScopeMatrixTests(ScopeMatrixTests.Server server) : I
             var botArchived = await CreateAsync($"workspaces/{ws}/channels", """{"name":"bot-archived"}""", botToken);
             await CheckAsync(new(HttpMethod.Post, $"workspaces/{ws}/channels/{botArchived}/archive", null), botToken);
             await CheckAsync(new(HttpMethod.Put, $"workspaces/{ws}/commands/ping", """{"description":"Answers pong"}"""), botToken);
+            var botSubscription = await CreateAsync($"workspaces/{ws}/subscriptions", """{"url":"https://hooks.example.test/scene","events":["MESSAGE_MENTION"]}""", botToken);
 
             var elsewhere = await CreateAsync("workspaces", """{"name":"Elsewhere"}""", owner);
             var code = (await CheckAsync(new(HttpMethod.Post, $"workspaces/{elsewhere}/invites", """{"role":"member"}"""), owner)).GetProperty("code").GetString()!;
@@ -484,7 +488,7 @@ public sealed partial class ScopeMatrixTests(ScopeMatrixTests.Server server) : I
             var invitation = (await CheckAsync(new(HttpMethod.Get, "invitations", null), miaToken))[0].GetProperty("id").GetString()!;
 
             return new Scene(owner, ownerUser.Id, ownerSession, ws, general, lobby, botRoom, botArchived, mia.Id, $"outsider-{Guid.NewGuid():N}@example.test", invite, code, invitation,
-                bot, botToken, botTokenId, botMessage, botAttachment);
+                bot, botToken, botTokenId, botMessage, botAttachment, botSubscription);
         }
 
         /// <summary>A new token of the scene's bot with exactly these scopes.</summary>

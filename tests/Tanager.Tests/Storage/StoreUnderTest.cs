@@ -15,6 +15,7 @@ public sealed record StoreUnderTest(IUserStore Users, IWorkspaceStore Workspaces
             TwoFactor = (ITwoFactorStore)store,
             Audit = (IAuditStore)store,
             Notifications = (INotificationStore)store,
+            EventSubscriptions = (IEventSubscriptionStore)store,
         };
 
     public IReadStateStore ReadStates { get; init; } = null!;
@@ -25,4 +26,5 @@ public sealed record StoreUnderTest(IUserStore Users, IWorkspaceStore Workspaces
     public ITwoFactorStore TwoFactor { get; init; } = null!;
     public IAuditStore Audit { get; init; } = null!;
     public INotificationStore Notifications { get; init; } = null!;
+    public IEventSubscriptionStore EventSubscriptions { get; init; } = null!;
 }

@@ -1,0 +1,49 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Tanager.Internal;
+
+/// <summary>Which addresses an outgoing webhook may reach: public ones, unless private ones are allowed by configuration.</summary>
+internal static class WebhookAddress
+{
+    /// <summary>Longest URL: 2048, the limit browsers and most proxies agree on.</summary>
+    public const int MaxUrlLength = 2048;
+
+    /// <summary>The URL, checked: absolute http(s), no credentials in it, and not naming a private host unless allowed.</summary>
+    public static string Validate(string? url, bool allowPrivate)
+    {
+        if (string.IsNullOrWhiteSpace(url) || url.Length > MaxUrlLength || !Uri.TryCreate(url, UriKind.Absolute, out var uri)
+            || uri.Scheme is not ("https" or "http") || uri.UserInfo.Length > 0 || uri.Host.Length == 0)
+        {
+            throw TanagerException.Invalid($"url must be an absolute https (or http) URL of at most {MaxUrlLength} characters, without credentials.");
+        }
+        if (!allowPrivate && (IsLocalName(uri.Host) || (IPAddress.TryParse(uri.IdnHost, out var address) && IsPrivate(address))))
+        {
+            throw TanagerException.Invalid("url must not point at a loopback, private or link-local address.");
+        }
+        return uri.AbsoluteUri;
+    }
+
+    private static bool IsLocalName(string host) =>
+        host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Loopback, unspecified, private (RFC 1918), shared (RFC 6598), link-local and unique-local (RFC 4193) addresses.</summary>
+    public static bool IsPrivate(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
+        {
+            return true;
+        }
+        if (address.AddressFamily == AddressFamily.InterNetwork)
+        {
+            var b = address.GetAddressBytes();
+            return b[0] is 0 or 10 || (b[0] == 172 && b[1] is >= 16 and <= 31) || (b[0] == 192 && b[1] == 168)
+                || (b[0] == 169 && b[1] == 254) || (b[0] == 100 && b[1] is >= 64 and <= 127);
+        }
+        return address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6UniqueLocal;
+    }
+}
