@@ -8,6 +8,23 @@ public sealed class TanagerBuilder(IServiceCollection services)
 {
     public IServiceCollection Services { get; } = services;
 
+    /// <summary>
+    /// Adds the app's own code to Tanager: checks before a message is stored (moderation) and handlers after changes are
+    /// committed (<see cref="TanagerHooks"/> states what each is guaranteed). May be called more than once; hooks run in
+    /// the order added.
+    /// </summary>
+    public TanagerBuilder AddHooks(Action<TanagerHooks> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        if (Services.LastOrDefault(d => d.ServiceType == typeof(TanagerHooks))?.ImplementationInstance is not TanagerHooks hooks)
+        {
+            hooks = new TanagerHooks();
+            Services.AddSingleton(hooks);
+        }
+        configure(hooks);
+        return this;
+    }
+
     /// <summary>Uses <typeparamref name="TStore"/> (a singleton) for every storage interface it implements.</summary>
     public TanagerBuilder UseStore<TStore>(Func<IServiceProvider, TStore> factory)
         where TStore : class

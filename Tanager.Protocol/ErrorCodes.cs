@@ -76,4 +76,6 @@ public static class ErrorCodes
     public const string BotUnavailable = "bot_unavailable";
     /// <summary>The invocation id is unknown, altered, expired, for another bot, or its command was deleted (404).</summary>
     public const string UnknownInvocation = "unknown_invocation";
+    /// <summary>The embedding app's moderation hook refused the message (403); the detail says why.</summary>
+    public const string MessageRejected = "message_rejected";
 }

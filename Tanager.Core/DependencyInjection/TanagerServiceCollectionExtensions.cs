@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tanager;
 using Tanager.Internal;
@@ -40,7 +41,11 @@ public static class TanagerServiceCollectionExtensions
         services.TryAddSingleton<IEventSubscriptionStore>(_ => throw StoreCheck.NoStore());
         services.TryAddSingleton<IFileStore>(sp => new LocalDiskFileStore(Path.Combine("data", "files"), sp.GetService<TimeProvider>()));
         services.TryAddSingleton<IPubSub, InProcessPubSub>();
-        services.TryAddSingleton(sp => new EventDispatcher(sp.GetRequiredService<IPubSub>()) { Subscriptions = sp.GetRequiredService<EventSubscriptionService>() });
+        services.TryAddSingleton(sp => new EventDispatcher(sp.GetRequiredService<IPubSub>())
+        {
+            Subscriptions = sp.GetRequiredService<EventSubscriptionService>(),
+            Hooks = sp.GetService<TanagerHooks>() is { } hooks ? (hooks, sp.GetRequiredService<ILogger<EventDispatcher>>()) : null,
+        });
         services.TryAddSingleton<EventSubscriptionService>();
         services.TryAddSingleton<FanOut>();
         services.TryAddSingleton<PresenceTracker>();

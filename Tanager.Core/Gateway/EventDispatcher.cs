@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Logging;
 using Tanager.Protocol;
 
 namespace Tanager;
@@ -18,13 +19,20 @@ public sealed class EventDispatcher(IPubSub pubSub)
     /// <summary>Queues the events subscriptions want; set by <c>AddTanager()</c>, absent where only the gateway matters.</summary>
     internal EventSubscriptionService? Subscriptions { get; init; }
 
+    /// <summary>The embedding app's after-commit handlers, with the logger their failures go to; set by <c>AddTanager()</c>.</summary>
+    internal (TanagerHooks Hooks, ILogger Logger)? Hooks { get; init; }
+
     public async ValueTask PublishAsync<T>(EventHeader header, T data, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(header);
         var payload = GatewayEnvelope.Serialize(GatewayOpCode.Dispatch, header.Name, data, typeInfo);
         await pubSub.PublishAsync(header.Subject, header, payload, cancellationToken);
         await QueueForSubscriptionsAsync(header, data, typeInfo, cancellationToken);
+        await RunHooksAsync(header.Name, data, cancellationToken);
     }
+
+    private ValueTask RunHooksAsync<T>(string eventName, T data, CancellationToken cancellationToken) =>
+        Hooks is { } hooks ? hooks.Hooks.AfterCommitAsync(eventName, data, hooks.Logger, cancellationToken) : ValueTask.CompletedTask;
 
     private ValueTask QueueForSubscriptionsAsync<T>(EventHeader header, T data, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
     {
@@ -52,5 +60,6 @@ public sealed class EventDispatcher(IPubSub pubSub)
         }
         // One event, however many parts its audience was published in.
         await QueueForSubscriptionsAsync(headers.FirstOrDefault(h => h.Scope != EventScope.User) ?? headers[0], data, typeInfo, cancellationToken);
+        await RunHooksAsync(headers[0].Name, data, cancellationToken);
     }
 }

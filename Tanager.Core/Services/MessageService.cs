@@ -19,7 +19,8 @@ public sealed partial class MessageService(
     AttachmentService attachments,
     EventDispatcher events,
     TimeProvider time,
-    ILogger<MessageService> logger)
+    ILogger<MessageService> logger,
+    TanagerHooks? hooks = null)
 {
     public const int MaxPageSize = 100;
     public const int DefaultPageSize = 50;
@@ -59,6 +60,7 @@ public sealed partial class MessageService(
                 throw Deleted();
             }
         }
+        validContent = await ModerateAsync(new MessageDraft(workspaceId, channelId, callerId, threadId, null, validContent), visible, attachmentIds is { Count: > 0 }, cancellationToken);
         var (files, retried) = await attachments.CheckForPostAsync(callerId, workspaceId, channelId, attachmentIds, validNonce, cancellationToken);
         if (retried is not null)
         {
@@ -129,6 +131,27 @@ public sealed partial class MessageService(
         return await ForReaderAsync(callerId, message, cancellationToken);
     }
 
+    /// <summary>
+    /// The content after the embedding app's before-message hooks (<see cref="TanagerHooks"/>), checked again as any
+    /// content is when a hook changed it; a refusal throws <c>message_rejected</c>.
+    /// </summary>
+    private async ValueTask<string> ModerateAsync(MessageDraft draft, VisibleChannel visible, bool withFiles, CancellationToken cancellationToken)
+    {
+        if (hooks is not { ChecksMessages: true })
+        {
+            return draft.Content;
+        }
+        var original = draft.Content;
+        var content = await hooks.CheckMessageAsync(draft, cancellationToken);
+        if (content == original)
+        {
+            return content;
+        }
+        var valid = withFiles && content.Length == 0 ? "" : Validate.MessageContent(content);
+        Access.EnsureCanMentionEveryone(visible, valid);
+        return valid;
+    }
+
     /// <summary>Replaces the content of one's own message; announced as MESSAGE_UPDATE.</summary>
     public async Task<Message> EditAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, Ulid messageId, string? content, CancellationToken cancellationToken = default)
     {
@@ -143,6 +166,7 @@ public sealed partial class MessageService(
         // Editing is posting again: the same membership, archive and send_messages rules.
         Access.EnsureCanPost(visible);
         Access.EnsureCanMentionEveryone(visible, validContent);
+        validContent = await ModerateAsync(new MessageDraft(workspaceId, channelId, callerId, null, messageId, validContent), visible, withFiles: false, cancellationToken);
         var change = await messages.EditAsync(workspaceId, messageId, validContent, time.UtcNow(), cancellationToken) ?? throw TanagerException.NotFound("Message");
         if (!change.Changed)
         {

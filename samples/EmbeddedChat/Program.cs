@@ -20,9 +20,11 @@ builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(P
 builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o => o.LoginPath = "/login");
 builder.Services.AddAuthorization();
 builder.Services.AddAntiforgery();
+var activity = new ChatActivity();   // the app's own record of what happens in the chat, shown on its home page
 // tanager:start
 builder.Services.AddTanager(o => o.Registration = RegistrationPolicy.Closed)   // people sign in through the app, never with a chat password
     .UseSqlite(Path.Combine(dataDir, "chat.db"))
+    .AddHooks(hooks => hooks.BeforeMessage(Moderation.CheckAsync).OnMessagePosted(activity.RecordAsync))   // the app's own rules and records
     .UseHostIdentity(user => new HostUser(user.FindFirstValue(ClaimTypes.NameIdentifier)!, user.FindFirstValue("display_name")!)
     {
         IsServerAdmin = user.IsInRole("admin"),   // the app's admins administer the chat too (the admin API, API keys)
@@ -40,6 +42,7 @@ app.MapTanager("/chat");   // REST under /chat/api/v1, the gateway at /chat/gate
 app.MapGet("/", (HttpContext context, IAntiforgery antiforgery) => Page("Home", $"""
     <p>Signed in as <strong>{HtmlEncode(context.User.FindFirstValue("display_name"))}</strong>.</p>
     <p>Chat API: <a href="/chat/api/v1/users/me">your chat profile</a>, <a href="/chat/api/v1/workspaces">your workspaces</a>.</p>
+    <p>Chat messages since the app started: {activity.Posted}.</p>
     <form method="post" action="/logout">{AntiforgeryField(context, antiforgery)}<button>Sign out</button></form>
     """)).RequireAuthorization();
 
@@ -99,4 +102,33 @@ internal sealed record DemoUser(string Id, string UserName, string Password, str
 
     public static DemoUser? Find(string? userName, string? password) =>
         All.FirstOrDefault(u => u.UserName == userName && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(u.Password), Encoding.UTF8.GetBytes(password ?? "")));
+}
+
+/// <summary>The app's chat rules, run by Tanager before a message or an edit is stored.</summary>
+internal static class Moderation
+{
+    public static ValueTask CheckAsync(MessageDraft draft, CancellationToken cancellationToken)
+    {
+        if (draft.Content.Contains("buy followers", StringComparison.OrdinalIgnoreCase))
+        {
+            draft.Reject("Advertising is not allowed in this chat.");
+        }
+        // The app's own secret never shows in the chat, even pasted by mistake.
+        draft.Content = draft.Content.Replace("hunter2", "*******", StringComparison.Ordinal);
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>What the app keeps from the chat: here a count, in a real app perhaps a row in its own database.</summary>
+internal sealed class ChatActivity
+{
+    private int _posted;
+
+    public int Posted => Volatile.Read(ref _posted);
+
+    public ValueTask RecordAsync(Tanager.Protocol.MessageDto message, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _posted);
+        return ValueTask.CompletedTask;
+    }
 }

@@ -87,6 +87,27 @@ public sealed partial class SampleTests
             Assert.Contains("\"content\":\"Hello, Bob!\"", live, StringComparison.Ordinal);
             Assert.Contains($"\"id\":\"{hello.Id}\"", live, StringComparison.Ordinal);
 
+            // The app's hooks (docs/embedding.md §10): its moderation refuses a message before it is stored, and rewrites
+            // another; its after-commit handler counted what was posted.
+            using (var advert = await alice.SendAsync(HttpMethod.Post, $"workspaces/{workspace.Id}/channels/{channel.Id}/messages", """{"content":"Buy followers here!"}"""))
+            {
+                Assert.Equal(HttpStatusCode.Forbidden, advert.StatusCode);
+                var problem = await advert.Content.ReadAsStringAsync();
+                Assert.Contains("\"code\":\"message_rejected\"", problem, StringComparison.Ordinal);
+                Assert.Contains("Advertising is not allowed in this chat.", problem, StringComparison.Ordinal);
+            }
+            var masked = await alice.PostAsync($"workspaces/{workspace.Id}/channels/{channel.Id}/messages", """{"content":"the password is hunter2"}""", ws.MessageDto);
+            Assert.Equal("the password is *******", masked.Content);
+            Assert.Contains("\"content\":\"the password is *******\"", await socket.ReadDispatchAsync(GatewayEvents.MessageCreate).Within(), StringComparison.Ordinal);
+            using (var edit = await alice.SendAsync(HttpMethod.Patch, $"workspaces/{workspace.Id}/channels/{channel.Id}/messages/{masked.Id}", """{"content":"buy followers, edited in"}"""))
+            {
+                Assert.Equal(HttpStatusCode.Forbidden, edit.StatusCode);
+            }
+            using (var home = await alice.GetPageAsync("/"))
+            {
+                Assert.Contains("Chat messages since the app started: 2.", await home.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+
             // The ticket is used up: a second connection with it is closed as unauthenticated, and so is the event stream.
             using (var again = await BrowserSocket.ConnectAsync(app))
             {
@@ -128,8 +149,8 @@ public sealed partial class SampleTests
 
             Assert.Equal("Team", Assert.Single(await bob.GetAsync("workspaces", TanagerJsonContext.Default.IReadOnlyListWorkspaceDto)).Name);
             var history = (await bob.GetAsync($"workspaces/{workspaceId}/channels/{channelId}/messages", TanagerJsonContext.Default.MessagePage)).Messages;
-            Assert.Equal(["Hello, Bob!", "Hi Alice"], history.Select(m => m.Content));
-            Assert.Equal([aliceId, bobId], history.Select(m => m.AuthorId));
+            Assert.Equal(["Hello, Bob!", "the password is *******", "Hi Alice"], history.Select(m => m.Content));
+            Assert.Equal([aliceId, aliceId, bobId], history.Select(m => m.AuthorId));
         }
         Directory.Delete(dataDir, recursive: true);
     }
