@@ -276,7 +276,7 @@ public sealed class EventSubscriptionService(
             id = Ulid.NewUlid(now, _ids);
         }
         return new EventDelivery(id, subscription.WorkspaceId, subscription.Id, orderKey, sequence, eventType,
-            Body(id, eventType, subscription.WorkspaceId, subscription.Id, now, data), 0, now, null, null, null, now);
+            WebhookBody.Write(id, eventType, subscription.WorkspaceId, subscription.Id, now, data), 0, now, null, null, null, now);
     }
 
     /// <summary>
@@ -324,25 +324,6 @@ public sealed class EventSubscriptionService(
         }
         var access = await channels.GetAccessAsync(workspaceId, channelId, ownerId, cancellationToken);
         return access is { Channel: { } channel } && Permissions.CanSeeChannel(access.Role, channel, access.IsMember);
-    }
-
-    /// <summary>What the receiver gets: the event's id (the same on every retry), its type, where it happened and its data as the gateway sends it.</summary>
-    private static byte[] Body(Ulid id, string eventType, Ulid workspaceId, Ulid subscriptionId, DateTimeOffset at, ReadOnlySpan<byte> data)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(data.Length + 256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("id"u8, id.ToString());
-            writer.WriteString("type"u8, eventType);
-            writer.WriteString("workspace_id"u8, workspaceId.ToString());
-            writer.WriteString("subscription_id"u8, subscriptionId.ToString());
-            writer.WriteString("created_at"u8, at);
-            writer.WritePropertyName("data"u8);
-            writer.WriteRawValue(data, skipInputValidation: true);
-            writer.WriteEndObject();
-        }
-        return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>Whether the caller may manage subscriptions here, and whether as an owner or admin (all of them) rather than a bot (its own).</summary>
