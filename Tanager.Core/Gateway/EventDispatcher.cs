@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
 using Tanager.Protocol;
@@ -34,16 +33,8 @@ public sealed class EventDispatcher(IPubSub pubSub)
     private ValueTask RunHooksAsync<T>(string eventName, T data, CancellationToken cancellationToken) =>
         Hooks is { } hooks ? hooks.Hooks.AfterCommitAsync(eventName, data, hooks.Logger, cancellationToken) : ValueTask.CompletedTask;
 
-    private ValueTask QueueForSubscriptionsAsync<T>(EventHeader header, T data, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
-    {
-        if (Subscriptions is null || !EventSubscriptionService.IsDeliverable(header.Name))
-        {
-            return ValueTask.CompletedTask;
-        }
-        // Serialized again, as the data alone: a few events per change, and only for the names subscriptions may want.
-        var json = JsonSerializer.SerializeToUtf8Bytes(data, typeInfo);
-        return Subscriptions.EnqueueAsync(header, json, data as MessageDto, cancellationToken);
-    }
+    private ValueTask QueueForSubscriptionsAsync<T>(EventHeader header, T data, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken) =>
+        Subscriptions is null ? ValueTask.CompletedTask : Subscriptions.EnqueueAsync(header, data, typeInfo, cancellationToken);
 
     /// <summary>Publishes the same event (one serialization) under each of <paramref name="headers"/>, in order.</summary>
     public async ValueTask PublishAsync<T>(IReadOnlyList<EventHeader> headers, T data, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -124,12 +125,12 @@ public sealed class EventSubscriptionService(
     /// by <see cref="EventDispatcher"/> after the change was committed; a failure is logged, never thrown at the sender.
     /// </summary>
     /// <remarks>
-    /// A message's creation (<paramref name="message"/> set) is queued through the subscription's message cursor of the
+    /// A message's creation (<paramref name="value"/> a <see cref="MessageDto"/>) is queued through the subscription's message cursor of the
     /// channel (<see cref="QueueMessagesAsync"/>), so that a message committed but never queued here (the node died in
     /// between, or its queueing failed) is queued before the next one, and concurrent sends are queued in sequence order.
     /// Other events are queued as they come: one that was committed just before a crash is not delivered (documented).
     /// </remarks>
-    internal async ValueTask EnqueueAsync(EventHeader header, ReadOnlyMemory<byte> data, MessageDto? message, CancellationToken cancellationToken)
+    internal async ValueTask EnqueueAsync<T>(EventHeader header, T value, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
     {
         if (header.WorkspaceId == default || !IsDeliverable(header.Name))
         {
@@ -142,6 +143,9 @@ public sealed class EventSubscriptionService(
             {
                 return;
             }
+            // Serialized here, as the data alone, only for a workspace that has subscriptions: most have none.
+            ReadOnlyMemory<byte> data = JsonSerializer.SerializeToUtf8Bytes(value, typeInfo);
+            var message = value as MessageDto;
             var created = header.Name == GatewayEvents.MessageCreate && message is not null && header.ChannelId != default;
             var now = time.UtcNow();
             var deliveries = new List<EventDelivery>();
