@@ -34,34 +34,22 @@ public sealed class TanagerHooks
     }
 
     /// <summary>Adds a check that runs before each new message or edit is stored; it may rewrite or reject it.</summary>
-    public TanagerHooks BeforeMessage(Func<MessageDraft, CancellationToken, ValueTask> hook)
-    {
-        ArgumentNullException.ThrowIfNull(hook);
-        _beforeMessage.Add(hook);
-        return this;
-    }
+    public TanagerHooks BeforeMessage(Func<MessageDraft, CancellationToken, ValueTask> hook) => Add(_beforeMessage, hook);
 
     /// <summary>Adds a handler of every message posted (thread replies included), as MESSAGE_CREATE carries it.</summary>
-    public TanagerHooks OnMessagePosted(Func<MessageDto, CancellationToken, ValueTask> handler)
-    {
-        ArgumentNullException.ThrowIfNull(handler);
-        _messagePosted.Add(handler);
-        return this;
-    }
+    public TanagerHooks OnMessagePosted(Func<MessageDto, CancellationToken, ValueTask> handler) => Add(_messagePosted, handler);
 
     /// <summary>Adds a handler of every new workspace member (a workspace's creator, bots and webhooks included).</summary>
-    public TanagerHooks OnMemberJoined(Func<WorkspaceMemberDto, CancellationToken, ValueTask> handler)
-    {
-        ArgumentNullException.ThrowIfNull(handler);
-        _memberJoined.Add(handler);
-        return this;
-    }
+    public TanagerHooks OnMemberJoined(Func<WorkspaceMemberDto, CancellationToken, ValueTask> handler) => Add(_memberJoined, handler);
 
     /// <summary>Adds a handler of every new channel member (direct message participants included).</summary>
-    public TanagerHooks OnChannelMemberJoined(Func<ChannelMemberDto, CancellationToken, ValueTask> handler)
+    public TanagerHooks OnChannelMemberJoined(Func<ChannelMemberDto, CancellationToken, ValueTask> handler) => Add(_channelMemberJoined, handler);
+
+    private TanagerHooks Add<T>(List<T> list, T item, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(item))] string? name = null)
+        where T : class
     {
-        ArgumentNullException.ThrowIfNull(handler);
-        _channelMemberJoined.Add(handler);
+        ArgumentNullException.ThrowIfNull(item, name);
+        list.Add(item);
         return this;
     }
 

@@ -38,7 +38,8 @@ public sealed partial class MessageService(
     public async Task<Message> PostAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, string? content, string? nonce = null, Ulid? threadId = null, IReadOnlyList<string>? attachmentIds = null, CancellationToken cancellationToken = default)
     {
         Scope.Demand(Scope.MessagesWrite);
-        var validContent = attachmentIds is { Count: > 0 } && string.IsNullOrEmpty(content) ? "" : Validate.MessageContent(content);
+        var withFiles = attachmentIds is { Count: > 0 };
+        var validContent = ValidContent(content, withFiles);
         var validNonce = Validate.Nonce(nonce);
         var visible = await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
         Access.EnsureCanPost(visible);
@@ -60,7 +61,7 @@ public sealed partial class MessageService(
                 throw Deleted();
             }
         }
-        validContent = await ModerateAsync(new MessageDraft(workspaceId, channelId, callerId, threadId, null, validContent), visible, attachmentIds is { Count: > 0 }, cancellationToken);
+        validContent = await ModerateAsync(new MessageDraft(workspaceId, channelId, callerId, threadId, null, validContent), visible, withFiles, cancellationToken);
         var (files, retried) = await attachments.CheckForPostAsync(callerId, workspaceId, channelId, attachmentIds, validNonce, cancellationToken);
         if (retried is not null)
         {
@@ -147,16 +148,20 @@ public sealed partial class MessageService(
         {
             return content;
         }
-        var valid = withFiles && content.Length == 0 ? "" : Validate.MessageContent(content);
+        var valid = ValidContent(content, withFiles);
         Access.EnsureCanMentionEveryone(visible, valid);
         return valid;
     }
+
+    /// <summary>Content as stored: checked, or empty when the message carries files and says nothing.</summary>
+    private static string ValidContent(string? content, bool withFiles) =>
+        withFiles && string.IsNullOrEmpty(content) ? "" : Validate.MessageContent(content);
 
     /// <summary>Replaces the content of one's own message; announced as MESSAGE_UPDATE.</summary>
     public async Task<Message> EditAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, Ulid messageId, string? content, CancellationToken cancellationToken = default)
     {
         Scope.Demand(Scope.MessagesWrite);
-        var validContent = Validate.MessageContent(content);
+        var validContent = ValidContent(content, withFiles: false);
         var visible = await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
         var message = await MessageInChannelAsync(workspaceId, channelId, messageId, cancellationToken);
         if (message.AuthorId != callerId)
