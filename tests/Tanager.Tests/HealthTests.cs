@@ -112,8 +112,7 @@ public sealed class HealthTests
         app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains(TanagerHealthCheckExtensions.ReadyTag) });
         app.MapTanager();
         await app.StartAsync();
-        var url = new Uri(app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
-            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First());
+        var url = app.BaseUrl();
         using var http = new HttpClient();
         Assert.Equal("Healthy", await http.GetStringAsync(new Uri(url, "health/ready")));
 

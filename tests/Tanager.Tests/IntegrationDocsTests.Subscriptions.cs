@@ -1,7 +1,5 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Tanager.Tests.Infrastructure;
 
 namespace Tanager.Tests;
@@ -36,7 +34,7 @@ public sealed partial class IntegrationDocsTests
             return Results.Ok();
         });
         await receiver.StartAsync();
-        var hook = receiver.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/tanager";
+        var hook = new Uri(receiver.BaseUrl(), "tanager").ToString();
 
         await using var server = await TestServer.StartAsync(o => o.OutgoingWebhooks.AllowPrivateAddresses = true);
         await using var owner = await server.NewUserAsync("Owner");

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Tanager.Tests.Infrastructure;
 
 namespace Tanager.Tests;
@@ -162,7 +160,7 @@ public sealed class OpenApiDocumentTests
 
     private sealed class EmbeddingApp(WebApplication app) : IAsyncDisposable
     {
-        public Uri Url { get; } = new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/");
+        public Uri Url { get; } = app.BaseUrl();
 
         public async ValueTask DisposeAsync()
         {

@@ -6,8 +6,6 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Tanager.Client;
 using Tanager.Protocol;
 using Tanager.Server;
@@ -289,8 +287,7 @@ public sealed class OutgoingWebhookTests
                 return Results.Ok();
             });
             await app.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            receiver = new Receiver(app, new Uri(address.TrimEnd('/') + "/"), failFirst);
+            receiver = new Receiver(app, app.BaseUrl(), failFirst);
             return receiver;
         }
 
