@@ -21,13 +21,18 @@ internal sealed class StorageOptions
     {
         DatabaseUrl.Validators.Add(result =>
         {
-            var value = result.GetValueOrDefault<string?>();
-            if (value is not null && !value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) && !value.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase) && !value.Contains('=', StringComparison.Ordinal))
+            if (result.GetValueOrDefault<string?>() is { } value && DatabaseUrlError(value) is { } error)
             {
-                result.AddError("--database-url must be a postgres:// URL or an Npgsql connection string (Host=…;Database=…).");
+                result.AddError(error);
             }
         });
     }
+
+    /// <summary>Why a value is not a PostgreSQL URL or connection string; null when it may be one.</summary>
+    public static string? DatabaseUrlError(string value) =>
+        value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase) || value.Contains('=', StringComparison.Ordinal)
+            ? null
+            : "--database-url must be a postgres:// URL or an Npgsql connection string (Host=…;Database=…).";
 
     public void AddTo(Command command)
     {

@@ -60,7 +60,7 @@ internal static class TanagerCommandLine
         storage.AddTo(migrate);
         migrate.SetAction((parse, cancellationToken) => TanagerServer.MigrateAsync(storage.Read(parse, new Uri(DefaultListen)), cancellationToken));
 
-        var root = new RootCommand("Tanager: self-hostable team chat.") { serve, migrate, EventsCommand.Build(), HealthCommand.Build() };
+        var root = new RootCommand("Tanager: self-hostable team chat.") { serve, migrate, MigrateDataCommand.Build(), EventsCommand.Build(), HealthCommand.Build() };
         foreach (var command in AdminCommand.Build())
         {
             root.Subcommands.Add(command);

@@ -43,6 +43,8 @@ internal static class TanagerServer
         // ASP.NET Core logs ~3 KB of JSON per request at Information; on a chat server that cost more than the request
         // (an empty GET /health: 10.2k/s with it, 37.6k/s without). TANAGER_Logging__LogLevel__Microsoft.AspNetCore overrides.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // Npgsql logs every command it runs at Information: one JSON line per SQL statement. TANAGER_Logging__LogLevel__Npgsql overrides.
+        builder.Logging.AddFilter("Npgsql", LogLevel.Warning);
         builder.Logging.AddJsonConsole(o =>
         {
             o.UseUtcTimestamp = true;
