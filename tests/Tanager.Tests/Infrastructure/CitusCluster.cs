@@ -46,8 +46,20 @@ public sealed class CitusCluster
         }));
         var sql = $"SELECT citus_set_coordinator_host('127.0.0.1', {Coordinator.Port});"
             + string.Concat(Workers.Select(w => $"SELECT citus_add_node('127.0.0.1', {w.Port});"));
-        await ExecuteAsync(Coordinator.ConnectionString(name), sql);
-        return Coordinator.ConnectionString(name);
+        // Adding a worker connects the coordinator to it; under a loaded test run that connection has failed once
+        // ("failure on connection marked as essential"). Both calls are idempotent, so a failed attempt is retried.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await ExecuteAsync(Coordinator.ConnectionString(name), sql);
+                return Coordinator.ConnectionString(name);
+            }
+            catch (PostgresException e) when (attempt < 4 && e.SqlState == PostgresErrorCodes.InternalError)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(attempt));
+            }
+        }
     }
 
     /// <summary>Drops a database of <see cref="CreateDatabaseAsync"/> on every node (each has a Citus maintenance daemon).</summary>
