@@ -107,6 +107,28 @@ public sealed partial class WorkspaceArchiveTests
             (await alice.SearchAsync(room.Workspace.Id, "zebras")).Messages.Select(m => m.Id));
     }
 
+    [Fact]
+    public async Task Migrate_data_copies_into_a_Citus_cluster_and_a_server_on_it_answers_as_the_original()
+    {
+        var sourceSettings = await TestServer.SettingsForAsync(TestStorage.Sqlite);
+        await using var source = await TestServer.StartAsync(sourceSettings);
+        var rich = await BuildRichWorkspaceAsync(source);
+        var cluster = await CitusCluster.GetAsync();
+        var database = await cluster.CreateDatabaseAsync();
+        try
+        {
+            var targetSettings = new ServerSettings(new Uri("http://127.0.0.1:0"), sourceSettings.DataDirectory, DatabaseUrl: cluster.Url(database));
+            var output = await CommandLine.RunAsync(["migrate-data", "--from", sourceSettings.DataDirectory, "--to", targetSettings.DatabaseUrl!, "--batch-size", "7"]);
+            Assert.Matches(@"^\d+ rows$", output.Trim());
+            await using var copy = await TestServer.StartAsync(targetSettings);
+            await AssertReadsTheSameAsync(rich, source, copy, targetSettings, microseconds: true, resetPasswords: false);
+        }
+        finally
+        {
+            await cluster.DropDatabaseAsync(database);
+        }
+    }
+
     private static string TanagerDll => Path.Combine(Repository.Root, "Tanager.Server", "bin", Repository.Configuration, "net10.0", "tanager.dll");
 
     /// <summary>Rows of <paramref name="table"/> the copy has committed; -1 once no copy is in progress (its record is gone).</summary>
