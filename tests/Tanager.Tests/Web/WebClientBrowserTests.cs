@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using Tanager.Client;
 using Tanager.Tests.Infrastructure;
 
 namespace Tanager.Tests.Web;
@@ -34,13 +35,21 @@ public sealed class WebClientBrowserTests : IAsyncLifetime
     {
         _data = Directory.CreateTempSubdirectory("tanager-web-").FullName;
         _url = new Uri($"http://127.0.0.1:{Ports.Free()}/");
+        await StartServeAsync();
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
+    }
+
+    /// <summary>tanager serve on <see cref="_url"/> and <see cref="_data"/>; returns once /health answers.</summary>
+    private async Task StartServeAsync()
+    {
         var environment = new Dictionary<string, string>
         {
             ["TANAGER_Tanager__PasswordMemoryKiB"] = "64",
             ["TANAGER_Tanager__PasswordIterations"] = "1",
             ["TANAGER_Tanager__RateLimits__Enabled"] = "false",
         };
-        _serve = ChildProcess.Start("dotnet", [TanagerDll, "serve", "--listen", _url.ToString().TrimEnd('/'), "--data-dir", _data], environment);
+        _serve = ChildProcess.Start("dotnet", [TanagerDll, "serve", "--listen", _url.ToString().TrimEnd('/'), "--data-dir", _data!], environment);
         Assert.True(await Eventually.UntilAsync(async () =>
         {
             try
@@ -52,8 +61,6 @@ public sealed class WebClientBrowserTests : IAsyncLifetime
                 return false;
             }
         }, 60), $"tanager serve did not start: {_serve.Errors}\n{string.Join('\n', _serve.Lines)}");
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
     }
 
     public async Task DisposeAsync()
@@ -138,6 +145,66 @@ public sealed class WebClientBrowserTests : IAsyncLifetime
         await bob.Locator(".tg-message", new() { HasText = "Hi Ann" }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
     });
 
+    [Fact]
+    public Task After_the_server_restarts_the_page_reconnects_by_itself_and_shows_the_50_messages_posted_meanwhile_in_order_once_each() => WithConsoleAsync(async () =>
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        await using var ann = await TanagerClient.RegisterAsync(_url, $"ann-{run}@example.test", "correct horse battery", "Ann");
+        var workspace = await ann.CreateWorkspaceAsync("Acme");
+        var general = await ann.CreateChannelAsync(workspace.Id, "general");
+        await using (var bobSetup = await TanagerClient.RegisterAsync(_url, $"bob-{run}@example.test", "correct horse battery", "Bob"))
+        {
+            await bobSetup.AcceptInviteAsync((await ann.CreateInviteAsync(workspace.Id)).Code!);
+            await bobSetup.JoinChannelAsync(workspace.Id, general.Id);
+        }
+        foreach (var i in Enumerable.Range(1, 3))
+        {
+            await ann.PostMessageAsync(workspace.Id, general.Id, $"before {i}");
+        }
+
+        // Tall enough that the virtualized list renders every message of the channel at once. Bob's gateway connections
+        // pass through a gate the test can close: closed, each attempt is refused as a dead network would refuse it.
+        var gateClosed = false;
+        var bob = await OpenAsync(new ViewportSize { Width = 1280, Height = 6000 }, context => context.RouteWebSocketAsync(
+            url => url.Contains("/gateway", StringComparison.Ordinal),
+            socket =>
+            {
+                if (Volatile.Read(ref gateClosed))
+                {
+                    _ = socket.CloseAsync(new() { Code = 1001, Reason = "gate closed" });
+                }
+                else
+                {
+                    socket.ConnectToServer();
+                }
+            }));
+        await bob.GetByLabel("Email").FillAsync($"bob-{run}@example.test", new() { Timeout = LoadTimeoutMs });
+        await bob.GetByLabel("Password").FillAsync("correct horse battery");
+        await bob.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await bob.GetByRole(AriaRole.Heading, new() { Name = "#general" }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
+        await bob.Locator(".tg-message", new() { HasText = "before 3" }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
+
+        // The server process is killed and started again on the same port and data, and Ann posts 50 messages while Bob's
+        // page cannot reach it: none of them can arrive live, so every one must come from the catch-up after it reconnects.
+        Volatile.Write(ref gateClosed, true);
+        await _serve!.DisposeAsync();
+        _serve = null;
+        await bob.GetByText("Reconnecting", new() { Exact = false }).First.WaitForAsync(new() { Timeout = LiveTimeoutMs });
+        await StartServeAsync();
+        foreach (var i in Enumerable.Range(1, 50))
+        {
+            await ann.PostMessageAsync(workspace.Id, general.Id, $"after {i}");
+        }
+        Assert.Equal(0, await bob.Locator(".tg-message", new() { HasText = "after " }).CountAsync());
+        Volatile.Write(ref gateClosed, false);
+
+        // No reload, no click: the page's next attempt gets through (its backoff is at most 30 s).
+        await bob.Locator(".tg-message", new() { HasText = "after 50" }).WaitForAsync(new() { Timeout = 60_000 });
+        var texts = await bob.Locator(".tg-message .tg-text").AllInnerTextsAsync();
+        Assert.Equal([.. Enumerable.Range(1, 3).Select(i => $"before {i}"), .. Enumerable.Range(1, 50).Select(i => $"after {i}")], texts.Select(t => t.Trim()));
+        await bob.GetByText("Connected", new() { Exact = true }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
+    });
+
     private async Task WithConsoleAsync(Func<Task> test)
     {
         try
@@ -164,9 +231,13 @@ public sealed class WebClientBrowserTests : IAsyncLifetime
         }
     }
 
-    private async Task<IPage> OpenAsync()
+    private async Task<IPage> OpenAsync(ViewportSize? viewport = null, Func<IBrowserContext, Task>? prepare = null)
     {
-        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { ViewportSize = viewport ?? new ViewportSize { Width = 1280, Height = 800 } });
+        if (prepare is not null)
+        {
+            await prepare(context);
+        }
         var page = await context.NewPageAsync();
         _pages.Add(page);
         var name = $"page {_console.Count(l => l.StartsWith("open", StringComparison.Ordinal)) + 1}";
