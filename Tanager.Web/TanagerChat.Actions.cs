@@ -73,12 +73,14 @@ public sealed partial class TanagerChat
         await MarkReadAsync();
     }
 
-    private async Task LoadOlderAsync()
+    /// <summary>The page before the oldest held message; false when there was nothing to load (or it failed, shown as an error).</summary>
+    private async Task<bool> LoadOlderAsync()
     {
-        if (_client is null || _workspaceId is not { } workspaceId || _channelId is not { } channelId || Timeline is not { OldestSequence: { } oldest } timeline)
+        if (_client is null || _workspaceId is not { } workspaceId || _channelId is not { } channelId || Timeline is not { OldestSequence: { } oldest, HasOlder: true } timeline)
         {
-            return;
+            return false;
         }
+        var loaded = false;
         await RunAsync(async () =>
         {
             var page = await _client.GetMessagesAsync(workspaceId, channelId, before: oldest, limit: PageSize, cancellationToken: _disposing.Token);
@@ -87,7 +89,10 @@ public sealed partial class TanagerChat
                 timeline.Apply(message);
             }
             timeline.HasOlder = page.HasMore;
+            loaded = page.Messages.Count > 0;
         });
+        StateHasChanged();
+        return loaded;
     }
 
     /// <summary>Marks the open channel read up to its newest held message, once per new message (the server tells our other tabs).</summary>

@@ -24,6 +24,7 @@ public sealed partial class TanagerChat : IAsyncDisposable
     private UserDto? _me;
     private Uri _server = null!;
     private IJSObjectReference? _module;
+    private DotNetObjectReference<PageCallbacks>? _callbacks;
     private ElementReference _root;
     private ElementReference _scroller;
     private bool _scrollToEnd;
@@ -116,6 +117,8 @@ public sealed partial class TanagerChat : IAsyncDisposable
         {
             _module = await JS.InvokeAsync<IJSObjectReference>("import", _disposing.Token, "./_content/Tanager.Web/tanager.js");
             await _module.InvokeVoidAsync("enterSubmits", _disposing.Token, _root);
+            _callbacks = DotNetObjectReference.Create(new PageCallbacks(LoadOlderAsync));
+            await _module.InvokeVoidAsync("loadOlderOnScroll", _disposing.Token, _root, _callbacks);
         }
         if (_scrollToEnd && _module is not null && Timeline is not null)
         {
@@ -265,6 +268,7 @@ public sealed partial class TanagerChat : IAsyncDisposable
             {
             }
         }
+        _callbacks?.Dispose();
         _disposing.Dispose();
     }
 

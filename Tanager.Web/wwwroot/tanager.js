@@ -27,3 +27,27 @@ export function scrollToEnd(element) {
 export function isNearEnd(element) {
   return !element || element.scrollHeight - element.scrollTop - element.clientHeight < 80;
 }
+
+// Reading upwards loads older messages: when a message list is scrolled to near its top and the server has older ones
+// (the "Load older messages" button is there, and stays for keyboard users), the page asks .NET for the next page and
+// keeps the reader where they were once it is prepended. Scroll events do not bubble, so the root listens in capture.
+export function loadOlderOnScroll(root, dotnet) {
+  let busy = false;
+  root.addEventListener('scroll', async event => {
+    const list = event.target;
+    if (busy || !(list instanceof HTMLElement) || !list.classList.contains('tg-messages') || list.scrollTop > 400
+        || !list.querySelector('.tg-older')) {
+      return;
+    }
+    busy = true;
+    const fromBottom = list.scrollHeight - list.scrollTop;
+    try {
+      if (await dotnet.invokeMethodAsync('LoadOlder')) {
+        list.scrollTop = list.scrollHeight - fromBottom;
+        requestAnimationFrame(() => { list.scrollTop = list.scrollHeight - fromBottom; });
+      }
+    } finally {
+      busy = false;
+    }
+  }, { capture: true, passive: true });
+}

@@ -205,6 +205,40 @@ public sealed class WebClientBrowserTests : IAsyncLifetime
         await bob.GetByText("Connected", new() { Exact = true }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
     });
 
+    [Fact]
+    public Task Scrolling_up_through_10000_messages_loads_them_all_while_the_page_holds_a_bounded_number_of_message_elements() => WithConsoleAsync(async () =>
+    {
+        const int Messages = 10_000;
+        var run = Guid.NewGuid().ToString("N")[..8];
+        await using var ann = await TanagerClient.RegisterAsync(_url, $"ann-{run}@example.test", "correct horse battery", "Ann");
+        var workspace = await ann.CreateWorkspaceAsync("Acme");
+        var general = await ann.CreateChannelAsync(workspace.Id, "general");
+        await Parallel.ForEachAsync(Enumerable.Range(1, Messages), new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            async (i, ct) => await ann.PostMessageAsync(workspace.Id, general.Id, $"message {i}", cancellationToken: ct));
+
+        var page = await OpenAsync();
+        await page.GetByLabel("Email").FillAsync($"ann-{run}@example.test", new() { Timeout = LoadTimeoutMs });
+        await page.GetByLabel("Password").FillAsync("correct horse battery");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await page.Locator($".tg-message[data-sequence='{Messages}']").WaitForAsync(new() { Timeout = LiveTimeoutMs });
+
+        // Scroll to the top again and again, as a reader holding the scroll bar at the top would: each time near the top
+        // the page loads the next older page and keeps the reader's place, so the top moves away again.
+        var start = page.Locator(".tg-start");
+        var most = 0;
+        for (var scrolls = 0; !await start.IsVisibleAsync(); scrolls++)
+        {
+            Assert.True(scrolls < 2000, "the start of the channel was never reached");
+            await page.EvaluateAsync("() => { const list = document.querySelector('.tg-messages'); list.scrollTop = 0; list.dispatchEvent(new Event('scroll')); }");
+            await page.WaitForTimeoutAsync(50);
+            most = Math.Max(most, await page.Locator(".tg-message").CountAsync());
+        }
+        await page.Locator(".tg-message[data-sequence='1']").WaitForAsync(new() { Timeout = LiveTimeoutMs });
+        most = Math.Max(most, await page.Locator(".tg-message").CountAsync());
+        Assert.InRange(most, 1, 120);
+        Assert.Contains("This is the start of #general", await start.InnerTextAsync(), StringComparison.Ordinal);
+    });
+
     private async Task WithConsoleAsync(Func<Task> test)
     {
         try
