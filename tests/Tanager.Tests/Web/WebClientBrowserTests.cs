@@ -1,3 +1,4 @@
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Tanager.Client;
 using Tanager.Tests.Infrastructure;
@@ -238,6 +239,46 @@ public sealed class WebClientBrowserTests : IAsyncLifetime
         Assert.InRange(most, 1, 120);
         Assert.Contains("This is the start of #general", await start.InnerTextAsync(), StringComparison.Ordinal);
     });
+
+    [Fact]
+    public Task The_sign_in_and_channel_screens_have_no_serious_or_critical_accessibility_violations() => WithConsoleAsync(async () =>
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        await using var ann = await TanagerClient.RegisterAsync(_url, $"ann-{run}@example.test", "correct horse battery", "Ann");
+        var workspace = await ann.CreateWorkspaceAsync("Acme");
+        var general = await ann.CreateChannelAsync(workspace.Id, "general", topic: "Everything");
+        var first = await ann.PostMessageAsync(workspace.Id, general.Id, "Hello **everyone**, see https://example.com");
+        await ann.AddReactionAsync(workspace.Id, general.Id, first.Id, "👍");
+        await ann.PostMessageAsync(workspace.Id, general.Id, "```\ncode block\n```");
+
+        var page = await OpenAsync();
+        await page.GetByLabel("Email").WaitForAsync(new() { Timeout = LoadTimeoutMs });
+        await AssertAccessibleAsync(page, "sign-in");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create an account" }).ClickAsync();
+        await AssertAccessibleAsync(page, "sign-up");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await page.GetByLabel("Email").FillAsync($"ann-{run}@example.test");
+        await page.GetByLabel("Password").FillAsync("correct horse battery");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await page.Locator(".tg-message", new() { HasText = "code block" }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
+        await AssertAccessibleAsync(page, "channel");
+        var message = page.Locator(".tg-message", new() { HasText = "Hello everyone" });
+        await message.HoverAsync();
+        await message.GetByRole(AriaRole.Button, new() { Name = "React", Exact = true }).ClickAsync();
+        await AssertAccessibleAsync(page, "channel with the reaction picker open");
+    });
+
+    /// <summary>axe-core (Deque's, injected by Deque.AxeCore.Playwright) over the whole page: no serious or critical violation.</summary>
+    private static async Task AssertAccessibleAsync(IPage page, string screen)
+    {
+        var result = await page.RunAxe();
+        Assert.NotEmpty(result.Passes);
+        var violations = result.Violations
+            .Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} — {string.Join("; ", v.Nodes.Select(n => n.Html))}")
+            .ToList();
+        Assert.True(violations.Count == 0, $"{screen}: {violations.Count} serious or critical accessibility violations\n{string.Join('\n', violations)}");
+    }
 
     private async Task WithConsoleAsync(Func<Task> test)
     {
