@@ -55,7 +55,7 @@ public static class TanagerServiceCollectionExtensions
         services.TryAddSingleton<ExternalLoginService>();
         services.TryAddSingleton<BotService>();
         services.TryAddSingleton<WebhookService>();
-        // Commands routed to a URL call out through the webhook sender: Core's one HttpClient and its address checks.
+        // Commands routed to a URL call out through the webhook sender: Core's one HTTP client and its address checks.
         services.TryAddSingleton(sp =>
         {
             var commands = ActivatorUtilities.CreateInstance<SlashCommandService>(sp);
@@ -84,7 +84,7 @@ public static class TanagerServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AttachmentPurgeService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ThumbnailWorker>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EmailNotifier>());
-        // The same instance that slash commands use: one HttpClient, one connection pool.
+        // The same instance that slash commands use: one HTTP client, one connection pool.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, OutgoingWebhookSender>(sp => sp.GetRequiredService<OutgoingWebhookSender>()));
         return new TanagerBuilder(services);
     }

@@ -35,7 +35,7 @@ public sealed partial class SlashCommandService(
 
     /// <summary>
     /// The HTTP side of commands routed to a URL: set by AddTanager (<see cref="OutgoingWebhookSender"/>, which owns Core's
-    /// one HttpClient and its address checks). Without it, registering or invoking such a command is refused.
+    /// one HTTP client and its address checks). Without it, registering or invoking such a command is refused.
     /// </summary>
     internal OutgoingWebhookSender? Endpoints { get; set; }
 
