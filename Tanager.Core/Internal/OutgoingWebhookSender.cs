@@ -144,7 +144,11 @@ internal sealed class OutgoingWebhookSender : BackgroundService
         {
             return (null, "an answer that is not JSON of the form {\"text\":…,\"visibility\":…}");
         }
-        if (parsed is null || parsed.Visibility is not (null or "ephemeral" or "channel"))
+        if (parsed is null)
+        {
+            return (null, "an answer that is not JSON of the form {\"text\":…,\"visibility\":…}");
+        }
+        if (parsed.Visibility is not (null or "ephemeral" or "channel"))
         {
             return (null, "an answer whose visibility is neither \"ephemeral\" nor \"channel\"");
         }
