@@ -16,7 +16,7 @@ namespace Tanager;
 /// </summary>
 public sealed partial class SlashCommandService(
     ISlashCommandStore commands, IUserStore users, IWorkspaceStore workspaces, IChannelStore channels, MessageService messages,
-    EventDispatcher events, PresenceTracker presence, TimeProvider time)
+    EventDispatcher events, PresenceTracker presence, AuditLog audit, TimeProvider time)
 {
     /// <summary>Slack's and Discord's limit on a command name: long enough to say what it does, short to type.</summary>
     public const int MaxNameLength = 32;
@@ -102,13 +102,27 @@ public sealed partial class SlashCommandService(
                 throw Taken(name);
             }
             var updated = existing with { Description = description, UsageHint = usageHint, Url = validUrl, UpdatedAt = now };
-            return await commands.UpdateSlashCommandAsync(updated, cancellationToken) ? (updated, false, null) : throw UnknownCommand(name);
+            if (!await commands.UpdateSlashCommandAsync(updated, cancellationToken))
+            {
+                throw UnknownCommand(name);
+            }
+            if (existing.Url != validUrl)
+            {
+                await audit.RecordAsync(AuditEventKinds.CommandUrlSet, caller, caller.UserId, $"slash command /{name} in workspace {workspaceId} to {validUrl}", cancellationToken);
+            }
+            return (updated, false, null);
         }
         await EnsureRoomAsync(workspaceId, cancellationToken);
         // Shaped as a subscription's secret (the receiver checks both the same way); it signs invocation ids too.
         var secret = EventSubscriptionService.SecretPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var command = new SlashCommand(Ulid.NewUlid(now), workspaceId, name, null, description, usageHint, Encoding.UTF8.GetBytes(secret), caller.UserId, now, now) { Url = validUrl };
-        return await commands.TryCreateSlashCommandAsync(command, cancellationToken) ? (command, true, secret) : throw Taken(name);
+        if (!await commands.TryCreateSlashCommandAsync(command, cancellationToken))
+        {
+            throw Taken(name);
+        }
+        // Where members' typed text goes is recorded, as a subscription's URL is; the secret never is.
+        await audit.RecordAsync(AuditEventKinds.CommandUrlSet, caller, caller.UserId, $"slash command /{name} in workspace {workspaceId} to {validUrl}", cancellationToken);
+        return (command, true, secret);
     }
 
     private async Task EnsureRoomAsync(Ulid workspaceId, CancellationToken cancellationToken)
@@ -144,6 +158,10 @@ public sealed partial class SlashCommandService(
         if (!await commands.DeleteSlashCommandAsync(workspaceId, validName, cancellationToken))
         {
             throw UnknownCommand(validName);
+        }
+        if (command.Url is not null)
+        {
+            await audit.RecordAsync(AuditEventKinds.CommandUrlDeleted, caller, command.CreatedBy, $"slash command /{validName} in workspace {workspaceId} to {command.Url}", cancellationToken);
         }
     }
 

@@ -6,6 +6,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Tanager.Client;
 using Tanager.Protocol;
 using Tanager.Tests.Infrastructure;
@@ -186,6 +187,14 @@ public sealed class SlashCommandUrlTests
         await ann.ChangeWorkspaceRoleAsync(workspace.Id, max.User.Id, "admin");
         await max.DeleteCommandAsync(workspace.Id, "hook");
         Assert.Equal(["deploy"], (await ann.ListCommandsAsync(workspace.Id)).Select(c => c.Name));
+
+        // Where members' text goes is audited, with the URL and never the secret.
+        var audit = await server.Services.GetRequiredService<IAuditStore>().ListAuditEventsAsync(null, 200);
+        var set = Assert.Single(audit, e => e.Kind == AuditEventKinds.CommandUrlSet);
+        var deleted = Assert.Single(audit, e => e.Kind == AuditEventKinds.CommandUrlDeleted);
+        Assert.Equal((ann.User!.Id, max.User.Id), (set.ActorId?.ToString(), deleted.ActorId?.ToString()));
+        Assert.All([set, deleted], e => Assert.Contains(hooks.AbsoluteUri, e.Detail, StringComparison.Ordinal));
+        Assert.DoesNotContain(audit, e => e.Detail?.Contains(hook.Secret!, StringComparison.Ordinal) == true);
     }
 
     private static Task<TestServer> StartAsync(TestStorage storage) => TestServer.StartAsync(storage, o =>
