@@ -13,11 +13,17 @@ public sealed class OutgoingWebhookOptions
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromHours(1);
     /// <summary>A receiver that has not answered within 10 s (GitHub's limit for webhook receivers) has failed the attempt.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// How long a slash command routed to a URL waits for its receiver's answer: 3 s, Slack's limit for a command's
+    /// answer, since the member who typed it is waiting. No answer within it is 502 command_failed, and no reply.
+    /// </summary>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(3);
     /// <summary>How often the sender looks for due deliveries when nothing woke it (a new event on this node wakes it at once).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
     /// <summary>
-    /// Whether URLs may point at loopback, private, link-local or unique-local addresses. Off: a subscription must not
-    /// turn the server into a way to reach its own network. Tests and single-machine setups turn it on.
+    /// Whether URLs (of subscriptions and of slash commands) may point at loopback, private, link-local or unique-local addresses. Off: a subscription must not
+    /// turn the server into a way to reach its own network. Tests and single-machine setups turn it on;
+    /// it also lets a slash command's URL be plain http (otherwise it must be https).
     /// </summary>
     public bool AllowPrivateAddresses { get; set; }
     /// <summary>Subscriptions one workspace may have: every integration it runs, few enough that one event is cheap to fan out.</summary>

@@ -76,6 +76,11 @@ public static class ErrorCodes
     public const string BotUnavailable = "bot_unavailable";
     /// <summary>The invocation id is unknown, altered, expired, for another bot, or its command was deleted (404).</summary>
     public const string UnknownInvocation = "unknown_invocation";
+    /// <summary>
+    /// A slash command's URL gave no usable answer: none within the timeout, a status other than 2xx, or a body that is not
+    /// a valid reply (502). Nothing was posted; the detail says which.
+    /// </summary>
+    public const string CommandFailed = "command_failed";
     /// <summary>The embedding app's moderation hook refused the message (403); the detail says why.</summary>
     public const string MessageRejected = "message_rejected";
 }

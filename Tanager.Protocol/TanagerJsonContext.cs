@@ -80,6 +80,8 @@ namespace Tanager.Protocol;
 [JsonSerializable(typeof(CommandInvocationDto))]
 [JsonSerializable(typeof(CommandReplyRequest))]
 [JsonSerializable(typeof(CommandReplyDto))]
+[JsonSerializable(typeof(CommandRequestDto))]
+[JsonSerializable(typeof(CommandAnswerDto))]
 [JsonSerializable(typeof(EphemeralMessageDto))]
 [JsonSerializable(typeof(CreateTokenRequest))]
 [JsonSerializable(typeof(TokenDto))]

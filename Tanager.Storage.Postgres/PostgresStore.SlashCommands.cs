@@ -8,22 +8,22 @@ namespace Tanager.Storage.Postgres;
 /// <summary>Slash commands, distributed by workspace: every statement names the workspace, so it is routed to one shard.</summary>
 public sealed partial class PostgresStore : ISlashCommandStore
 {
-    private const string SlashCommandColumns = "workspace_id, id, name, bot_user_id, description, usage_hint, secret, created_by, created_at, updated_at";
+    private const string SlashCommandColumns = "workspace_id, id, name, bot_user_id, description, usage_hint, secret, created_by, created_at, updated_at, url";
 
     public async ValueTask<bool> TryCreateSlashCommandAsync(SlashCommand command, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
-        await using var insert = Command($"INSERT INTO slash_commands ({SlashCommandColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING")
+        await using var insert = Command($"INSERT INTO slash_commands ({SlashCommandColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING")
             .With(Uuid(command.WorkspaceId), Uuid(command.Id), command.Name, Uuid(command.BotUserId), command.Description, command.UsageHint, command.Secret,
-                Uuid(command.CreatedBy), command.CreatedAt, command.UpdatedAt);
+                Uuid(command.CreatedBy), command.CreatedAt, command.UpdatedAt, command.Url);
         return await insert.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     public async ValueTask<bool> UpdateSlashCommandAsync(SlashCommand command, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
-        await using var update = Command("UPDATE slash_commands SET description = $3, usage_hint = $4, updated_at = $5 WHERE workspace_id = $1 AND id = $2")
-            .With(Uuid(command.WorkspaceId), Uuid(command.Id), command.Description, command.UsageHint, command.UpdatedAt);
+        await using var update = Command("UPDATE slash_commands SET description = $3, usage_hint = $4, updated_at = $5, url = $6 WHERE workspace_id = $1 AND id = $2 AND (url IS NULL) = ($6::text IS NULL)")
+            .With(Uuid(command.WorkspaceId), Uuid(command.Id), command.Description, command.UsageHint, command.UpdatedAt, command.Url);
         return await update.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
@@ -54,6 +54,6 @@ public sealed partial class PostgresStore : ISlashCommandStore
     }
 
     private static SlashCommand ReadSlashCommand(NpgsqlDataReader reader) =>
-        new(reader.GetUlid(1), reader.GetUlid(0), reader.GetString(2), reader.GetUlid(3), reader.GetString(4), reader.GetNullableString(5),
-            reader.GetFieldValue<byte[]>(6), reader.GetUlid(7), reader.GetTime(8), reader.GetTime(9));
+        new(reader.GetUlid(1), reader.GetUlid(0), reader.GetString(2), reader.GetNullableUlid(3), reader.GetString(4), reader.GetNullableString(5),
+            reader.GetFieldValue<byte[]>(6), reader.GetUlid(7), reader.GetTime(8), reader.GetTime(9)) { Url = reader.GetNullableString(10) };
 }

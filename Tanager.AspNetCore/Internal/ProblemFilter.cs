@@ -75,6 +75,7 @@ internal sealed class ProblemFilter : IEndpointFilter
         TanagerErrorKind.TooLarge => StatusCodes.Status413PayloadTooLarge,
         TanagerErrorKind.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
         TanagerErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        TanagerErrorKind.BadGateway => StatusCodes.Status502BadGateway,
         _ => StatusCodes.Status400BadRequest,
     };
 }

@@ -16,10 +16,11 @@ internal static class SlashCommandEndpoints
         api.MapPut(Commands + "/{command}", async (string workspaceId, string command, HttpContext context, SlashCommandService commands) =>
         {
             var body = await context.Request.ReadJsonAsync(TanagerJsonContext.Default.RegisterCommandRequest);
-            var (registered, created) = await commands.RegisterAsync(context.Caller(), Ids.Parse(workspaceId, "Workspace"), command, body.Description, body.UsageHint, body.BotId, context.RequestAborted);
-            return TypedResults.Json(ToDto(registered), TanagerJsonContext.Default.SlashCommandDto, statusCode: created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
+            var (registered, created, secret) = await commands.RegisterAsync(context.Caller(), Ids.Parse(workspaceId, "Workspace"), command, body.Description, body.UsageHint, body.BotId, body.Url, context.RequestAborted);
+            return TypedResults.Json(ToDto(registered) with { Secret = secret }, TanagerJsonContext.Default.SlashCommandDto, statusCode: created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
         })
-            .Describe("registerCommand", "Register a slash command", "201 when registered, 200 when the same bot's command was updated. Needs commands:write; a person names a bot they own in bot_id.")
+            .Describe("registerCommand", "Register a slash command", "201 when registered, 200 when the same bot's (or URL's) command was updated. Needs commands:write; a person names a bot they own in bot_id, "
+                + "or a workspace owner or admin routes the command to an https url instead (the answer then holds the signing secret, shown only at creation).")
             .Body<RegisterCommandRequest>().Produces<SlashCommandDto>(StatusCodes.Status201Created).Produces<SlashCommandDto>();
 
         api.MapGet(Commands, async (string workspaceId, HttpContext context, SlashCommandService commands) =>
@@ -41,10 +42,13 @@ internal static class SlashCommandEndpoints
         {
             var body = await context.Request.ReadJsonAsync(TanagerJsonContext.Default.InvokeCommandRequest);
             var invocation = await commands.InvokeAsync(context.Caller(), Ids.Parse(workspaceId, "Workspace"), Ids.Parse(channelId, "Channel"), body.Command, body.Args, context.RequestAborted);
-            return TypedResults.Json(invocation, TanagerJsonContext.Default.CommandInvocationDto, statusCode: StatusCodes.Status202Accepted);
+            // A URL's command was answered before this returns (200); a bot's is on its way to the bot (202).
+            var status = invocation.BotUserId is null ? StatusCodes.Status200OK : StatusCodes.Status202Accepted;
+            return TypedResults.Json(invocation, TanagerJsonContext.Default.CommandInvocationDto, statusCode: status);
         })
-            .Describe("invokeCommand", "Invoke a slash command", "Sends /command args to the command's bot (COMMAND_INVOKE). 503 bot_unavailable when the bot is not connected.")
-            .Body<InvokeCommandRequest>().Produces<CommandInvocationDto>(StatusCodes.Status202Accepted);
+            .Describe("invokeCommand", "Invoke a slash command", "Sends /command args to the command's bot (COMMAND_INVOKE): 202, or 503 bot_unavailable when the bot is not connected. "
+                + "A command routed to a URL is POSTed there first: 200 with the reply its answer made, or 502 command_failed when it gave no usable answer.")
+            .Body<InvokeCommandRequest>().Produces<CommandInvocationDto>(StatusCodes.Status202Accepted).Produces<CommandInvocationDto>();
 
         api.MapPost(Commands + "/replies", async (string workspaceId, HttpContext context, SlashCommandService commands) =>
         {
@@ -63,7 +67,8 @@ internal static class SlashCommandEndpoints
         WorkspaceId = command.WorkspaceId.ToString(),
         Description = command.Description,
         UsageHint = command.UsageHint,
-        BotUserId = command.BotUserId.ToString(),
+        BotUserId = command.BotUserId?.ToString(),
+        Url = command.Url,
         CreatedAt = command.CreatedAt,
         UpdatedAt = command.UpdatedAt,
     };

@@ -55,7 +55,14 @@ public static class TanagerServiceCollectionExtensions
         services.TryAddSingleton<ExternalLoginService>();
         services.TryAddSingleton<BotService>();
         services.TryAddSingleton<WebhookService>();
-        services.TryAddSingleton<SlashCommandService>();
+        // Commands routed to a URL call out through the webhook sender: Core's one HTTP client and its address checks.
+        services.TryAddSingleton(sp =>
+        {
+            var commands = ActivatorUtilities.CreateInstance<SlashCommandService>(sp);
+            commands.Endpoints = sp.GetRequiredService<OutgoingWebhookSender>();
+            return commands;
+        });
+        services.TryAddSingleton<OutgoingWebhookSender>();
         services.TryAddSingleton<AdministrationService>();
         services.TryAddSingleton(sp => new WorkspaceArchiveService(sp.GetService<IWorkspaceArchiveStore>()));
         services.TryAddSingleton<WorkspaceService>();
@@ -77,7 +84,8 @@ public static class TanagerServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AttachmentPurgeService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ThumbnailWorker>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EmailNotifier>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, OutgoingWebhookSender>());
+        // The same instance that slash commands use: one HTTP client, one connection pool.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, OutgoingWebhookSender>(sp => sp.GetRequiredService<OutgoingWebhookSender>()));
         return new TanagerBuilder(services);
     }
 }

@@ -29,6 +29,10 @@ public static class AuditEventKinds
     public const string SubscriptionCreated = "subscription.created";
     public const string SubscriptionDeleted = "subscription.deleted";
     public const string SubscriptionReplayed = "subscription.replayed";
+    /// <summary>A slash command was routed to a URL, or its URL changed; the detail names the command and the URL (never its secret).</summary>
+    public const string CommandUrlSet = "command.url_set";
+    /// <summary>A slash command routed to a URL was deleted; the detail names the command and the URL.</summary>
+    public const string CommandUrlDeleted = "command.url_deleted";
     /// <summary>Server administrator granted or revoked; the detail says which.</summary>
     public const string ServerAdminChanged = "role.server_admin";
     /// <summary>A workspace member's role changed; the detail names the workspace and the role.</summary>

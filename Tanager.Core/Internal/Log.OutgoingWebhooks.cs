@@ -21,4 +21,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1965, Level = LogLevel.Warning, Message = "Subscription {SubscriptionId}'s message cursor of channel {ChannelId} stayed contended up to sequence {Sequence}; the channel's next message queues what is left")]
     public static partial void WebhookCursorContended(ILogger logger, string subscriptionId, string channelId, long sequence);
+
+    [LoggerMessage(EventId = 1966, Level = LogLevel.Debug, Message = "Slash command /{Command} of workspace {WorkspaceId} answered HTTP {Status} in {Elapsed}")]
+    public static partial void CommandAnswered(ILogger logger, string command, string workspaceId, int status, TimeSpan elapsed);
+
+    [LoggerMessage(EventId = 1967, Level = LogLevel.Warning, Message = "Slash command /{Command} of workspace {WorkspaceId} failed at its URL ({Error}); the member who typed it was told, nothing was posted")]
+    public static partial void CommandFailed(ILogger logger, string command, string workspaceId, string error);
 }

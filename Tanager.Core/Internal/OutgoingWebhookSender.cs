@@ -5,6 +5,7 @@ using System.Text;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tanager.Protocol;
 
 namespace Tanager.Internal;
 
@@ -20,6 +21,9 @@ namespace Tanager.Internal;
 /// is bounded by <see cref="OutgoingWebhookOptions.RequestTimeout"/>), so no answered delivery stays queued.</para>
 /// <para>The signature is HMAC-SHA256, keyed with the subscription's secret, over <c>timestamp + "." + body</c>, sent as
 /// <c>Tanager-Signature: t=&lt;unix seconds&gt;,v1=&lt;hex&gt;</c> (docs/integrations.md shows how to check it).</para>
+/// <para>It also makes the requests of slash commands routed to a URL (<see cref="PostCommandAsync"/>), which are
+/// outgoing webhooks that a member waits for: one HttpClient, one address check (<see cref="WebhookAddress"/> and the
+/// connect-time check below) and one signature for every request Core sends to another system.</para>
 /// </remarks>
 internal sealed class OutgoingWebhookSender : BackgroundService
 {
@@ -29,6 +33,11 @@ internal sealed class OutgoingWebhookSender : BackgroundService
     private const int Parallelism = 8;
     /// <summary>Receivers' answers are not read beyond this: only the status matters.</summary>
     private const int MaxErrorLength = 200;
+    /// <summary>
+    /// The most of a command URL's answer that is read: a reply is at most 4,000 characters, 16 KB of UTF-8 and a
+    /// little more once JSON-escaped, so 64 KiB is room to spare; a longer answer is refused, not truncated.
+    /// </summary>
+    internal const int MaxCommandAnswerBytes = 64 * 1024;
 
     private readonly IEventSubscriptionStore _store;
     private readonly EventSubscriptionService _subscriptions;
@@ -61,6 +70,111 @@ internal sealed class OutgoingWebhookSender : BackgroundService
         }
         _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("Tanager-Webhooks/1");
+    }
+
+    internal OutgoingWebhookOptions Options => _options;
+
+    /// <summary>
+    /// POSTs a slash command's request (<paramref name="body"/>, a <see cref="CommandRequestDto"/>) to its URL, signed with
+    /// its secret, and reads the answer within <see cref="OutgoingWebhookOptions.CommandTimeout"/>. Returns the answer
+    /// (null when a 2xx answer had no body), or what went wrong: no answer in time, a status other than 2xx, an answer
+    /// that is not a <see cref="CommandAnswerDto"/> or names an unknown visibility. Never retried: the member is waiting.
+    /// </summary>
+    internal async Task<(CommandAnswerDto? Answer, string? Error)> PostCommandAsync(SlashCommand command, byte[] body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var started = _time.GetTimestamp();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.CommandTimeout);
+        using var request = new HttpRequestMessage(HttpMethod.Post, command.Url) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        request.Headers.Add(WebhookSignature.Header, WebhookSignature.Create(command.Secret, _time.GetUtcNow().ToUnixTimeSeconds(), body));
+        request.Headers.Add("Tanager-Command", command.Name);
+        string error;
+        try
+        {
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            if (!response.IsSuccessStatusCode)
+            {
+                error = $"HTTP {(int)response.StatusCode}";
+            }
+            else if (await ReadAtMostAsync(response.Content, MaxCommandAnswerBytes, timeout.Token) is not { } answer)
+            {
+                error = $"an answer longer than {MaxCommandAnswerBytes / 1024} KiB";
+            }
+            else
+            {
+                Log.CommandAnswered(_logger, command.Name, command.WorkspaceId.ToString(), (int)response.StatusCode, _time.GetElapsedTime(started));
+                var (parsed, invalid) = ParseAnswer(answer);
+                if (invalid is null)
+                {
+                    return (parsed, null);
+                }
+                error = invalid;
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            error = $"no answer within {_options.CommandTimeout.TotalSeconds:0.#} s";
+        }
+        catch (HttpRequestException exception)
+        {
+            var message = exception.InnerException?.Message ?? exception.Message;
+            error = message.Length > MaxErrorLength ? message[..MaxErrorLength] : message;
+        }
+        CommandFailed(command, error);
+        return (null, error);
+    }
+
+    /// <summary>Logs a command URL's answer that came to nothing (what the member was told, never the secret or the text).</summary>
+    internal void CommandFailed(SlashCommand command, string error) => Log.CommandFailed(_logger, command.Name, command.WorkspaceId.ToString(), error);
+
+    private static (CommandAnswerDto? Answer, string? Error) ParseAnswer(byte[] answer)
+    {
+        if (answer.AsSpan().Trim(" \t\r\n"u8).IsEmpty)
+        {
+            return (null, null);
+        }
+        CommandAnswerDto? parsed;
+        try
+        {
+            parsed = System.Text.Json.JsonSerializer.Deserialize(answer, TanagerJsonContext.Default.CommandAnswerDto);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return (null, "an answer that is not JSON of the form {\"text\":…,\"visibility\":…}");
+        }
+        if (parsed is null)
+        {
+            return (null, "an answer that is not JSON of the form {\"text\":…,\"visibility\":…}");
+        }
+        if (parsed.Visibility is not (null or "ephemeral" or "channel"))
+        {
+            return (null, "an answer whose visibility is neither \"ephemeral\" nor \"channel\"");
+        }
+        return (parsed, null);
+    }
+
+    /// <summary>The content's bytes, or null when there are more than <paramref name="limit"/>.</summary>
+    private static async Task<byte[]?> ReadAtMostAsync(HttpContent content, int limit, CancellationToken cancellationToken)
+    {
+        if (content.Headers.ContentLength > limit)
+        {
+            return null;
+        }
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return null;
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

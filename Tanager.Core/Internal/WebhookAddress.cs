@@ -9,13 +9,18 @@ internal static class WebhookAddress
     /// <summary>Longest URL: 2048, the limit browsers and most proxies agree on.</summary>
     public const int MaxUrlLength = 2048;
 
-    /// <summary>The URL, checked: absolute http(s), no credentials in it, and not naming a private host unless allowed.</summary>
-    public static string Validate(string? url, bool allowPrivate)
+    /// <summary>
+    /// The URL, checked: absolute http(s), no credentials in it, and not naming a private host unless allowed. With
+    /// <paramref name="httpsOnly"/> (slash commands: what a member types goes there) plain http is allowed only where
+    /// private addresses are, on a single machine or in tests.
+    /// </summary>
+    public static string Validate(string? url, bool allowPrivate, bool httpsOnly = false)
     {
+        var http = httpsOnly && !allowPrivate ? "" : " (or http)";
         if (string.IsNullOrWhiteSpace(url) || url.Length > MaxUrlLength || !Uri.TryCreate(url, UriKind.Absolute, out var uri)
-            || uri.Scheme is not ("https" or "http") || uri.UserInfo.Length > 0 || uri.Host.Length == 0)
+            || !(uri.Scheme == "https" || (uri.Scheme == "http" && http.Length > 0)) || uri.UserInfo.Length > 0 || uri.Host.Length == 0)
         {
-            throw TanagerException.Invalid($"url must be an absolute https (or http) URL of at most {MaxUrlLength} characters, without credentials.");
+            throw TanagerException.Invalid($"url must be an absolute https{http} URL of at most {MaxUrlLength} characters, without credentials.");
         }
         if (!allowPrivate && (IsLocalName(uri.Host) || (IPAddress.TryParse(uri.IdnHost, out var address) && IsPrivate(address))))
         {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using NUlid;
 using Tanager.Internal;
 using Tanager.Protocol;
@@ -9,7 +10,8 @@ public sealed partial class SlashCommandService
 {
     /// <summary>
     /// Sends <c>/command args</c>, typed by the caller in a channel, to the command's bot. The caller must be able to post
-    /// there (as for a message; guests may not invoke commands), and the bot must be connected to receive it.
+    /// there (as for a message; guests may not invoke commands), and the bot must be connected to receive it. A command
+    /// routed to a URL is POSTed there instead, before this returns, and its answer's reply is in the result.
     /// </summary>
     public async Task<CommandInvocationDto> InvokeAsync(Caller caller, Ulid workspaceId, Ulid channelId, string? command, string? args, CancellationToken cancellationToken = default)
     {
@@ -24,7 +26,11 @@ public sealed partial class SlashCommandService
             throw TanagerException.Forbidden("A guest may not invoke slash commands.");
         }
         var registered = await commands.GetSlashCommandAsync(workspaceId, validName, cancellationToken) ?? throw UnknownCommand(validName);
-        if (await users.GetAsync(registered.BotUserId, cancellationToken) is not { DeactivatedAt: null } bot
+        if (registered.Url is not null)
+        {
+            return await InvokeUrlAsync(caller, registered, channelId, validArgs, cancellationToken);
+        }
+        if (registered.BotUserId is not { } botId || await users.GetAsync(botId, cancellationToken) is not { DeactivatedAt: null } bot
             || await workspaces.GetMemberAsync(workspaceId, bot.Id, cancellationToken) is null)
         {
             throw new TanagerException(TanagerErrorKind.Unavailable, ErrorCodes.BotUnavailable, $"The bot that answers /{validName} was deleted or left the workspace.");
@@ -80,21 +86,94 @@ public sealed partial class SlashCommandService
         {
             return (await messages.PostAsync(caller.UserId, workspaceId, invocation.ChannelId, validContent, cancellationToken: cancellationToken), null);
         }
+        return (null, await SendEphemeralAsync(workspaceId, invocation.ChannelId, caller.UserId, invocation.UserId, validContent, invocation.Command, cancellationToken));
+    }
+
+    /// <summary>
+    /// A command routed to a URL: POSTs the invocation there (signed, within the command timeout) and turns a 2xx answer's
+    /// text into the reply, through the same checks a bot's reply passes. The reply is the invoking member's own (the
+    /// command has no bot to speak for it): ephemeral by default, or posted as their message with every rule of their
+    /// posts (moderation hooks included). Anything else the URL does is 502 command_failed, and nothing is posted.
+    /// </summary>
+    private async Task<CommandInvocationDto> InvokeUrlAsync(Caller caller, SlashCommand registered, Ulid channelId, string args, CancellationToken cancellationToken)
+    {
+        var endpoints = Endpoints ?? throw NoEndpoints();
+        var workspaceId = registered.WorkspaceId;
+        var invocation = new InvocationId(Ulid.NewUlid(time.UtcNow()), registered.Id, channelId, caller.UserId, registered.Name);
+        var created = invocation.CreatedAt;
+        var id = invocation.Sign(workspaceId, registered.Secret);
+        var request = new CommandRequestDto
+        {
+            Command = registered.Name,
+            Text = args,
+            UserId = caller.UserId.ToString(),
+            UserName = caller.User.DisplayName,
+            ChannelId = channelId.ToString(),
+            WorkspaceId = workspaceId.ToString(),
+            ResponseId = id,
+            CreatedAt = created,
+        };
+        var body = JsonSerializer.SerializeToUtf8Bytes(request, TanagerJsonContext.Default.CommandRequestDto);
+        var (answer, error) = await endpoints.PostCommandAsync(registered, body, cancellationToken);
+        if (error is not null)
+        {
+            throw CommandFailed(registered.Name, error);
+        }
+        CommandReplyDto? reply = null;
+        if (answer is { Text: { } text } && !string.IsNullOrWhiteSpace(text))
+        {
+            string content;
+            try
+            {
+                content = Validate.MessageContent(text);
+            }
+            catch (TanagerException invalid) when (invalid.Kind == TanagerErrorKind.InvalidRequest)
+            {
+                endpoints.CommandFailed(registered, "an answer whose text is not a valid message");
+                throw CommandFailed(registered.Name, $"an answer whose text is not a valid message ({invalid.Message})");
+            }
+            reply = answer.Visibility == "channel"
+                ? new CommandReplyDto { Ephemeral = false, Message = (await messages.PostAsync(caller.UserId, workspaceId, channelId, content, cancellationToken: cancellationToken)).ToDto() }
+                : new CommandReplyDto { Ephemeral = true, EphemeralMessage = await SendEphemeralAsync(workspaceId, channelId, caller.UserId, caller.UserId, content, registered.Name, cancellationToken) };
+        }
+        return new CommandInvocationDto
+        {
+            Id = id,
+            WorkspaceId = workspaceId.ToString(),
+            ChannelId = channelId.ToString(),
+            Command = registered.Name,
+            Args = args,
+            UserId = caller.UserId.ToString(),
+            CreatedAt = created,
+            ExpiresAt = created + InvocationLifetime,
+            Reply = reply,
+        };
+    }
+
+    private async Task<EphemeralMessageDto> SendEphemeralAsync(Ulid workspaceId, Ulid channelId, Ulid authorId, Ulid userId, string content, string command, CancellationToken cancellationToken)
+    {
+        var now = time.UtcNow();
         var message = new EphemeralMessageDto
         {
             Id = Ulid.NewUlid(now).ToString(),
             WorkspaceId = workspaceId.ToString(),
-            ChannelId = invocation.ChannelId.ToString(),
-            AuthorId = caller.UserId.ToString(),
-            UserId = invocation.UserId.ToString(),
-            Content = validContent,
-            Command = invocation.Command,
+            ChannelId = channelId.ToString(),
+            AuthorId = authorId.ToString(),
+            UserId = userId.ToString(),
+            Content = content,
+            Command = command,
             CreatedAt = now,
         };
         // On the invoking member's own subject: their connections alone receive it, on whichever nodes they are.
-        await events.PublishAsync(EventHeader.ForUser(GatewayEvents.EphemeralMessage, invocation.UserId), message, TanagerJsonContext.Default.EphemeralMessageDto, cancellationToken);
-        return (null, message);
+        await events.PublishAsync(EventHeader.ForUser(GatewayEvents.EphemeralMessage, userId), message, TanagerJsonContext.Default.EphemeralMessageDto, cancellationToken);
+        return message;
     }
+
+    private static TanagerException CommandFailed(string name, string error) =>
+        new(TanagerErrorKind.BadGateway, ErrorCodes.CommandFailed, $"/{name} failed at the URL that answers it: {error}. Nothing was posted.");
+
+    private static TanagerException NoEndpoints() =>
+        new(TanagerErrorKind.BadGateway, ErrorCodes.CommandFailed, "This server makes no requests to URLs (its services were not built by AddTanager).");
 
     private static string Args(string? args)
     {

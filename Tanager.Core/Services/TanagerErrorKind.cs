@@ -16,4 +16,6 @@ public enum TanagerErrorKind
     UnsupportedMediaType,
     /// <summary>The server is at a capacity limit for this kind of work; the client should retry after a moment (503 with Retry-After).</summary>
     Unavailable,
+    /// <summary>Another system the request depended on failed it: a slash command's URL did not answer usefully (502).</summary>
+    BadGateway,
 }

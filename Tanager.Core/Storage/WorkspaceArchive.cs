@@ -71,9 +71,13 @@ public static class WorkspaceArchive
     public static ArchiveTable Webhooks { get; } = new("webhook", "incoming_webhooks", "workspace_id", ["id"], ["bot_user_id", "created_by"],
         [Id("id"), Id("workspace_id"), Id("channel_id"), Id("bot_user_id"), Text("name"), Id("created_by"), Time("created_at")]);
 
-    /// <summary>Slash commands without their secret: an import makes a new one (invocations pending at export time die).</summary>
+    /// <summary>
+    /// Slash commands without their secret: an import makes a new one (invocations pending at export time die, and a
+    /// command routed to a URL signs with a secret its receiver does not know until it is registered again).
+    /// </summary>
     public static ArchiveTable SlashCommands { get; } = new("slash_command", "slash_commands", "workspace_id", ["id"], ["bot_user_id", "created_by"],
-        [Id("workspace_id"), Id("id"), Text("name"), Id("bot_user_id"), Text("description"), Text("usage_hint", true), Id("created_by"), Time("created_at"), Time("updated_at")]);
+        [Id("workspace_id"), Id("id"), Text("name"), Id("bot_user_id", true), Text("description"), Text("usage_hint", true), Id("created_by"), Time("created_at"), Time("updated_at"),
+            Text("url", true)]);
 
     /// <summary>Every table, users first, in the order rows are read and written.</summary>
     public static IReadOnlyList<ArchiveTable> Tables { get; } =

@@ -14,9 +14,14 @@ public sealed record CommandInvocationDto
     public required string Args { get; init; }
     /// <summary>The member who invoked the command.</summary>
     public required string UserId { get; init; }
-    /// <summary>The bot the invocation was sent to.</summary>
-    public required string BotUserId { get; init; }
+    /// <summary>The bot the invocation was sent to; null for a command routed to a URL.</summary>
+    public string? BotUserId { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     /// <summary>After this the bot can no longer reply to it (15 minutes after <see cref="CreatedAt"/>).</summary>
     public required DateTimeOffset ExpiresAt { get; init; }
+    /// <summary>
+    /// For a command routed to a URL, which the server asks before answering: the reply its answer made (ephemeral, or
+    /// posted); null when it answered with no reply, and always for a bot's command (its replies come later).
+    /// </summary>
+    public CommandReplyDto? Reply { get; init; }
 }

@@ -9,6 +9,12 @@ public sealed record RegisterCommandRequest
     public string? UsageHint { get; init; }
     /// <summary>
     /// The bot that answers the command. Omitted when a bot registers its own command; a person names a bot they own.
+    /// Omitted, too, for a command routed to <see cref="Url"/>.
     /// </summary>
     public string? BotId { get; init; }
+    /// <summary>
+    /// The absolute https URL that answers the command, instead of a bot (a workspace owner or admin registers it): the
+    /// server POSTs each invocation there, signed, and the answer becomes the reply. Not together with <see cref="BotId"/>.
+    /// </summary>
+    public string? Url { get; init; }
 }

@@ -19,7 +19,8 @@ public sealed class DependencyRulesTests
         // Otp.NET and QRCoder: two-factor sign-in (RFC 6238 codes, the enrolment QR code); both MIT, managed only.
         // MailKit and MimeKit: email notifications over SMTP (MIT, managed only).
         // Core serves no transport (no WebSockets); it may call out, as the email notifier does over SMTP: outgoing webhooks
-        // POST with HttpClient and pin the checked address with a Socket. Only their sender does (the test below).
+        // POST with HttpClient and pin the checked address with a Socket. Only their sender does (the test below), slash commands
+        // routed to a URL included: they call out through it, so one client and one address check cover every request Core sends.
         { "Tanager.Core", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "NUlid", "Geralt", "Otp.NET", "QRCoder", "MailKit", "MimeKit"], ["System.Net.WebSockets"] },
         { "Tanager.Transport.WebSockets", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "Tanager.Core"], ["System.Net.WebSockets"] },
         // Microsoft.IdentityModel.*: the token validation library under ASP.NET Core's OpenID Connect handler (single sign-on).
@@ -84,7 +85,7 @@ public sealed class DependencyRulesTests
         return name.Length >= prefix.Length + suffix.Length && name.StartsWith(prefix, StringComparison.Ordinal) && name.EndsWith(suffix, StringComparison.Ordinal);
     }
 
-    /// <summary>The one place in Core that makes HTTP requests and opens sockets: the outgoing webhook sender (see the rule above).</summary>
+    /// <summary>The one place in Core that makes HTTP requests and opens sockets: the outgoing webhook sender, for deliveries and URL commands alike (see the rule above).</summary>
     [Fact]
     public void In_Core_only_the_outgoing_webhook_sender_calls_out_over_HTTP_or_sockets()
     {

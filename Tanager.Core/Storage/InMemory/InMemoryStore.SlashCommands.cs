@@ -20,11 +20,13 @@ public sealed partial class InMemoryStore : ISlashCommandStore
         ArgumentNullException.ThrowIfNull(command);
         lock (_lock)
         {
-            if (_slashCommands.Values.FirstOrDefault(c => c.WorkspaceId == command.WorkspaceId && c.Id == command.Id) is not { } stored)
+            // A bot's command stays a bot's and a URL's a URL's: the update changes the URL only of a command that has one.
+            if (_slashCommands.Values.FirstOrDefault(c => c.WorkspaceId == command.WorkspaceId && c.Id == command.Id) is not { } stored
+                || (stored.Url is null) != (command.Url is null))
             {
                 return ValueTask.FromResult(false);
             }
-            _slashCommands[(stored.WorkspaceId, stored.Name)] = stored with { Description = command.Description, UsageHint = command.UsageHint, UpdatedAt = command.UpdatedAt };
+            _slashCommands[(stored.WorkspaceId, stored.Name)] = stored with { Description = command.Description, UsageHint = command.UsageHint, Url = command.Url, UpdatedAt = command.UpdatedAt };
             return ValueTask.FromResult(true);
         }
     }

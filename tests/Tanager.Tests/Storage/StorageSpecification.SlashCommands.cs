@@ -40,6 +40,39 @@ public abstract partial class StorageSpecification
         Assert.True(await _store.SlashCommands.TryCreateSlashCommandAsync(deploy with { Id = Ulid.NewUlid(At(10)) }));
     }
 
+    [Fact]
+    public async Task A_slash_command_routed_to_a_URL_reads_back_with_its_URL_and_stays_a_URL_command()
+    {
+        var (workspace, owner) = await NewWorkspaceAsync();
+        var bot = await NewUserAsync();
+        var secret = "tgh_0123456789abcdef"u8.ToArray();
+        var weather = new SlashCommand(Ulid.NewUlid(At(5)), workspace.Id, "weather", null, "The weather", null, secret, owner.Id, At(5), At(5))
+        {
+            Url = "https://hooks.example.com/weather?city=paris",
+        };
+        var deploy = new SlashCommand(Ulid.NewUlid(At(6)), workspace.Id, "deploy", bot.Id, "Deploy a branch", null, [1, 2, 3], owner.Id, At(6), At(6));
+        Assert.True(await _store.SlashCommands.TryCreateSlashCommandAsync(weather));
+        Assert.True(await _store.SlashCommands.TryCreateSlashCommandAsync(deploy));
+        // A URL's command and a bot's share the names of the workspace.
+        Assert.False(await _store.SlashCommands.TryCreateSlashCommandAsync(deploy with { Id = Ulid.NewUlid(At(7)), Name = "weather" }));
+
+        AssertSameCommand(weather, await _store.SlashCommands.GetSlashCommandAsync(workspace.Id, "weather"));
+        var listed = await _store.SlashCommands.ListSlashCommandsAsync(workspace.Id);
+        Assert.Equal([(null, bot.Id), ("https://hooks.example.com/weather?city=paris", (Ulid?)null)], listed.Select(c => (c.Url, c.BotUserId)));
+
+        // An update replaces the URL with the description; it never turns a URL's command into a bot's or back.
+        var moved = weather with { Url = "https://hooks.example.com/v2/weather", Description = "Weather, v2", UpdatedAt = At(8) };
+        Assert.True(await _store.SlashCommands.UpdateSlashCommandAsync(moved));
+        AssertSameCommand(moved, await _store.SlashCommands.GetSlashCommandAsync(workspace.Id, "weather"));
+        Assert.False(await _store.SlashCommands.UpdateSlashCommandAsync(moved with { Url = null, UpdatedAt = At(9) }));
+        Assert.False(await _store.SlashCommands.UpdateSlashCommandAsync(deploy with { Url = "https://hooks.example.com/deploy", UpdatedAt = At(9) }));
+        AssertSameCommand(moved, await _store.SlashCommands.GetSlashCommandAsync(workspace.Id, "weather"));
+        AssertSameCommand(deploy, await _store.SlashCommands.GetSlashCommandAsync(workspace.Id, "deploy"));
+
+        Assert.True(await _store.SlashCommands.DeleteSlashCommandAsync(workspace.Id, "weather"));
+        Assert.Null(await _store.SlashCommands.GetSlashCommandAsync(workspace.Id, "weather"));
+    }
+
     private static void AssertSameCommand(SlashCommand expected, SlashCommand? actual)
     {
         Assert.NotNull(actual);
