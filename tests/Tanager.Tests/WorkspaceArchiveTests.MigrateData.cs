@@ -50,7 +50,7 @@ public sealed partial class WorkspaceArchiveTests
         string[] arguments = ["migrate-data", "--from", "sqlite://" + sourceSettings.SqlitePath, "--to", url];
 
         // A first run, killed (SIGKILL) once it has committed part of the messages: what it committed stays, recorded.
-        await using (var killed = ChildProcess.Start("dotnet", [TanagerDll, .. arguments, "--batch-size", "200"]))
+        await using (var killed = ChildProcess.Start("dotnet", [CommandLine.TanagerDll, .. arguments, "--batch-size", "200"]))
         {
             Assert.True(await Eventually.UntilAsync(async () => await CopiedAsync(url, "messages") >= 2000 || killed.HasExited, seconds: 120), "the first run never reached the messages");
             Assert.False(killed.HasExited, $"the first run ended before it could be killed: {killed.Errors}");
@@ -128,8 +128,6 @@ public sealed partial class WorkspaceArchiveTests
             await cluster.DropDatabaseAsync(database);
         }
     }
-
-    private static string TanagerDll => Path.Combine(Repository.Root, "Tanager.Server", "bin", Repository.Configuration, "net10.0", "tanager.dll");
 
     /// <summary>Rows of <paramref name="table"/> the copy has committed; -1 once no copy is in progress (its record is gone).</summary>
     private static async Task<long> CopiedAsync(string url, string table)

@@ -3,7 +3,7 @@ namespace Tanager.Tests.Infrastructure;
 /// <summary>The built <c>tanager</c> executable, run as a child process the way an operator runs it.</summary>
 public static class CommandLine
 {
-    private static string TanagerDll => Path.Combine(Repository.Root, "Tanager.Server", "bin", Repository.Configuration, "net10.0", "tanager.dll");
+    public static string TanagerDll => Path.Combine(Repository.Root, "Tanager.Server", "bin", Repository.Configuration, "net10.0", "tanager.dll");
 
     /// <summary>Runs <c>tanager</c> with the arguments; asserts it exits 0 and returns everything it printed to standard output.</summary>
     public static async Task<string> RunAsync(params string[] arguments)
