@@ -28,8 +28,9 @@ internal static class ChannelEndpoints
 
         api.MapGet("/workspaces/{workspaceId}/channels/{channelId}", async (string workspaceId, string channelId, HttpContext context, ChannelService channels) =>
         {
-            var (channel, isMember) = await channels.GetAsync(context.Caller().UserId, Ids.Parse(workspaceId, "Workspace"), Ids.Parse(channelId, "Channel"), context.RequestAborted);
-            return TypedResults.Json(channel.ToDto(isMember), TanagerJsonContext.Default.ChannelDto);
+            var (channel, isMember, participants) = await channels.GetAsync(context.Caller().UserId, Ids.Parse(workspaceId, "Workspace"), Ids.Parse(channelId, "Channel"), context.RequestAborted);
+            var dto = participants is null ? channel.ToDto(isMember) : new DirectMessage(channel, participants).ToDto(isMember);
+            return TypedResults.Json(dto, TanagerJsonContext.Default.ChannelDto);
         })
             .Describe("getChannel", "Get a channel").Produces<ChannelDto>();
 

@@ -58,11 +58,17 @@ public sealed class ChannelService(IWorkspaceStore workspaces, IChannelStore cha
         return [.. visible.Select(p => (p.Channel, p.IsMember, states.GetValueOrDefault(p.Channel.Id)))];
     }
 
-    public async Task<(Channel Channel, bool IsMember)> GetAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, CancellationToken cancellationToken = default)
+    /// <summary>A channel the caller can see; for a direct or group message, with its participants (clients name it after them).</summary>
+    public async Task<(Channel Channel, bool IsMember, IReadOnlyList<Ulid>? Participants)> GetAsync(Ulid callerId, Ulid workspaceId, Ulid channelId, CancellationToken cancellationToken = default)
     {
         Scope.Demand(Scope.ChannelsRead);
         var visible = await Access.VisibleChannelAsync(channels, workspaceId, channelId, callerId, cancellationToken);
-        return (visible.Channel, visible.IsMember);
+        if (!visible.Channel.IsDirectMessage)
+        {
+            return (visible.Channel, visible.IsMember, null);
+        }
+        var members = await channels.ListChannelMembersAsync(workspaceId, channelId, afterUserId: null, DirectMessageService.MaxOthers + 1, cancellationToken);
+        return (visible.Channel, visible.IsMember, [.. members.Select(m => m.UserId).Order()]);
     }
 
     /// <summary>Joins a public channel. Joining a channel one is in already succeeds and changes nothing.</summary>

@@ -39,7 +39,11 @@ public sealed class ConnectionService(IWorkspaceStore workspaces, IChannelStore 
             {
                 heads[channel.Id] = channel.LastSequence;
             }
-            var list = followed.Select(c => c.ToDto(isMember: true).WithReadState(states.GetValueOrDefault(c.Id))).ToList();
+            // Direct and group messages are named after their participants by clients: READY carries them, as REST does.
+            var participants = !followed.Exists(c => c.IsDirectMessage) ? []
+                : (await channels.ListDirectMessagesAsync(workspace.Id, user.Id, cancellationToken)).ToDictionary(d => d.Channel.Id);
+            var list = followed.Select(c => (participants.TryGetValue(c.Id, out var direct) ? direct.ToDto(isMember: true) : c.ToDto(isMember: true))
+                .WithReadState(states.GetValueOrDefault(c.Id))).ToList();
             result.Add(new ReadyWorkspace { Workspace = workspace.ToDto(member), Channels = list, Presences = presence.Snapshot(workspace.Id) });
         }
         return new ReadySnapshot(new ReadyData { SessionId = sessionId, User = user.ToDto(includeEmail: true), Workspaces = result }, roles, heads);

@@ -72,6 +72,13 @@ public sealed class DirectMessageTests
         Assert.Equal(direct.Participants, bobs.Participants);
         Assert.Equal(1, bobs.UnreadCount);
         Assert.DoesNotContain(await bob.ListChannelsAsync(workspace.Id), c => c.Id == direct.Id);
+        // Clients name a direct message after the other participant, wherever they first see it: GET and READY carry them too.
+        Assert.Equal(direct.Participants, (await bob.GetChannelAsync(workspace.Id, direct.Id)).Participants);
+        var ready = new TaskCompletionSource<ReadyData>(TaskCreationOptions.RunContinuationsAsynchronously);
+        ann.Gateway.Ready += r => { ready.TrySetResult(r); return Task.CompletedTask; };
+        await ann.Gateway.ConnectAsync().Within();
+        var inReady = (await ready.Task.Within()).Workspaces.Single(w => w.Workspace.Id == workspace.Id).Channels.Single(c => c.Id == direct.Id);
+        Assert.Equal(direct.Participants, inReady.Participants);
 
         // A direct message is not a channel to manage: it cannot be left, renamed, archived, added to or given overrides.
         Assert.Equal(403, (await RefusedAsync(() => ann.LeaveChannelAsync(workspace.Id, direct.Id))).Status);
@@ -180,6 +187,7 @@ public sealed class DirectMessageTests
         Assert.Empty(await carol.ListDirectMessagesAsync(workspace.Id));
         Assert.Equal(404, (await RefusedAsync(() => carol.GetMessagesAsync(workspace.Id, group.Id))).Status);
         Assert.Equal(new[] { ann.User.Id, bob.User.Id }.Order(StringComparer.Ordinal), Assert.Single(await bob.ListDirectMessagesAsync(workspace.Id)).Participants);
+        Assert.Equal(new[] { ann.User.Id, bob.User.Id }.Order(StringComparer.Ordinal), (await bob.GetChannelAsync(workspace.Id, group.Id)).Participants);
         // Groups are not reused: the same three open a new one.
         Assert.NotEqual(group.Id, (await ann.OpenDirectMessageAsync(workspace.Id, bob.User.Id, carol.User.Id)).Id);
         await carol.DisposeAsync();
