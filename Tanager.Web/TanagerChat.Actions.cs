@@ -10,6 +10,8 @@ public sealed partial class TanagerChat
     /// <summary>A page of history: enough to fill a tall window, small enough to arrive at once (the API allows 100).</summary>
     private const int PageSize = 50;
     private string? _confirmDeleteId;
+    /// <summary>Whether the message being edited is edited in the thread panel (a thread's parent shows in both places).</summary>
+    private bool _editingInThread;
 
     private async Task SelectWorkspaceAsync(string workspaceId)
     {
@@ -22,14 +24,12 @@ public sealed partial class TanagerChat
         _form = Form.None;
         await RunAsync(async () =>
         {
-            foreach (var member in await _client.ListWorkspaceMembersAsync(workspaceId, _disposing.Token))
-            {
-                _users[member.User.Id] = member.User;
-            }
+            RememberMembers(workspaceId, await _client.ListWorkspaceMembersAsync(workspaceId, _disposing.Token));
         });
-        if (WorkspaceChannels.Count > 0)
+        // A channel first (in name order), else a conversation.
+        if (Rooms.Concat(Conversations).FirstOrDefault() is { } first)
         {
-            await SelectChannelAsync(WorkspaceChannels[0].Id);
+            await SelectChannelAsync(first.Id);
         }
     }
 
@@ -46,6 +46,10 @@ public sealed partial class TanagerChat
         if (_client is null || _workspaceId is not { } workspaceId)
         {
             return;
+        }
+        if (_channelId != channelId)
+        {
+            CloseThread();
         }
         _channelId = channelId;
         _editingId = null;
@@ -123,7 +127,17 @@ public sealed partial class TanagerChat
     private async Task SendAsync()
     {
         var content = _draft.Trim();
-        if (_client is null || content.Length == 0 || _workspaceId is not { } workspaceId || _channelId is not { } channelId)
+        if (_client is null || _workspaceId is not { } workspaceId || _channelId is not { } channelId)
+        {
+            return;
+        }
+        if (Uploading)
+        {
+            _error = "Not sent yet: wait for the uploads to finish.";
+            return;
+        }
+        var attachments = ReadyAttachments(channelId);
+        if (content.Length == 0 && attachments.Count == 0)
         {
             return;
         }
@@ -133,8 +147,11 @@ public sealed partial class TanagerChat
         _error = null;
         try
         {
-            var message = await _client.PostMessageAsync(workspaceId, channelId, content, nonce, _disposing.Token);
+            var message = attachments.Count > 0
+                ? await _client.PostMessageAsync(workspaceId, channelId, content, attachments, nonce, _disposing.Token)
+                : await _client.PostMessageAsync(workspaceId, channelId, content, nonce, _disposing.Token);
             _draftNonce = Guid.NewGuid().ToString("N");
+            ClearSentUploads(channelId);
             if (_timelines.TryGetValue(channelId, out var timeline))
             {
                 timeline.Apply(message);
@@ -152,9 +169,10 @@ public sealed partial class TanagerChat
         }
     }
 
-    private void StartEdit(MessageDto message)
+    private void StartEdit(MessageDto message, bool inThread)
     {
         _editingId = message.Id;
+        _editingInThread = inThread;
         _editText = message.Content;
         _confirmDeleteId = null;
     }
@@ -174,7 +192,7 @@ public sealed partial class TanagerChat
         await RunAsync(async () =>
         {
             var edited = await _client.EditMessageAsync(message.WorkspaceId, message.ChannelId, message.Id, content, _disposing.Token);
-            Timeline?.Apply(edited);
+            ApplyEverywhere(edited);
             _editingId = null;
         });
     }
@@ -189,7 +207,7 @@ public sealed partial class TanagerChat
         await RunAsync(async () =>
         {
             var tombstone = await _client.DeleteMessageAsync(message.WorkspaceId, message.ChannelId, message.Id, _disposing.Token);
-            Timeline?.Apply(tombstone);
+            ApplyEverywhere(tombstone);
         });
     }
 
@@ -206,7 +224,7 @@ public sealed partial class TanagerChat
             var changed = mine
                 ? await _client.RemoveReactionAsync(message.WorkspaceId, message.ChannelId, message.Id, emoji, _disposing.Token)
                 : await _client.AddReactionAsync(message.WorkspaceId, message.ChannelId, message.Id, emoji, _disposing.Token);
-            Timeline?.Apply(changed);
+            ApplyEverywhere(changed);
         });
     }
 

@@ -96,11 +96,9 @@ public sealed partial class TanagerChat
 
     private async Task OnMessageCreatedAsync(MessageDto message)
     {
-        var atEnd = message.ChannelId == _channelId && await IsNearEndAsync();
-        if (_timelines.TryGetValue(message.ChannelId, out var timeline))
-        {
-            timeline.Apply(message);
-        }
+        var atEnd = message.ChannelId == _channelId && message.ThreadId is null && await IsNearEndAsync();
+        ApplyEverywhere(message);
+        CountReply(message);
         var mine = message.AuthorId == _me?.Id;
         if (message.ChannelId == _channelId && message.ThreadId is null)
         {
@@ -126,20 +124,26 @@ public sealed partial class TanagerChat
 
     private async Task OnMessageChangedAsync(MessageDto message)
     {
-        if (_timelines.TryGetValue(message.ChannelId, out var timeline))
+        ApplyEverywhere(message);
+        if (message.DeletedAt is not null)
         {
-            timeline.Apply(message);
-            await InvokeAsync(StateHasChanged);
+            CountReply(message);
         }
+        await InvokeAsync(StateHasChanged);
     }
 
     private async Task OnReactionAsync(ReactionEventDto reaction, bool added)
     {
-        if (_me is not null && _timelines.TryGetValue(reaction.ChannelId, out var timeline))
+        if (_me is null)
+        {
+            return;
+        }
+        if (_timelines.TryGetValue(reaction.ChannelId, out var timeline))
         {
             timeline.ApplyReaction(reaction, added, _me.Id);
-            await InvokeAsync(StateHasChanged);
         }
+        _thread?.ApplyReaction(reaction, added, _me.Id);
+        await InvokeAsync(StateHasChanged);
     }
 
     private async Task OnChannelMemberAddedAsync(ChannelMemberDto member)
@@ -184,6 +188,7 @@ public sealed partial class TanagerChat
     private async Task OnWorkspaceMemberAddedAsync(WorkspaceMemberDto member)
     {
         _users[member.User.Id] = member.User;
+        RememberMember(member, added: true);
         if (_client is not null && member.User.Id == _me?.Id && _workspaces.TrueForAll(w => w.Id != member.WorkspaceId))
         {
             await AddWorkspaceAsync(await _client.GetWorkspaceAsync(member.WorkspaceId, _disposing.Token));
@@ -193,6 +198,7 @@ public sealed partial class TanagerChat
 
     private async Task OnWorkspaceMemberRemovedAsync(WorkspaceMemberDto member)
     {
+        RememberMember(member, added: false);
         if (member.User.Id != _me?.Id)
         {
             return;
@@ -288,6 +294,7 @@ public sealed partial class TanagerChat
         if (_channelId == channelId)
         {
             _channelId = null;
+            CloseThread();
         }
     }
 }

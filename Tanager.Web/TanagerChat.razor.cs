@@ -75,7 +75,7 @@ public sealed partial class TanagerChat : IAsyncDisposable
 
     private enum ConnectionState { Connecting, Connected, Reconnecting, Refused }
 
-    private enum Form { None, Workspace, Channel, Invite, Browse }
+    private enum Form { None, Workspace, Channel, Invite, Browse, DirectMessage }
 
     private string TokenKey => "tanager.token:" + _server.AbsoluteUri;
 
@@ -117,8 +117,15 @@ public sealed partial class TanagerChat : IAsyncDisposable
         {
             _module = await JS.InvokeAsync<IJSObjectReference>("import", _disposing.Token, "./_content/Tanager.Web/tanager.js");
             await _module.InvokeVoidAsync("enterSubmits", _disposing.Token, _root);
+            await _module.InvokeVoidAsync("dropAndPasteFiles", _disposing.Token, _root);
             _callbacks = DotNetObjectReference.Create(new PageCallbacks(LoadOlderAsync));
             await _module.InvokeVoidAsync("loadOlderOnScroll", _disposing.Token, _root, _callbacks);
+        }
+        if (_focusThreadComposer && _thread is not null)
+        {
+            // The panel opened: its composer takes the focus, as a dialog's first field would.
+            _focusThreadComposer = false;
+            await _threadComposer.FocusAsync();
         }
         if (_scrollToEnd && _module is not null && Timeline is not null)
         {
@@ -275,8 +282,6 @@ public sealed partial class TanagerChat : IAsyncDisposable
     private string Id(string name) => _instance + "-" + name;
 
     private string NameOf(string userId) => _users.TryGetValue(userId, out var user) ? user.DisplayName : "Someone";
-
-    private static string ChannelLabel(ChannelDto channel) => channel.Kind is "direct" or "group" ? channel.Name : "#" + channel.Name;
 
     private static string Time(DateTimeOffset at) => at.ToLocalTime().ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 

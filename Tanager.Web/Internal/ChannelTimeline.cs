@@ -3,10 +3,11 @@ using Tanager.Protocol;
 namespace Tanager.Web.Internal;
 
 /// <summary>
-/// The top-level messages of one channel that this page holds, in sequence order, whatever order they arrived in
-/// (history pages, live events, the answer to our own send). A message is stored once, by its sequence number.
+/// The messages of one channel's main timeline (its top-level messages), or of one thread (its replies), that this page
+/// holds, in sequence order, whatever order they arrived in (history pages, live events, the answer to our own send).
+/// A message is stored once, by its sequence number.
 /// </summary>
-internal sealed class ChannelTimeline
+internal sealed class ChannelTimeline(string? threadId = null)
 {
     private static readonly IComparer<MessageDto> BySequence = Comparer<MessageDto>.Create((a, b) => a.Sequence.CompareTo(b.Sequence));
 
@@ -23,10 +24,13 @@ internal sealed class ChannelTimeline
 
     public long? OldestSequence => Messages.Count == 0 ? null : Messages[0].Sequence;
 
-    /// <summary>Adds a message or replaces the held copy when this one is as new or newer; deleted messages and thread replies leave.</summary>
+    /// <summary>The thread's top-level message, for a thread's replies; null for a channel's main timeline.</summary>
+    public string? ThreadId => threadId;
+
+    /// <summary>Adds a message or replaces the held copy when this one is as new or newer; deleted messages leave, and so do messages of another timeline.</summary>
     public void Apply(MessageDto message)
     {
-        if (message.ThreadId is not null)
+        if (message.ThreadId != threadId)
         {
             return;
         }
@@ -51,6 +55,29 @@ internal sealed class ChannelTimeline
     }
 
     public MessageDto? Find(string messageId) => Messages.FindLast(m => m.Id == messageId);
+
+    /// <summary>
+    /// A live reply, or the deletion of one, counted on its parent when held (the server derives the count when read and
+    /// sends no change of the parent). A reply no newer than the parent's newest known reply was already in the count.
+    /// </summary>
+    public void CountReply(MessageDto reply)
+    {
+        var index = reply.ThreadId is null ? -1 : Messages.FindLastIndex(m => m.Id == reply.ThreadId);
+        if (index < 0)
+        {
+            return;
+        }
+        var parent = Messages[index];
+        var counted = parent.LastReplyAt is { } last && reply.CreatedAt <= last;
+        if (reply.DeletedAt is null && !counted)
+        {
+            Messages[index] = parent with { ReplyCount = (parent.ReplyCount ?? 0) + 1, LastReplyAt = reply.CreatedAt };
+        }
+        else if (reply.DeletedAt is not null && counted && parent.ReplyCount is > 0)
+        {
+            Messages[index] = parent with { ReplyCount = parent.ReplyCount == 1 ? null : parent.ReplyCount - 1 };
+        }
+    }
 
     /// <summary>A reaction event applied to the held copy: the count, the first users, and whether it is ours.</summary>
     public void ApplyReaction(ReactionEventDto reaction, bool added, string myUserId)

@@ -51,3 +51,40 @@ export function loadOlderOnScroll(root, dotnet) {
     }
   }, { capture: true, passive: true });
 }
+
+// Files dropped on a channel, or pasted into its composer, go to the composer's file input as if chosen there: Blazor's
+// InputFile reads them on its change event. Only drags that carry files are taken; text drags behave as usual.
+export function dropAndPasteFiles(root) {
+  const inputFor = target => target instanceof Element
+    ? target.closest('.tg-main')?.querySelector('.tg-composer input[type=file]:not([disabled])') : null;
+  const hand = (input, files) => {
+    const transfer = new DataTransfer();
+    for (const file of files) {
+      transfer.items.add(file);
+    }
+    input.files = transfer.files;
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+  };
+  const carriesFiles = event => event.dataTransfer && Array.from(event.dataTransfer.types).includes('Files');
+  root.addEventListener('dragover', event => {
+    if (carriesFiles(event) && inputFor(event.target)) {
+      event.preventDefault();
+      event.dataTransfer.dropEffect = 'copy';
+    }
+  });
+  root.addEventListener('drop', event => {
+    const input = inputFor(event.target);
+    if (carriesFiles(event) && input && event.dataTransfer.files.length > 0) {
+      event.preventDefault();
+      hand(input, event.dataTransfer.files);
+    }
+  });
+  root.addEventListener('paste', event => {
+    const input = inputFor(event.target);
+    const files = event.clipboardData?.files;
+    if (input && files && files.length > 0) {
+      event.preventDefault();
+      hand(input, files);
+    }
+  });
+}

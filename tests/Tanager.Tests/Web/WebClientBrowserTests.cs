@@ -140,6 +140,73 @@ public sealed class WebClientBrowserTests : IAsyncLifetime
         await annsEdited.GetByRole(AriaRole.Button, new() { Name = "Confirm delete" }).ClickAsync();
         await edited.WaitForAsync(new() { State = WaitForSelectorState.Detached, Timeout = LiveTimeoutMs });
 
+        // A thread: Bob replies to his message in the side panel; Ann sees the reply count appear, opens the thread and
+        // answers there, and Bob's open panel shows her answer.
+        var bobsHi = bob.Locator(".tg-main .tg-message", new() { HasText = "Hi Ann" });
+        await bobsHi.HoverAsync();
+        await bobsHi.GetByRole(AriaRole.Button, new() { Name = "Reply in thread" }).ClickAsync();
+        var bobsThread = bob.GetByRole(AriaRole.Complementary, new() { Name = "Thread in #general" });
+        await bob.GetByLabel("Reply in thread").FillAsync("Replying in a thread");
+        await bob.GetByLabel("Reply in thread").PressAsync("Enter");
+        await bobsThread.Locator(".tg-message", new() { HasText = "Replying in a thread" }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
+        await ann.Locator(".tg-main .tg-message", new() { HasText = "Hi Ann" }).GetByRole(AriaRole.Button, new() { Name = "1 reply" })
+            .ClickAsync(new() { Timeout = LiveTimeoutMs });
+        var annsThread = ann.GetByRole(AriaRole.Complementary, new() { Name = "Thread in #general" });
+        await annsThread.Locator(".tg-message", new() { HasText = "Replying in a thread" }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
+        await ann.GetByLabel("Reply in thread").FillAsync("Seen it");
+        await ann.GetByLabel("Reply in thread").PressAsync("Enter");
+        await bobsThread.Locator(".tg-message", new() { HasText = "Seen it" }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
+        await bob.Locator(".tg-main .tg-message", new() { HasText = "Hi Ann" }).GetByRole(AriaRole.Button, new() { Name = "2 replies" })
+            .WaitForAsync(new() { Timeout = LiveTimeoutMs });
+        Assert.Equal(0, await bob.Locator(".tg-main .tg-message", new() { HasText = "Seen it" }).CountAsync());
+        await AssertAccessibleAsync(ann, "thread");
+        await ScreenshotsAsync(ann, "thread");
+
+        // A direct message: Ann opens one with Bob and writes; it appears in Bob's sidebar, unread, and he reads it there.
+        await ann.GetByRole(AriaRole.Button, new() { Name = "New direct message" }).ClickAsync();
+        await ann.GetByLabel("Send a direct message to").SelectOptionAsync(new SelectOptionValue { Label = "Bob" });
+        await ann.GetByRole(AriaRole.Button, new() { Name = "Open", Exact = true }).ClickAsync();
+        await ann.GetByRole(AriaRole.Heading, new() { Name = "Bob", Exact = true }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
+        await ann.GetByLabel("Message Bob").FillAsync("Just between us");
+        await ann.GetByLabel("Message Bob").PressAsync("Enter");
+        var conversation = bob.Locator("nav .tg-channel", new() { HasText = "Ann" });
+        await conversation.Locator(".tg-badge").WaitForAsync(new() { Timeout = LiveTimeoutMs });
+        await conversation.ClickAsync();
+        await bob.GetByRole(AriaRole.Heading, new() { Name = "Ann", Exact = true }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
+        await bob.Locator(".tg-main .tg-message", new() { HasText = "Just between us" }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
+
+        // An image chosen with the file picker, and a file dropped on the conversation: uploaded with progress, sent
+        // together, and shown to Bob as an inline preview that loads and a download link.
+        await ann.GetByLabel("Attach files").SetInputFilesAsync(new FilePayload
+        {
+            Name = "red-blue.png",
+            MimeType = "image/png",
+            Buffer = Files.TestImages.Encode(64, 48, SkiaSharp.SKEncodedImageFormat.Png),
+        });
+        await ann.EvaluateAsync("""
+            () => {
+                const files = new DataTransfer();
+                files.items.add(new File(['minutes of the meeting'], 'notes.txt', { type: 'text/plain' }));
+                document.querySelector('.tg-main .tg-messages').dispatchEvent(new DragEvent('drop', { dataTransfer: files, bubbles: true, cancelable: true }));
+            }
+            """);
+        var uploads = ann.GetByRole(AriaRole.List, new() { Name = "Files to send" });
+        await uploads.GetByText("Ready").Nth(1).WaitForAsync(new() { Timeout = LiveTimeoutMs });
+        Assert.Equal(2, await uploads.GetByText("Ready").CountAsync());
+        await ann.GetByLabel("Message Bob").FillAsync("The plan");
+        await ann.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true }).ClickAsync();
+        await uploads.WaitForAsync(new() { State = WaitForSelectorState.Detached, Timeout = LiveTimeoutMs });
+        var withFiles = bob.Locator(".tg-main .tg-message", new() { HasText = "The plan" });
+        await withFiles.GetByRole(AriaRole.Img, new() { Name = "red-blue.png" }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
+        await bob.WaitForFunctionAsync("() => { const image = document.querySelector(\".tg-main img[alt='red-blue.png']\"); return image && image.complete && image.naturalWidth > 0; }",
+            null, new() { Timeout = LiveTimeoutMs });
+        var link = withFiles.GetByRole(AriaRole.Link, new() { Name = "notes.txt" });
+        await link.WaitForAsync(new() { Timeout = LiveTimeoutMs });
+        var href = await link.GetAttributeAsync("href");
+        Assert.False(string.IsNullOrEmpty(href));
+        Assert.Equal("minutes of the meeting", await _http.GetStringAsync(new Uri(_url, href)));
+        await ScreenshotsAsync(bob, "direct-message");
+
         // A reload keeps Bob signed in (the token in localStorage) and brings him back to the channel from READY.
         await bob.ReloadAsync();
         await bob.GetByRole(AriaRole.Heading, new() { Name = "#general" }).WaitForAsync(new() { Timeout = LoadTimeoutMs });
