@@ -22,6 +22,8 @@ public sealed partial class TanagerChat
         _workspaceId = workspaceId;
         _channelId = null;
         _form = Form.None;
+        CloseThread();
+        CloseSearch();
         await RunAsync(async () =>
         {
             RememberMembers(workspaceId, await _client.ListWorkspaceMembersAsync(workspaceId, _disposing.Token));

@@ -15,10 +15,13 @@ public sealed partial class TanagerChat
 
     private IEnumerable<ChannelDto> Conversations => WorkspaceChannels.Where(IsConversation);
 
-    /// <summary>The other members of the open workspace, by name: whom a direct message can go to.</summary>
-    private IEnumerable<UserDto> OtherMembers => _workspaceId is not null && _members.TryGetValue(_workspaceId, out var ids)
-        ? ids.Where(id => id != MyId && _users.ContainsKey(id)).Select(id => _users[id]).OrderBy(u => u.DisplayName, StringComparer.CurrentCultureIgnoreCase)
+    /// <summary>The members of the open workspace, by name.</summary>
+    private IEnumerable<UserDto> WorkspaceMembers => _workspaceId is not null && _members.TryGetValue(_workspaceId, out var ids)
+        ? ids.Where(_users.ContainsKey).Select(id => _users[id]).OrderBy(u => u.DisplayName, StringComparer.CurrentCultureIgnoreCase)
         : [];
+
+    /// <summary>The other members of the open workspace: whom a direct message can go to.</summary>
+    private IEnumerable<UserDto> OtherMembers => WorkspaceMembers.Where(u => u.Id != MyId);
 
     /// <summary>A channel's name as shown: <c>#name</c>, or for a direct or group message the other participants' names (its own name is internal).</summary>
     private string ChannelLabel(ChannelDto channel)

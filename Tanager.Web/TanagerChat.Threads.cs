@@ -26,6 +26,7 @@ public sealed partial class TanagerChat
             return;
         }
         var thread = new ChannelTimeline(parent.Id);
+        CloseSearch();
         _thread = thread;
         _threadParent = parent;
         _threadDraft = "";

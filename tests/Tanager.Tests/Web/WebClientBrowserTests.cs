@@ -314,7 +314,7 @@ public sealed class WebClientBrowserTests : IAsyncLifetime
     });
 
     [Fact]
-    public Task The_sign_in_and_channel_screens_have_no_serious_or_critical_accessibility_violations() => WithConsoleAsync(async () =>
+    public Task The_sign_in_channel_and_search_screens_have_no_serious_or_critical_accessibility_violations_and_search_filters_narrow_results() => WithConsoleAsync(async () =>
     {
         var run = Guid.NewGuid().ToString("N")[..8];
         await using var ann = await TanagerClient.RegisterAsync(_url, $"ann-{run}@example.test", "correct horse battery", "Ann");
@@ -339,6 +339,22 @@ public sealed class WebClientBrowserTests : IAsyncLifetime
         await message.HoverAsync();
         await message.GetByRole(AriaRole.Button, new() { Name = "React", Exact = true }).ClickAsync();
         await AssertAccessibleAsync(page, "channel with the reaction picker open");
+
+        // Search: the header's box opens the results panel, whose controls are the API's filters.
+        await page.GetByLabel("Search messages").FillAsync("everyone");
+        await page.GetByLabel("Search messages").PressAsync("Enter");
+        var results = page.GetByRole(AriaRole.Region, new() { Name = "Search results" });
+        await results.Locator(".tg-message", new() { HasText = "Hello everyone" }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
+        await AssertAccessibleAsync(page, "search");
+        await ScreenshotsAsync(page, "search");
+        await page.GetByLabel("Messages", new() { Exact = true }).SelectOptionAsync("thread");
+        await results.GetByText("No messages found.").WaitForAsync(new() { Timeout = LiveTimeoutMs });
+        await page.GetByLabel("Messages", new() { Exact = true }).SelectOptionAsync("root");
+        await page.GetByLabel("From", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Ann" });
+        await page.GetByLabel("In", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "#general" });
+        await results.GetByText("1 message", new() { Exact = true }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
+        await results.GetByRole(AriaRole.Button, new() { Name = "Open this message in #general" }).ClickAsync();
+        await results.WaitForAsync(new() { State = WaitForSelectorState.Detached, Timeout = LiveTimeoutMs });
     });
 
     /// <summary>axe-core (Deque's, injected by Deque.AxeCore.Playwright) over the whole page: no serious or critical violation.</summary>
