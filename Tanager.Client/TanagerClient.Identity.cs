@@ -25,6 +25,27 @@ public sealed partial class TanagerClient
         }
     }
 
+    /// <summary>
+    /// A client for a page of an app that signs people in itself and hosts Tanager with <c>UseHostIdentity</c>: it holds
+    /// no token; its requests carry the app's own sign-in (in a browser, the same-origin cookie), and each gateway
+    /// connection identifies with a single-use ticket. <see cref="User"/> is filled in. Throws
+    /// <see cref="TanagerApiException"/> (401) when nobody is signed in to the app.
+    /// </summary>
+    public static async Task<TanagerClient> FromHostSessionAsync(Uri serverUrl, HttpClient? httpClient = null, CancellationToken cancellationToken = default)
+    {
+        var client = new TanagerClient(serverUrl, token: null, httpClient);
+        try
+        {
+            await client.GetMeAsync(cancellationToken);
+            return client;
+        }
+        catch
+        {
+            await client.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>Your login sessions, newest first; the one this client uses has <see cref="SessionDto.Current"/> set.</summary>
     public Task<IReadOnlyList<SessionDto>> ListSessionsAsync(CancellationToken cancellationToken = default) =>
         GetAsync("auth/sessions", TanagerJsonContext.Default.IReadOnlyListSessionDto, cancellationToken);

@@ -54,10 +54,6 @@ public sealed partial class TanagerGateway : IAsyncDisposable
         {
             throw new InvalidOperationException("The gateway is connected already.");
         }
-        if (_client.Token is null)
-        {
-            throw new InvalidOperationException("Log in before connecting to the gateway.");
-        }
         _stop = new CancellationTokenSource();
         _firstReady = new TaskCompletionSource<ReadyData>(TaskCreationOptions.RunContinuationsAsynchronously);
         _run = KeepConnectedOrFailAsync(_stop.Token);
@@ -213,7 +209,20 @@ public sealed partial class TanagerGateway : IAsyncDisposable
                         silenceLimit = 2 * interval;
                         // After the first session, RESUME with where each channel stopped: the server replays the rest first.
                         var resume = _cursors.Count > 0;
-                        var identify = new IdentifyData { Token = _client.Token, LastSequences = resume ? new Dictionary<string, long>(_cursors, StringComparer.Ordinal) : null };
+                        // Without a token of its own the client is a page of an app that signed the person in
+                        // (UseHostIdentity): its REST calls carry the app's cookie, and each connection takes a fresh
+                        // single-use ticket, since the gateway never reads cookies.
+                        string token;
+                        try
+                        {
+                            token = _client.Token ?? (await _client.CreateGatewayTicketAsync(connection.Token)).Ticket;
+                        }
+                        catch (TanagerApiException refused)
+                        {
+                            await CloseQuietlyAsync(socket);
+                            return new Outcome(refused.Status == 401 ? GatewayCloseCodes.NotAuthenticated : null, refused.Message, ready, refused.RetryAfter);
+                        }
+                        var identify = new IdentifyData { Token = token, LastSequences = resume ? new Dictionary<string, long>(_cursors, StringComparer.Ordinal) : null };
                         await SendAsync(socket, GatewayEnvelope.Serialize(resume ? GatewayOpCode.Resume : GatewayOpCode.Identify, null, identify, TanagerJsonContext.Default.IdentifyData), connection.Token);
                         break;
                     case GatewayOpCode.Dispatch when frame.T == GatewayEvents.Ready:

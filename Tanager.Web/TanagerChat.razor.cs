@@ -21,6 +21,8 @@ public sealed partial class TanagerChat : IAsyncDisposable
     /// <summary>Prefixes element ids, so that two chats on one page keep their labels apart.</summary>
     private readonly string _instance = "tg" + Interlocked.Increment(ref _instances).ToString(System.Globalization.CultureInfo.InvariantCulture);
     private TanagerClient? _client;
+    /// <summary>Whether the person is signed in by the app that hosts the chat rather than with a chat token.</summary>
+    private bool _hostSession;
     private UserDto? _me;
     private Uri _server = null!;
     private IJSObjectReference? _module;
@@ -102,6 +104,10 @@ public sealed partial class TanagerChat : IAsyncDisposable
             }
             if (_client is null)
             {
+                await TryHostSessionAsync();
+            }
+            if (_client is null)
+            {
                 await LoadSsoProvidersAsync();
             }
         }
@@ -149,6 +155,25 @@ public sealed partial class TanagerChat : IAsyncDisposable
         {
             // Offline or a server error: the session may still be good, so it is kept for the next visit.
             _signInError = "The server could not be reached. Reload the page to try again.";
+        }
+    }
+
+    /// <summary>
+    /// Inside an app that signs people in itself (<c>UseHostIdentity</c>), the person is the app's signed-in user: the
+    /// chat needs no sign-in of its own and keeps no token (the app's cookie goes with each request). Anywhere else the
+    /// server answers 401 and the chat's own sign-in form is shown.
+    /// </summary>
+    private async Task TryHostSessionAsync()
+    {
+        try
+        {
+            var client = await TanagerClient.FromHostSessionAsync(_server, cancellationToken: _disposing.Token);
+            _hostSession = true;
+            await StartAsync(client);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TanagerApiException)
+        {
+            _hostSession = false;
         }
     }
 
@@ -236,6 +261,17 @@ public sealed partial class TanagerChat : IAsyncDisposable
         _workspaceId = null;
         _channelId = null;
         await JS.InvokeVoidAsync("localStorage.removeItem", _disposing.Token, TokenKey);
+        if (_hostSession)
+        {
+            // The app's sign-in is the app's to end; the chat only lets go of it.
+            _hostSession = false;
+            _signInError = "You are no longer signed in to the app. Sign in there again, then reload this page.";
+            if (client is not null)
+            {
+                await client.DisposeAsync();
+            }
+            return;
+        }
         if (client is not null)
         {
             try

@@ -37,14 +37,26 @@ app.UseAuthorization();
 app.UseAntiforgery();
 // tanager:start
 app.MapTanager("/chat");   // REST under /chat/api/v1, the gateway at /chat/gateway
+app.MapTanagerWebClient("/chat");   // the web client at /chat/, signed in as the app's user (with a reference to Tanager.Web.App)
 // tanager:end
 
 app.MapGet("/", (HttpContext context, IAntiforgery antiforgery) => Page("Home", $"""
     <p>Signed in as <strong>{HtmlEncode(context.User.FindFirstValue("display_name"))}</strong>.</p>
     <p>Chat API: <a href="/chat/api/v1/users/me">your chat profile</a>, <a href="/chat/api/v1/workspaces">your workspaces</a>.</p>
     <p>Chat messages since the app started: {activity.Posted}.</p>
+    <p><a href="/chat/">Open the chat</a> or the <a href="/chat/team">team page</a>, which has the chat inside it.</p>
     <form method="post" action="/logout">{AntiforgeryField(context, antiforgery)}<button>Sign out</button></form>
     """)).RequireAuthorization();
+
+// A page of the app with the chat inside it: the <tanager-chat> element, from the web client's files under /chat/ (the
+// base address), finding the server there too. Blazor needs the page's address under its base address, so the page is
+// under /chat/ as well (the app's own routes win over the client's). The app's cookie is the chat's sign-in.
+app.MapGet("/chat/team", () => Page("Team", """
+    <p>The app's own content sits beside the chat.</p>
+    <tanager-chat style="display: block; height: 75vh"></tanager-chat>
+    <script src="_framework/blazor.webassembly.js" autostart="false"></script>
+    <script src="tanager-chat.js"></script>
+    """, head: """<base href="/chat/">""")).RequireAuthorization();
 
 app.MapGet("/login", (HttpContext context, IAntiforgery antiforgery, string? returnUrl) => LoginForm(context, antiforgery, returnUrl, failed: false));
 
@@ -91,8 +103,8 @@ static string AntiforgeryField(HttpContext context, IAntiforgery antiforgery)
     return $"""<input type="hidden" name="{HtmlEncode(tokens.FormFieldName)}" value="{HtmlEncode(tokens.RequestToken)}">""";
 }
 
-static IResult Page(string title, string body, int status = StatusCodes.Status200OK) => Results.Content(
-    $"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title} · Embedded chat</title></head><body><h1>{title}</h1>{body}</body></html>""",
+static IResult Page(string title, string body, int status = StatusCodes.Status200OK, string head = "") => Results.Content(
+    $"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title} · Embedded chat</title>{head}</head><body><h1>{title}</h1>{body}</body></html>""",
     "text/html; charset=utf-8", Encoding.UTF8, status);
 
 /// <summary>The app's own users. A real app has a user table with password hashes; these two are for the demo.</summary>

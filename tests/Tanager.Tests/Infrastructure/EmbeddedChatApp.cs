@@ -24,10 +24,15 @@ internal sealed class EmbeddedChatApp : IAsyncDisposable
     public string Output => string.Join('\n', _process.Lines) + "\n" + _process.Errors;
 
     /// <param name="dll">The sample's build to run: this repository's own unless given.</param>
-    public static async Task<EmbeddedChatApp> StartAsync(int port, string dataDir, string? dll = null)
+    /// <param name="development">
+    /// Run it in the Development environment, as <c>dotnet run</c> does: a build (not a publish) serves the web client's
+    /// files from their projects' folders only there.
+    /// </param>
+    public static async Task<EmbeddedChatApp> StartAsync(int port, string dataDir, string? dll = null, bool development = false)
     {
         var url = new Uri($"http://127.0.0.1:{port}/");
-        var process = ChildProcess.Start("dotnet", [dll ?? Repository.SampleDll("EmbeddedChat"), "--urls", url.ToString(), "--data-dir", dataDir]);
+        var environment = development ? new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Development" } : null;
+        var process = ChildProcess.Start("dotnet", [dll ?? Repository.SampleDll("EmbeddedChat"), "--urls", url.ToString(), "--data-dir", dataDir], environment);
         var app = new EmbeddedChatApp(process, url);
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
         if (!await Eventually.UntilAsync(() => app.ReachableAsync(http), 60))

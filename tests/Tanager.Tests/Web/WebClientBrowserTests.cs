@@ -357,6 +357,47 @@ public sealed class WebClientBrowserTests : IAsyncLifetime
         await results.WaitForAsync(new() { State = WaitForSelectorState.Detached, Timeout = LiveTimeoutMs });
     });
 
+    [Fact]
+    public Task Inside_an_app_with_its_own_sign_in_the_tanager_chat_element_and_the_client_under_a_prefix_are_the_app_s_user() => WithConsoleAsync(async () =>
+    {
+        var dataDir = Directory.CreateTempSubdirectory("embedded-web-").FullName;
+        try
+        {
+            await using var app = await EmbeddedChatApp.StartAsync(Ports.Free(), dataDir, development: true);
+
+            // The app's team page needs the app's sign-in: its own form, then back to the page, where the chat inside it
+            // (<tanager-chat>, served from /chat/) is already Alice, with no sign-in or sign-out of its own.
+            var team = await OpenAsync(url: new Uri(app.Url, "chat/team"));
+            await team.GetByLabel("User name").FillAsync("alice", new() { Timeout = LoadTimeoutMs });
+            await team.GetByLabel("Password").FillAsync("alice-password");
+            await team.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+            await team.GetByRole(AriaRole.Heading, new() { Name = "Welcome, Alice Adams" }).WaitForAsync(new() { Timeout = LoadTimeoutMs });
+            Assert.Equal("/chat/team", new Uri(team.Url).AbsolutePath);
+            Assert.Equal(0, await team.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).CountAsync());
+            await SubmitSideFormAsync(team, "New workspace", "Workspace name", "Acme", "Create");
+            await SubmitSideFormAsync(team, "New channel", "Channel name", "general", "Create");
+            await team.GetByLabel("Message #general").FillAsync("From the team page");
+            await team.GetByLabel("Message #general").PressAsync("Enter");
+            await team.Locator(".tg-message", new() { HasText = "From the team page" }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
+
+            // The whole client under the app's /chat/ prefix: the same person and channel, and what it posts reaches the
+            // team page live (its gateway connection identified with a ticket, as the app's cookie is never read there).
+            var full = await team.Context.NewPageAsync();
+            _pages.Add(full);
+            await full.GotoAsync(new Uri(app.Url, "chat/").ToString());
+            await full.GetByRole(AriaRole.Heading, new() { Name = "#general" }).WaitForAsync(new() { Timeout = LoadTimeoutMs });
+            await full.Locator(".tg-message", new() { HasText = "From the team page" }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
+            await full.GetByLabel("Message #general").FillAsync("From the full client");
+            await full.GetByLabel("Message #general").PressAsync("Enter");
+            await team.Locator(".tg-message", new() { HasText = "From the full client" }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
+            await ScreenshotsAsync(team, "embedded-team-page");
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    });
+
     /// <summary>axe-core (Deque's, injected by Deque.AxeCore.Playwright) over the whole page: no serious or critical violation.</summary>
     private static async Task AssertAccessibleAsync(IPage page, string screen)
     {
@@ -379,7 +420,7 @@ public sealed class WebClientBrowserTests : IAsyncLifetime
         {
             for (var i = 0; i < _pages.Count; i++)
             {
-                _console.Enqueue($"page {i + 1} showed: {await _pages[i].Locator(".tg-root").InnerTextAsync(new() { Timeout = 5000 })}");
+                _console.Enqueue($"page {i + 1} at {_pages[i].Url} showed: {await _pages[i].EvaluateAsync<string>("() => document.body ? document.body.innerText : ''")}");
                 await ScreenshotsAsync(_pages[i], $"failure-page{i + 1}");
                 _console.Enqueue($"page {i + 1} raw gateway: " + await _pages[i].EvaluateAsync<string>("""
                     () => new Promise(done => {
@@ -395,7 +436,7 @@ public sealed class WebClientBrowserTests : IAsyncLifetime
         }
     }
 
-    private async Task<IPage> OpenAsync(ViewportSize? viewport = null, Func<IBrowserContext, Task>? prepare = null)
+    private async Task<IPage> OpenAsync(ViewportSize? viewport = null, Func<IBrowserContext, Task>? prepare = null, Uri? url = null)
     {
         var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { ViewportSize = viewport ?? new ViewportSize { Width = 1280, Height = 800 } });
         if (prepare is not null)
@@ -408,7 +449,14 @@ public sealed class WebClientBrowserTests : IAsyncLifetime
         _console.Enqueue($"open {name}");
         page.Console += (_, message) => _console.Enqueue($"{name} {message.Type}: {message.Text}");
         page.PageError += (_, error) => _console.Enqueue($"{name} page error: {error}");
-        await page.GotoAsync(_url.ToString());
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400)
+            {
+                _console.Enqueue($"{name} got {response.Status} for {response.Request.Method} {response.Url}");
+            }
+        };
+        await page.GotoAsync((url ?? _url).ToString());
         return page;
     }
 
