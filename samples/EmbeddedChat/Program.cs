@@ -51,12 +51,14 @@ app.MapGet("/", (HttpContext context, IAntiforgery antiforgery) => Page("Home", 
 // A page of the app with the chat inside it: the <tanager-chat> element, from the web client's files under /chat/ (the
 // base address), finding the server there too. Blazor needs the page's address under its base address, so the page is
 // under /chat/ as well (the app's own routes win over the client's). The app's cookie is the chat's sign-in.
-app.MapGet("/chat/team", () => Page("Team", """
+app.MapGet("/chat/team", () => Page("Team", head: """
+    <base href="/chat/">
+    """, body: """
     <p>The app's own content sits beside the chat.</p>
     <tanager-chat style="display: block; height: 75vh"></tanager-chat>
     <script src="_framework/blazor.webassembly.js" autostart="false"></script>
     <script src="tanager-chat.js"></script>
-    """, head: """<base href="/chat/">""")).RequireAuthorization();
+    """)).RequireAuthorization();
 
 app.MapGet("/login", (HttpContext context, IAntiforgery antiforgery, string? returnUrl) => LoginForm(context, antiforgery, returnUrl, failed: false));
 

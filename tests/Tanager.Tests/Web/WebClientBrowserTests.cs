@@ -1,4 +1,5 @@
 using Deque.AxeCore.Playwright;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Playwright;
 using Tanager.Client;
 using Tanager.Tests.Infrastructure;
@@ -42,7 +43,7 @@ public sealed class WebClientBrowserTests : IAsyncLifetime
     }
 
     /// <summary>tanager serve on <see cref="_url"/> and <see cref="_data"/>; returns once /health answers.</summary>
-    private async Task StartServeAsync()
+    private async Task StartServeAsync(IReadOnlyDictionary<string, string>? settings = null)
     {
         var environment = new Dictionary<string, string>
         {
@@ -50,6 +51,10 @@ public sealed class WebClientBrowserTests : IAsyncLifetime
             ["TANAGER_Tanager__PasswordIterations"] = "1",
             ["TANAGER_Tanager__RateLimits__Enabled"] = "false",
         };
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[name] = value;
+        }
         _serve = ChildProcess.Start("dotnet", [TanagerDll, "serve", "--listen", _url.ToString().TrimEnd('/'), "--data-dir", _data!], environment);
         Assert.True(await Eventually.UntilAsync(async () =>
         {
@@ -397,6 +402,70 @@ public sealed class WebClientBrowserTests : IAsyncLifetime
             Directory.Delete(dataDir, recursive: true);
         }
     });
+
+    [Fact]
+    public Task A_Blazor_app_of_another_origin_with_TanagerChat_on_its_page_signs_up_posts_and_hears_the_server_live() => WithConsoleAsync(async () =>
+    {
+        // samples/BlazorChat: an app's own Blazor WebAssembly front end with <TanagerChat ServerUrl=…/> in its page, served
+        // from another origin than tanager serve, which lists that origin in Tanager:AllowedOrigins.
+        var appUrl = new Uri($"http://127.0.0.1:{Ports.Free()}/");
+        await _serve!.DisposeAsync();
+        await StartServeAsync(new Dictionary<string, string> { ["TANAGER_Tanager__AllowedOrigins__0"] = appUrl.GetLeftPart(UriPartial.Authority) });
+        await using var app = await ServeBlazorSampleAsync(appUrl, _url);
+        var run = Guid.NewGuid().ToString("N")[..8];
+
+        var page = await OpenAsync(url: appUrl);
+        await page.GetByText("the app's own page", new() { Exact = false }).WaitForAsync(new() { Timeout = LoadTimeoutMs });
+        await SignUpAsync(page, "Cleo", $"cleo-{run}@example.test");
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Welcome, Cleo" }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
+        await SubmitSideFormAsync(page, "New workspace", "Workspace name", "Acme", "Create");
+        await SubmitSideFormAsync(page, "New channel", "Channel name", "support", "Create");
+        await page.GetByLabel("Message #support").FillAsync("Hello from the app");
+        await page.GetByLabel("Message #support").PressAsync("Enter");
+
+        // The server has it, and what another client posts there reaches the app's page live.
+        await using var cleo = await TanagerClient.LoginAsync(_url, $"cleo-{run}@example.test", "correct horse battery");
+        var workspace = Assert.Single(await cleo.ListWorkspacesAsync());
+        var support = Assert.Single(await cleo.ListChannelsAsync(workspace.Id), c => c.Name == "support");
+        Assert.True(await Eventually.UntilAsync(async () =>
+            (await cleo.GetMessagesAsync(workspace.Id, support.Id)).Messages.Any(m => m.Content == "Hello from the app"), 15));
+        await cleo.PostMessageAsync(workspace.Id, support.Id, "Hello from the server side");
+        await page.Locator(".tg-message", new() { HasText = "Hello from the server side" }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
+        await ScreenshotsAsync(page, "blazor-component");
+    });
+
+    /// <summary>
+    /// The BlazorChat sample's build served as a static host serves its publish: its files (from the build's static web
+    /// assets manifests), index.html for every other path, and an appsettings.json naming this run's chat server.
+    /// </summary>
+    private static async Task<WebApplication> ServeBlazorSampleAsync(Uri url, Uri chatServer)
+    {
+        // Built by the solution build (.ci/run), not through a reference: its WebAssembly files would collide with
+        // Tanager.Web.App's in this project's static web assets.
+        var bin = Path.Combine(Repository.Root, "samples", "BlazorChat", "bin", Repository.Configuration, "net10.0");
+        Assert.True(File.Exists(Path.Combine(bin, "BlazorChat.staticwebassets.endpoints.json")),
+            $"samples/BlazorChat is not built in {Repository.Configuration}: build Tanager.sln (or the sample) first");
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "BlazorChat", ContentRootPath = bin });
+        builder.WebHost.UseSetting(WebHostDefaults.StaticWebAssetsKey, Path.Combine(bin, "BlazorChat.staticwebassets.runtime.json"));
+        builder.WebHost.UseStaticWebAssets();
+        builder.WebHost.UseUrls(url.GetLeftPart(UriPartial.Authority));
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        // Ahead of the static files (whose endpoint would answer the sample's own appsettings.json).
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.Path == "/appsettings.json")
+            {
+                await context.Response.WriteAsJsonAsync(new Dictionary<string, string> { ["ChatServer"] = chatServer.ToString() });
+                return;
+            }
+            await next(context);
+        });
+        app.MapStaticAssets(Path.Combine(bin, "BlazorChat.staticwebassets.endpoints.json"));
+        app.MapFallbackToFile("index.html");
+        await app.StartAsync();
+        return app;
+    }
 
     /// <summary>axe-core (Deque's, injected by Deque.AxeCore.Playwright) over the whole page: no serious or critical violation.</summary>
     private static async Task AssertAccessibleAsync(IPage page, string screen)
