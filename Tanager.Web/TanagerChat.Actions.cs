@@ -56,6 +56,8 @@ public sealed partial class TanagerChat
         _channelId = channelId;
         _editingId = null;
         _reactingTo = null;
+        _pinsOpen = false;
+        _mentionChoices = [];
         _navOpen = false;
         if (!_timelines.TryGetValue(channelId, out var timeline))
         {
@@ -128,7 +130,8 @@ public sealed partial class TanagerChat
 
     private async Task SendAsync()
     {
-        var content = _draft.Trim();
+        var typed = _draft.Trim();
+        var content = WithMentions(typed);
         if (_client is null || _workspaceId is not { } workspaceId || _channelId is not { } channelId)
         {
             return;
@@ -153,6 +156,7 @@ public sealed partial class TanagerChat
                 ? await _client.PostMessageAsync(workspaceId, channelId, content, attachments, nonce, _disposing.Token)
                 : await _client.PostMessageAsync(workspaceId, channelId, content, nonce, _disposing.Token);
             _draftNonce = Guid.NewGuid().ToString("N");
+            _mentioned.Clear();
             ClearSentUploads(channelId);
             if (_timelines.TryGetValue(channelId, out var timeline))
             {
@@ -165,7 +169,7 @@ public sealed partial class TanagerChat
         {
             if (_draft.Length == 0)
             {
-                _draft = content;
+                _draft = typed;
             }
             _error = exception is TanagerApiException api ? $"Not sent: {api.Message}" : "Not sent: the server could not be reached. Press Enter to try again.";
         }
@@ -213,6 +217,47 @@ public sealed partial class TanagerChat
         });
     }
 
+    private bool _pinsOpen;
+    private string _emojiFilter = "";
+    private IReadOnlyList<MessageDto> _pins = [];
+
+    private async Task TogglePinAsync(MessageDto message)
+    {
+        if (_client is null)
+        {
+            return;
+        }
+        await RunAsync(async () =>
+        {
+            var changed = message.PinnedAt is null
+                ? await _client.PinMessageAsync(message.WorkspaceId, message.ChannelId, message.Id, _disposing.Token)
+                : await _client.UnpinMessageAsync(message.WorkspaceId, message.ChannelId, message.Id, _disposing.Token);
+            ApplyEverywhere(changed);
+        });
+        if (_pinsOpen)
+        {
+            await LoadPinsAsync();
+        }
+    }
+
+    private async Task TogglePinsAsync()
+    {
+        _pinsOpen = !_pinsOpen;
+        if (_pinsOpen)
+        {
+            await LoadPinsAsync();
+        }
+    }
+
+    private async Task LoadPinsAsync()
+    {
+        if (_client is null || _workspaceId is not { } workspaceId || _channelId is not { } channelId)
+        {
+            return;
+        }
+        await RunAsync(async () => _pins = await _client.ListPinsAsync(workspaceId, channelId, _disposing.Token));
+    }
+
     private async Task ToggleReactionAsync(MessageDto message, string emoji)
     {
         if (_client is null)
@@ -220,6 +265,7 @@ public sealed partial class TanagerChat
             return;
         }
         _reactingTo = null;
+        _emojiFilter = "";
         var mine = message.Reactions?.FirstOrDefault(r => r.Emoji == emoji) is { } reaction && (reaction.Me == true || reaction.Users.Contains(_me?.Id ?? ""));
         await RunAsync(async () =>
         {

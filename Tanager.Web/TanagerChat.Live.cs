@@ -29,6 +29,8 @@ public sealed partial class TanagerChat
         gateway.WorkspaceMemberRemoved += OnWorkspaceMemberRemovedAsync;
         gateway.UserUpdated += OnUserUpdatedAsync;
         gateway.ReadStateUpdated += OnReadStateUpdatedAsync;
+        gateway.TypingStarted += OnTypingAsync;
+        gateway.PresenceUpdated += OnPresenceAsync;
         // Not awaited: the first READY may take a while (or never come while the server is down); the page shows the
         // connection state meanwhile, and OnReadyAsync fills it in.
         _ = ConnectAsync(gateway);
@@ -68,6 +70,7 @@ public sealed partial class TanagerChat
         _workspaces.Clear();
         _workspaces.AddRange(ready.Workspaces.Select(w => w.Workspace).OrderBy(w => w.Name, StringComparer.CurrentCultureIgnoreCase));
         _channels.Clear();
+        RememberPresences(ready);
         foreach (var workspace in ready.Workspaces)
         {
             _channels[workspace.Workspace.Id] = [.. workspace.Channels.OrderBy(c => c.Name, StringComparer.Ordinal)];
@@ -99,6 +102,7 @@ public sealed partial class TanagerChat
         var atEnd = message.ChannelId == _channelId && message.ThreadId is null && await IsNearEndAsync();
         ApplyEverywhere(message);
         CountReply(message);
+        StopTyping(message);
         var mine = message.AuthorId == _me?.Id;
         if (message.ChannelId == _channelId && message.ThreadId is null)
         {
@@ -107,7 +111,13 @@ public sealed partial class TanagerChat
         }
         else if (!mine && message.ThreadId is null)
         {
-            UpdateChannel(message.WorkspaceId, message.ChannelId, c => c with { UnreadCount = (c.UnreadCount ?? 0) + 1, LastSequence = Math.Max(c.LastSequence, message.Sequence) });
+            var mentioned = MentionsMe(message) ? 1 : 0;
+            UpdateChannel(message.WorkspaceId, message.ChannelId, c => c with
+            {
+                UnreadCount = (c.UnreadCount ?? 0) + 1,
+                MentionCount = (c.MentionCount ?? 0) + mentioned,
+                LastSequence = Math.Max(c.LastSequence, message.Sequence),
+            });
         }
         if (!mine)
         {
@@ -116,15 +126,23 @@ public sealed partial class TanagerChat
                 await LoadUserAsync(message.WorkspaceId, message.AuthorId);
             }
             var where = FindChannel(message.WorkspaceId, message.ChannelId) is { } channel ? ChannelLabel(channel) : "a channel";
-            var text = message.Content.Length > 140 ? message.Content[..140] + "…" : message.Content;
+            var plain = PlainText(message.Content);
+            var text = plain.Length > 140 ? plain[..140] + "…" : plain;
             _announcement = $"{NameOf(message.AuthorId)} in {where}: {text}";
+            await NotifyAsync(message);
         }
         await InvokeAsync(StateHasChanged);
     }
 
     private async Task OnMessageChangedAsync(MessageDto message)
     {
+        var pinsChanged = _pinsOpen && message.ChannelId == _channelId
+            && (message.PinnedAt is not null) != _pins.Any(p => p.Id == message.Id);
         ApplyEverywhere(message);
+        if (pinsChanged)
+        {
+            await LoadPinsAsync();
+        }
         if (message.DeletedAt is not null)
         {
             CountReply(message);

@@ -13,9 +13,6 @@ namespace Tanager.Web;
 /// </summary>
 public sealed partial class TanagerChat : IAsyncDisposable
 {
-    /// <summary>Quick reactions offered on every message, until a full picker exists.</summary>
-    private static readonly string[] QuickReactions = ["👍", "❤️", "😄", "🎉", "👀"];
-
     private static int _instances;
     private readonly CancellationTokenSource _disposing = new();
     /// <summary>Prefixes element ids, so that two chats on one page keep their labels apart.</summary>
@@ -29,6 +26,7 @@ public sealed partial class TanagerChat : IAsyncDisposable
     private DotNetObjectReference<PageCallbacks>? _callbacks;
     private ElementReference _root;
     private ElementReference _scroller;
+    private ElementReference _composer;
     private bool _scrollToEnd;
 
     // Sign-in
@@ -124,8 +122,11 @@ public sealed partial class TanagerChat : IAsyncDisposable
             _module = await JS.InvokeAsync<IJSObjectReference>("import", _disposing.Token, "./_content/Tanager.Web/tanager.js");
             await _module.InvokeVoidAsync("enterSubmits", _disposing.Token, _root);
             await _module.InvokeVoidAsync("dropAndPasteFiles", _disposing.Token, _root);
-            _callbacks = DotNetObjectReference.Create(new PageCallbacks(LoadOlderAsync));
+            _callbacks = DotNetObjectReference.Create(new PageCallbacks(LoadOlderAsync, key => InvokeAsync(() => MentionKeyAsync(key))));
             await _module.InvokeVoidAsync("loadOlderOnScroll", _disposing.Token, _root, _callbacks);
+            await _module.InvokeVoidAsync("mentionKeys", _disposing.Token, _root, _callbacks);
+            _notifications = await _module.InvokeAsync<string>("notificationPermission", _disposing.Token);
+            StateHasChanged();
         }
         if (_focusThreadComposer && _thread is not null)
         {
@@ -320,8 +321,6 @@ public sealed partial class TanagerChat : IAsyncDisposable
     private string NameOf(string userId) => _users.TryGetValue(userId, out var user) ? user.DisplayName : "Someone";
 
     private static string Time(DateTimeOffset at) => at.ToLocalTime().ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture);
-
-    private static MarkupString Render(string content) => new(SafeMarkdown.ToHtml(content));
 
     private string MyId => _me?.Id ?? "";
 

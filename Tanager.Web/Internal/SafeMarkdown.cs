@@ -6,7 +6,8 @@ namespace Tanager.Web.Internal;
 /// <summary>
 /// Turns a message's text into HTML that cannot inject markup: every character of the text is HTML-encoded, and only
 /// the tags written here are ever emitted — <c>**bold**</c>, <c>_italic_</c>, <c>`code`</c>, fenced code blocks, and
-/// links whose target is an absolute http or https URL (<c>[text](url)</c> or a bare URL). Anything else stays text.
+/// links whose target is an absolute http or https URL (<c>[text](url)</c> or a bare URL), and mentions
+/// (<c>&lt;@USER_ID&gt;</c>, shown as <c>@Name</c>). Anything else stays text.
 /// A few hundred lines of Markdig would add ~400 KB to the first load for features a chat message does not use.
 /// </summary>
 internal static class SafeMarkdown
@@ -15,7 +16,9 @@ internal static class SafeMarkdown
     private const int MaxDepth = 4;
     private const string Fence = "```";
 
-    public static string ToHtml(string? text)
+    /// <param name="text">The message's text.</param>
+    /// <param name="mentions">How a mention is shown: the user's name, or null for someone unknown; and whether it is the reader.</param>
+    public static string ToHtml(string? text, Func<string, (string? Name, bool Me)>? mentions = null)
     {
         if (string.IsNullOrEmpty(text))
         {
@@ -45,7 +48,7 @@ internal static class SafeMarkdown
                 html.Append("<br>");
             }
             firstTextLine = false;
-            Inline(html, line, 0);
+            Inline(html, line, 0, mentions);
         }
         if (inCode)
         {
@@ -54,13 +57,13 @@ internal static class SafeMarkdown
         return html.ToString();
     }
 
-    private static void Inline(StringBuilder html, string text, int depth)
+    private static void Inline(StringBuilder html, string text, int depth, Func<string, (string? Name, bool Me)>? mentions)
     {
         var plain = 0;
         var i = 0;
         while (i < text.Length)
         {
-            var next = Span(text, i, depth, out var markup);
+            var next = Span(text, i, depth, mentions, out var markup);
             if (next > i)
             {
                 Encode(html, text, plain, i);
@@ -77,7 +80,7 @@ internal static class SafeMarkdown
     }
 
     /// <summary>The end of a formatted span starting at <paramref name="i"/> and its HTML, or <paramref name="i"/> when none starts there.</summary>
-    private static int Span(string text, int i, int depth, out string markup)
+    private static int Span(string text, int i, int depth, Func<string, (string? Name, bool Me)>? mentions, out string markup)
     {
         markup = "";
         var c = text[i];
@@ -91,6 +94,12 @@ internal static class SafeMarkdown
             }
             return i;
         }
+        if (c == '<' && MentionAt(text, i) is { } userId)
+        {
+            var (name, me) = mentions?.Invoke(userId) ?? (null, false);
+            markup = $"<span class=\"tg-mention{(me ? " tg-mention-me" : "")}\">@{WebUtility.HtmlEncode(name ?? "someone")}</span>";
+            return i + MentionLength;
+        }
         if (depth >= MaxDepth)
         {
             return i;
@@ -100,7 +109,7 @@ internal static class SafeMarkdown
             var end = text.IndexOf("**", i + 2, StringComparison.Ordinal);
             if (end > i + 2)
             {
-                markup = "<strong>" + InlineToString(text[(i + 2)..end], depth + 1) + "</strong>";
+                markup = "<strong>" + InlineToString(text[(i + 2)..end], depth + 1, mentions) + "</strong>";
                 return end + 2;
             }
             return i;
@@ -112,7 +121,7 @@ internal static class SafeMarkdown
             {
                 if (end + 1 == text.Length || !char.IsLetterOrDigit(text[end + 1]))
                 {
-                    markup = "<em>" + InlineToString(text[(i + 1)..end], depth + 1) + "</em>";
+                    markup = "<em>" + InlineToString(text[(i + 1)..end], depth + 1, mentions) + "</em>";
                     return end + 1;
                 }
             }
@@ -124,7 +133,7 @@ internal static class SafeMarkdown
             var end = close < 0 ? -1 : text.IndexOf(')', close + 2);
             if (close > i + 1 && end > close + 2 && SafeUrl(text[(close + 2)..end]) is { } url)
             {
-                markup = Link(url, InlineToString(text[(i + 1)..close], depth + 1));
+                markup = Link(url, InlineToString(text[(i + 1)..close], depth + 1, mentions));
                 return end + 1;
             }
             return i;
@@ -151,10 +160,10 @@ internal static class SafeMarkdown
         return i;
     }
 
-    private static string InlineToString(string text, int depth)
+    private static string InlineToString(string text, int depth, Func<string, (string? Name, bool Me)>? mentions)
     {
         var html = new StringBuilder(text.Length + 16);
-        Inline(html, text, depth);
+        Inline(html, text, depth, mentions);
         return html.ToString();
     }
 
@@ -163,6 +172,27 @@ internal static class SafeMarkdown
         Uri.TryCreate(candidate.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
             ? uri.AbsoluteUri
             : null;
+
+    /// <summary><c>&lt;@</c>, a 26-character user id (letters and digits), <c>&gt;</c>.</summary>
+    private const int MentionLength = 29;
+
+    /// <summary>The user id of a mention starting at <paramref name="i"/>, or null.</summary>
+    internal static string? MentionAt(string text, int i)
+    {
+        if (i + MentionLength > text.Length || text[i] != '<' || text[i + 1] != '@' || text[i + MentionLength - 1] != '>')
+        {
+            return null;
+        }
+        var id = text.AsSpan(i + 2, MentionLength - 3);
+        foreach (var ch in id)
+        {
+            if (!char.IsAsciiLetterOrDigit(ch))
+            {
+                return null;
+            }
+        }
+        return id.ToString();
+    }
 
     private static string Link(string url, string innerHtml) =>
         $"<a href=\"{WebUtility.HtmlEncode(url)}\" target=\"_blank\" rel=\"noopener noreferrer nofollow\">{innerHtml}</a>";

@@ -88,3 +88,39 @@ export function dropAndPasteFiles(root) {
     }
   });
 }
+
+// While the mention choices are open (the composer has data-mentions-open), the arrow keys, Enter, Tab and Escape are
+// theirs: kept from the textarea (and from Enter-sends, which listens later) and handed to .NET.
+export function mentionKeys(root, dotnet) {
+  root.addEventListener('keydown', event => {
+    const target = event.target;
+    if (!(target instanceof HTMLTextAreaElement) || target.dataset.mentionsOpen !== 'true' || event.isComposing
+        || !['ArrowDown', 'ArrowUp', 'Enter', 'Tab', 'Escape'].includes(event.key)) {
+      return;
+    }
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    dotnet.invokeMethodAsync('MentionKey', event.key);
+  }, { capture: true });
+}
+
+// Desktop notifications: the permission, asking for it (only from a click), and showing one.
+export function notificationPermission() {
+  return 'Notification' in window ? Notification.permission : 'unsupported';
+}
+
+export async function requestNotifications() {
+  return 'Notification' in window ? await Notification.requestPermission() : 'unsupported';
+}
+
+export function notify(title, body, tag) {
+  if (!('Notification' in window) || Notification.permission !== 'granted') {
+    return;
+  }
+  const notification = new Notification(title, { body, tag });
+  notification.onclick = () => { window.focus(); notification.close(); };
+}
+
+export function pageHidden() {
+  return document.visibilityState !== 'visible' || !document.hasFocus();
+}

@@ -39,7 +39,26 @@ public sealed class SafeMarkdownTests
         // Every tag in the output is one the renderer writes.
         foreach (var tag in System.Text.RegularExpressions.Regex.Matches(html, "<(/?)([a-z]+)").Select(m => m.Groups[2].Value))
         {
-            Assert.Contains(tag, new[] { "strong", "em", "code", "pre", "a", "br" });
+            Assert.Contains(tag, new[] { "strong", "em", "code", "pre", "a", "br", "span" });
         }
+    }
+
+    private const string AnnId = "01JD0000000000000000000ANN";
+    private const string EveId = "01JD0000000000000000000EVE";
+
+    [Theory]
+    [InlineData("hi <@01JD0000000000000000000ANN>!", "hi <span class=\"tg-mention tg-mention-me\">@Ann</span>!")]
+    [InlineData("**<@01JD0000000000000000000EVE>**", "<strong><span class=\"tg-mention\">@&lt;b&gt;Eve&lt;/b&gt;</span></strong>")]
+    [InlineData("<@01JD00000000000000000000XX>", "<span class=\"tg-mention\">@someone</span>")]
+    [InlineData("<@short> and <@01JD0000000000000000000AN!>", "&lt;@short&gt; and &lt;@01JD0000000000000000000AN!&gt;")]
+    public void Mentions_show_the_name_encoded_and_the_reader_s_own_highlighted(string text, string html)
+    {
+        (string? Name, bool Me) Names(string id) => id switch
+        {
+            AnnId => ("Ann", true),
+            EveId => ("<b>Eve</b>", false),
+            _ => (null, false),
+        };
+        Assert.Equal(html, SafeMarkdown.ToHtml(text, Names));
     }
 }

@@ -123,7 +123,7 @@ public sealed class WebClientBrowserTests : IAsyncLifetime
         var bobsMessage = ann.Locator(".tg-message", new() { HasText = "Hi Ann" });
         await bobsMessage.HoverAsync();
         await bobsMessage.GetByRole(AriaRole.Button, new() { Name = "React" }).ClickAsync();
-        await bobsMessage.GetByRole(AriaRole.Button, new() { Name = "👍", Exact = true }).ClickAsync();
+        await bobsMessage.GetByRole(AriaRole.Button, new() { Name = "thumbs up", Exact = true }).ClickAsync();
         await bob.Locator(".tg-message", new() { HasText = "Hi Ann" }).GetByRole(AriaRole.Button, new() { Name = "👍, 1 reaction" })
             .WaitForAsync(new() { Timeout = LiveTimeoutMs });
 
@@ -363,6 +363,89 @@ public sealed class WebClientBrowserTests : IAsyncLifetime
     });
 
     [Fact]
+    public Task Mentions_autocomplete_typing_presence_pins_the_emoji_picker_and_notifications_work_between_two_browsers() => WithConsoleAsync(async () =>
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        await using var annSetup = await TanagerClient.RegisterAsync(_url, $"ann-{run}@example.test", "correct horse battery", "Ann");
+        var workspace = await annSetup.CreateWorkspaceAsync("Acme");
+        var general = await annSetup.CreateChannelAsync(workspace.Id, "general");
+        var random = await annSetup.CreateChannelAsync(workspace.Id, "random");
+        await using var bobSetup = await TanagerClient.RegisterAsync(_url, $"bob-{run}@example.test", "correct horse battery", "Bob");
+        await bobSetup.AcceptInviteAsync((await annSetup.CreateInviteAsync(workspace.Id)).Code!);
+        await bobSetup.JoinChannelAsync(workspace.Id, general.Id);
+        await bobSetup.JoinChannelAsync(workspace.Id, random.Id);
+        await annSetup.OpenDirectMessageAsync(workspace.Id, bobSetup.User!.Id);
+
+        var ann = await OpenAsync();
+        await SignInAsync(ann, $"ann-{run}@example.test");
+        await ann.GetByRole(AriaRole.Heading, new() { Name = "#general" }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
+        // Bob's browser allows notifications; the page's Notification is replaced by one that records what it is asked to show.
+        var bob = await OpenAsync(prepare: async context =>
+        {
+            await context.GrantPermissionsAsync(["notifications"]);
+            await context.AddInitScriptAsync("""
+                window.shown = [];
+                window.Notification = class {
+                    static permission = 'granted';
+                    static requestPermission() { return Promise.resolve('granted'); }
+                    constructor(title, options) { window.shown.push({ title, body: options && options.body }); }
+                    close() {}
+                };
+                """);
+        });
+        await SignInAsync(bob, $"bob-{run}@example.test");
+        await bob.GetByRole(AriaRole.Heading, new() { Name = "#general" }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
+
+        // Presence: Bob is online, so his direct message in Ann's sidebar has a green dot and says so.
+        var bobsConversation = ann.Locator("nav .tg-channel", new() { HasText = "Bob" });
+        await bobsConversation.Locator(".tg-presence-online").WaitForAsync(new() { Timeout = LiveTimeoutMs });
+        Assert.Contains("online", await bobsConversation.InnerTextAsync(), StringComparison.Ordinal);
+
+        // Typing: Bob types in #general; Ann, there too, sees it.
+        await bob.GetByLabel("Message #general").PressSequentiallyAsync("hel");
+        await ann.GetByText("Bob is typing…").WaitForAsync(new() { Timeout = LiveTimeoutMs });
+        await bob.GetByLabel("Message #general").FillAsync("");
+
+        // Bob goes to #random. Ann mentions him through the autocomplete: "@Bo" offers Bob, Enter picks him.
+        await bob.Locator("nav .tg-channel", new() { HasText = "#random" }).ClickAsync();
+        await bob.GetByRole(AriaRole.Heading, new() { Name = "#random" }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
+        var composer = ann.GetByLabel("Message #general");
+        await composer.PressSequentiallyAsync("Look @Bo");
+        var people = ann.GetByRole(AriaRole.Listbox, new() { Name = "People to mention" });
+        await people.GetByRole(AriaRole.Option, new() { Name = "Bob" }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
+        await composer.PressAsync("Enter");
+        await people.WaitForAsync(new() { State = WaitForSelectorState.Detached, Timeout = LiveTimeoutMs });
+        Assert.Equal("Look @Bob ", await composer.InputValueAsync());
+        await composer.PressSequentiallyAsync("at this");
+        await composer.PressAsync("Enter");
+        var mention = ann.Locator(".tg-messages .tg-message", new() { HasText = "at this" });
+        Assert.Equal("@Bob", await mention.Locator(".tg-mention").InnerTextAsync(new() { Timeout = LiveTimeoutMs }));
+        var sent = (await annSetup.GetMessagesAsync(workspace.Id, general.Id)).Messages.Single(m => m.Content.EndsWith("at this", StringComparison.Ordinal));
+        Assert.Equal($"Look <@{bobSetup.User.Id}> at this", sent.Content);
+
+        // Bob, elsewhere: #general shows a mention badge, and a notification names Ann and the channel.
+        await bob.Locator("nav .tg-channel", new() { HasText = "#general" }).Locator(".tg-badge.tg-mention").WaitForAsync(new() { Timeout = LiveTimeoutMs });
+        await bob.WaitForFunctionAsync("() => window.shown.some(n => n.title === 'Ann in #general' && n.body === 'Look @Bob at this')", null, new() { Timeout = LiveTimeoutMs });
+
+        // Ann pins her message and finds a reaction by name; Bob, back in #general, sees both and his name highlighted.
+        await mention.HoverAsync();
+        await mention.GetByRole(AriaRole.Button, new() { Name = "Pin", Exact = true }).ClickAsync();
+        await ann.GetByRole(AriaRole.Button, new() { Name = "Pinned messages" }).ClickAsync();
+        await ann.GetByRole(AriaRole.Region, new() { Name = "Pinned messages" }).GetByText("at this", new() { Exact = false }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
+        await mention.HoverAsync();
+        await mention.GetByRole(AriaRole.Button, new() { Name = "React", Exact = true }).ClickAsync();
+        await mention.GetByLabel("Find an emoji").FillAsync("rock");
+        Assert.Equal(1, await mention.Locator(".tg-emoji-grid button").CountAsync());
+        await mention.GetByRole(AriaRole.Button, new() { Name = "rocket", Exact = true }).ClickAsync();
+        await bob.Locator("nav .tg-channel", new() { HasText = "#general" }).ClickAsync();
+        var seen = bob.Locator(".tg-messages .tg-message", new() { HasText = "at this" });
+        await seen.GetByRole(AriaRole.Button, new() { Name = "🚀, 1 reaction" }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
+        Assert.Contains("Pinned", await seen.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, await seen.Locator(".tg-mention.tg-mention-me").CountAsync());
+        await AssertAccessibleAsync(ann, "channel with pins, a mention and the emoji picker");
+    });
+
+    [Fact]
     public Task Inside_an_app_with_its_own_sign_in_the_tanager_chat_element_and_the_client_under_a_prefix_are_the_app_s_user() => WithConsoleAsync(async () =>
     {
         var dataDir = Directory.CreateTempSubdirectory("embedded-web-").FullName;
@@ -527,6 +610,13 @@ public sealed class WebClientBrowserTests : IAsyncLifetime
         };
         await page.GotoAsync((url ?? _url).ToString());
         return page;
+    }
+
+    private static async Task SignInAsync(IPage page, string email)
+    {
+        await page.GetByLabel("Email").FillAsync(email, new() { Timeout = LoadTimeoutMs });
+        await page.GetByLabel("Password").FillAsync("correct horse battery");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
     }
 
     private static async Task SignUpAsync(IPage page, string name, string email)
