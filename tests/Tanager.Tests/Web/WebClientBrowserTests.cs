@@ -332,6 +332,7 @@ public sealed class WebClientBrowserTests : IAsyncLifetime
         var page = await OpenAsync();
         await page.GetByLabel("Email").WaitForAsync(new() { Timeout = LoadTimeoutMs });
         await AssertAccessibleAsync(page, "sign-in");
+        await ScreenshotsAsync(page, "sign-in");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create an account" }).ClickAsync();
         await AssertAccessibleAsync(page, "sign-up");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
@@ -443,6 +444,42 @@ public sealed class WebClientBrowserTests : IAsyncLifetime
         Assert.Contains("Pinned", await seen.InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(1, await seen.Locator(".tg-mention.tg-mention-me").CountAsync());
         await AssertAccessibleAsync(ann, "channel with pins, a mention and the emoji picker");
+    });
+
+    [Fact]
+    public Task The_two_factor_step_signs_in_the_dark_theme_stays_accessible_and_signing_out_forgets_the_session() => WithConsoleAsync(async () =>
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var email = $"dana-{run}@example.test";
+        string secret;
+        await using (var dana = await TanagerClient.RegisterAsync(_url, email, "correct horse battery", "Dana"))
+        {
+            var workspace = await dana.CreateWorkspaceAsync("Acme");
+            await dana.CreateChannelAsync(workspace.Id, "general");
+            secret = (await TwoFactorTests.EnrolAsync(dana)).Secret;
+        }
+
+        // The password first, then the authenticator's code (the next step's: the current one was spent enrolling).
+        var page = await OpenAsync();
+        await SignInAsync(page, email);
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Two-factor sign-in" }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
+        await page.GetByLabel("Code from your authenticator app").FillAsync(TwoFactorTests.Code(secret, 1));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Verify", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Heading, new() { Name = "#general" }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
+
+        // The dark theme follows the system's preference, and keeps axe-core's contrast checks.
+        await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
+        Assert.Equal("rgb(26, 29, 33)", await page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('.tg-root')).backgroundColor"));
+        await AssertAccessibleAsync(page, "channel, dark theme");
+        await ScreenshotsAsync(page, "channel-dark");
+
+        // Signing out returns to the form, and a reload stays signed out: the token is gone from the page and the server.
+        var token = await page.EvaluateAsync<string>("() => Object.entries(localStorage).find(([k]) => k.startsWith('tanager.token:'))[1]");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Sign in to Tanager" }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
+        await page.ReloadAsync();
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Sign in to Tanager" }).WaitForAsync(new() { Timeout = LoadTimeoutMs });
+        Assert.Equal(401, (await Assert.ThrowsAsync<TanagerApiException>(() => TanagerClient.FromTokenAsync(_url, token))).Status);
     });
 
     [Fact]
