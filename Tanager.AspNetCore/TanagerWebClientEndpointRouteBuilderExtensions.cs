@@ -40,7 +40,8 @@ public static class TanagerWebClientEndpointRouteBuilderExtensions
             };
         });
         var page = RoutePatternFactory.Parse("{**path}", defaults: null, parameterPolicies: new RouteValueDictionary { ["path"] = new WebClientRoute() });
-        group.Map(page, context => WebClientPage.ServeAsync(context, prefix))
+        var policy = new WebClientPolicy();
+        group.Map(page, context => WebClientPage.ServeAsync(context, prefix, policy))
             .WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]))
             // After every other endpoint, as a fallback: a real route of the app always wins.
             .Add(static endpoint => ((RouteEndpointBuilder)endpoint).Order = int.MaxValue);

@@ -16,10 +16,10 @@ internal static class WebClientPage
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; " +
         "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
-    public static void ApplyHeaders(HttpResponse response)
+    public static void ApplyHeaders(HttpResponse response, string policy = ContentSecurityPolicy)
     {
         var headers = response.Headers;
-        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        headers.ContentSecurityPolicy = policy;
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "no-referrer";
         headers.XFrameOptions = "DENY";
@@ -29,7 +29,7 @@ internal static class WebClientPage
     /// index.html with <c>&lt;base href&gt;</c> set to where the client is mapped, so that its relative asset paths and
     /// the chat's default server address follow the prefix. Never cached: it names the current build's assets.
     /// </summary>
-    public static async Task ServeAsync(HttpContext context, string prefix)
+    public static async Task ServeAsync(HttpContext context, string prefix, WebClientPolicy policy)
     {
         var file = context.RequestServices.GetRequiredService<IWebHostEnvironment>().WebRootFileProvider.GetFileInfo("index.html");
         if (!file.Exists)
@@ -45,7 +45,7 @@ internal static class WebClientPage
         }
         var baseHref = context.Request.PathBase.Add(prefix).Value + "/";
         html = html.Replace("<base href=\"/\"", $"<base href=\"{System.Net.WebUtility.HtmlEncode(baseHref)}\"", StringComparison.Ordinal);
-        ApplyHeaders(context.Response);
+        ApplyHeaders(context.Response, await policy.GetAsync(context));
         context.Response.Headers.CacheControl = "no-cache";
         context.Response.ContentType = "text/html; charset=utf-8";
         if (HttpMethods.IsHead(context.Request.Method))
@@ -54,5 +54,43 @@ internal static class WebClientPage
             return;
         }
         await context.Response.WriteAsync(html, context.RequestAborted);
+    }
+}
+
+/// <summary>
+/// The page's policy for one mapping of the client: <see cref="WebClientPage.ContentSecurityPolicy"/>, plus the file
+/// store's origin when uploads and downloads go straight to another one (S3): the page PUTs files there and shows images
+/// from there. The origin is read once from an upload URL the store signs (and nobody uses).
+/// </summary>
+internal sealed class WebClientPolicy
+{
+    private string? _policy;
+
+    public async ValueTask<string> GetAsync(HttpContext context)
+    {
+        if (_policy is { } known)
+        {
+            return known;
+        }
+        var origin = await FileStoreOriginAsync(context);
+        return _policy = origin is null ? WebClientPage.ContentSecurityPolicy : WebClientPage.ContentSecurityPolicy
+            .Replace("connect-src 'self'", $"connect-src 'self' {origin}", StringComparison.Ordinal)
+            .Replace("img-src 'self' data: https:", $"img-src 'self' data: https: {origin}", StringComparison.Ordinal);
+    }
+
+    private static async ValueTask<string?> FileStoreOriginAsync(HttpContext context)
+    {
+        if (context.RequestServices.GetService<Tanager.IFileStore>() is not { } store)
+        {
+            return null;
+        }
+        var probe = await store.GetUploadUrlAsync("csp-probe", "application/octet-stream", 1, DateTimeOffset.UtcNow.AddMinutes(1), context.RequestAborted);
+        if (!probe.IsAbsoluteUri || (probe.Scheme != Uri.UriSchemeHttp && probe.Scheme != Uri.UriSchemeHttps))
+        {
+            return null;
+        }
+        var origin = probe.GetLeftPart(UriPartial.Authority);
+        var own = $"{context.Request.Scheme}://{context.Request.Host}";
+        return string.Equals(origin, own, StringComparison.OrdinalIgnoreCase) ? null : origin;
     }
 }

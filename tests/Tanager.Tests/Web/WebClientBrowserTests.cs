@@ -483,6 +483,55 @@ public sealed class WebClientBrowserTests : IAsyncLifetime
     });
 
     [Fact]
+    public Task With_files_in_an_S3_bucket_the_page_uploads_straight_to_it_and_shows_the_image_from_it() => WithConsoleAsync(async () =>
+    {
+        // The bucket lets the page's origin PUT and GET (files.md: the CORS rule a self-hoster adds), and the server keeps
+        // its files there: the page's policy must then allow that origin too.
+        var s3 = await (await S3Server.GetSharedAsync()).CreateBucketAsync();
+        using (var bucket = new Amazon.S3.AmazonS3Client(s3.AccessKey, s3.SecretKey, new Amazon.S3.AmazonS3Config { ServiceURL = s3.Endpoint!.ToString(), ForcePathStyle = true, AuthenticationRegion = "us-east-1" }))
+        {
+            await bucket.PutCORSConfigurationAsync(new Amazon.S3.Model.PutCORSConfigurationRequest
+            {
+                BucketName = s3.Bucket,
+                Configuration = new Amazon.S3.Model.CORSConfiguration
+                {
+                    Rules = [new Amazon.S3.Model.CORSRule { AllowedOrigins = [_url.GetLeftPart(UriPartial.Authority)], AllowedMethods = ["PUT", "GET"], AllowedHeaders = ["*"], MaxAgeSeconds = 300 }],
+                },
+            });
+        }
+        await _serve!.DisposeAsync();
+        await StartServeAsync(new Dictionary<string, string>
+        {
+            ["TANAGER_S3_ENDPOINT"] = s3.Endpoint.ToString(),
+            ["TANAGER_S3_BUCKET"] = s3.Bucket,
+            ["TANAGER_S3_ACCESS_KEY"] = s3.AccessKey!,
+            ["TANAGER_S3_SECRET_KEY"] = s3.SecretKey!,
+        });
+        var origin = s3.Endpoint.GetLeftPart(UriPartial.Authority);
+        var policy = string.Join(' ', (await _http.GetAsync(_url)).Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains($"connect-src 'self' {origin};", policy, StringComparison.Ordinal);
+        Assert.Contains($" {origin};", policy[policy.IndexOf("img-src", StringComparison.Ordinal)..], StringComparison.Ordinal);
+
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var page = await OpenAsync();
+        await SignUpAsync(page, "Eve", $"eve-{run}@example.test");
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Welcome, Eve" }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
+        await SubmitSideFormAsync(page, "New workspace", "Workspace name", "Acme", "Create");
+        await SubmitSideFormAsync(page, "New channel", "Channel name", "photos", "Create");
+        await page.GetByLabel("Attach files").SetInputFilesAsync(new FilePayload
+        {
+            Name = "red-blue.png",
+            MimeType = "image/png",
+            Buffer = Files.TestImages.Encode(64, 48, SkiaSharp.SKEncodedImageFormat.Png),
+        });
+        await page.GetByRole(AriaRole.List, new() { Name = "Files to send" }).GetByText("Ready").WaitForAsync(new() { Timeout = LiveTimeoutMs });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true }).ClickAsync();
+        await page.WaitForFunctionAsync("() => { const image = document.querySelector(\".tg-main img[alt='red-blue.png']\"); return image && image.complete && image.naturalWidth > 0; }",
+            null, new() { Timeout = LiveTimeoutMs });
+        Assert.StartsWith(origin + "/", await page.Locator(".tg-main img[alt='red-blue.png']").GetAttributeAsync("src"), StringComparison.Ordinal);
+    });
+
+    [Fact]
     public Task Inside_an_app_with_its_own_sign_in_the_tanager_chat_element_and_the_client_under_a_prefix_are_the_app_s_user() => WithConsoleAsync(async () =>
     {
         var dataDir = Directory.CreateTempSubdirectory("embedded-web-").FullName;
