@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Tanager.AspNetCore.Internal;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -27,6 +28,12 @@ public static class TanagerWebClientEndpointRouteBuilderExtensions
         if (!File.Exists(manifest))
         {
             return endpoints;
+        }
+        // A build run outside Development has the manifest but not the files (they stay in the projects' folders unless
+        // static web assets are loaded): the asset endpoints would answer empty 200s, so say so at start-up.
+        if (!environment.WebRootFileProvider.GetFileInfo("tanager-chat.js").Exists)
+        {
+            AspNetCoreLog.WebClientFilesMissing(endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Tanager.WebClient"), prefix, environment.WebRootPath ?? "none");
         }
         var group = prefix.Length == 0 ? endpoints : endpoints.MapGroup(prefix);
         group.MapStaticAssets(manifest).Add(static endpoint =>

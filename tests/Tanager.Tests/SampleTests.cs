@@ -156,6 +156,18 @@ public sealed partial class SampleTests
     }
 
     [Fact]
+    public async Task A_build_of_the_embedded_sample_run_outside_Development_warns_that_the_web_client_s_files_are_not_served()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("embedded-chat-").FullName;
+        await using (var app = await EmbeddedChatApp.StartAsync(Ports.Free(), dataDir))
+        {
+            Assert.True(await Eventually.UntilAsync(() => Task.FromResult(app.Output.Contains("The web client is mapped at '/chat/'", StringComparison.Ordinal)), 15), app.Output);
+            Assert.Contains("UseStaticWebAssets", app.Output, StringComparison.Ordinal);
+        }
+        Directory.Delete(dataDir, recursive: true);
+    }
+
+    [Fact]
     public void The_samples_stay_as_short_as_promised()
     {
         // Everything else in EmbeddedChat is the app's own (its login form, pages, cookie); Tanager's part is marked.
