@@ -9,10 +9,11 @@ public sealed partial class PostgresStore : INotificationStore
 {
     public async ValueTask<NotificationPreferences?> GetNotificationPreferencesAsync(Ulid userId, CancellationToken cancellationToken = default)
     {
-        await using var command = Command("SELECT email_level, muted_channels FROM notification_preferences WHERE user_id = $1").With(Uuid(userId));
+        await using var command = Command("SELECT email_level, muted_channels, quiet_hours FROM notification_preferences WHERE user_id = $1").With(Uuid(userId));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
-            ? new NotificationPreferences(userId, Enum.Parse<EmailNotificationLevel>(reader.GetString(0), ignoreCase: true), ParseIds(reader.GetString(1)))
+            ? new NotificationPreferences(userId, Enum.Parse<EmailNotificationLevel>(reader.GetString(0), ignoreCase: true), ParseIds(reader.GetString(1)),
+                QuietHours.Parse(reader.GetNullableString(2)))
             : null;
     }
 
@@ -20,9 +21,9 @@ public sealed partial class PostgresStore : INotificationStore
     {
         ArgumentNullException.ThrowIfNull(preferences);
         await using var command = Command("""
-            INSERT INTO notification_preferences (user_id, email_level, muted_channels) VALUES ($1, $2, $3)
-            ON CONFLICT (user_id) DO UPDATE SET email_level = excluded.email_level, muted_channels = excluded.muted_channels
-            """).With(Uuid(preferences.UserId), LevelName(preferences.Email), FormatIds(preferences.MutedChannels));
+            INSERT INTO notification_preferences (user_id, email_level, muted_channels, quiet_hours) VALUES ($1, $2, $3, $4)
+            ON CONFLICT (user_id) DO UPDATE SET email_level = excluded.email_level, muted_channels = excluded.muted_channels, quiet_hours = excluded.quiet_hours
+            """).With(Uuid(preferences.UserId), LevelName(preferences.Email), FormatIds(preferences.MutedChannels), preferences.QuietHours?.ToString());
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

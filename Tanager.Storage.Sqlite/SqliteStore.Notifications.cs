@@ -10,10 +10,11 @@ public sealed partial class SqliteStore : INotificationStore
     public async ValueTask<NotificationPreferences?> GetNotificationPreferencesAsync(Ulid userId, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, "SELECT email_level, muted_channels FROM notification_preferences WHERE user_id = $user").With("$user", Blob(userId));
+        await using var command = Command(connection, "SELECT email_level, muted_channels, quiet_hours FROM notification_preferences WHERE user_id = $user").With("$user", Blob(userId));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
-            ? new NotificationPreferences(userId, Enum.Parse<EmailNotificationLevel>(reader.GetString(0), ignoreCase: true), ParseIds(reader.GetString(1)))
+            ? new NotificationPreferences(userId, Enum.Parse<EmailNotificationLevel>(reader.GetString(0), ignoreCase: true), ParseIds(reader.GetString(1)),
+                QuietHours.Parse(reader.IsDBNull(2) ? null : reader.GetString(2)))
             : null;
     }
 
@@ -22,9 +23,10 @@ public sealed partial class SqliteStore : INotificationStore
         ArgumentNullException.ThrowIfNull(preferences);
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection, """
-            INSERT INTO notification_preferences (user_id, email_level, muted_channels) VALUES ($user, $level, $muted)
-            ON CONFLICT (user_id) DO UPDATE SET email_level = excluded.email_level, muted_channels = excluded.muted_channels
-            """).With("$user", Blob(preferences.UserId)).With("$level", LevelName(preferences.Email)).With("$muted", FormatIds(preferences.MutedChannels));
+            INSERT INTO notification_preferences (user_id, email_level, muted_channels, quiet_hours) VALUES ($user, $level, $muted, $quiet)
+            ON CONFLICT (user_id) DO UPDATE SET email_level = excluded.email_level, muted_channels = excluded.muted_channels, quiet_hours = excluded.quiet_hours
+            """).With("$user", Blob(preferences.UserId)).With("$level", LevelName(preferences.Email)).With("$muted", FormatIds(preferences.MutedChannels))
+            .With("$quiet", preferences.QuietHours?.ToString());
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

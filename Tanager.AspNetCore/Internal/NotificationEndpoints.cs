@@ -25,10 +25,10 @@ internal static class NotificationEndpoints
         api.MapPut("/users/me/notification-preferences", async (HttpContext context, NotificationService notifications) =>
         {
             var body = await context.Request.ReadJsonAsync(TanagerJsonContext.Default.NotificationPreferencesDto);
-            var preferences = await notifications.SetPreferencesAsync(context.Caller().UserId, body.Email, body.MutedChannels, context.RequestAborted);
+            var preferences = await notifications.SetPreferencesAsync(context.Caller().UserId, body.Email, body.MutedChannels, body.QuietHours, context.RequestAborted);
             return TypedResults.Json(ToDto(preferences), TanagerJsonContext.Default.NotificationPreferencesDto);
         })
-            .Describe("setNotificationPreferences", "Change notification preferences", "email: all, mentions (mentions and direct messages) or none; muted_channels replaces the list. Absent fields stay as they are.")
+            .Describe("setNotificationPreferences", "Change notification preferences", "email: all, mentions (mentions and direct messages) or none; muted_channels replaces the list; quiet_hours sets the daily window without email ({} removes it). Absent fields stay as they are.")
             .Body<NotificationPreferencesDto>().Produces<NotificationPreferencesDto>();
     }
 
@@ -81,5 +81,13 @@ internal static class NotificationEndpoints
     {
         Email = NotificationService.LevelName(preferences.Email),
         MutedChannels = [.. preferences.MutedChannels.Select(id => id.ToString())],
+        QuietHours = preferences.QuietHours is { } quiet
+            ? new QuietHoursDto
+            {
+                Start = quiet.Start.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture),
+                End = quiet.End.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture),
+                TimeZone = quiet.TimeZone,
+            }
+            : null,
     };
 }

@@ -40,6 +40,7 @@ internal sealed class EmailNotifier(
     private readonly IReadStateStore _readStates = readStates;
     private readonly PresenceTracker _presence = presence;
     private readonly NotificationService _notifications = notifications;
+    private readonly TimeProvider _time = time;
 
     /// <summary>The smallest ULID made at <paramref name="at"/>: every id made earlier is smaller.</summary>
     internal static Ulid FirstIdAt(DateTimeOffset at)
@@ -61,7 +62,7 @@ internal sealed class EmailNotifier(
             return;
         }
         Log.EmailNotificationsOn(logger, _email.SmtpHost!, _email.SmtpPort, _email.SmtpSecurity, _email.Delay);
-        using var timer = new PeriodicTimer(_email.PollInterval, time);
+        using var timer = new PeriodicTimer(_email.PollInterval, _time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
@@ -82,7 +83,7 @@ internal sealed class EmailNotifier(
     internal async Task<int> RunRoundAsync(CancellationToken cancellationToken)
     {
         var state = await _notifications.StateAsync(cancellationToken);
-        var dueBefore = FirstIdAt(time.GetUtcNow() - _email.Delay);
+        var dueBefore = FirstIdAt(_time.GetUtcNow() - _email.Delay);
         if (dueBefore.CompareTo(state.Cursor) <= 0)
         {
             return 0;
@@ -151,6 +152,19 @@ internal sealed class EmailNotifier(
         private readonly Dictionary<Ulid, NotificationPreferences> _preferences = [];
         private readonly Dictionary<(Ulid, Ulid, Ulid), long> _lastRead = [];
 
+        /// <summary>Whether the person's quiet hours hold at this round's time (a zone the server no longer knows counts as none).</summary>
+        private bool InQuietHours(NotificationPreferences preferences)
+        {
+            try
+            {
+                return preferences.QuietHours?.Contains(notifier._time.GetUtcNow()) == true;
+            }
+            catch (TimeZoneNotFoundException)
+            {
+                return false;
+            }
+        }
+
         public string NameOf(Ulid userId) => _users.GetValueOrDefault(userId)?.DisplayName ?? "someone";
 
         public async Task<List<(User Recipient, List<NotificationEmail.Item> Items)>> CollectAsync(IReadOnlyList<Message> messages, CancellationToken cancellationToken)
@@ -177,7 +191,7 @@ internal sealed class EmailNotifier(
                         EmailNotificationLevel.Mentions => channel.IsDirectMessage || everyone || message.Content.Contains(Mentions.Of(memberId), StringComparison.Ordinal),
                         _ => false,
                     };
-                    if (!wanted || preferences.MutedChannels.Contains(channel.Id)
+                    if (!wanted || preferences.MutedChannels.Contains(channel.Id) || InQuietHours(preferences)
                         || await LastReadAsync(message.WorkspaceId, message.ChannelId, memberId, cancellationToken) >= message.Sequence
                         || await UserAsync(memberId, cancellationToken) is not { DeactivatedAt: null, IsBot: false } recipient)
                     {

@@ -1,3 +1,4 @@
+using Tanager.Protocol;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
@@ -25,8 +26,11 @@ public sealed class NotificationService(INotificationStore store, IUserStore use
     public async Task<NotificationPreferences> GetPreferencesAsync(Ulid callerId, CancellationToken cancellationToken = default) =>
         await store.GetNotificationPreferencesAsync(callerId, cancellationToken) ?? NotificationPreferences.Default(callerId);
 
-    /// <summary>Replaces the caller's preferences. <paramref name="email"/> is all, mentions or none; omitted fields keep their value.</summary>
-    public async Task<NotificationPreferences> SetPreferencesAsync(Ulid callerId, string? email, IReadOnlyList<string?>? mutedChannels, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Replaces the caller's preferences. <paramref name="email"/> is all, mentions or none; omitted fields keep their
+    /// value. <paramref name="quietHours"/> sets the quiet hours; with neither start, end nor zone it removes them.
+    /// </summary>
+    public async Task<NotificationPreferences> SetPreferencesAsync(Ulid callerId, string? email, IReadOnlyList<string?>? mutedChannels, QuietHoursDto? quietHours, CancellationToken cancellationToken = default)
     {
         var current = await GetPreferencesAsync(callerId, cancellationToken);
         var level = email is null ? current.Email : ParseLevel(email);
@@ -39,9 +43,35 @@ public sealed class NotificationService(INotificationStore store, IUserStore use
             }
             muted = [.. mutedChannels.Select(id => Ulid.TryParse(id, out var channelId) ? channelId : throw TanagerException.Invalid("muted_channels must be channel ids.")).Distinct().Order()];
         }
-        var preferences = new NotificationPreferences(callerId, level, muted);
+        var quiet = quietHours is null ? current.QuietHours : ParseQuietHours(quietHours);
+        var preferences = new NotificationPreferences(callerId, level, muted, quiet);
         await store.SetNotificationPreferencesAsync(preferences, cancellationToken);
         return preferences;
+    }
+
+    /// <summary>A window from the request, or null for an empty one (which removes it); anything half-given or invalid is refused.</summary>
+    private static QuietHours? ParseQuietHours(QuietHoursDto given)
+    {
+        if (given is { Start: null, End: null, TimeZone: null })
+        {
+            return null;
+        }
+        static TimeOnly Time(string? value, string name) =>
+            value is { Length: 5 } && TimeOnly.TryParseExact(value, "HH:mm", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var time)
+                ? time
+                : throw TanagerException.Invalid($"quiet_hours.{name} must be a time of day as HH:mm (24-hour).");
+        var start = Time(given.Start, "start");
+        var end = Time(given.End, "end");
+        if (start == end)
+        {
+            throw TanagerException.Invalid("quiet_hours.start and quiet_hours.end must differ.");
+        }
+        // An IANA id (Europe/Berlin), as the server's time-zone data knows it; nothing longer than any real one.
+        if (given.TimeZone is not { Length: > 0 and <= 64 } zone || zone.Any(char.IsWhiteSpace) || !TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _))
+        {
+            throw TanagerException.Invalid("quiet_hours.time_zone must be an IANA time zone such as Europe/Berlin or UTC.");
+        }
+        return new QuietHours(start, end, zone);
     }
 
     /// <summary>Sets the email level of the token's user to none. A token that was not made here is refused as not found.</summary>

@@ -155,6 +155,99 @@ public sealed partial class EmailNotificationTests
         Assert.Equal([room.Channel.Id], saved.RootElement.GetProperty("muted_channels").EnumerateArray().Select(c => c.GetString()));
     }
 
+    [Theory]
+    [InlineData(TestStorage.Sqlite)]
+    [InlineData(TestStorage.Postgres)]
+    public async Task Someone_in_their_quiet_hours_gets_no_email_while_someone_outside_theirs_does(TestStorage storage)
+    {
+        var smtp = await SmtpSink.GetSharedAsync();
+        await using var server = await StartAsync(smtp, TimeSpan.FromSeconds(1), storage);
+        var room = await ChatRoom.CreateAsync(server, 2);
+        var (bob, carol) = (room.Members[0], room.Members[1]);
+        // Bob's quiet hours surround this moment in Tokyo's time (UTC+9, no daylight saving); Carol's are twelve hours away.
+        var tokyo = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo"));
+        string At(int hours) => tokyo.AddHours(hours).ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        using (var http = Http(server, bob))
+        {
+            var put = await http.PutAsync("api/v1/users/me/notification-preferences", Json($$$"""{"quiet_hours":{"start":"{{{At(-1)}}}","end":"{{{At(1)}}}","time_zone":"Asia/Tokyo"}}"""));
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+            using var saved = JsonDocument.Parse(await http.GetStringAsync("api/v1/users/me/notification-preferences"));
+            Assert.Equal("Asia/Tokyo", saved.RootElement.GetProperty("quiet_hours").GetProperty("time_zone").GetString());
+            Assert.Equal(At(-1), saved.RootElement.GetProperty("quiet_hours").GetProperty("start").GetString());
+            Assert.Equal("mentions", saved.RootElement.GetProperty("email").GetString());
+        }
+        using (var http = Http(server, carol))
+        {
+            var put = await http.PutAsync("api/v1/users/me/notification-preferences", Json($$$"""{"quiet_hours":{"start":"{{{At(11)}}}","end":"{{{At(13)}}}","time_zone":"Asia/Tokyo"}}"""));
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        }
+
+        var marker = Marker();
+        await room.PostAsync($"{Mention(bob)} {Mention(carol)} the release is out {marker}");
+        await smtp.WaitForAsync(carol.User!.Email!, marker);
+        // Carol's email came from the round that saw the mention of both: Bob, in his quiet hours, got nothing.
+        Assert.Empty(smtp.To(bob.User!.Email!));
+
+        // An empty object removes the window, and the next mention reaches Bob.
+        using (var http = Http(server, bob))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await http.PutAsync("api/v1/users/me/notification-preferences", Json("""{"quiet_hours":{}}"""))).StatusCode);
+            using var saved = JsonDocument.Parse(await http.GetStringAsync("api/v1/users/me/notification-preferences"));
+            Assert.False(saved.RootElement.TryGetProperty("quiet_hours", out var quiet) && quiet.ValueKind != JsonValueKind.Null);
+        }
+        var after = Marker();
+        await room.PostAsync($"{Mention(bob)} now that you are back {after}");
+        await smtp.WaitForAsync(bob.User.Email!, after);
+        Assert.DoesNotContain(smtp.To(bob.User.Email!), e => e.Text.Contains(marker, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("""{"quiet_hours":{"start":"22:00","end":"07:00"}}""")]
+    [InlineData("""{"quiet_hours":{"start":"22:00","end":"07:00","time_zone":"Mars/Olympus"}}""")]
+    [InlineData("""{"quiet_hours":{"start":"22:00","end":"22:00","time_zone":"UTC"}}""")]
+    [InlineData("""{"quiet_hours":{"start":"10pm","end":"07:00","time_zone":"UTC"}}""")]
+    [InlineData("""{"quiet_hours":{"start":"22:00","end":"7:00","time_zone":"UTC"}}""")]
+    [InlineData("""{"quiet_hours":{"end":"07:00","time_zone":"UTC"}}""")]
+    [InlineData("""{"quiet_hours":{"start":"22:00","end":"07:00","time_zone":"Europe/Berlin Europe/Paris"}}""")]
+    public async Task Quiet_hours_that_cannot_work_are_refused_and_change_nothing(string body)
+    {
+        var smtp = await SmtpSink.GetSharedAsync();
+        await using var server = await StartAsync(smtp, TimeSpan.FromSeconds(1));
+        var room = await ChatRoom.CreateAsync(server, 0);
+        using var http = Http(server, room.Owner);
+        Assert.Equal(HttpStatusCode.OK, (await http.PutAsync("api/v1/users/me/notification-preferences", Json("""{"quiet_hours":{"start":"22:00","end":"07:00","time_zone":"Europe/Berlin"}}"""))).StatusCode);
+
+        var bad = await http.PutAsync("api/v1/users/me/notification-preferences", Json(body));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("quiet_hours", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var saved = JsonDocument.Parse(await http.GetStringAsync("api/v1/users/me/notification-preferences"));
+        Assert.Equal("22:00", saved.RootElement.GetProperty("quiet_hours").GetProperty("start").GetString());
+        Assert.Equal("Europe/Berlin", saved.RootElement.GetProperty("quiet_hours").GetProperty("time_zone").GetString());
+    }
+
+    [Theory]
+    [InlineData("22:00", "07:00", "2026-12-04T21:59:00Z", false)]
+    [InlineData("22:00", "07:00", "2026-12-04T22:00:00Z", true)]
+    [InlineData("22:00", "07:00", "2026-12-05T03:00:00Z", true)]
+    [InlineData("22:00", "07:00", "2026-12-05T07:00:00Z", false)]
+    [InlineData("09:00", "17:00", "2026-12-04T12:00:00Z", true)]
+    [InlineData("09:00", "17:00", "2026-12-04T17:00:00Z", false)]
+    [InlineData("09:00", "17:00", "2026-12-04T08:59:00Z", false)]
+    public void Quiet_hours_hold_from_start_to_end_spanning_midnight_when_start_is_later(string start, string end, string at, bool quiet) =>
+        Assert.Equal(quiet, new QuietHours(TimeOnly.Parse(start, System.Globalization.CultureInfo.InvariantCulture), TimeOnly.Parse(end, System.Globalization.CultureInfo.InvariantCulture), "UTC")
+            .Contains(DateTimeOffset.Parse(at, System.Globalization.CultureInfo.InvariantCulture)));
+
+    [Fact]
+    public void Quiet_hours_are_read_in_their_own_time_zone_and_survive_their_stored_form()
+    {
+        // 22:00–07:00 in Berlin (UTC+1 in December): 21:30 UTC is 22:30 there.
+        var berlin = new QuietHours(new TimeOnly(22, 0), new TimeOnly(7, 0), "Europe/Berlin");
+        Assert.True(berlin.Contains(DateTimeOffset.Parse("2026-12-04T21:30:00Z", System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.False(berlin.Contains(DateTimeOffset.Parse("2026-12-04T20:30:00Z", System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(berlin, QuietHours.Parse(berlin.ToString()));
+        Assert.Null(QuietHours.Parse("22:00 07:00"));
+    }
+
     [Fact]
     public async Task A_restarted_server_does_not_email_again()
     {

@@ -10,17 +10,20 @@ public abstract partial class StorageSpecification
         var user = await NewUserAsync();
         Assert.Null(await _store.Notifications.GetNotificationPreferencesAsync(user.Id));
         var muted = new[] { Ulid.NewUlid(At(8)), Ulid.NewUlid(At(7)) };
-        await _store.Notifications.SetNotificationPreferencesAsync(new NotificationPreferences(user.Id, EmailNotificationLevel.All, muted));
+        var quiet = new QuietHours(new TimeOnly(22, 30), new TimeOnly(6, 45), "America/New_York");
+        await _store.Notifications.SetNotificationPreferencesAsync(new NotificationPreferences(user.Id, EmailNotificationLevel.All, muted, quiet));
 
         var saved = await _store.Notifications.GetNotificationPreferencesAsync(user.Id);
         Assert.NotNull(saved);
         Assert.Equal(EmailNotificationLevel.All, saved.Email);
         Assert.Equal(muted.Order(), saved.MutedChannels);
+        Assert.Equal(quiet, saved.QuietHours);
 
         await _store.Notifications.SetNotificationPreferencesAsync(new NotificationPreferences(user.Id, EmailNotificationLevel.None, []));
         var replaced = await _store.Notifications.GetNotificationPreferencesAsync(user.Id);
         Assert.Equal(EmailNotificationLevel.None, replaced!.Email);
         Assert.Empty(replaced.MutedChannels);
+        Assert.Null(replaced.QuietHours);
         Assert.Null(await _store.Notifications.GetNotificationPreferencesAsync((await NewUserAsync()).Id));
     }
 
