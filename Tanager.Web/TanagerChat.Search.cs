@@ -70,6 +70,7 @@ public sealed partial class TanagerChat
             return;
         }
         CloseThread();
+        _settingsOpen = false;
         _searchOpen = true;
         if (query.Length == 0)
         {

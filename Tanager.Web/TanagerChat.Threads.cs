@@ -27,6 +27,7 @@ public sealed partial class TanagerChat
         }
         var thread = new ChannelTimeline(parent.Id);
         CloseSearch();
+        _settingsOpen = false;
         _thread = thread;
         _threadParent = parent;
         _threadDraft = "";

@@ -261,6 +261,7 @@ public sealed partial class TanagerChat : IAsyncDisposable
         _timelines.Clear();
         _workspaceId = null;
         _channelId = null;
+        _settingsOpen = false;
         await JS.InvokeVoidAsync("localStorage.removeItem", _disposing.Token, TokenKey);
         if (_hostSession)
         {

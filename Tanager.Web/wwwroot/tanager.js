@@ -124,3 +124,8 @@ export function notify(title, body, tag) {
 export function pageHidden() {
   return document.visibilityState !== 'visible' || !document.hasFocus();
 }
+
+// The browser's time zone (an IANA id), the default for quiet hours.
+export function timeZone() {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}

@@ -2,6 +2,7 @@ using Deque.AxeCore.Playwright;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Playwright;
 using Tanager.Client;
+using Tanager.Protocol;
 using Tanager.Tests.Infrastructure;
 
 namespace Tanager.Tests.Web;
@@ -448,15 +449,16 @@ public sealed class WebClientBrowserTests : IAsyncLifetime
     });
 
     [Fact]
-    public Task The_two_factor_step_signs_in_the_dark_theme_stays_accessible_and_signing_out_forgets_the_session() => WithConsoleAsync(async () =>
+    public Task The_two_factor_step_signs_in_the_dark_theme_stays_accessible_settings_are_saved_and_signing_out_forgets_the_session() => WithConsoleAsync(async () =>
     {
         var run = Guid.NewGuid().ToString("N")[..8];
         var email = $"dana-{run}@example.test";
         string secret;
+        ChannelDto general;
         await using (var dana = await TanagerClient.RegisterAsync(_url, email, "correct horse battery", "Dana"))
         {
             var workspace = await dana.CreateWorkspaceAsync("Acme");
-            await dana.CreateChannelAsync(workspace.Id, "general");
+            general = await dana.CreateChannelAsync(workspace.Id, "general");
             secret = (await TwoFactorTests.EnrolAsync(dana)).Secret;
         }
 
@@ -474,8 +476,35 @@ public sealed class WebClientBrowserTests : IAsyncLifetime
         await AssertAccessibleAsync(page, "channel, dark theme");
         await ScreenshotsAsync(page, "channel-dark");
 
-        // Signing out returns to the form, and a reload stays signed out: the token is gone from the page and the server.
+        // Notification settings: the email level, a muted channel and quiet hours (the browser's time zone offered), saved
+        // on the server; a zone the server does not know is refused with the reason and changes nothing.
         var token = await page.EvaluateAsync<string>("() => Object.entries(localStorage).find(([k]) => k.startsWith('tanager.token:'))[1]");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Notification settings" }).ClickAsync();
+        var settings = page.GetByRole(AriaRole.Complementary, new() { Name = "Notification settings" });
+        await settings.GetByLabel("Email me while I am away about").SelectOptionAsync("all", new() { Timeout = LiveTimeoutMs });
+        await settings.GetByLabel("Mute #general").CheckAsync();
+        await settings.GetByLabel("Keep quiet hours").CheckAsync();
+        Assert.NotEqual("", await settings.GetByLabel("Time zone").InputValueAsync());
+        await settings.GetByLabel("From", new() { Exact = true }).FillAsync("22:30");
+        await settings.GetByLabel("To", new() { Exact = true }).FillAsync("06:45");
+        await settings.GetByLabel("Time zone").FillAsync("Europe/Berlin");
+        await settings.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+        await settings.GetByText("Saved.").WaitForAsync(new() { Timeout = LiveTimeoutMs });
+        await using (var dana = await TanagerClient.FromTokenAsync(_url, token))
+        {
+            var saved = await dana.GetNotificationPreferencesAsync();
+            Assert.Equal("all", saved.Email);
+            Assert.Equal([general.Id], saved.MutedChannels);
+            Assert.Equal(("22:30", "06:45", "Europe/Berlin"), (saved.QuietHours!.Start, saved.QuietHours.End, saved.QuietHours.TimeZone));
+            await settings.GetByLabel("Time zone").FillAsync("Mars/Olympus");
+            await settings.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+            await settings.GetByText("Not saved:", new() { Exact = false }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
+            Assert.Contains("time_zone", await settings.GetByRole(AriaRole.Status).InnerTextAsync(), StringComparison.Ordinal);
+            Assert.Equal("Europe/Berlin", (await dana.GetNotificationPreferencesAsync()).QuietHours!.TimeZone);
+        }
+        await AssertAccessibleAsync(page, "notification settings");
+
+        // Signing out returns to the form, and a reload stays signed out: the token is gone from the page and the server.
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await page.GetByRole(AriaRole.Heading, new() { Name = "Sign in to Tanager" }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
         await page.ReloadAsync();
