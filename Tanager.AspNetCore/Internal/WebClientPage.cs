@@ -60,7 +60,7 @@ internal static class WebClientPage
 /// <summary>
 /// The page's policy for one mapping of the client: <see cref="WebClientPage.ContentSecurityPolicy"/>, plus the file
 /// store's origin when uploads and downloads go straight to another one (S3): the page PUTs files there and shows images
-/// from there. The origin is read once from an upload URL the store signs (and nobody uses).
+/// from there. Asked of the attachment service once per mapping.
 /// </summary>
 internal sealed class WebClientPolicy
 {
@@ -80,16 +80,11 @@ internal sealed class WebClientPolicy
 
     private static async ValueTask<string?> FileStoreOriginAsync(HttpContext context)
     {
-        if (context.RequestServices.GetService<Tanager.IFileStore>() is not { } store)
+        if (context.RequestServices.GetService<Tanager.AttachmentService>() is not { } attachments
+            || await attachments.GetDirectTransferOriginAsync(context.RequestAborted) is not { } origin)
         {
             return null;
         }
-        var probe = await store.GetUploadUrlAsync("csp-probe", "application/octet-stream", 1, DateTimeOffset.UtcNow.AddMinutes(1), context.RequestAborted);
-        if (!probe.IsAbsoluteUri || (probe.Scheme != Uri.UriSchemeHttp && probe.Scheme != Uri.UriSchemeHttps))
-        {
-            return null;
-        }
-        var origin = probe.GetLeftPart(UriPartial.Authority);
         var own = $"{context.Request.Scheme}://{context.Request.Host}";
         return string.Equals(origin, own, StringComparison.OrdinalIgnoreCase) ? null : origin;
     }

@@ -24,6 +24,16 @@ public sealed partial class AttachmentService(
 {
     /// <summary>Files on one message: enough for a batch of photos, as Slack allows 10 per message.</summary>
     public const int MaxPerMessage = 10;
+
+    /// <summary>
+    /// The origin clients PUT uploads to and GET files from when the store hands out absolute URLs (S3), or null when
+    /// the URLs are the server's own (local disk: relative). Read from an upload URL the store signs and nobody uses.
+    /// </summary>
+    public async Task<string?> GetDirectTransferOriginAsync(CancellationToken cancellationToken = default)
+    {
+        var probe = await files.GetUploadUrlAsync("origin-probe", "application/octet-stream", 1, time.GetUtcNow().AddMinutes(1), cancellationToken);
+        return probe.IsAbsoluteUri && (probe.Scheme == Uri.UriSchemeHttp || probe.Scheme == Uri.UriSchemeHttps) ? probe.GetLeftPart(UriPartial.Authority) : null;
+    }
     /// <summary>Rows the lifecycle reads per pass; it passes again at once while a pass finds a full batch.</summary>
     private const int PurgeBatch = 100;
     /// <summary>A worker that claimed a file and died leaves the claim; after this long another worker takes it over.</summary>
