@@ -12,17 +12,7 @@ public sealed partial class TanagerClient
     public static async Task<TanagerClient> FromTokenAsync(Uri serverUrl, string token, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(token);
-        var client = new TanagerClient(serverUrl, token);
-        try
-        {
-            await client.GetMeAsync(cancellationToken);
-            return client;
-        }
-        catch
-        {
-            await client.DisposeAsync();
-            throw;
-        }
+        return await SignedInAsync(new TanagerClient(serverUrl, token), cancellationToken);
     }
 
     /// <summary>
@@ -31,9 +21,12 @@ public sealed partial class TanagerClient
     /// connection identifies with a single-use ticket. <see cref="User"/> is filled in. Throws
     /// <see cref="TanagerApiException"/> (401) when nobody is signed in to the app.
     /// </summary>
-    public static async Task<TanagerClient> FromHostSessionAsync(Uri serverUrl, HttpClient? httpClient = null, CancellationToken cancellationToken = default)
+    public static Task<TanagerClient> FromHostSessionAsync(Uri serverUrl, HttpClient? httpClient = null, CancellationToken cancellationToken = default) =>
+        SignedInAsync(new TanagerClient(serverUrl, token: null, httpClient), cancellationToken);
+
+    /// <summary><paramref name="client"/> with <see cref="User"/> filled in, or disposed and the server's refusal thrown.</summary>
+    private static async Task<TanagerClient> SignedInAsync(TanagerClient client, CancellationToken cancellationToken)
     {
-        var client = new TanagerClient(serverUrl, token: null, httpClient);
         try
         {
             await client.GetMeAsync(cancellationToken);
