@@ -5,6 +5,20 @@ namespace Tanager;
 /// <summary>Domain → wire. Shared by every adapter so REST and the gateway show the same shapes.</summary>
 public static class DtoMapping
 {
+    /// <summary>A person's notification preferences as the API shows them (quiet hours only when set).</summary>
+    public static NotificationPreferencesDto ToDto(this NotificationPreferences preferences)
+    {
+        ArgumentNullException.ThrowIfNull(preferences);
+        return new NotificationPreferencesDto
+        {
+            Email = NotificationService.LevelName(preferences.Email),
+            MutedChannels = [.. preferences.MutedChannels.Select(id => id.ToString())],
+            QuietHours = preferences.QuietHours is { } quiet
+                ? new QuietHoursDto { Start = QuietHours.Text(quiet.Start), End = QuietHours.Text(quiet.End), TimeZone = quiet.TimeZone }
+                : null,
+        };
+    }
+
     public static UserDto ToDto(this User user, bool includeEmail = false)
     {
         ArgumentNullException.ThrowIfNull(user);

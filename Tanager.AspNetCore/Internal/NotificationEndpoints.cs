@@ -17,7 +17,7 @@ internal static class NotificationEndpoints
         api.MapGet("/users/me/notification-preferences", async (HttpContext context, NotificationService notifications) =>
         {
             var preferences = await notifications.GetPreferencesAsync(context.Caller().UserId, context.RequestAborted);
-            return TypedResults.Json(ToDto(preferences), TanagerJsonContext.Default.NotificationPreferencesDto);
+            return TypedResults.Json(preferences.ToDto(), TanagerJsonContext.Default.NotificationPreferencesDto);
         })
             .Describe("getNotificationPreferences", "Notification preferences", "Which unread messages are emailed while the caller is away, and the channels they muted.")
             .Produces<NotificationPreferencesDto>();
@@ -26,7 +26,7 @@ internal static class NotificationEndpoints
         {
             var body = await context.Request.ReadJsonAsync(TanagerJsonContext.Default.NotificationPreferencesDto);
             var preferences = await notifications.SetPreferencesAsync(context.Caller().UserId, body.Email, body.MutedChannels, body.QuietHours, context.RequestAborted);
-            return TypedResults.Json(ToDto(preferences), TanagerJsonContext.Default.NotificationPreferencesDto);
+            return TypedResults.Json(preferences.ToDto(), TanagerJsonContext.Default.NotificationPreferencesDto);
         })
             .Describe("setNotificationPreferences", "Change notification preferences", "email: all, mentions (mentions and direct messages) or none; muted_channels replaces the list; quiet_hours sets the daily window without email ({} removes it). Absent fields stay as they are.")
             .Body<NotificationPreferencesDto>().Produces<NotificationPreferencesDto>();
@@ -76,18 +76,4 @@ internal static class NotificationEndpoints
             <body>{body}</body></html>
             """, "text/html; charset=utf-8");
     }
-
-    private static NotificationPreferencesDto ToDto(NotificationPreferences preferences) => new()
-    {
-        Email = NotificationService.LevelName(preferences.Email),
-        MutedChannels = [.. preferences.MutedChannels.Select(id => id.ToString())],
-        QuietHours = preferences.QuietHours is { } quiet
-            ? new QuietHoursDto
-            {
-                Start = quiet.Start.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture),
-                End = quiet.End.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture),
-                TimeZone = quiet.TimeZone,
-            }
-            : null,
-    };
 }

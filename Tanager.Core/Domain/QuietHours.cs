@@ -15,17 +15,18 @@ public sealed record QuietHours(TimeOnly Start, TimeOnly End, string TimeZone)
     }
 
     /// <summary>The stored form, <c>HH:mm HH:mm zone</c>.</summary>
-    public override string ToString() =>
-        $"{Start.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture)} {End.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture)} {TimeZone}";
+    public override string ToString() => $"{Text(Start)} {Text(End)} {TimeZone}";
 
     /// <summary>Reads <see cref="ToString"/>'s form back; null for anything else.</summary>
-    public static QuietHours? Parse(string? stored)
-    {
-        var parts = stored?.Split(' ', 3);
-        return parts is [var start, var end, var zone]
-            && TimeOnly.TryParseExact(start, "HH:mm", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var from)
-            && TimeOnly.TryParseExact(end, "HH:mm", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var to)
+    public static QuietHours? Parse(string? stored) =>
+        stored?.Split(' ', 3) is [var start, var end, var zone] && TryParseTime(start, out var from) && TryParseTime(end, out var to)
             ? new QuietHours(from, to, zone)
             : null;
-    }
+
+    /// <summary>A time of day as the API and the store write it: <c>HH:mm</c>, 24-hour.</summary>
+    internal static string Text(TimeOnly time) => time.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Reads <see cref="Text"/>'s form, exactly five characters.</summary>
+    internal static bool TryParseTime(string? text, out TimeOnly time) =>
+        TimeOnly.TryParseExact(text, "HH:mm", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out time);
 }

@@ -57,7 +57,7 @@ public sealed class NotificationService(INotificationStore store, IUserStore use
             return null;
         }
         static TimeOnly Time(string? value, string name) =>
-            value is { Length: 5 } && TimeOnly.TryParseExact(value, "HH:mm", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var time)
+            value is { Length: 5 } && QuietHours.TryParseTime(value, out var time)
                 ? time
                 : throw TanagerException.Invalid($"quiet_hours.{name} must be a time of day as HH:mm (24-hour).");
         var start = Time(given.Start, "start");
