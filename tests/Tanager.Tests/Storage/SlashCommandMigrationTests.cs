@@ -58,15 +58,7 @@ public sealed class SlashCommandMigrationTests
 
             var store = new SqliteStore(path);
             await store.MigrateAsync();
-            var deploy = await store.GetSlashCommandAsync(workspaceId, "deploy");
-            Assert.NotNull(deploy);
-            Assert.Equal((commandId, botId, (string?)null, "Deploy a branch", "[branch]", Created), (deploy.Id, deploy.BotUserId, deploy.Url, deploy.Description, deploy.UsageHint, deploy.CreatedAt));
-            Assert.Equal(secret, deploy.Secret);
-            // The name stays unique, and the new column takes a URL command.
-            Assert.False(await store.TryCreateSlashCommandAsync(deploy with { Id = Ulid.NewUlid() }));
-            var weather = new SlashCommand(Ulid.NewUlid(), workspaceId, "weather", null, "Weather", null, secret, ownerId, Created, Created) { Url = "https://hooks.example.com/weather" };
-            Assert.True(await store.TryCreateSlashCommandAsync(weather));
-            Assert.Equal(["deploy", "weather"], (await store.ListSlashCommandsAsync(workspaceId)).Select(c => c.Name));
+            await AssertMigratedAsync(store, workspaceId, commandId, botId, ownerId, secret);
             // The table's check refuses a command with neither a bot nor a URL, whatever a store's caller does.
             await using var check = new SqliteConnection($"Data Source={path};Pooling=false");
             await check.OpenAsync();
@@ -114,6 +106,19 @@ public sealed class SlashCommandMigrationTests
 
         await using var store = new PostgresStore(connectionString);
         await store.MigrateAsync();
+        await AssertMigratedAsync(store, workspaceId, commandId, botId, ownerId, secret);
+        await using var check = new NpgsqlConnection(connectionString);
+        await check.OpenAsync();
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(check, """
+            INSERT INTO slash_commands (workspace_id, id, name, bot_user_id, url, description, secret, created_by, created_at, updated_at)
+            VALUES ($1, $2, 'nobody', NULL, NULL, 'Nobody answers', $3, $4, now(), now())
+            """, PostgresValues.Uuid(workspaceId), PostgresValues.Uuid(Ulid.NewUlid()), secret, PostgresValues.Uuid(ownerId)));
+        Assert.Equal(PostgresErrorCodes.CheckViolation, refused.SqlState);
+    }
+
+    /// <summary>The bot's command came through unchanged; its name stays unique; the table takes a URL command after it.</summary>
+    private static async Task AssertMigratedAsync(ISlashCommandStore store, Ulid workspaceId, Ulid commandId, Ulid botId, Ulid ownerId, byte[] secret)
+    {
         var deploy = await store.GetSlashCommandAsync(workspaceId, "deploy");
         Assert.NotNull(deploy);
         Assert.Equal((commandId, botId, (string?)null, "Deploy a branch", "[branch]", Created), (deploy.Id, deploy.BotUserId, deploy.Url, deploy.Description, deploy.UsageHint, deploy.CreatedAt));
@@ -122,13 +127,6 @@ public sealed class SlashCommandMigrationTests
         var weather = new SlashCommand(Ulid.NewUlid(), workspaceId, "weather", null, "Weather", null, secret, ownerId, Created, Created) { Url = "https://hooks.example.com/weather" };
         Assert.True(await store.TryCreateSlashCommandAsync(weather));
         Assert.Equal(["deploy", "weather"], (await store.ListSlashCommandsAsync(workspaceId)).Select(c => c.Name));
-        await using var check = new NpgsqlConnection(connectionString);
-        await check.OpenAsync();
-        var refused = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(check, """
-            INSERT INTO slash_commands (workspace_id, id, name, bot_user_id, url, description, secret, created_by, created_at, updated_at)
-            VALUES ($1, $2, 'nobody', NULL, NULL, 'Nobody answers', $3, $4, now(), now())
-            """, PostgresValues.Uuid(workspaceId), PostgresValues.Uuid(Ulid.NewUlid()), secret, PostgresValues.Uuid(ownerId)));
-        Assert.Equal(PostgresErrorCodes.CheckViolation, refused.SqlState);
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, params object[] parameters)

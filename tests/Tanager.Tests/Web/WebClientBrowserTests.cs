@@ -253,9 +253,7 @@ public sealed class WebClientBrowserTests : IAsyncLifetime
                     socket.ConnectToServer();
                 }
             }));
-        await bob.GetByLabel("Email").FillAsync($"bob-{run}@example.test", new() { Timeout = LoadTimeoutMs });
-        await bob.GetByLabel("Password").FillAsync("correct horse battery");
-        await bob.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await SignInAsync(bob, $"bob-{run}@example.test");
         await bob.GetByRole(AriaRole.Heading, new() { Name = "#general" }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
         await bob.Locator(".tg-message", new() { HasText = "before 3" }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
 
@@ -292,9 +290,7 @@ public sealed class WebClientBrowserTests : IAsyncLifetime
             async (i, ct) => await ann.PostMessageAsync(workspace.Id, general.Id, $"message {i}", cancellationToken: ct));
 
         var page = await OpenAsync();
-        await page.GetByLabel("Email").FillAsync($"ann-{run}@example.test", new() { Timeout = LoadTimeoutMs });
-        await page.GetByLabel("Password").FillAsync("correct horse battery");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await SignInAsync(page, $"ann-{run}@example.test");
         await page.Locator($".tg-message[data-sequence='{Messages}']").WaitForAsync(new() { Timeout = LiveTimeoutMs });
 
         // Scroll to the top again and again, as a reader holding the scroll bar at the top would: each time near the top
@@ -338,9 +334,7 @@ public sealed class WebClientBrowserTests : IAsyncLifetime
         await page.GetByRole(AriaRole.Button, new() { Name = "Create an account" }).ClickAsync();
         await AssertAccessibleAsync(page, "sign-up");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
-        await page.GetByLabel("Email").FillAsync($"ann-{run}@example.test");
-        await page.GetByLabel("Password").FillAsync("correct horse battery");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await SignInAsync(page, $"ann-{run}@example.test");
         await page.Locator(".tg-message", new() { HasText = "code block" }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
         await AssertAccessibleAsync(page, "channel");
         var message = page.Locator(".tg-message", new() { HasText = "Hello everyone" });
