@@ -19,6 +19,13 @@ public static class DtoMapping
         };
     }
 
+    /// <summary>A push subscription as its owner sees it: never its keys.</summary>
+    public static WebPushSubscriptionDto ToDto(this WebPushSubscription subscription)
+    {
+        ArgumentNullException.ThrowIfNull(subscription);
+        return new WebPushSubscriptionDto { Id = subscription.Id.ToString(), Endpoint = subscription.Endpoint, CreatedAt = subscription.CreatedAt };
+    }
+
     public static UserDto ToDto(this User user, bool includeEmail = false)
     {
         ArgumentNullException.ThrowIfNull(user);

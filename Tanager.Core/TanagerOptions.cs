@@ -86,6 +86,8 @@ public sealed class TanagerOptions
     public AttachmentOptions Attachments { get; } = new();
     /// <summary>Email notifications for people who are away; off until an SMTP host is set.</summary>
     public EmailNotificationOptions Email { get; } = new();
+    /// <summary>Web Push to the browsers people subscribed, for mentions and direct messages while they are away; on by default.</summary>
+    public WebPushOptions WebPush { get; } = new();
     /// <summary>Outgoing webhooks: retries, timeouts and which addresses they may reach.</summary>
     public OutgoingWebhookOptions OutgoingWebhooks { get; } = new();
 }

@@ -106,4 +106,8 @@ namespace Tanager.Protocol;
 [JsonSerializable(typeof(TwoFactorStatusDto))]
 [JsonSerializable(typeof(AuditPage))]
 [JsonSerializable(typeof(NotificationPreferencesDto))]
+[JsonSerializable(typeof(WebPushKeyDto))]
+[JsonSerializable(typeof(WebPushSubscribeRequest))]
+[JsonSerializable(typeof(WebPushSubscriptionDto))]
+[JsonSerializable(typeof(IReadOnlyList<WebPushSubscriptionDto>))]
 public sealed partial class TanagerJsonContext : JsonSerializerContext;

@@ -128,13 +128,9 @@ public sealed partial class PostgresStore : IEventSubscriptionStore
     {
         foreach (var d in deliveries)
         {
-            var command = new NpgsqlBatchCommand($"INSERT INTO event_deliveries ({DeliveryColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)");
-            foreach (var value in new object?[] { Uuid(d.Id), Uuid(d.WorkspaceId), Uuid(d.SubscriptionId), Uuid(d.ChannelId), d.Sequence, d.EventType, d.Body, d.Attempts,
-                d.NextAttemptAt, d.LeaseUntil, d.DeadAt, d.LastError, d.CreatedAt })
-            {
-                command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
-            }
-            batch.BatchCommands.Add(command);
+            batch.BatchCommands.Add(Batched($"INSERT INTO event_deliveries ({DeliveryColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                Uuid(d.Id), Uuid(d.WorkspaceId), Uuid(d.SubscriptionId), Uuid(d.ChannelId), d.Sequence, d.EventType, d.Body, d.Attempts,
+                d.NextAttemptAt, d.LeaseUntil, d.DeadAt, d.LastError, d.CreatedAt));
         }
     }
 

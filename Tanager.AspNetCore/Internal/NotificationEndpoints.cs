@@ -7,10 +7,11 @@ using Tanager.Protocol;
 
 namespace Tanager.AspNetCore.Internal;
 
-/// <summary>The caller's notification preferences, and the unsubscribe link of notification emails (no sign-in: the signed token is the credential).</summary>
+/// <summary>The caller's notification preferences and push subscriptions, and the unsubscribe link of notification emails (no sign-in: the signed token is the credential).</summary>
 internal static class NotificationEndpoints
 {
     private const string Unsubscribe = "/notifications/unsubscribe";
+    private const string PushSubscriptions = "/users/me/web-push-subscriptions";
 
     public static void Map(RouteGroupBuilder api)
     {
@@ -30,6 +31,41 @@ internal static class NotificationEndpoints
         })
             .Describe("setNotificationPreferences", "Change notification preferences", "email: all, mentions (mentions and direct messages) or none; muted_channels replaces the list; quiet_hours sets the daily window without email ({} removes it). Absent fields stay as they are.")
             .Body<NotificationPreferencesDto>().Produces<NotificationPreferencesDto>();
+
+        MapWebPush(api);
+    }
+
+    private static void MapWebPush(RouteGroupBuilder api)
+    {
+        api.MapGet("/notifications/web-push-key", async (HttpContext context, WebPushService push) =>
+            TypedResults.Json(new WebPushKeyDto { PublicKey = await push.GetPublicKeyAsync(context.RequestAborted) }, TanagerJsonContext.Default.WebPushKeyDto))
+            .Describe("getWebPushKey", "Web Push key", "The server's VAPID public key, for PushManager.subscribe's applicationServerKey. 404 when Web Push is off.")
+            .Produces<WebPushKeyDto>();
+
+        api.MapPost(PushSubscriptions, async (HttpContext context, WebPushService push) =>
+        {
+            var body = await context.Request.ReadJsonAsync(TanagerJsonContext.Default.WebPushSubscribeRequest);
+            var saved = await push.SubscribeAsync(context.Caller(), body.Endpoint, body.Keys?.P256dh, body.Keys?.Auth, context.RequestAborted);
+            return TypedResults.Json(saved.ToDto(), TanagerJsonContext.Default.WebPushSubscriptionDto, statusCode: StatusCodes.Status201Created);
+        })
+            .Describe("subscribeWebPush", "Subscribe a browser to push notifications",
+                "People only (a bot token is refused). The body is PushSubscription.toJSON()'s endpoint and keys. Mentions and direct messages the caller has not read while away are pushed there. The same endpoint again replaces it; past the per-person limit the oldest goes.")
+            .Body<WebPushSubscribeRequest>().Produces<WebPushSubscriptionDto>(StatusCodes.Status201Created);
+
+        api.MapGet(PushSubscriptions, async (HttpContext context, WebPushService push) =>
+        {
+            var subscriptions = await push.ListAsync(context.Caller(), context.RequestAborted);
+            IReadOnlyList<WebPushSubscriptionDto> dtos = [.. subscriptions.Select(s => s.ToDto())];
+            return TypedResults.Json(dtos, TanagerJsonContext.Default.IReadOnlyListWebPushSubscriptionDto);
+        })
+            .Describe("listWebPushSubscriptions", "List the caller's push subscriptions").Produces<IReadOnlyList<WebPushSubscriptionDto>>();
+
+        api.MapDelete(PushSubscriptions + "/{pushSubscriptionId}", async (string pushSubscriptionId, HttpContext context, WebPushService push) =>
+        {
+            await push.UnsubscribeAsync(context.Caller(), Ids.Parse(pushSubscriptionId, "Push subscription"), context.RequestAborted);
+            return TypedResults.NoContent();
+        })
+            .Describe("unsubscribeWebPush", "Remove a push subscription").Empty();
     }
 
     /// <summary>

@@ -73,6 +73,7 @@ public static class TanagerServiceCollectionExtensions
         services.TryAddSingleton<MessageService>();
         services.TryAddSingleton<ReadStateService>();
         services.TryAddSingleton<NotificationService>();
+        services.TryAddSingleton<WebPushService>();
         services.TryAddSingleton<ConnectionService>();
         services.TryAddSingleton<GatewayHub>();
         services.TryAddSingleton<ReadinessService>();
@@ -84,6 +85,7 @@ public static class TanagerServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AttachmentPurgeService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ThumbnailWorker>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EmailNotifier>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WebPushNotifier>());
         // The same instance that slash commands use: one HTTP client, one connection pool.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, OutgoingWebhookSender>(sp => sp.GetRequiredService<OutgoingWebhookSender>()));
         return new TanagerBuilder(services);

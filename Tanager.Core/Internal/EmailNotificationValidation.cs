@@ -41,4 +41,33 @@ internal static class EmailNotificationValidation
             failures.Add("Tanager:Email:PollInterval must be between 100 milliseconds and 1 hour.");
         }
     }
+
+    /// <summary>Checks <see cref="WebPushOptions"/>; nothing is checked while push is off.</summary>
+    public static void ValidateWebPush(WebPushOptions push, List<string> failures)
+    {
+        if (!push.Enabled)
+        {
+            return;
+        }
+        if (push.Subject is not null && !WebPushSubject.IsValid(push.Subject))
+        {
+            failures.Add("Tanager:WebPush:Subject must be a mailto: or https: URL (RFC 8292), for push services to contact whoever runs this server.");
+        }
+        if (push.Delay < TimeSpan.Zero || push.Delay > TimeSpan.FromDays(1))
+        {
+            failures.Add("Tanager:WebPush:Delay must be between 0 and 1 day.");
+        }
+        if (push.PollInterval < TimeSpan.FromMilliseconds(100) || push.PollInterval > TimeSpan.FromHours(1))
+        {
+            failures.Add("Tanager:WebPush:PollInterval must be between 100 milliseconds and 1 hour.");
+        }
+        if (push.TimeToLive < TimeSpan.Zero || push.TimeToLive > TimeSpan.FromDays(28))
+        {
+            failures.Add("Tanager:WebPush:TimeToLive must be between 0 and 28 days (push services keep messages at most about four weeks).");
+        }
+        if (push.MaxSubscriptionsPerUser is < 1 or > 100)
+        {
+            failures.Add("Tanager:WebPush:MaxSubscriptionsPerUser must be between 1 and 100.");
+        }
+    }
 }

@@ -19,7 +19,7 @@ namespace Tanager.Internal;
 /// sends again, and a cluster sends once. The price is at most once: an email that fails after the claim is not retried
 /// (logged); an SMTP server that is down is found before the claim (the connection is opened first), so its messages
 /// stay due.</para>
-/// <para>"Away" is the presence every node combines (<see cref="PresenceTracker"/>, which hears all nodes): offline or
+/// <para>Who gets what is <see cref="NotificationRound"/>'s, shared with <see cref="WebPushNotifier"/>. "Away" is the presence every node combines (<see cref="PresenceTracker"/>, which hears all nodes): offline or
 /// away gets email; online and do-not-disturb (connected, by choice quiet) do not. Whether a message was read is the
 /// read state at the time of the round: reading the channel anywhere before the delay ends means no email.</para>
 /// <para>Message ids are ULIDs made at send time, so "older than the delay" is an id comparison; a message stored more
@@ -31,14 +31,8 @@ internal sealed class EmailNotifier(
 {
     /// <summary>Messages one round reads: a busy server's few seconds; the rest wait for the next round.</summary>
     internal const int RoundSize = 1000;
-    /// <summary>Members read per page of a channel's member list.</summary>
-    private const int MemberPage = 1000;
 
     private readonly EmailNotificationOptions _email = options.Value.Email;
-    private readonly IUserStore _users = users;
-    private readonly IChannelStore _channels = channels;
-    private readonly IReadStateStore _readStates = readStates;
-    private readonly PresenceTracker _presence = presence;
     private readonly NotificationService _notifications = notifications;
     private readonly TimeProvider _time = time;
 
@@ -93,8 +87,8 @@ internal sealed class EmailNotifier(
         {
             return 0;
         }
-        var round = new Round(this);
-        var emails = await round.CollectAsync(messages, cancellationToken);
+        var round = new NotificationRound(_notifications, users, channels, readStates, presence, _time);
+        var emails = await round.CollectAsync(messages, EmailWanted, cancellationToken);
         if (emails.Count == 0)
         {
             await store.TryAdvanceNotificationCursorAsync(state.Cursor, messages[^1].Id, cancellationToken);
@@ -128,6 +122,14 @@ internal sealed class EmailNotifier(
         return messages.Count;
     }
 
+    /// <summary>The email level decides: everything, mentions and direct messages, or nothing.</summary>
+    private static bool EmailWanted(NotificationPreferences preferences, bool mentionOrDirect) => preferences.Email switch
+    {
+        EmailNotificationLevel.All => true,
+        EmailNotificationLevel.Mentions => mentionOrDirect,
+        _ => false,
+    };
+
     private async Task ConnectAsync(SmtpClient smtp, CancellationToken cancellationToken)
     {
         var security = _email.SmtpSecurity switch
@@ -140,150 +142,6 @@ internal sealed class EmailNotifier(
         if (!string.IsNullOrEmpty(_email.SmtpUser))
         {
             await smtp.AuthenticateAsync(_email.SmtpUser, _email.SmtpPassword ?? "", cancellationToken);
-        }
-    }
-
-    /// <summary>What one round looks up, each once: channels, their members, people and their preferences, read states.</summary>
-    private sealed class Round(EmailNotifier notifier)
-    {
-        private readonly Dictionary<(Ulid, Ulid), Channel?> _channels = [];
-        private readonly Dictionary<(Ulid, Ulid), List<Ulid>> _members = [];
-        private readonly Dictionary<Ulid, User?> _users = [];
-        private readonly Dictionary<Ulid, NotificationPreferences> _preferences = [];
-        private readonly Dictionary<(Ulid, Ulid, Ulid), long> _lastRead = [];
-
-        /// <summary>Whether the person's quiet hours hold at this round's time (a zone the server no longer knows counts as none).</summary>
-        private bool InQuietHours(NotificationPreferences preferences)
-        {
-            try
-            {
-                return preferences.QuietHours?.Contains(notifier._time.GetUtcNow()) == true;
-            }
-            catch (TimeZoneNotFoundException)
-            {
-                return false;
-            }
-        }
-
-        public string NameOf(Ulid userId) => _users.GetValueOrDefault(userId)?.DisplayName ?? "someone";
-
-        public async Task<List<(User Recipient, List<NotificationEmail.Item> Items)>> CollectAsync(IReadOnlyList<Message> messages, CancellationToken cancellationToken)
-        {
-            var byRecipient = new Dictionary<Ulid, (User Recipient, List<NotificationEmail.Item> Items)>();
-            foreach (var message in messages)
-            {
-                var channel = await ChannelAsync(message.WorkspaceId, message.ChannelId, cancellationToken);
-                if (channel is null)
-                {
-                    continue;
-                }
-                var everyone = Mentions.MentionsEveryone(message.Content);
-                foreach (var memberId in await MembersAsync(message.WorkspaceId, message.ChannelId, cancellationToken))
-                {
-                    if (memberId == message.AuthorId || notifier._presence.StatusOf(memberId) is not ("offline" or "away"))
-                    {
-                        continue;
-                    }
-                    var preferences = await PreferencesAsync(memberId, cancellationToken);
-                    var wanted = preferences.Email switch
-                    {
-                        EmailNotificationLevel.All => true,
-                        EmailNotificationLevel.Mentions => channel.IsDirectMessage || everyone || message.Content.Contains(Mentions.Of(memberId), StringComparison.Ordinal),
-                        _ => false,
-                    };
-                    if (!wanted || preferences.MutedChannels.Contains(channel.Id) || InQuietHours(preferences)
-                        || await LastReadAsync(message.WorkspaceId, message.ChannelId, memberId, cancellationToken) >= message.Sequence
-                        || await UserAsync(memberId, cancellationToken) is not { DeactivatedAt: null, IsBot: false } recipient)
-                    {
-                        continue;
-                    }
-                    var author = await UserAsync(message.AuthorId, cancellationToken);
-                    if (!byRecipient.TryGetValue(memberId, out var email))
-                    {
-                        byRecipient[memberId] = email = (recipient, []);
-                    }
-                    email.Items.Add(new NotificationEmail.Item(channel, message, author?.DisplayName ?? "someone"));
-                }
-            }
-            // Names of mentioned people in the excerpts.
-            foreach (var item in byRecipient.Values.SelectMany(e => e.Items))
-            {
-                foreach (var id in MentionedIds(item.Message.Content))
-                {
-                    await UserAsync(id, cancellationToken);
-                }
-            }
-            return [.. byRecipient.Values];
-        }
-
-        private static IEnumerable<Ulid> MentionedIds(string content)
-        {
-            for (var start = content.IndexOf("<@", StringComparison.Ordinal); start >= 0 && start + 29 <= content.Length; start = content.IndexOf("<@", start + 2, StringComparison.Ordinal))
-            {
-                if (content[start + 28] == '>' && Ulid.TryParse(content.AsSpan(start + 2, 26).ToString(), out var id))
-                {
-                    yield return id;
-                }
-            }
-        }
-
-        private async Task<Channel?> ChannelAsync(Ulid workspaceId, Ulid channelId, CancellationToken cancellationToken)
-        {
-            if (!_channels.TryGetValue((workspaceId, channelId), out var channel))
-            {
-                _channels[(workspaceId, channelId)] = channel = await notifier._channels.GetAsync(workspaceId, channelId, cancellationToken);
-            }
-            return channel;
-        }
-
-        private async Task<List<Ulid>> MembersAsync(Ulid workspaceId, Ulid channelId, CancellationToken cancellationToken)
-        {
-            if (_members.TryGetValue((workspaceId, channelId), out var members))
-            {
-                return members;
-            }
-            members = [];
-            Ulid? after = null;
-            while (true)
-            {
-                var page = await notifier._channels.ListChannelMembersAsync(workspaceId, channelId, after, MemberPage, cancellationToken);
-                members.AddRange(page.Select(m => m.UserId));
-                if (page.Count < MemberPage)
-                {
-                    break;
-                }
-                after = page[^1].UserId;
-            }
-            _members[(workspaceId, channelId)] = members;
-            return members;
-        }
-
-        private async Task<User?> UserAsync(Ulid userId, CancellationToken cancellationToken)
-        {
-            if (!_users.TryGetValue(userId, out var user))
-            {
-                _users[userId] = user = await notifier._users.GetAsync(userId, cancellationToken);
-            }
-            return user;
-        }
-
-        private async Task<NotificationPreferences> PreferencesAsync(Ulid userId, CancellationToken cancellationToken)
-        {
-            if (!_preferences.TryGetValue(userId, out var preferences))
-            {
-                _preferences[userId] = preferences = await notifier._notifications.GetPreferencesAsync(userId, cancellationToken);
-            }
-            return preferences;
-        }
-
-        private async Task<long> LastReadAsync(Ulid workspaceId, Ulid channelId, Ulid userId, CancellationToken cancellationToken)
-        {
-            if (!_lastRead.TryGetValue((workspaceId, channelId, userId), out var last))
-            {
-                var states = await notifier._readStates.GetReadStatesAsync(workspaceId, userId, [channelId], cancellationToken);
-                _lastRead[(workspaceId, channelId, userId)] = last = states.Count == 0 ? 0 : states[0].LastReadSequence;
-            }
-            return last;
         }
     }
 }

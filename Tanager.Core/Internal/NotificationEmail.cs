@@ -46,7 +46,7 @@ internal static partial class NotificationEmail
         return message;
     }
 
-    private static string Where(Channel channel) => channel.Kind switch
+    public static string Where(Channel channel) => channel.Kind switch
     {
         ChannelKind.Direct => "Direct message",
         ChannelKind.Group => "Group message",

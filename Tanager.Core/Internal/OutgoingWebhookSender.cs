@@ -55,21 +55,7 @@ internal sealed class OutgoingWebhookSender : BackgroundService
         _options = options.Value.OutgoingWebhooks;
         _time = time;
         _logger = logger;
-        var handler = new SocketsHttpHandler
-        {
-            // A receiver's DNS may move; pooled connections follow it within two minutes.
-            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-            // A redirect could lead anywhere, private addresses included: a receiver answers where it was asked.
-            AllowAutoRedirect = false,
-            UseCookies = false,
-        };
-        if (!_options.AllowPrivateAddresses)
-        {
-            // Checked where the connection is made, after DNS: a public name that resolves to a private address is refused too.
-            handler.ConnectCallback = ConnectPublicAsync;
-        }
-        _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
-        _http.DefaultRequestHeaders.UserAgent.ParseAdd("Tanager-Webhooks/1");
+        _http = WebhookAddress.CreateClient(_options.AllowPrivateAddresses, "Tanager-Webhooks/1");
     }
 
     internal OutgoingWebhookOptions Options => _options;
@@ -315,24 +301,6 @@ internal sealed class OutgoingWebhookSender : BackgroundService
         {
             var message = exception.InnerException?.Message ?? exception.Message;
             return message.Length > MaxErrorLength ? message[..MaxErrorLength] : message;
-        }
-    }
-
-    private static async ValueTask<Stream> ConnectPublicAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
-    {
-        var addresses = await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, cancellationToken);
-        var address = addresses.FirstOrDefault(a => !WebhookAddress.IsPrivate(a))
-            ?? throw new HttpRequestException($"{context.DnsEndPoint.Host} resolves only to private addresses, which outgoing webhooks may not reach.");
-        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(new IPEndPoint(address, context.DnsEndPoint.Port), cancellationToken);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
         }
     }
 

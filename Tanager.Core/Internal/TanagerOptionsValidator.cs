@@ -84,6 +84,7 @@ internal sealed class TanagerOptionsValidator : IValidateOptions<TanagerOptions>
         }
         SingleSignOnValidation.Validate(options.Sso, failures);
         EmailNotificationValidation.Validate(options.Email, failures);
+        EmailNotificationValidation.ValidateWebPush(options.WebPush, failures);
         var gateway = options.Gateway;
         if (gateway.HeartbeatInterval < TimeSpan.FromSeconds(1) || gateway.HeartbeatInterval > TimeSpan.FromMinutes(10))
         {

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 
 namespace Tanager.Internal;
 
-/// <summary>Which addresses an outgoing webhook may reach: public ones, unless private ones are allowed by configuration.</summary>
+/// <summary>Which addresses an outgoing webhook, a command URL or a push endpoint may reach: public ones, unless private ones are allowed by configuration.</summary>
 internal static class WebhookAddress
 {
     /// <summary>Longest URL: 2048, the limit browsers and most proxies agree on.</summary>
@@ -50,5 +50,46 @@ internal static class WebhookAddress
                 || (b[0] == 169 && b[1] == 254) || (b[0] == 100 && b[1] is >= 64 and <= 127);
         }
         return address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6UniqueLocal;
+    }
+
+    /// <summary>
+    /// The HTTP client for requests to a URL someone else supplied (webhooks, commands, push services): no redirects (a
+    /// redirect could lead anywhere, private addresses included), no cookies, and unless <paramref name="allowPrivate"/>,
+    /// a check where the connection is made, after DNS, so that a public name resolving to a private address is refused too.
+    /// </summary>
+    public static HttpClient CreateClient(bool allowPrivate, string userAgent)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            // A receiver's DNS may move; pooled connections follow it within two minutes.
+            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+            AllowAutoRedirect = false,
+            UseCookies = false,
+        };
+        if (!allowPrivate)
+        {
+            handler.ConnectCallback = ConnectPublicAsync;
+        }
+        var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        http.DefaultRequestHeaders.UserAgent.ParseAdd(userAgent);
+        return http;
+    }
+
+    private static async ValueTask<Stream> ConnectPublicAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var addresses = await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, cancellationToken);
+        var address = addresses.FirstOrDefault(a => !IsPrivate(a))
+            ?? throw new HttpRequestException($"{context.DnsEndPoint.Host} resolves only to private addresses, which Tanager does not call out to.");
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(new IPEndPoint(address, context.DnsEndPoint.Port), cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 }

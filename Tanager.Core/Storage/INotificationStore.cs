@@ -2,7 +2,7 @@ using NUlid;
 
 namespace Tanager;
 
-/// <summary>Notification preferences and the email notifier's durable progress.</summary>
+/// <summary>Notification preferences, Web Push subscriptions, and the email and push notifiers' durable progress.</summary>
 public interface INotificationStore
 {
     /// <summary>The user's saved preferences; null when they never saved any (<see cref="NotificationPreferences.Default"/> applies).</summary>
@@ -25,4 +25,26 @@ public interface INotificationStore
 
     /// <summary>Not deleted messages of every workspace with an id greater than <paramref name="after"/> and less than <paramref name="before"/>, in id order.</summary>
     ValueTask<IReadOnlyList<Message>> ListMessagesBetweenAsync(Ulid after, Ulid before, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The push notifier's state, as <see cref="GetNotificationStateAsync"/> is the email notifier's: its own cursor, and
+    /// its VAPID private key (<see cref="NotificationState.SigningKey"/>, the 32-byte P-256 scalar) stored by the first call.
+    /// </summary>
+    ValueTask<NotificationState> GetWebPushStateAsync(Ulid initialCursor, byte[] newKey, CancellationToken cancellationToken = default);
+
+    /// <summary>Moves the push notifier's cursor, as <see cref="TryAdvanceNotificationCursorAsync"/> does the email notifier's.</summary>
+    ValueTask<bool> TryAdvanceWebPushCursorAsync(Ulid expected, Ulid next, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Saves a browser's subscription. An endpoint is one browser profile: saving one that exists (for this user or, after
+    /// a sign-in as someone else in the same browser, another) replaces it, keeping its id. The user's oldest subscriptions
+    /// beyond <paramref name="maxPerUser"/> are removed. Returns what is stored.
+    /// </summary>
+    ValueTask<WebPushSubscription> SaveWebPushSubscriptionAsync(WebPushSubscription subscription, int maxPerUser, CancellationToken cancellationToken = default);
+
+    /// <summary>The user's subscriptions, oldest first.</summary>
+    ValueTask<IReadOnlyList<WebPushSubscription>> ListWebPushSubscriptionsAsync(Ulid userId, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes one of the user's subscriptions; false when the user has none with that id.</summary>
+    ValueTask<bool> DeleteWebPushSubscriptionAsync(Ulid userId, Ulid subscriptionId, CancellationToken cancellationToken = default);
 }

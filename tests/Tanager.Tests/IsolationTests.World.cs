@@ -56,6 +56,8 @@ public sealed partial class IsolationTests
         public required string BWebhook { get; init; }
         public required string ASubscription { get; init; }
         public required string BSubscription { get; init; }
+        /// <summary>Bob's browser's push subscription; its endpoint names the secret word.</summary>
+        public required string BPushSubscription { get; init; }
         /// <summary>The name of B's slash command, answered by B's bot.</summary>
         public string BCommand => "zebra-deploy";
 
@@ -69,6 +71,7 @@ public sealed partial class IsolationTests
             ["inviteId"] = AInvite, ["role"] = "member", ["emoji"] = "👍", ["code"] = "unused", ["invitationId"] = "unused",
             ["botId"] = ABot, ["sessionId"] = "unused", ["tokenId"] = "unused", ["user"] = Carol.User!.Id, ["attachmentId"] = AAttachment,
             ["webhookId"] = AWebhook, ["command"] = "unused", ["subscriptionId"] = ASubscription,
+            ["pushSubscriptionId"] = "unused",
         };
 
         public static async Task<World> CreateAsync(TestServer server)
@@ -133,6 +136,8 @@ public sealed partial class IsolationTests
             await bob.RegisterCommandAsync(b.Id, "zebra-deploy", $"{Secret} deploys", botId: bBot.User.Id);
             var aSubscription = await SubscribeAsync(server, alice, a.Id, "https://hooks.example.test/alpha");
             var bSubscription = await SubscribeAsync(server, bob, b.Id, $"https://hooks.example.test/{Secret}");
+            var bPushSubscription = await bob.SubscribeWebPushAsync(PushSubscription($"https://push.example.test/{Secret}"));
+            await alice.SubscribeWebPushAsync(PushSubscription("https://push.example.test/alice"));
 
             return new World
             {
@@ -144,6 +149,23 @@ public sealed partial class IsolationTests
                 ABot = aBot.User.Id, BBot = bBot.User.Id, BBotToken = bBot.Token!.Id, BobSession = bobSession,
                 AAttachment = aAttachment, APrivateAttachment = aPrivateAttachment, BAttachment = bAttachment,
                 AWebhook = aWebhook.Id, BWebhook = bWebhook.Id, ASubscription = aSubscription, BSubscription = bSubscription,
+                BPushSubscription = bPushSubscription.Id,
+            };
+        }
+
+        /// <summary>A browser's push subscription with real keys (the server checks the key is a P-256 point).</summary>
+        private static Protocol.WebPushSubscribeRequest PushSubscription(string endpoint)
+        {
+            using var key = System.Security.Cryptography.ECDiffieHellman.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+            var q = key.ExportParameters(false).Q;
+            return new Protocol.WebPushSubscribeRequest
+            {
+                Endpoint = endpoint,
+                Keys = new Protocol.WebPushKeysDto
+                {
+                    P256dh = System.Buffers.Text.Base64Url.EncodeToString([0x04, .. q.X!, .. q.Y!]),
+                    Auth = System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)),
+                },
             };
         }
 
@@ -166,7 +188,7 @@ public sealed partial class IsolationTests
         public List<string> Forbidden() =>
         [
             B, BPublic, BPrivate, BRoot, BReply, BPrivateMessage, BPrivateReply, BInvite, BInviteCode, BInvitation, Bob.User!.Id, Dave,
-            BBot, BBotToken, BobSession, BAttachment, BWebhook, BSubscription,
+            BBot, BBotToken, BobSession, BAttachment, BWebhook, BSubscription, BPushSubscription,
             APrivate, APrivateMessage, APrivateReply, APrivateAttachment, Secret,
         ];
 
@@ -188,7 +210,10 @@ public sealed partial class IsolationTests
                     ["command"] = BCommand,
                     // B's subscription: foreign in every scenario (with A's workspace it names nothing of A's, with B's Alice is no member).
                     ["subscriptionId"] = BSubscription,
-                }, new HashSet<string>(foreign.Contains("channelId") && channel != General ? [.. foreign, "attachmentId", "webhookId", "subscriptionId"] : [.. foreign, "subscriptionId"], StringComparer.Ordinal));
+                    // Bob's push subscription: a person's, foreign in every scenario.
+                    ["pushSubscriptionId"] = BPushSubscription,
+                }, new HashSet<string>(foreign.Contains("channelId") && channel != General
+                    ? [.. foreign, "attachmentId", "webhookId", "subscriptionId", "pushSubscriptionId"] : [.. foreign, "subscriptionId", "pushSubscriptionId"], StringComparer.Ordinal));
 
             yield return Make("B's ids", B, BPublic, BRoot, Dave, BInvite, wrongCode, "workspaceId", "channelId", "messageId", "userId", "inviteId", "code", "invitationId", "sessionId", "botId", "tokenId");
             yield return Make("B's private channel", B, BPrivate, BPrivateMessage, Dave, BInvite, wrongCode, "channelId", "messageId");

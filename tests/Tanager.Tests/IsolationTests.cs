@@ -42,6 +42,9 @@ public sealed partial class IsolationTests
         ["PATCH /api/v1/users/me"] = "edits the caller's own profile only; names no other resource",
         ["GET /api/v1/users/me/notification-preferences"] = "the caller's own notification preferences; names nothing",
         ["PUT /api/v1/users/me/notification-preferences"] = "the caller's own preferences; a muted channel id is only stored against the caller, never read or shown to anyone else",
+        ["GET /api/v1/notifications/web-push-key"] = "the server's VAPID public key, the same for everyone; names nothing",
+        ["POST /api/v1/users/me/web-push-subscriptions"] = "subscribes a browser for the caller only; an endpoint already saved moves to the caller, who gave it (WebPushTests)",
+        ["GET /api/v1/users/me/web-push-subscriptions"] = "the caller's own push subscriptions; its answer is checked for B's ids below",
         ["GET /api/v1/notifications/unsubscribe"] = "anonymous; the signed token is the capability and names only its own user (EmailNotificationTests: a forged token is 404)",
         ["POST /api/v1/notifications/unsubscribe"] = "anonymous; turns off email for the token's own user only (EmailNotificationTests)",
         ["POST /api/v1/workspaces"] = "creates a new workspace owned by the caller",
@@ -128,7 +131,7 @@ public sealed partial class IsolationTests
     };
 
     /// <summary>The route parameters the test knows how to fill; a route with any other fails the test.</summary>
-    private static readonly string[] KnownParameters = ["workspaceId", "channelId", "messageId", "userId", "inviteId", "invitationId", "code", "role", "emoji", "sessionId", "botId", "tokenId", "attachmentId", "webhookId", "command", "subscriptionId"];
+    private static readonly string[] KnownParameters = ["workspaceId", "channelId", "messageId", "userId", "inviteId", "invitationId", "code", "role", "emoji", "sessionId", "botId", "tokenId", "attachmentId", "webhookId", "command", "subscriptionId", "pushSubscriptionId"];
 
     [Theory]
     [InlineData(TestStorage.Sqlite)]

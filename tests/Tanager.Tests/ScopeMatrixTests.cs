@@ -53,6 +53,7 @@ public sealed partial class ScopeMatrixTests(ScopeMatrixTests.Server server) : I
         ["POST /api/v1/auth/logout"] = _ => null,
         ["PATCH /api/v1/users/me"] = _ => """{"status_text":"beeping"}""",
         ["PUT /api/v1/users/me/notification-preferences"] = _ => """{"email":"none"}""",
+        ["POST /api/v1/users/me/web-push-subscriptions"] = _ => """{"endpoint":"https://push.example.test/bot","keys":{"p256dh":"x","auth":"y"}}""",
         ["POST /api/v1/auth/password"] = _ => """{"current_password":"correct horse battery","new_password":"another horse battery"}""",
         ["POST /api/v1/auth/two-factor"] = _ => null,
         ["POST /api/v1/auth/two-factor/confirm"] = _ => """{"code":"123456"}""",
@@ -351,6 +352,7 @@ public sealed partial class ScopeMatrixTests(ScopeMatrixTests.Server server) : I
             ["webhookId"] = NUlid.Ulid.NewUlid().ToString(),
             ["command"] = "ping",
             ["subscriptionId"] = scene.BotSubscription,
+            ["pushSubscriptionId"] = NUlid.Ulid.NewUlid().ToString(),
         };
         foreach (Match parameter in ParameterPattern().Matches(path))
         {

@@ -137,7 +137,7 @@ public sealed class CitusTests
         var end = doc.IndexOf("<!-- citus-statements:end -->", StringComparison.Ordinal);
         Assert.True(start >= 0 && end > start, "scaling.md has no citus-statements block");
         var inDoc = calls.Matches(doc[start..end]).Select(m => m.Value).ToList();
-        Assert.Equal(25, inMigrations.Count);
+        Assert.Equal(27, inMigrations.Count);
         Assert.Equal(inMigrations, inDoc);
     }
 

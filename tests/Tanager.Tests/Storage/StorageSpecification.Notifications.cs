@@ -77,4 +77,63 @@ public abstract partial class StorageSpecification
         var limited = await _store.Notifications.ListMessagesBetweenAsync(stored[0].Id, stored[5].Id, 2);
         Assert.Equal(["first", "elsewhere"], limited.Select(m => m.Content));
     }
+
+    [Fact]
+    public async Task The_push_notifier_state_is_its_own_made_once_and_moved_only_from_where_it_is()
+    {
+        var emailStart = Ulid.NewUlid(At(5));
+        await _store.Notifications.GetNotificationStateAsync(emailStart, new byte[32]);
+        var start = Ulid.NewUlid(At(10));
+        byte[] key = [.. Enumerable.Range(1, 138).Select(i => (byte)i)];
+        var state = await _store.Notifications.GetWebPushStateAsync(start, key);
+        Assert.Equal(start, state.Cursor);
+        Assert.Equal(key, state.SigningKey);
+        var again = await _store.Notifications.GetWebPushStateAsync(Ulid.NewUlid(At(20)), []);
+        Assert.Equal(start, again.Cursor);
+        Assert.Equal(key, again.SigningKey);
+
+        var next = Ulid.NewUlid(At(11));
+        Assert.False(await _store.Notifications.TryAdvanceWebPushCursorAsync(emailStart, next));
+        Assert.True(await _store.Notifications.TryAdvanceWebPushCursorAsync(start, next));
+        Assert.False(await _store.Notifications.TryAdvanceWebPushCursorAsync(start, Ulid.NewUlid(At(12))));
+        Assert.Equal(next, (await _store.Notifications.GetWebPushStateAsync(start, key)).Cursor);
+        // The email notifier's cursor is another: it did not move.
+        Assert.Equal(emailStart, (await _store.Notifications.GetNotificationStateAsync(emailStart, new byte[32])).Cursor);
+    }
+
+    [Fact]
+    public async Task Push_subscriptions_are_kept_per_user_replaced_by_endpoint_capped_and_deleted_only_by_their_owner()
+    {
+        var (ann, bob) = (await NewUserAsync(), await NewUserAsync());
+        WebPushSubscription Make(Ulid user, string endpoint, int minute) =>
+            new(Ulid.NewUlid(At(minute)), user, endpoint, [4, .. Enumerable.Repeat((byte)minute, 64)], [.. Enumerable.Repeat((byte)minute, 16)], At(minute));
+
+        var laptop = await _store.Notifications.SaveWebPushSubscriptionAsync(Make(ann.Id, "https://push.example/laptop", 1), 3);
+        await _store.Notifications.SaveWebPushSubscriptionAsync(Make(ann.Id, "https://push.example/phone", 2), 3);
+        Assert.Equal(["https://push.example/laptop", "https://push.example/phone"], (await _store.Notifications.ListWebPushSubscriptionsAsync(ann.Id)).Select(s => s.Endpoint));
+        var read = (await _store.Notifications.ListWebPushSubscriptionsAsync(ann.Id))[0];
+        Assert.Equal((laptop.Id, ann.Id, At(1)), (read.Id, read.UserId, read.CreatedAt));
+        Assert.Equal(Enumerable.Repeat((byte)1, 16), read.Auth);
+        Assert.Equal(65, read.P256dh.Length);
+
+        // The laptop subscribes again with new keys, now signed in as Bob: same id, Bob's, the new keys.
+        var moved = await _store.Notifications.SaveWebPushSubscriptionAsync(Make(bob.Id, "https://push.example/laptop", 3), 3);
+        Assert.Equal(laptop.Id, moved.Id);
+        Assert.Equal((bob.Id, At(3)), (moved.UserId, moved.CreatedAt));
+        Assert.Equal(Enumerable.Repeat((byte)3, 16), Assert.Single(await _store.Notifications.ListWebPushSubscriptionsAsync(bob.Id)).Auth);
+        Assert.Equal(["https://push.example/phone"], (await _store.Notifications.ListWebPushSubscriptionsAsync(ann.Id)).Select(s => s.Endpoint));
+
+        // Past the cap, the oldest go.
+        for (var minute = 4; minute <= 6; minute++)
+        {
+            await _store.Notifications.SaveWebPushSubscriptionAsync(Make(ann.Id, $"https://push.example/tab{minute}", minute), 3);
+        }
+        Assert.Equal(["https://push.example/tab4", "https://push.example/tab5", "https://push.example/tab6"],
+            (await _store.Notifications.ListWebPushSubscriptionsAsync(ann.Id)).Select(s => s.Endpoint));
+
+        Assert.False(await _store.Notifications.DeleteWebPushSubscriptionAsync(ann.Id, moved.Id));
+        Assert.True(await _store.Notifications.DeleteWebPushSubscriptionAsync(bob.Id, moved.Id));
+        Assert.False(await _store.Notifications.DeleteWebPushSubscriptionAsync(bob.Id, moved.Id));
+        Assert.Empty(await _store.Notifications.ListWebPushSubscriptionsAsync(bob.Id));
+    }
 }
