@@ -79,6 +79,7 @@ public sealed partial class TanagerChat
         }
         _scrollToEnd = true;
         await MarkReadAsync();
+        await CloseChannelNotificationsAsync(channelId);
     }
 
     /// <summary>The page before the oldest held message; false when there was nothing to load (or it failed, shown as an error).</summary>

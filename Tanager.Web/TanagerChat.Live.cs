@@ -82,6 +82,7 @@ public sealed partial class TanagerChat
             {
                 await SelectWorkspaceAsync(_workspaces[0].Id);
             }
+            await OpenLinkedChannelAsync();
         }
         else if (_channelId is not null)
         {

@@ -122,10 +122,12 @@ public sealed partial class TanagerChat : IAsyncDisposable
             _module = await JS.InvokeAsync<IJSObjectReference>("import", _disposing.Token, "./_content/Tanager.Web/tanager.js");
             await _module.InvokeVoidAsync("enterSubmits", _disposing.Token, _root);
             await _module.InvokeVoidAsync("dropAndPasteFiles", _disposing.Token, _root);
-            _callbacks = DotNetObjectReference.Create(new PageCallbacks(LoadOlderAsync, key => InvokeAsync(() => MentionKeyAsync(key))));
+            _callbacks = DotNetObjectReference.Create(new PageCallbacks(LoadOlderAsync, key => InvokeAsync(() => MentionKeyAsync(key)),
+                (workspaceId, channelId) => InvokeAsync(() => OpenChannelAsync(workspaceId, channelId))));
             await _module.InvokeVoidAsync("loadOlderOnScroll", _disposing.Token, _root, _callbacks);
             await _module.InvokeVoidAsync("mentionKeys", _disposing.Token, _root, _callbacks);
             _notifications = await _module.InvokeAsync<string>("notificationPermission", _disposing.Token);
+            await StartPushAsync();
             StateHasChanged();
         }
         if (_focusThreadComposer && _thread is not null)

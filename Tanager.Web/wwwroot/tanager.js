@@ -129,3 +129,86 @@ export function pageHidden() {
 export function timeZone() {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
+
+// Web Push: the service worker (registered for every page, so that it can close a channel's notifications), the
+// browser's subscription, and the channel a clicked notification asks for. Push needs a secure context (https or
+// localhost) and the Push API; elsewhere every call answers 'unsupported'.
+const workerUrl = () => new URL(`_content/Tanager.Web/tanager-sw.js?app=${encodeURIComponent(location.href.split('#')[0])}`, document.baseURI).href;
+const pushSupported = () => window.isSecureContext && 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window;
+
+async function worker() {
+  return await navigator.serviceWorker.register(workerUrl());
+}
+
+export async function startPush(dotnet) {
+  if (!pushSupported()) {
+    return 'unsupported';
+  }
+  navigator.serviceWorker.startMessages();
+  navigator.serviceWorker.addEventListener('message', event => {
+    if (event.data && event.data.type === 'tanager-open-channel') {
+      dotnet.invokeMethodAsync('OpenChannel', String(event.data.workspace_id || ''), String(event.data.channel_id || ''));
+    }
+  });
+  const registration = await worker();
+  const subscription = await registration.pushManager.getSubscription();
+  return subscription ? subscription.endpoint : 'off';
+}
+
+// The channel a notification opened this page on (#tg-channel=<workspace>/<channel>), once.
+export function takeLinkedChannel() {
+  const match = /^#tg-channel=([^/]*)\/(.*)$/.exec(location.hash);
+  if (!match) {
+    return null;
+  }
+  history.replaceState(null, '', location.href.split('#')[0]);
+  return [decodeURIComponent(match[1]), decodeURIComponent(match[2])];
+}
+
+// Asks for permission (from a click) and subscribes with the server's key: PushSubscription.toJSON()'s endpoint and
+// keys, or { error } saying why not.
+export async function subscribePush(applicationServerKey) {
+  if (!pushSupported()) {
+    return { error: 'This browser cannot receive push notifications here.' };
+  }
+  if (await Notification.requestPermission() !== 'granted') {
+    return { error: 'Notifications are blocked in this browser\'s settings.' };
+  }
+  try {
+    const registration = await worker();
+    await navigator.serviceWorker.ready;
+    const padded = applicationServerKey.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - applicationServerKey.length % 4) % 4);
+    const key = Uint8Array.from(atob(padded), c => c.charCodeAt(0));
+    const subscription = await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
+    const json = subscription.toJSON();
+    return { endpoint: json.endpoint, keys: { p256dh: json.keys.p256dh, auth: json.keys.auth } };
+  } catch (error) {
+    return { error: `The browser's push service refused: ${error.message}` };
+  }
+}
+
+// Ends this browser's subscription; answers the endpoint it had (for the server to forget), or null.
+export async function unsubscribePush() {
+  if (!pushSupported()) {
+    return null;
+  }
+  const registration = await navigator.serviceWorker.getRegistration(workerUrl());
+  const subscription = registration ? await registration.pushManager.getSubscription() : null;
+  if (!subscription) {
+    return null;
+  }
+  const endpoint = subscription.endpoint;
+  await subscription.unsubscribe();
+  return endpoint;
+}
+
+// A channel was opened: its notifications (pushed, tagged with its id) are read.
+export async function closeNotifications(channelId) {
+  if (!pushSupported()) {
+    return;
+  }
+  const registration = await navigator.serviceWorker.getRegistration(workerUrl());
+  for (const notification of registration ? await registration.getNotifications({ tag: channelId }) : []) {
+    notification.close();
+  }
+}

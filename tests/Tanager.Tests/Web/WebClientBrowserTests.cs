@@ -12,7 +12,7 @@ namespace Tanager.Tests.Web;
 /// tanager serve: what one person does appears in another person's browser without a reload.
 /// </summary>
 [Collection(SerialCollection.Name)]
-public sealed class WebClientBrowserTests : IAsyncLifetime
+public sealed partial class WebClientBrowserTests : IAsyncLifetime
 {
     private static string TanagerDll => Path.Combine(Repository.Root, "Tanager.Server", "bin", Repository.Configuration, "net10.0", "tanager.dll");
 
@@ -493,7 +493,7 @@ public sealed class WebClientBrowserTests : IAsyncLifetime
             await settings.GetByLabel("Time zone").FillAsync("Mars/Olympus");
             await settings.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
             await settings.GetByText("Not saved:", new() { Exact = false }).WaitForAsync(new() { Timeout = LiveTimeoutMs });
-            Assert.Contains("time_zone", await settings.GetByRole(AriaRole.Status).InnerTextAsync(), StringComparison.Ordinal);
+            Assert.Contains("time_zone", await settings.Locator("form").GetByRole(AriaRole.Status).InnerTextAsync(), StringComparison.Ordinal);
             Assert.Equal("Europe/Berlin", (await dana.GetNotificationPreferencesAsync()).QuietHours!.TimeZone);
         }
         await AssertAccessibleAsync(page, "notification settings");
