@@ -51,6 +51,7 @@ public static class TanagerEndpointRouteBuilderExtensions
         ExternalLoginEndpoints.MapAnonymous(Tagged(api, "Single sign-on"));
         WebhookEndpoints.MapAnonymous(Tagged(api, "Webhooks"), throttle);
         NotificationEndpoints.MapAnonymous(Tagged(api, "Notifications"));
+        SlashCommandEndpoints.MapAnonymous(Tagged(api, "Slash commands"), throttle);
 
         var accounts = services.GetRequiredService<AccountService>();
         var authenticated = api.MapGroup("").AddEndpointFilter(new BearerAuthenticationFilter(accounts, CredentialUse.Api, throttle))
@@ -63,7 +64,7 @@ public static class TanagerEndpointRouteBuilderExtensions
         WorkspaceEndpoints.Map(Tagged(authenticated, "Workspaces"));
         ChannelEndpoints.Map(Tagged(authenticated, "Channels"));
         WebhookEndpoints.Map(Tagged(authenticated, "Webhooks"), prefix);
-        SlashCommandEndpoints.Map(Tagged(authenticated, "Slash commands"));
+        SlashCommandEndpoints.Map(Tagged(authenticated, "Slash commands"), prefix);
         SubscriptionEndpoints.Map(Tagged(authenticated, "Outgoing webhooks"));
         DirectMessageEndpoints.Map(Tagged(authenticated, "Direct messages"));
         MessageEndpoints.Map(Tagged(authenticated, "Messages"));

@@ -45,6 +45,12 @@ public sealed class RateLimitOptions
     /// <summary>Posts through one incoming webhook: 60 at once, then one a second (Slack's pace for its webhooks).</summary>
     public RateLimit WebhookPosts { get; } = new(60, TimeSpan.FromMinutes(1));
 
+    /// <summary>
+    /// Later answers to one invocation of a URL's command (its <c>response_url</c>): 5 at once, then one every 3 minutes,
+    /// so about as many as Slack allows in an invocation's 15 minutes.
+    /// </summary>
+    public RateLimit CommandResponses { get; } = new(5, TimeSpan.FromMinutes(15));
+
     /// <summary>Open gateway and event-stream connections of one user: enough for many tabs, devices and bots' shards.</summary>
     public int ConnectionsPerUser { get; set; } = 50;
 

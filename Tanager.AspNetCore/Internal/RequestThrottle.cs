@@ -25,6 +25,7 @@ internal sealed class RequestThrottle : IDisposable
     private readonly Limiter _restPerUser;
     private readonly Limiter _uploadsPerUser;
     private readonly Limiter _webhookPosts;
+    private readonly Limiter _commandResponses;
 
     public RequestThrottle(RateLimitOptions options)
     {
@@ -37,6 +38,7 @@ internal sealed class RequestThrottle : IDisposable
         _restPerUser = new(options.RestPerUser);
         _uploadsPerUser = new(options.UploadsPerUser);
         _webhookPosts = new(options.WebhookPosts);
+        _commandResponses = new(options.CommandResponses);
     }
 
     /// <summary>
@@ -65,6 +67,9 @@ internal sealed class RequestThrottle : IDisposable
 
     /// <summary>A post through an incoming webhook, keyed by the hook: null when it may go ahead, or how long to wait.</summary>
     public TimeSpan? WebhookPost(string webhookId) => _options.Enabled ? _webhookPosts.Take(webhookId) : null;
+
+    /// <summary>A later answer to a URL command's invocation, keyed by its response id.</summary>
+    public TimeSpan? CommandResponse(string responseId) => _options.Enabled ? _commandResponses.Take(responseId) : null;
 
     public TimeSpan? Register(HttpContext context) => _options.Enabled ? _registerPerAddress.Take(context.ClientAddressKey() ?? "") : null;
 

@@ -11,7 +11,28 @@ internal static class SlashCommandEndpoints
 {
     private const string Commands = "/workspaces/{workspaceId}/commands";
 
-    public static void Map(RouteGroupBuilder api)
+    /// <summary>
+    /// A URL command's <c>response_url</c>: no bearer token, the signed response id in the path is the credential (as an
+    /// incoming webhook's token is). Throttled per invocation.
+    /// </summary>
+    public static void MapAnonymous(RouteGroupBuilder api, RequestThrottle throttle)
+    {
+        api.MapPost(Commands + "/responses/{responseId}", async Task<IResult> (string workspaceId, string responseId, HttpContext context, SlashCommandService commands) =>
+        {
+            if (throttle.CommandResponse(responseId) is { } wait)
+            {
+                return RequestThrottle.Refuse(context, wait, "answers to this invocation");
+            }
+            var body = await context.Request.ReadJsonAsync(TanagerJsonContext.Default.CommandAnswerDto);
+            var reply = await commands.RespondAsync(Ids.Parse(workspaceId, "Workspace"), responseId, body.Text, body.Visibility, context.RequestAborted);
+            return TypedResults.Json(reply, TanagerJsonContext.Default.CommandReplyDto);
+        })
+            .Describe("respondToCommand", "Answer a URL command later", "No bearer token: the response_url of the command's request, within 15 minutes of the invocation. "
+                + "The answer is the invoking member's, ephemeral unless visibility is channel; throttled per invocation.")
+            .Body<CommandAnswerDto>().Produces<CommandReplyDto>();
+    }
+
+    public static void Map(RouteGroupBuilder api, string prefix)
     {
         api.MapPut(Commands + "/{command}", async (string workspaceId, string command, HttpContext context, SlashCommandService commands) =>
         {
@@ -41,7 +62,10 @@ internal static class SlashCommandEndpoints
         api.MapPost("/workspaces/{workspaceId}/channels/{channelId}/commands", async (string workspaceId, string channelId, HttpContext context, SlashCommandService commands) =>
         {
             var body = await context.Request.ReadJsonAsync(TanagerJsonContext.Default.InvokeCommandRequest);
-            var invocation = await commands.InvokeAsync(context.Caller(), Ids.Parse(workspaceId, "Workspace"), Ids.Parse(channelId, "Channel"), body.Command, body.Args, context.RequestAborted);
+            var request = context.Request;
+            var serverUrl = new Uri($"{request.Scheme}://{request.Host}{request.PathBase}{prefix}/");
+            var invocation = await commands.InvokeAsync(context.Caller(), Ids.Parse(workspaceId, "Workspace"), Ids.Parse(channelId, "Channel"), body.Command, body.Args,
+                serverUrl, context.RequestAborted);
             // A URL's command was answered before this returns (200); a bot's is on its way to the bot (202).
             var status = invocation.BotUserId is null ? StatusCodes.Status200OK : StatusCodes.Status202Accepted;
             return TypedResults.Json(invocation, TanagerJsonContext.Default.CommandInvocationDto, statusCode: status);

@@ -171,6 +171,7 @@ internal sealed class TanagerOptionsValidator : IValidateOptions<TanagerOptions>
             (nameof(limits.RestPerUser), limits.RestPerUser),
             (nameof(limits.UploadsPerUser), limits.UploadsPerUser),
             (nameof(limits.WebhookPosts), limits.WebhookPosts),
+            (nameof(limits.CommandResponses), limits.CommandResponses),
         ];
         foreach (var (name, limit) in buckets)
         {

@@ -11,9 +11,12 @@ public sealed partial class SlashCommandService
     /// <summary>
     /// Sends <c>/command args</c>, typed by the caller in a channel, to the command's bot. The caller must be able to post
     /// there (as for a message; guests may not invoke commands), and the bot must be connected to receive it. A command
-    /// routed to a URL is POSTed there instead, before this returns, and its answer's reply is in the result.
+    /// routed to a URL is POSTed there instead, before this returns, and its answer's reply is in the result;
+    /// <paramref name="serverUrl"/> (where this server's API is reached, with any path prefix) gives that request a
+    /// <see cref="CommandRequestDto.ResponseUrl"/> for later answers (<see cref="RespondAsync"/>).
     /// </summary>
-    public async Task<CommandInvocationDto> InvokeAsync(Caller caller, Ulid workspaceId, Ulid channelId, string? command, string? args, CancellationToken cancellationToken = default)
+    public async Task<CommandInvocationDto> InvokeAsync(Caller caller, Ulid workspaceId, Ulid channelId, string? command, string? args, Uri? serverUrl = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(caller);
         Scope.Demand(Scope.MessagesWrite);
@@ -28,7 +31,7 @@ public sealed partial class SlashCommandService
         var registered = await commands.GetSlashCommandAsync(workspaceId, validName, cancellationToken) ?? throw UnknownCommand(validName);
         if (registered.Url is not null)
         {
-            return await InvokeUrlAsync(caller, registered, channelId, validArgs, cancellationToken);
+            return await InvokeUrlAsync(caller, registered, channelId, validArgs, serverUrl, cancellationToken);
         }
         if (registered.BotUserId is not { } botId || await users.GetAsync(botId, cancellationToken) is not { DeactivatedAt: null } bot
             || await workspaces.GetMemberAsync(workspaceId, bot.Id, cancellationToken) is null)
@@ -95,7 +98,7 @@ public sealed partial class SlashCommandService
     /// command has no bot to speak for it): ephemeral by default, or posted as their message with every rule of their
     /// posts (moderation hooks included). Anything else the URL does is 502 command_failed, and nothing is posted.
     /// </summary>
-    private async Task<CommandInvocationDto> InvokeUrlAsync(Caller caller, SlashCommand registered, Ulid channelId, string args, CancellationToken cancellationToken)
+    private async Task<CommandInvocationDto> InvokeUrlAsync(Caller caller, SlashCommand registered, Ulid channelId, string args, Uri? serverUrl, CancellationToken cancellationToken)
     {
         var endpoints = Endpoints ?? throw NoEndpoints();
         var workspaceId = registered.WorkspaceId;
@@ -111,6 +114,7 @@ public sealed partial class SlashCommandService
             ChannelId = channelId.ToString(),
             WorkspaceId = workspaceId.ToString(),
             ResponseId = id,
+            ResponseUrl = serverUrl is null ? null : new Uri(serverUrl, $"api/v1/workspaces/{workspaceId}/commands/responses/{id}").AbsoluteUri,
             CreatedAt = created,
         };
         var body = JsonSerializer.SerializeToUtf8Bytes(request, TanagerJsonContext.Default.CommandRequestDto);
@@ -132,9 +136,7 @@ public sealed partial class SlashCommandService
                 endpoints.CommandFailed(registered, "an answer whose text is not a valid message");
                 throw CommandFailed(registered.Name, $"an answer whose text is not a valid message ({invalid.Message})");
             }
-            reply = answer.Visibility == "channel"
-                ? new CommandReplyDto { Ephemeral = false, Message = (await messages.PostAsync(caller.UserId, workspaceId, channelId, content, cancellationToken: cancellationToken)).ToDto() }
-                : new CommandReplyDto { Ephemeral = true, EphemeralMessage = await SendEphemeralAsync(workspaceId, channelId, caller.UserId, caller.UserId, content, registered.Name, cancellationToken) };
+            reply = await ReplyAsMemberAsync(workspaceId, channelId, caller.UserId, content, answer.Visibility == "channel", registered.Name, cancellationToken);
         }
         return new CommandInvocationDto
         {
@@ -149,6 +151,50 @@ public sealed partial class SlashCommandService
             Reply = reply,
         };
     }
+
+    /// <summary>
+    /// A later answer of a command routed to a URL, POSTed by its receiver to the request's <c>response_url</c> within
+    /// <see cref="InvocationLifetime"/>: the response id, signed with the command's secret, is the credential (no token).
+    /// Like the first answer, it is the invoking member's own: ephemeral by default, or posted as their message with
+    /// every rule of their posts, so a member who has since left the channel gets nothing. An id that is altered,
+    /// expired, not of a URL's command, or whose command was deleted is 404 unknown_invocation, alike.
+    /// </summary>
+    public async Task<CommandReplyDto> RespondAsync(Ulid workspaceId, string? responseId, string? text, string? visibility, CancellationToken cancellationToken = default)
+    {
+        if (!InvocationId.TryRead(responseId, out var invocation, out var signed)
+            || await commands.GetSlashCommandAsync(workspaceId, invocation.Command, cancellationToken) is not { Url: not null } registered
+            || registered.Id != invocation.CommandId || !InvocationId.Verify(signed, workspaceId, registered.Secret))
+        {
+            throw UnknownInvocation("No invocation of a URL's command has this response id in this workspace.");
+        }
+        if (time.UtcNow() > invocation.CreatedAt + InvocationLifetime)
+        {
+            throw UnknownInvocation($"The invocation expired: its URL may answer for {InvocationLifetime.TotalMinutes:0} minutes.");
+        }
+        var content = Validate.MessageContent(text);
+        var inChannel = visibility switch
+        {
+            null or "ephemeral" => false,
+            "channel" => true,
+            _ => throw TanagerException.Invalid("visibility must be ephemeral or channel."),
+        };
+        if (await users.GetAsync(invocation.UserId, cancellationToken) is not { DeactivatedAt: null })
+        {
+            throw UnknownInvocation("The member who invoked the command is no longer here.");
+        }
+        if (!inChannel)
+        {
+            // Only someone who still sees the channel is told anything about it.
+            await Access.VisibleChannelAsync(channels, workspaceId, invocation.ChannelId, invocation.UserId, cancellationToken);
+        }
+        return await ReplyAsMemberAsync(workspaceId, invocation.ChannelId, invocation.UserId, content, inChannel, invocation.Command, cancellationToken);
+    }
+
+    /// <summary>A URL command's reply: the invoking member's message in the channel, or an ephemeral one to them alone.</summary>
+    private async Task<CommandReplyDto> ReplyAsMemberAsync(Ulid workspaceId, Ulid channelId, Ulid memberId, string content, bool inChannel, string command, CancellationToken cancellationToken) =>
+        inChannel
+            ? new CommandReplyDto { Ephemeral = false, Message = (await messages.PostAsync(memberId, workspaceId, channelId, content, cancellationToken: cancellationToken)).ToDto() }
+            : new CommandReplyDto { Ephemeral = true, EphemeralMessage = await SendEphemeralAsync(workspaceId, channelId, memberId, memberId, content, command, cancellationToken) };
 
     private async Task<EphemeralMessageDto> SendEphemeralAsync(Ulid workspaceId, Ulid channelId, Ulid authorId, Ulid userId, string content, string command, CancellationToken cancellationToken)
     {

@@ -17,5 +17,10 @@ public sealed record CommandRequestDto
     public required string WorkspaceId { get; init; }
     /// <summary>This invocation's id: unique per request, so a receiver can recognise a request it has seen.</summary>
     public required string ResponseId { get; init; }
+    /// <summary>
+    /// Where the receiver may POST later answers (a <see cref="CommandAnswerDto"/>, no token: the URL is the credential)
+    /// for 15 minutes, for work that outlasts the 3 s the member waits; absent when the server does not know its own address.
+    /// </summary>
+    public string? ResponseUrl { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
 }

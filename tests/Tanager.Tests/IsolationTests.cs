@@ -68,6 +68,7 @@ public sealed partial class IsolationTests
         ["POST /api/v1/auth/sso/{provider}/link"] = "a link ticket for the caller's own account; names an identity provider, nothing in a workspace",
         ["DELETE /api/v1/auth/sso/{provider}/link"] = "unlinks the caller's own account; names an identity provider, nothing in a workspace",
         ["GET /api/v1/auth/sso/links"] = "the caller's own linked identity providers; names nothing",
+        ["POST /api/v1/workspaces/{workspaceId}/commands/responses/{responseId}"] = "anonymous; the response id, signed with the command's secret over the workspace id, is the capability (SlashCommandUrlTests: an altered id or another workspace is 404)",
         ["POST /api/v1/webhooks/{webhookId}/{token}"] = "anonymous; the secret token in the URL is the capability (WebhookTests: a wrong token, another hook's token and a deleted hook are all 404)",
         ["POST /api/v1/admin/users"] = "server administration, not workspace-scoped: AdministrationTests shows non-administrators get 403",
         ["GET /api/v1/admin/users/{user}"] = "server administration (see AdministrationTests)",

@@ -41,6 +41,8 @@ public sealed partial class ScopeMatrixTests(ScopeMatrixTests.Server server) : I
         "POST /api/v1/auth/sso/{provider}/callback", "POST /api/v1/auth/sso/exchange",
         // An incoming webhook's URL: its token is the credential (see WebhookTests).
         "POST /api/v1/webhooks/{webhookId}/{token}",
+        // A URL command's response_url: its signed response id is the credential (see SlashCommandUrlTests).
+        "POST /api/v1/workspaces/{workspaceId}/commands/responses/{responseId}",
         // A notification email's unsubscribe link: its signed token is the credential (see EmailNotificationTests).
         "GET /api/v1/notifications/unsubscribe", "POST /api/v1/notifications/unsubscribe",
         // The OpenAPI document: the API's description, the same for everyone (see OpenApiDocumentTests).

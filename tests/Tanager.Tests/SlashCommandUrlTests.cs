@@ -97,6 +97,89 @@ public sealed class SlashCommandUrlTests
     }
 
     [Fact]
+    public async Task A_URL_answers_later_through_its_response_url_as_the_member_ephemeral_or_posted_and_nobody_else_can()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        await using var server = await TestServer.StartAsync(TestStorage.InMemory, o =>
+        {
+            o.OutgoingWebhooks.AllowPrivateAddresses = true;
+            o.OutgoingWebhooks.CommandTimeout = CommandTimeout;
+            // This test counts the later answers of one invocation (the other limits' defaults are far above what it does).
+            o.RateLimits.Enabled = true;
+        });
+        await using var ann = await server.NewUserAsync("Ann");
+        await using var bea = await server.NewUserAsync("Bea");
+        var workspace = await ann.CreateWorkspaceAsync("Acme");
+        await ann.AddWorkspaceMemberByIdAsync(workspace.Id, bea.User!.Id);
+        var channel = await ann.CreateChannelAsync(workspace.Id, "deploys");
+        await bea.JoinChannelAsync(workspace.Id, channel.Id);
+        await ann.RegisterUrlCommandAsync(workspace.Id, "deploy", "Deploys, and says how it went", new Uri(receiver.Url("empty")));
+        var beaEphemeral = new ConcurrentQueue<EphemeralMessageDto>();
+        bea.Gateway.EphemeralMessageReceived += m => { beaEphemeral.Enqueue(m); return Task.CompletedTask; };
+        var annEphemeral = new ConcurrentQueue<EphemeralMessageDto>();
+        ann.Gateway.EphemeralMessageReceived += m => { annEphemeral.Enqueue(m); return Task.CompletedTask; };
+        await bea.Gateway.ConnectAsync().Within();
+        await ann.Gateway.ConnectAsync().Within();
+
+        // The receiver answers at once with nothing, then later through the request's response_url (no token).
+        var invocation = await bea.InvokeCommandAsync(workspace.Id, channel.Id, "deploy", "api");
+        Assert.Null(invocation.Reply);
+        var request = JsonSerializer.Deserialize(Assert.Single(receiver.Received("empty")).Body, TanagerJsonContext.Default.CommandRequestDto)!;
+        Assert.Equal(new Uri(server.Url, $"api/v1/workspaces/{workspace.Id}/commands/responses/{invocation.Id}").AbsoluteUri, request.ResponseUrl);
+        using var anonymous = new HttpClient();
+        async Task<HttpResponseMessage> AnswerAsync(string url, string json) =>
+            await anonymous.PostAsync(new Uri(url), new StringContent(json, Encoding.UTF8, "application/json"));
+
+        using (var started = await AnswerAsync(request.ResponseUrl!, """{"text":"Deploying api…"}"""))
+        {
+            Assert.Equal(HttpStatusCode.OK, started.StatusCode);
+            var reply = (await started.Content.ReadFromJsonAsync(TanagerJsonContext.Default.CommandReplyDto))!;
+            Assert.True(reply.Ephemeral);
+            Assert.Equal(("Deploying api…", bea.User.Id, "deploy"), (reply.EphemeralMessage!.Content, reply.EphemeralMessage.UserId, reply.EphemeralMessage.Command));
+        }
+        Assert.True(await Eventually.Until(() => !beaEphemeral.IsEmpty), "Bea did not receive the later ephemeral answer.");
+        using (var done = await AnswerAsync(request.ResponseUrl!, """{"text":"api is **live**","visibility":"channel"}"""))
+        {
+            Assert.Equal(HttpStatusCode.OK, done.StatusCode);
+        }
+        var posted = Assert.Single((await ann.GetMessagesAsync(workspace.Id, channel.Id)).Messages);
+        Assert.Equal(("api is **live**", bea.User.Id), (posted.Content, posted.AuthorId));
+        Assert.Empty(annEphemeral);
+
+        // An altered id, another workspace's path, a bad visibility, and an empty text are refused, and post nothing.
+        var altered = request.ResponseUrl![..^2] + (request.ResponseUrl[^2] == 'A' ? "B" : "A") + request.ResponseUrl[^1];
+        await AssertProblemAsync(await AnswerAsync(altered, """{"text":"forged"}"""), HttpStatusCode.NotFound, ErrorCodes.UnknownInvocation);
+        var other = await ann.CreateWorkspaceAsync("Other");
+        await AssertProblemAsync(await AnswerAsync(request.ResponseUrl.Replace(workspace.Id, other.Id, StringComparison.Ordinal), """{"text":"forged"}"""),
+            HttpStatusCode.NotFound, ErrorCodes.UnknownInvocation);
+        await AssertProblemAsync(await AnswerAsync(request.ResponseUrl, """{"text":"x","visibility":"everyone"}"""), HttpStatusCode.BadRequest, ErrorCodes.InvalidRequest);
+        await AssertProblemAsync(await AnswerAsync(request.ResponseUrl, """{"text":""}"""), HttpStatusCode.BadRequest, ErrorCodes.InvalidRequest);
+        Assert.Single((await ann.GetMessagesAsync(workspace.Id, channel.Id)).Messages);
+
+        // Five answers per invocation at once (two answered, and three refusals of this same id): the next waits.
+        using var throttled = await AnswerAsync(request.ResponseUrl, """{"text":"one too many"}""");
+        Assert.Equal((HttpStatusCode)429, throttled.StatusCode);
+        Assert.NotNull(throttled.Headers.RetryAfter);
+
+        // Once the command is deleted, its invocations' response URLs are void.
+        var second = await bea.InvokeCommandAsync(workspace.Id, channel.Id, "deploy", "web");
+        var secondUrl = JsonSerializer.Deserialize(receiver.Received("empty")[1].Body, TanagerJsonContext.Default.CommandRequestDto)!.ResponseUrl!;
+        await ann.DeleteCommandAsync(workspace.Id, "deploy");
+        await AssertProblemAsync(await AnswerAsync(secondUrl, """{"text":"too late"}"""), HttpStatusCode.NotFound, ErrorCodes.UnknownInvocation);
+        Assert.NotNull(second);
+    }
+
+    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
+    {
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == status, $"Expected {(int)status}, got {(int)response.StatusCode}: {text}");
+            Assert.Equal(code, JsonDocument.Parse(text).RootElement.GetProperty("code").GetString());
+        }
+    }
+
+    [Fact]
     public async Task A_URL_that_is_slow_fails_or_answers_junk_gives_command_failed_and_nothing_is_posted()
     {
         await using var receiver = await Receiver.StartAsync();
