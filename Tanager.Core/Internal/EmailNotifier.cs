@@ -56,21 +56,7 @@ internal sealed class EmailNotifier(
             return;
         }
         Log.EmailNotificationsOn(logger, _email.SmtpHost!, _email.SmtpPort, _email.SmtpSecurity, _email.Delay);
-        using var timer = new PeriodicTimer(_email.PollInterval, _time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                // A full round leaves more due at once: go on without waiting for the next tick.
-                while (await RunRoundAsync(stoppingToken) == RoundSize)
-                {
-                }
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                Log.NotificationRoundFailed(logger, exception);
-            }
-        }
+        await NotificationRound.RunAsync(_email.PollInterval, _time, RoundSize, RunRoundAsync, exception => Log.NotificationRoundFailed(logger, exception), stoppingToken);
     }
 
     /// <summary>One round; returns how many messages it claimed.</summary>

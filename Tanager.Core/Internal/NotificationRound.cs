@@ -15,6 +15,29 @@ internal sealed class NotificationRound(
     /// <summary>Members read per page of a channel's member list.</summary>
     private const int MemberPage = 1000;
 
+    /// <summary>
+    /// A notifier's loop: a round every <paramref name="interval"/>, and at once another after a full one (more are due);
+    /// a round that fails is logged by <paramref name="failed"/> and what it did not claim stays due for the next tick.
+    /// </summary>
+    public static async Task RunAsync(TimeSpan interval, TimeProvider time, int roundSize, Func<CancellationToken, Task<int>> round, Action<Exception> failed,
+        CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(interval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                while (await round(stoppingToken) == roundSize)
+                {
+                }
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                failed(exception);
+            }
+        }
+    }
+
     private readonly Dictionary<(Ulid, Ulid), Channel?> _channels = [];
     private readonly Dictionary<(Ulid, Ulid), List<Ulid>> _members = [];
     private readonly Dictionary<Ulid, User?> _users = [];

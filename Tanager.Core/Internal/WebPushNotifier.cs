@@ -50,20 +50,7 @@ internal sealed class WebPushNotifier(
             DefaultTimeToLive = (int)_options.TimeToLive.TotalSeconds,
         };
         Log.WebPushOn(logger, push.Subject, _options.Delay);
-        using var timer = new PeriodicTimer(_options.PollInterval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                while (await RunRoundAsync(stoppingToken) == RoundSize)
-                {
-                }
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                Log.WebPushRoundFailed(logger, exception);
-            }
-        }
+        await NotificationRound.RunAsync(_options.PollInterval, time, RoundSize, RunRoundAsync, exception => Log.WebPushRoundFailed(logger, exception), stoppingToken);
     }
 
     /// <summary>One round; returns how many messages it claimed.</summary>

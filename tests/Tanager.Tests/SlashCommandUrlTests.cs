@@ -31,12 +31,8 @@ public sealed class SlashCommandUrlTests
     {
         await using var receiver = await Receiver.StartAsync();
         await using var server = await StartAsync(storage);
-        await using var ann = await server.NewUserAsync("Ann");
-        await using var bea = await server.NewUserAsync("Bea");
-        var workspace = await ann.CreateWorkspaceAsync("Acme");
-        await ann.AddWorkspaceMemberByIdAsync(workspace.Id, bea.User!.Id);
-        var channel = await ann.CreateChannelAsync(workspace.Id, "weather");
-        await bea.JoinChannelAsync(workspace.Id, channel.Id);
+        await using var room = await Room.CreateAsync(server, "weather");
+        var (ann, bea, workspace, channel, annEphemeral, beaEphemeral) = room;
 
         var weather = await ann.RegisterUrlCommandAsync(workspace.Id, "weather", "Today's weather", new Uri(receiver.Url("channel")), "[city]");
         Assert.Equal(("weather", null, receiver.Url("channel")), (weather.Name, weather.BotUserId, weather.Url));
@@ -52,20 +48,13 @@ public sealed class SlashCommandUrlTests
         Assert.Equal(receiver.Url("channel"), listed.Single(c => c.Name == "weather").Url);
         Assert.Null((await ann.RegisterUrlCommandAsync(workspace.Id, "weather", "Today's weather, anywhere", new Uri(receiver.Url("channel")), "[city]")).Secret);
 
-        var beaEphemeral = new ConcurrentQueue<EphemeralMessageDto>();
-        bea.Gateway.EphemeralMessageReceived += m => { beaEphemeral.Enqueue(m); return Task.CompletedTask; };
-        var annEphemeral = new ConcurrentQueue<EphemeralMessageDto>();
-        ann.Gateway.EphemeralMessageReceived += m => { annEphemeral.Enqueue(m); return Task.CompletedTask; };
-        await bea.Gateway.ConnectAsync().Within();
-        await ann.Gateway.ConnectAsync().Within();
-
         // Posted: the receiver's text is Bea's message in the channel (the command has no bot to speak for it).
         var invocation = await bea.InvokeCommandAsync(workspace.Id, channel.Id, "/weather", "Paris");
         Assert.Null(invocation.BotUserId);
         var posted = invocation.Reply?.Message;
         Assert.NotNull(posted);
         Assert.False(invocation.Reply!.Ephemeral);
-        Assert.Equal(("Sunny in Paris", bea.User.Id, channel.Id), (posted.Content, posted.AuthorId, posted.ChannelId));
+        Assert.Equal(("Sunny in Paris", bea.User!.Id, channel.Id), (posted.Content, posted.AuthorId, posted.ChannelId));
         Assert.Equal([posted.Id], (await ann.GetMessagesAsync(workspace.Id, channel.Id)).Messages.Select(m => m.Id));
 
         // What the receiver got: one request, signed with the command's secret, saying who typed what where.
@@ -107,19 +96,9 @@ public sealed class SlashCommandUrlTests
             // This test counts the later answers of one invocation (the other limits' defaults are far above what it does).
             o.RateLimits.Enabled = true;
         });
-        await using var ann = await server.NewUserAsync("Ann");
-        await using var bea = await server.NewUserAsync("Bea");
-        var workspace = await ann.CreateWorkspaceAsync("Acme");
-        await ann.AddWorkspaceMemberByIdAsync(workspace.Id, bea.User!.Id);
-        var channel = await ann.CreateChannelAsync(workspace.Id, "deploys");
-        await bea.JoinChannelAsync(workspace.Id, channel.Id);
+        await using var room = await Room.CreateAsync(server, "deploys");
+        var (ann, bea, workspace, channel, annEphemeral, beaEphemeral) = room;
         await ann.RegisterUrlCommandAsync(workspace.Id, "deploy", "Deploys, and says how it went", new Uri(receiver.Url("empty")));
-        var beaEphemeral = new ConcurrentQueue<EphemeralMessageDto>();
-        bea.Gateway.EphemeralMessageReceived += m => { beaEphemeral.Enqueue(m); return Task.CompletedTask; };
-        var annEphemeral = new ConcurrentQueue<EphemeralMessageDto>();
-        ann.Gateway.EphemeralMessageReceived += m => { annEphemeral.Enqueue(m); return Task.CompletedTask; };
-        await bea.Gateway.ConnectAsync().Within();
-        await ann.Gateway.ConnectAsync().Within();
 
         // The receiver answers at once with nothing, then later through the request's response_url (no token).
         var invocation = await bea.InvokeCommandAsync(workspace.Id, channel.Id, "deploy", "api");
@@ -135,7 +114,7 @@ public sealed class SlashCommandUrlTests
             Assert.Equal(HttpStatusCode.OK, started.StatusCode);
             var reply = (await started.Content.ReadFromJsonAsync(TanagerJsonContext.Default.CommandReplyDto))!;
             Assert.True(reply.Ephemeral);
-            Assert.Equal(("Deploying api…", bea.User.Id, "deploy"), (reply.EphemeralMessage!.Content, reply.EphemeralMessage.UserId, reply.EphemeralMessage.Command));
+            Assert.Equal(("Deploying api…", bea.User!.Id, "deploy"), (reply.EphemeralMessage!.Content, reply.EphemeralMessage.UserId, reply.EphemeralMessage.Command));
         }
         Assert.True(await Eventually.Until(() => !beaEphemeral.IsEmpty), "Bea did not receive the later ephemeral answer.");
         using (var done = await AnswerAsync(request.ResponseUrl!, """{"text":"api is **live**","visibility":"channel"}"""))
@@ -167,6 +146,33 @@ public sealed class SlashCommandUrlTests
         await ann.DeleteCommandAsync(workspace.Id, "deploy");
         await AssertProblemAsync(await AnswerAsync(secondUrl, """{"text":"too late"}"""), HttpStatusCode.NotFound, ErrorCodes.UnknownInvocation);
         Assert.NotNull(second);
+    }
+
+    /// <summary>Ann's workspace and channel with Bea in both, both connected, and the ephemeral messages each receives.</summary>
+    private sealed record Room(TanagerClient Ann, TanagerClient Bea, WorkspaceDto Workspace, ChannelDto Channel,
+        ConcurrentQueue<EphemeralMessageDto> AnnEphemeral, ConcurrentQueue<EphemeralMessageDto> BeaEphemeral) : IAsyncDisposable
+    {
+        public static async Task<Room> CreateAsync(TestServer server, string channelName)
+        {
+            var ann = await server.NewUserAsync("Ann");
+            var bea = await server.NewUserAsync("Bea");
+            var workspace = await ann.CreateWorkspaceAsync("Acme");
+            await ann.AddWorkspaceMemberByIdAsync(workspace.Id, bea.User!.Id);
+            var channel = await ann.CreateChannelAsync(workspace.Id, channelName);
+            await bea.JoinChannelAsync(workspace.Id, channel.Id);
+            var room = new Room(ann, bea, workspace, channel, new(), new());
+            ann.Gateway.EphemeralMessageReceived += m => { room.AnnEphemeral.Enqueue(m); return Task.CompletedTask; };
+            bea.Gateway.EphemeralMessageReceived += m => { room.BeaEphemeral.Enqueue(m); return Task.CompletedTask; };
+            await bea.Gateway.ConnectAsync().Within();
+            await ann.Gateway.ConnectAsync().Within();
+            return room;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Ann.DisposeAsync();
+            await Bea.DisposeAsync();
+        }
     }
 
     private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
