@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Tanager.Storage.Postgres.Internal;
+using Tanager.Storage.Relational;
 
 namespace Tanager.Storage.Postgres;
 
@@ -30,6 +31,7 @@ public sealed partial class PostgresStore : IUserStore, IWorkspaceStore, IChanne
             builder.UseLoggerFactory(loggerFactory);
         }
         _dataSource = builder.Build();
+        _notifications = new RelationalNotifications(RelationalDatabase.Postgres(async cancellationToken => await _dataSource.OpenConnectionAsync(cancellationToken)));
     }
 
     public string StorageName => "postgresql";

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Microsoft.Data.Sqlite;
+using Tanager.Storage.Relational;
 using Tanager.Storage.Sqlite.Internal;
 
 namespace Tanager.Storage.Sqlite;
@@ -23,6 +24,7 @@ public sealed partial class SqliteStore : IUserStore, IWorkspaceStore, IChannelS
             ForeignKeys = true,
             Pooling = true,
         }.ToString();
+        _notifications = new RelationalNotifications(RelationalDatabase.Sqlite(async cancellationToken => await OpenAsync(cancellationToken)));
     }
 
     /// <summary>The database file.</summary>

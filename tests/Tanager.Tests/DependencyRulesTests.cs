@@ -21,7 +21,8 @@ public sealed class DependencyRulesTests
         // Core serves no transport (no WebSockets); it may call out, as the email notifier does over SMTP: outgoing webhooks
         // POST with HttpClient and pin the checked address with a Socket. Only their sender does (the test below), slash commands
         // routed to a URL included: they call out through it, so one client and one address check cover every request Core sends.
-        { "Tanager.Core", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "NUlid", "Geralt", "Otp.NET", "QRCoder", "MailKit", "MimeKit"], ["System.Net.WebSockets"] },
+        // Lib.Net.Http.WebPush: Web Push's protocol, VAPID and message encryption (RFC 8030, 8292, 8291; MIT, managed only).
+        { "Tanager.Core", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "NUlid", "Geralt", "Otp.NET", "QRCoder", "MailKit", "MimeKit", "Lib.Net.Http.WebPush"], ["System.Net.WebSockets"] },
         { "Tanager.Transport.WebSockets", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "Tanager.Core"], ["System.Net.WebSockets"] },
         // Microsoft.IdentityModel.*: the token validation library under ASP.NET Core's OpenID Connect handler (single sign-on).
         // Microsoft.OpenApi: the object model of ASP.NET Core's OpenAPI support (Microsoft.AspNetCore.OpenApi), for AddOpenApiDocument.
@@ -30,8 +31,10 @@ public sealed class DependencyRulesTests
         // The web client's components: Blazor and the SDK, never the server engine.
         { "Tanager.Web", [.. Bcl, "Microsoft.AspNetCore.Components*", "Microsoft.JSInterop", "Tanager.Protocol", "Tanager.Client"], ["Tanager.Core", "Tanager.AspNetCore"] },
         // Adapters: Core and their own SDK, never each other.
-        { "Tanager.Storage.Sqlite", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "Tanager.Core", "NUlid", "Microsoft.Data.Sqlite"], ["Tanager.Storage.Postgres", "Npgsql"] },
-        { "Tanager.Storage.Postgres", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "Tanager.Core", "NUlid", "Npgsql"], ["Tanager.Storage.Sqlite", "Microsoft.Data.Sqlite"] },
+        // The SQL stores share their non-hot operations (Tanager.Storage.Relational, on linq2db), which knows neither driver.
+        { "Tanager.Storage.Sqlite", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "Tanager.Core", "NUlid", "Microsoft.Data.Sqlite", "Tanager.Storage.Relational", "linq2db"], ["Tanager.Storage.Postgres", "Npgsql"] },
+        { "Tanager.Storage.Postgres", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "Tanager.Core", "NUlid", "Npgsql", "Tanager.Storage.Relational", "linq2db"], ["Tanager.Storage.Sqlite", "Microsoft.Data.Sqlite"] },
+        { "Tanager.Storage.Relational", [.. Bcl, "Tanager.Core", "NUlid", "linq2db"], ["Tanager.Storage.Sqlite", "Tanager.Storage.Postgres", "Npgsql", "Microsoft.Data.Sqlite"] },
         // NATS.Client.Core, not the NATS.Net meta-package (JetStream, key/value and object store are not used).
         { "Tanager.PubSub.Nats", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "Tanager.Core", "NATS.Client.Core", "NATS.Client.Abstractions"], ["Tanager.Storage.Sqlite", "Tanager.Storage.Postgres", "Npgsql", "Microsoft.Data.Sqlite", "NATS.Client.JetStream", "NATS.Net"] },
         { "Tanager.FileStore.S3", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "Tanager.Core", "AWSSDK.Core", "AWSSDK.S3"], ["Tanager.Storage.Sqlite", "Tanager.Storage.Postgres", "Tanager.PubSub.Nats", "Npgsql"] },
@@ -85,7 +88,12 @@ public sealed class DependencyRulesTests
         return name.Length >= prefix.Length + suffix.Length && name.StartsWith(prefix, StringComparison.Ordinal) && name.EndsWith(suffix, StringComparison.Ordinal);
     }
 
-    /// <summary>The one place in Core that makes HTTP requests and opens sockets: the outgoing webhook sender, for deliveries and URL commands alike (see the rule above).</summary>
+    /// <summary>
+    /// The places in Core that make HTTP requests and open sockets: <c>WebhookAddress.CreateClient</c>, the one HTTP client
+    /// with the address checks (no redirects, public addresses only, checked again after DNS), and the outgoing webhook
+    /// sender, which sends deliveries and URL commands through it. The push notifier calls push services through such a
+    /// client too, handed to Lib.Net.Http.WebPush (see the rule above).
+    /// </summary>
     [Fact]
     public void In_Core_only_the_outgoing_webhook_sender_calls_out_over_HTTP_or_sockets()
     {
@@ -97,6 +105,6 @@ public sealed class DependencyRulesTests
             .Where(f => pattern.IsMatch(File.ReadAllText(f)))
             .Select(f => Path.GetRelativePath(core, f).Replace('\\', '/'))
             .ToList();
-        Assert.Equal(["Internal/OutgoingWebhookSender.cs"], users);
+        Assert.Equal(["Internal/OutgoingWebhookSender.cs", "Internal/WebhookAddress.cs"], users.Order(StringComparer.Ordinal));
     }
 }

@@ -1,0 +1,76 @@
+using System.Data.Common;
+using LinqToDB;
+using LinqToDB.Data;
+using LinqToDB.DataProvider;
+using LinqToDB.DataProvider.PostgreSQL;
+using LinqToDB.DataProvider.SQLite;
+using LinqToDB.Mapping;
+using NUlid;
+
+namespace Tanager.Storage.Relational;
+
+/// <summary>
+/// One SQL store's database as linq2db sees it: the dialect (its provider) and how Tanager's values are stored in it
+/// (the mapping schema), over connections the store opens. The two stores differ only here: SQLite keeps ids as 16-byte
+/// blobs and times as UTC ticks; PostgreSQL keeps ids as uuids (the ULID's bytes, so uuid order is time order) and times
+/// as <c>timestamptz</c>.
+/// </summary>
+internal sealed class RelationalDatabase
+{
+    private readonly IDataProvider _provider;
+    private readonly MappingSchema _mapping;
+    private readonly Func<CancellationToken, Task<DbConnection>> _open;
+
+    private RelationalDatabase(IDataProvider provider, MappingSchema mapping, Func<CancellationToken, Task<DbConnection>> open)
+    {
+        _provider = provider;
+        _mapping = mapping;
+        _open = open;
+    }
+
+    /// <summary>SQLite through Microsoft.Data.Sqlite; <paramref name="open"/> returns an open connection with the store's pragmas.</summary>
+    public static RelationalDatabase Sqlite(Func<CancellationToken, Task<DbConnection>> open)
+    {
+        var mapping = new MappingSchema("tanager-sqlite");
+        mapping.SetConvertExpression<Ulid, byte[]>(id => id.ToByteArray());
+        mapping.SetConvertExpression<byte[], Ulid>(bytes => new Ulid(bytes));
+        mapping.SetConvertExpression<Ulid, DataParameter>(id => new DataParameter { Value = id.ToByteArray(), DataType = DataType.VarBinary });
+        mapping.SetDataType(typeof(Ulid), DataType.VarBinary);
+        mapping.SetScalarType(typeof(Ulid));
+        mapping.SetConvertExpression<DateTimeOffset, long>(time => time.UtcTicks);
+        mapping.SetConvertExpression<long, DateTimeOffset>(ticks => new DateTimeOffset(ticks, TimeSpan.Zero));
+        mapping.SetConvertExpression<DateTimeOffset, DataParameter>(time => new DataParameter { Value = time.UtcTicks, DataType = DataType.Int64 });
+        mapping.SetDataType(typeof(DateTimeOffset), DataType.Int64);
+        return new RelationalDatabase(SQLiteTools.GetDataProvider(SQLiteProvider.Microsoft), mapping, open);
+    }
+
+    /// <summary>PostgreSQL (15 and later, Citus included) through Npgsql; <paramref name="open"/> returns an open connection of the store's data source.</summary>
+    public static RelationalDatabase Postgres(Func<CancellationToken, Task<DbConnection>> open)
+    {
+        var mapping = new MappingSchema("tanager-postgresql");
+        mapping.SetConvertExpression<Ulid, Guid>(id => new Guid(id.ToByteArray(), true));
+        mapping.SetConvertExpression<Guid, Ulid>(uuid => new Ulid(uuid.ToByteArray(true)));
+        mapping.SetConvertExpression<Ulid, DataParameter>(id => new DataParameter { Value = new Guid(id.ToByteArray(), true), DataType = DataType.Guid });
+        mapping.SetDataType(typeof(Ulid), DataType.Guid);
+        mapping.SetScalarType(typeof(Ulid));
+        return new RelationalDatabase(PostgreSQLTools.GetDataProvider(PostgreSQLVersion.v15), mapping, open);
+    }
+
+    /// <summary>Runs <paramref name="work"/> on a connection of its own, closed afterwards.</summary>
+    public async Task<T> RunAsync<T>(Func<DataConnection, Task<T>> work, CancellationToken cancellationToken)
+    {
+        var connection = await _open(cancellationToken);
+        await using var db = new DataConnection(new DataOptions().UseConnection(_provider, connection, disposeConnection: true).UseMappingSchema(_mapping));
+        return await work(db);
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one transaction (SQLite: <c>BEGIN IMMEDIATE</c>, the writer's lock from the start).</summary>
+    public Task<T> InTransactionAsync<T>(Func<DataConnection, Task<T>> work, CancellationToken cancellationToken) =>
+        RunAsync(async db =>
+        {
+            await using var transaction = await db.BeginTransactionAsync(cancellationToken);
+            var result = await work(db);
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        }, cancellationToken);
+}
