@@ -10,7 +10,7 @@ namespace Tanager.Storage.Postgres;
 /// state, so the store works through PgBouncer in transaction pooling mode; migrations hold a transaction-level
 /// advisory lock so that nodes starting together apply them once.
 /// </summary>
-public sealed partial class PostgresStore : IUserStore, IWorkspaceStore, IChannelStore, IMessageStore, ISearchStore, IStorageMigrator, IAsyncDisposable
+public sealed partial class PostgresStore : RelationalStore, IUserStore, IWorkspaceStore, IChannelStore, IMessageStore, ISearchStore, IStorageMigrator, IAsyncDisposable
 {
     /// <summary>Any fixed number: it names the lock that serializes migrations across nodes.</summary>
     private const long MigrationLockKey = 0x7A_6E_61_67_65_72; // "tanager" truncated
@@ -23,6 +23,7 @@ public sealed partial class PostgresStore : IUserStore, IWorkspaceStore, IChanne
     /// <see cref="PostgresTanagerBuilderExtensions.UsePostgres"/> passes the host's. Null logs nothing.
     /// </param>
     public PostgresStore(string connectionString, ILoggerFactory? loggerFactory = null)
+        : base(SqlDialect.Postgres)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         var builder = new NpgsqlDataSourceBuilder(PostgresConnectionString.Normalize(connectionString));
@@ -31,10 +32,12 @@ public sealed partial class PostgresStore : IUserStore, IWorkspaceStore, IChanne
             builder.UseLoggerFactory(loggerFactory);
         }
         _dataSource = builder.Build();
-        _notifications = new RelationalNotifications(RelationalDatabase.Postgres(async cancellationToken => await _dataSource.OpenConnectionAsync(cancellationToken)));
     }
 
     public string StorageName => "postgresql";
+
+    private protected override async Task<System.Data.Common.DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
+        await _dataSource.OpenConnectionAsync(cancellationToken);
 
     private NpgsqlCommand Command(string sql) => _dataSource.CreateCommand(sql);
 

@@ -9,6 +9,13 @@ using NUlid;
 
 namespace Tanager.Storage.Relational;
 
+/// <summary>The SQL dialects of Tanager's stores.</summary>
+internal enum SqlDialect
+{
+    Sqlite,
+    Postgres,
+}
+
 /// <summary>
 /// One SQL store's database as linq2db sees it: the dialect (its provider) and how Tanager's values are stored in it
 /// (the mapping schema), over connections the store opens. The two stores differ only here: SQLite keeps ids as 16-byte
@@ -28,8 +35,12 @@ internal sealed class RelationalDatabase
         _open = open;
     }
 
+    /// <summary>The database of <paramref name="dialect"/>, over connections that <paramref name="open"/> opens.</summary>
+    public static RelationalDatabase For(SqlDialect dialect, Func<CancellationToken, Task<DbConnection>> open) =>
+        dialect == SqlDialect.Sqlite ? Sqlite(open) : Postgres(open);
+
     /// <summary>SQLite through Microsoft.Data.Sqlite; <paramref name="open"/> returns an open connection with the store's pragmas.</summary>
-    public static RelationalDatabase Sqlite(Func<CancellationToken, Task<DbConnection>> open)
+    private static RelationalDatabase Sqlite(Func<CancellationToken, Task<DbConnection>> open)
     {
         var mapping = new MappingSchema("tanager-sqlite");
         mapping.SetConvertExpression<Ulid, byte[]>(id => id.ToByteArray());
@@ -45,7 +56,7 @@ internal sealed class RelationalDatabase
     }
 
     /// <summary>PostgreSQL (15 and later, Citus included) through Npgsql; <paramref name="open"/> returns an open connection of the store's data source.</summary>
-    public static RelationalDatabase Postgres(Func<CancellationToken, Task<DbConnection>> open)
+    private static RelationalDatabase Postgres(Func<CancellationToken, Task<DbConnection>> open)
     {
         var mapping = new MappingSchema("tanager-postgresql");
         mapping.SetConvertExpression<Ulid, Guid>(id => new Guid(id.ToByteArray(), true));

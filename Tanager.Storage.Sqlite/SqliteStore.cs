@@ -9,11 +9,12 @@ namespace Tanager.Storage.Sqlite;
 /// Every Tanager storage interface over one SQLite file in WAL mode. SQLite allows one writer at a time; sends arrive
 /// in batches from the engine's group commit, so one write transaction carries many messages.
 /// </summary>
-public sealed partial class SqliteStore : IUserStore, IWorkspaceStore, IChannelStore, IMessageStore, ISearchStore, IStorageMigrator
+public sealed partial class SqliteStore : RelationalStore, IUserStore, IWorkspaceStore, IChannelStore, IMessageStore, ISearchStore, IStorageMigrator
 {
     private readonly string _connectionString;
 
     public SqliteStore(string path)
+        : base(SqlDialect.Sqlite)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         Path = System.IO.Path.GetFullPath(path);
@@ -24,13 +25,14 @@ public sealed partial class SqliteStore : IUserStore, IWorkspaceStore, IChannelS
             ForeignKeys = true,
             Pooling = true,
         }.ToString();
-        _notifications = new RelationalNotifications(RelationalDatabase.Sqlite(async cancellationToken => await OpenAsync(cancellationToken)));
     }
 
     /// <summary>The database file.</summary>
     public string Path { get; }
 
     public string StorageName => "sqlite";
+
+    private protected override async Task<System.Data.Common.DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) => await OpenAsync(cancellationToken);
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {

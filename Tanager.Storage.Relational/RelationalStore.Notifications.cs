@@ -8,38 +8,53 @@ using Tanager.Storage.Relational.Internal;
 namespace Tanager.Storage.Relational;
 
 /// <summary>
-/// <see cref="INotificationStore"/>'s operations on both SQL stores, one query each: notification preferences, the email
-/// and push notifiers' rows, and Web Push subscriptions. (The notifiers' scan of new messages is the store's own: it
-/// reads messages as every other message query of that store does.)
+/// <see cref="INotificationStore"/> on both SQL stores, one query each: notification preferences, the email and push
+/// notifiers' rows, and Web Push subscriptions. The notifiers' scan of new messages is each store's own: it reads
+/// messages as every other message query of that store does.
 /// </summary>
-internal sealed class RelationalNotifications(RelationalDatabase database)
+public abstract partial class RelationalStore : INotificationStore
 {
-    public Task<NotificationPreferences?> GetPreferencesAsync(Ulid userId, CancellationToken cancellationToken) =>
-        database.RunAsync(async db =>
+    public async ValueTask<NotificationPreferences?> GetNotificationPreferencesAsync(Ulid userId, CancellationToken cancellationToken = default) =>
+        await Database.RunAsync(async db =>
         {
             var row = await db.GetTable<NotificationPreferencesRow>().FirstOrDefaultAsync(r => r.UserId == userId, cancellationToken);
             return row is null ? null : new NotificationPreferences(row.UserId, Enum.Parse<EmailNotificationLevel>(row.EmailLevel, ignoreCase: true),
                 [.. row.MutedChannels.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Ulid.Parse)], QuietHours.Parse(row.QuietHours));
         }, cancellationToken);
 
-    public Task SetPreferencesAsync(NotificationPreferences preferences, CancellationToken cancellationToken)
+    public async ValueTask SetNotificationPreferencesAsync(NotificationPreferences preferences, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(preferences);
         var level = preferences.Email.ToString().ToLowerInvariant();
         var muted = string.Join(',', preferences.MutedChannels.Distinct().Order());
         var quiet = preferences.QuietHours?.ToString();
-        return database.RunAsync(db => db.GetTable<NotificationPreferencesRow>().InsertOrUpdateAsync(
+        await Database.RunAsync(db => db.GetTable<NotificationPreferencesRow>().InsertOrUpdateAsync(
             () => new NotificationPreferencesRow { UserId = preferences.UserId, EmailLevel = level, MutedChannels = muted, QuietHours = quiet },
             row => new NotificationPreferencesRow { EmailLevel = level, MutedChannels = muted, QuietHours = quiet },
             cancellationToken), cancellationToken);
     }
 
+    public async ValueTask<NotificationState> GetNotificationStateAsync(Ulid initialCursor, byte[] newKey, CancellationToken cancellationToken = default) =>
+        await GetStateAsync<EmailNotifierStateRow>(initialCursor, newKey, cancellationToken);
+
+    public async ValueTask<bool> TryAdvanceNotificationCursorAsync(Ulid expected, Ulid next, CancellationToken cancellationToken = default) =>
+        await TryAdvanceCursorAsync<EmailNotifierStateRow>(expected, next, cancellationToken);
+
+    public async ValueTask<NotificationState> GetWebPushStateAsync(Ulid initialCursor, byte[] newKey, CancellationToken cancellationToken = default) =>
+        await GetStateAsync<PushNotifierStateRow>(initialCursor, newKey, cancellationToken);
+
+    public async ValueTask<bool> TryAdvanceWebPushCursorAsync(Ulid expected, Ulid next, CancellationToken cancellationToken = default) =>
+        await TryAdvanceCursorAsync<PushNotifierStateRow>(expected, next, cancellationToken);
+
+    /// <inheritdoc/>
+    public abstract ValueTask<IReadOnlyList<Message>> ListMessagesBetweenAsync(Ulid after, Ulid before, int limit, CancellationToken cancellationToken = default);
+
     /// <summary>A notifier's row, stored by the first call ever (on any node) with <paramref name="initialCursor"/> and <paramref name="newKey"/>.</summary>
-    public Task<NotificationState> GetStateAsync<TRow>(Ulid initialCursor, byte[] newKey, CancellationToken cancellationToken)
+    private Task<NotificationState> GetStateAsync<TRow>(Ulid initialCursor, byte[] newKey, CancellationToken cancellationToken)
         where TRow : class, INotifierStateRow, new()
     {
         ArgumentNullException.ThrowIfNull(newKey);
-        return database.RunAsync(async db =>
+        return Database.RunAsync(async db =>
         {
             var table = db.GetTable<TRow>();
             // Inserted only when absent: a null update is ON CONFLICT DO NOTHING.
@@ -50,9 +65,9 @@ internal sealed class RelationalNotifications(RelationalDatabase database)
     }
 
     /// <summary>Moves a notifier's cursor only if it is still at <paramref name="expected"/>: the claim of the messages in between.</summary>
-    public Task<bool> TryAdvanceCursorAsync<TRow>(Ulid expected, Ulid next, CancellationToken cancellationToken)
+    private Task<bool> TryAdvanceCursorAsync<TRow>(Ulid expected, Ulid next, CancellationToken cancellationToken)
         where TRow : class, INotifierStateRow, new() =>
-        database.RunAsync(async db =>
+        Database.RunAsync(async db =>
             await db.GetTable<TRow>().Where(r => r.Id == 1 && r.Cursor == expected).Set(r => r.Cursor, next).UpdateAsync(cancellationToken) == 1, cancellationToken);
 
     /// <summary>
@@ -60,7 +75,7 @@ internal sealed class RelationalNotifications(RelationalDatabase database)
     /// beyond <paramref name="maxPerUser"/>, in one transaction. Two saves of one new endpoint at the same moment can both
     /// find it absent, and the second insert then breaks the endpoint's uniqueness: that one runs again and replaces.
     /// </summary>
-    public async Task<WebPushSubscription> SaveWebPushSubscriptionAsync(WebPushSubscription subscription, int maxPerUser, CancellationToken cancellationToken)
+    public async ValueTask<WebPushSubscription> SaveWebPushSubscriptionAsync(WebPushSubscription subscription, int maxPerUser, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(subscription);
         try
@@ -74,7 +89,7 @@ internal sealed class RelationalNotifications(RelationalDatabase database)
     }
 
     private Task<WebPushSubscription> SaveOnceAsync(WebPushSubscription subscription, int maxPerUser, CancellationToken cancellationToken) =>
-        database.InTransactionAsync(async db =>
+        Database.InTransactionAsync(async db =>
         {
             var table = db.GetTable<WebPushSubscriptionRow>();
             var endpoint = subscription.Endpoint;
@@ -101,12 +116,12 @@ internal sealed class RelationalNotifications(RelationalDatabase database)
             return row.ToDomain();
         }, cancellationToken);
 
-    public Task<IReadOnlyList<WebPushSubscription>> ListWebPushSubscriptionsAsync(Ulid userId, CancellationToken cancellationToken) =>
-        database.RunAsync<IReadOnlyList<WebPushSubscription>>(async db =>
+    public async ValueTask<IReadOnlyList<WebPushSubscription>> ListWebPushSubscriptionsAsync(Ulid userId, CancellationToken cancellationToken = default) =>
+        await Database.RunAsync<IReadOnlyList<WebPushSubscription>>(async db =>
             [.. (await db.GetTable<WebPushSubscriptionRow>().Where(r => r.UserId == userId).OrderBy(r => r.CreatedAt).ThenBy(r => r.Id).ToListAsync(cancellationToken))
                 .Select(r => r.ToDomain())], cancellationToken);
 
-    public Task<bool> DeleteWebPushSubscriptionAsync(Ulid userId, Ulid subscriptionId, CancellationToken cancellationToken) =>
-        database.RunAsync(async db =>
+    public async ValueTask<bool> DeleteWebPushSubscriptionAsync(Ulid userId, Ulid subscriptionId, CancellationToken cancellationToken = default) =>
+        await Database.RunAsync(async db =>
             await db.GetTable<WebPushSubscriptionRow>().Where(r => r.UserId == userId && r.Id == subscriptionId).DeleteAsync(cancellationToken) > 0, cancellationToken);
 }
