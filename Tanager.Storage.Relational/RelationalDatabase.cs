@@ -75,6 +75,22 @@ internal sealed class RelationalDatabase
         return await work(db);
     }
 
+    /// <summary>
+    /// <see cref="InTransactionAsync"/> for work that reads, then writes, to keep a uniqueness other than the key: two at
+    /// the same moment can both read nothing, and the second insert then breaks it. That one runs once more, and sees the row.
+    /// </summary>
+    public async Task<T> InTransactionRetriedOnceAsync<T>(Func<DataConnection, Task<T>> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await InTransactionAsync(work, cancellationToken);
+        }
+        catch (DbException)
+        {
+            return await InTransactionAsync(work, cancellationToken);
+        }
+    }
+
     /// <summary>Runs <paramref name="work"/> in one transaction (SQLite: <c>BEGIN IMMEDIATE</c>, the writer's lock from the start).</summary>
     public Task<T> InTransactionAsync<T>(Func<DataConnection, Task<T>> work, CancellationToken cancellationToken) =>
         RunAsync(async db =>

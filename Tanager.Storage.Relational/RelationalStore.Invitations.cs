@@ -1,4 +1,3 @@
-using System.Data.Common;
 using LinqToDB;
 using LinqToDB.Async;
 using NUlid;
@@ -17,18 +16,7 @@ public abstract partial class RelationalStore
     public async ValueTask<WorkspaceInvitation> SaveInvitationAsync(WorkspaceInvitation invitation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(invitation);
-        try
-        {
-            return await SaveInvitationOnceAsync(invitation, cancellationToken);
-        }
-        catch (DbException)
-        {
-            return await SaveInvitationOnceAsync(invitation, cancellationToken);
-        }
-    }
-
-    private Task<WorkspaceInvitation> SaveInvitationOnceAsync(WorkspaceInvitation invitation, CancellationToken cancellationToken) =>
-        Database.InTransactionAsync(async db =>
+        return await Database.InTransactionRetriedOnceAsync(async db =>
         {
             var table = db.GetTable<WorkspaceInvitationRow>();
             var row = await table.FirstOrDefaultAsync(r => r.WorkspaceId == invitation.WorkspaceId && r.EmailKey == invitation.EmailKey, cancellationToken);
@@ -51,6 +39,7 @@ public abstract partial class RelationalStore
             }
             return row.ToDomain();
         }, cancellationToken);
+    }
 
     public async ValueTask<IReadOnlyList<WorkspaceInvitation>> ListInvitationsForAsync(string emailKey, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         [.. (await Database.RunAsync(db => db.GetTable<WorkspaceInvitationRow>().Where(r => r.EmailKey == emailKey && r.ExpiresAt > now)

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using LinqToDB;
 using LinqToDB.Async;
 using LinqToDB.Data;
@@ -72,24 +71,13 @@ public abstract partial class RelationalStore : INotificationStore
 
     /// <summary>
     /// Saves a browser's subscription, replacing one with the same endpoint (keeping its id), and removes the user's oldest
-    /// beyond <paramref name="maxPerUser"/>, in one transaction. Two saves of one new endpoint at the same moment can both
-    /// find it absent, and the second insert then breaks the endpoint's uniqueness: that one runs again and replaces.
+    /// beyond <paramref name="maxPerUser"/>, in one transaction (run once more if a save of the same new endpoint at the
+    /// same moment broke its uniqueness).
     /// </summary>
     public async ValueTask<WebPushSubscription> SaveWebPushSubscriptionAsync(WebPushSubscription subscription, int maxPerUser, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(subscription);
-        try
-        {
-            return await SaveOnceAsync(subscription, maxPerUser, cancellationToken);
-        }
-        catch (DbException)
-        {
-            return await SaveOnceAsync(subscription, maxPerUser, cancellationToken);
-        }
-    }
-
-    private Task<WebPushSubscription> SaveOnceAsync(WebPushSubscription subscription, int maxPerUser, CancellationToken cancellationToken) =>
-        Database.InTransactionAsync(async db =>
+        return await Database.InTransactionRetriedOnceAsync(async db =>
         {
             var table = db.GetTable<WebPushSubscriptionRow>();
             var endpoint = subscription.Endpoint;
@@ -115,6 +103,7 @@ public abstract partial class RelationalStore : INotificationStore
             }
             return row.ToDomain();
         }, cancellationToken);
+    }
 
     public async ValueTask<IReadOnlyList<WebPushSubscription>> ListWebPushSubscriptionsAsync(Ulid userId, CancellationToken cancellationToken = default) =>
         await Database.RunAsync<IReadOnlyList<WebPushSubscription>>(async db =>
