@@ -13,7 +13,6 @@ public sealed partial class PostgresStore
 
     private static readonly int SessionColumnCount = SessionColumns.Split(", ").Length;
 
-    private const string ApiKeyColumns = "id, name, key_hash, created_by, created_at";
 
     public async ValueTask CreateSessionAsync(UserSession session, CancellationToken cancellationToken = default)
     {
@@ -102,40 +101,6 @@ public sealed partial class PostgresStore
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async ValueTask CreateApiKeyAsync(ApiKey key, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        await using var command = Command($"INSERT INTO api_keys ({ApiKeyColumns}) VALUES ($1, $2, $3, $4, $5)")
-            .With(Uuid(key.Id), key.Name, key.KeyHash, Uuid(key.CreatedBy), key.CreatedAt);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    public async ValueTask<ApiKey?> GetApiKeyAsync(byte[] keyHash, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(keyHash);
-        await using var command = Command($"SELECT {ApiKeyColumns} FROM api_keys WHERE key_hash = $1").With(keyHash);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ReadApiKey(reader) : null;
-    }
-
-    public async ValueTask<IReadOnlyList<ApiKey>> ListApiKeysAsync(CancellationToken cancellationToken = default)
-    {
-        await using var command = Command($"SELECT {ApiKeyColumns} FROM api_keys ORDER BY id");
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var keys = new List<ApiKey>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            keys.Add(ReadApiKey(reader));
-        }
-        return keys;
-    }
-
-    public async ValueTask<bool> DeleteApiKeyAsync(Ulid keyId, CancellationToken cancellationToken = default)
-    {
-        await using var command = Command("DELETE FROM api_keys WHERE id = $1").With(Uuid(keyId));
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
-
     /// <summary>Reads the <see cref="SessionColumns"/>, from the first column.</summary>
     private static UserSession ReadSession(NpgsqlDataReader reader) =>
         new(reader.GetUlid(0), reader.GetFieldValue<byte[]>(1), reader.GetUlid(2), (CredentialKind)reader.GetInt16(3), reader.GetTime(4), reader.GetTime(5))
@@ -147,7 +112,4 @@ public sealed partial class PostgresStore
             IpAddress = reader.GetNullableString(10),
             ParentId = reader.GetNullableUlid(11),
         };
-
-    private static ApiKey ReadApiKey(NpgsqlDataReader reader) =>
-        new(reader.GetUlid(0), reader.GetString(1), reader.GetFieldValue<byte[]>(2), reader.GetUlid(3), reader.GetTime(4));
 }

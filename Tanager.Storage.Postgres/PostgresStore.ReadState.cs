@@ -9,15 +9,6 @@ public sealed partial class PostgresStore : IReadStateStore
     /// <summary>A message that mentions the user ($3): by name, or everyone with @channel / @here.</summary>
     private const string MentionsUser = "(strpos(m.content, $3) > 0 OR strpos(m.content, '<!channel>') > 0 OR strpos(m.content, '<!here>') > 0)";
 
-    public async ValueTask SetLastReadAsync(Ulid workspaceId, Ulid channelId, Ulid userId, long sequence, DateTimeOffset at, CancellationToken cancellationToken = default)
-    {
-        await using var command = Command("""
-            INSERT INTO read_states (workspace_id, channel_id, user_id, last_read_sequence, updated_at) VALUES ($1, $2, $3, $4, $5)
-            ON CONFLICT (workspace_id, channel_id, user_id) DO UPDATE SET last_read_sequence = excluded.last_read_sequence, updated_at = excluded.updated_at
-            """).With(Uuid(workspaceId), Uuid(channelId), Uuid(userId), sequence, at);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
     public async ValueTask<IReadOnlyList<ChannelReadState>> GetReadStatesAsync(Ulid workspaceId, Ulid userId, IReadOnlyCollection<Ulid> channelIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(channelIds);

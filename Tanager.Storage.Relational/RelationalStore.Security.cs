@@ -5,7 +5,7 @@ using Tanager.Storage.Relational.Internal;
 
 namespace Tanager.Storage.Relational;
 
-/// <summary>Authenticators for two-factor sign-in with their recovery codes, and the security audit log, on both SQL stores.</summary>
+/// <summary>Authenticators for two-factor sign-in with their recovery codes, the security audit log, and API keys, on both SQL stores.</summary>
 public abstract partial class RelationalStore : ITwoFactorStore, IAuditStore
 {
     public async ValueTask<TwoFactorCredential?> GetTwoFactorAsync(Ulid userId, CancellationToken cancellationToken = default) =>
@@ -81,4 +81,30 @@ public abstract partial class RelationalStore : ITwoFactorStore, IAuditStore
             }
             return query.OrderByDescending(r => r.Id).Take(limit).ToListAsync(cancellationToken);
         }, cancellationToken)).Select(r => r.ToDomain())];
+
+    public async ValueTask CreateApiKeyAsync(ApiKey key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        await Database.RunAsync(db => db.InsertAsync(new ApiKeyRow { Id = key.Id, Name = key.Name, KeyHash = key.KeyHash, CreatedBy = key.CreatedBy, CreatedAt = key.CreatedAt },
+            token: cancellationToken), cancellationToken);
+    }
+
+    public async ValueTask<ApiKey?> GetApiKeyAsync(byte[] keyHash, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keyHash);
+        return (await Database.RunAsync(db => db.GetTable<ApiKeyRow>().FirstOrDefaultAsync(r => r.KeyHash == keyHash, cancellationToken), cancellationToken))?.ToDomain();
+    }
+
+    public async ValueTask<IReadOnlyList<ApiKey>> ListApiKeysAsync(CancellationToken cancellationToken = default) =>
+        [.. (await Database.RunAsync(db => db.GetTable<ApiKeyRow>().OrderBy(r => r.Id).ToListAsync(cancellationToken), cancellationToken)).Select(r => r.ToDomain())];
+
+    public async ValueTask<bool> DeleteApiKeyAsync(Ulid keyId, CancellationToken cancellationToken = default) =>
+        await Database.RunAsync(db => db.GetTable<ApiKeyRow>().Where(r => r.Id == keyId).DeleteAsync(cancellationToken), cancellationToken) == 1;
+
+    /// <summary>The user's read position in the channel, replacing what was there (the service decides whether it may move back).</summary>
+    public async ValueTask SetLastReadAsync(Ulid workspaceId, Ulid channelId, Ulid userId, long sequence, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        await Database.RunAsync(db => db.GetTable<ReadStateRow>().InsertOrUpdateAsync(
+            () => new ReadStateRow { WorkspaceId = workspaceId, ChannelId = channelId, UserId = userId, LastReadSequence = sequence, UpdatedAt = at },
+            row => new ReadStateRow { LastReadSequence = sequence, UpdatedAt = at },
+            cancellationToken), cancellationToken);
 }

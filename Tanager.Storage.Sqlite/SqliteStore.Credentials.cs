@@ -12,7 +12,6 @@ public sealed partial class SqliteStore
 
     private static readonly int SessionColumnCount = SessionColumns.Split(", ").Length;
 
-    private const string ApiKeyColumns = "id, name, key_hash, created_by, created_at";
 
     public async ValueTask CreateSessionAsync(UserSession session, CancellationToken cancellationToken = default)
     {
@@ -112,44 +111,6 @@ public sealed partial class SqliteStore
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async ValueTask CreateApiKeyAsync(ApiKey key, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, $"INSERT INTO api_keys ({ApiKeyColumns}) VALUES ($id, $name, $hash, $by, $created)")
-            .With("$id", Blob(key.Id)).With("$name", key.Name).With("$hash", key.KeyHash).With("$by", Blob(key.CreatedBy)).With("$created", Ticks(key.CreatedAt));
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    public async ValueTask<ApiKey?> GetApiKeyAsync(byte[] keyHash, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(keyHash);
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, $"SELECT {ApiKeyColumns} FROM api_keys WHERE key_hash = $hash").With("$hash", keyHash);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ReadApiKey(reader) : null;
-    }
-
-    public async ValueTask<IReadOnlyList<ApiKey>> ListApiKeysAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, $"SELECT {ApiKeyColumns} FROM api_keys ORDER BY id");
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var keys = new List<ApiKey>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            keys.Add(ReadApiKey(reader));
-        }
-        return keys;
-    }
-
-    public async ValueTask<bool> DeleteApiKeyAsync(Ulid keyId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, "DELETE FROM api_keys WHERE id = $id").With("$id", Blob(keyId));
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
-
     /// <summary>Reads the <see cref="SessionColumns"/>, from the first column.</summary>
     private static UserSession ReadSession(SqliteDataReader reader) =>
         new(reader.GetUlid(0), (byte[])reader.GetValue(1), reader.GetUlid(2), (CredentialKind)reader.GetInt32(3), reader.GetTime(4), reader.GetTime(5))
@@ -161,7 +122,4 @@ public sealed partial class SqliteStore
             IpAddress = reader.GetNullableString(10),
             ParentId = reader.GetNullableUlid(11),
         };
-
-    private static ApiKey ReadApiKey(SqliteDataReader reader) =>
-        new(reader.GetUlid(0), reader.GetString(1), (byte[])reader.GetValue(2), reader.GetUlid(3), reader.GetTime(4));
 }

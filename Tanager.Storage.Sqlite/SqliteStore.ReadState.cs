@@ -8,16 +8,6 @@ public sealed partial class SqliteStore : IReadStateStore
     /// <summary>A message that mentions the user: by name, or everyone with @channel / @here.</summary>
     private const string MentionsUser = "(instr(m.content, $token) > 0 OR instr(m.content, '<!channel>') > 0 OR instr(m.content, '<!here>') > 0)";
 
-    public async ValueTask SetLastReadAsync(Ulid workspaceId, Ulid channelId, Ulid userId, long sequence, DateTimeOffset at, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, """
-            INSERT INTO read_states (workspace_id, channel_id, user_id, last_read_sequence, updated_at) VALUES ($ws, $ch, $user, $seq, $at)
-            ON CONFLICT (workspace_id, channel_id, user_id) DO UPDATE SET last_read_sequence = excluded.last_read_sequence, updated_at = excluded.updated_at
-            """).With("$ws", Blob(workspaceId)).With("$ch", Blob(channelId)).With("$user", Blob(userId)).With("$seq", sequence).With("$at", Ticks(at));
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
     public async ValueTask<IReadOnlyList<ChannelReadState>> GetReadStatesAsync(Ulid workspaceId, Ulid userId, IReadOnlyCollection<Ulid> channelIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(channelIds);

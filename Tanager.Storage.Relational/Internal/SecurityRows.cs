@@ -36,3 +36,26 @@ internal sealed class AuditEventRow
     public AuditEvent ToDomain() =>
         new(Id, Kind, OccurredAt) { ActorId = ActorId, UserId = UserId, IpAddress = IpAddress, UserAgent = UserAgent, Detail = Detail };
 }
+
+[Table("api_keys")]
+internal sealed class ApiKeyRow
+{
+    [PrimaryKey, Column("id")] public Ulid Id { get; set; }
+    [Column("name"), NotNull] public string Name { get; set; } = "";
+    /// <summary>The SHA-256 of the key: the key itself is shown once and never stored.</summary>
+    [Column("key_hash"), NotNull] public byte[] KeyHash { get; set; } = [];
+    [Column("created_by")] public Ulid CreatedBy { get; set; }
+    [Column("created_at")] public DateTimeOffset CreatedAt { get; set; }
+
+    public ApiKey ToDomain() => new(Id, Name, KeyHash, CreatedBy, CreatedAt);
+}
+
+[Table("read_states")]
+internal sealed class ReadStateRow
+{
+    [PrimaryKey(0), Column("workspace_id")] public Ulid WorkspaceId { get; set; }
+    [PrimaryKey(1), Column("channel_id")] public Ulid ChannelId { get; set; }
+    [PrimaryKey(2), Column("user_id")] public Ulid UserId { get; set; }
+    [Column("last_read_sequence")] public long LastReadSequence { get; set; }
+    [Column("updated_at")] public DateTimeOffset UpdatedAt { get; set; }
+}
