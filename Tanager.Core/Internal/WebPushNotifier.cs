@@ -33,6 +33,7 @@ internal sealed class WebPushNotifier(
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
 
     private readonly WebPushOptions _options = options.Value.WebPush;
+    private readonly HttpClient _http = WebhookAddress.CreateClient(options.Value.WebPush.AllowPrivateAddresses, "Tanager-WebPush/1");
     private PushServiceClient? _client;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -41,16 +42,30 @@ internal sealed class WebPushNotifier(
         {
             return;
         }
-        using var http = WebhookAddress.CreateClient(_options.AllowPrivateAddresses, "Tanager-WebPush/1");
-        var keys = await push.KeysAsync(stoppingToken);
-        _client = new PushServiceClient(http)
-        {
-            DefaultAuthentication = new VapidAuthentication(keys.PublicKey, keys.PrivateKey) { Subject = push.Subject },
-            DefaultAuthenticationScheme = VapidAuthenticationScheme.Vapid,
-            DefaultTimeToLive = (int)_options.TimeToLive.TotalSeconds,
-        };
         Log.WebPushOn(logger, push.Subject, _options.Delay);
         await NotificationRound.RunAsync(_options.PollInterval, time, RoundSize, RunRoundAsync, exception => Log.WebPushRoundFailed(logger, exception), stoppingToken);
+    }
+
+    /// <summary>The push client, signing with the store's VAPID key: made by the first round, inside its error handling (a database that is not up yet fails a round, not the host).</summary>
+    private async Task<PushServiceClient> ClientAsync(CancellationToken cancellationToken)
+    {
+        if (_client is null)
+        {
+            var keys = await push.KeysAsync(cancellationToken);
+            _client = new PushServiceClient(_http)
+            {
+                DefaultAuthentication = new VapidAuthentication(keys.PublicKey, keys.PrivateKey) { Subject = push.Subject },
+                DefaultAuthenticationScheme = VapidAuthenticationScheme.Vapid,
+                DefaultTimeToLive = (int)_options.TimeToLive.TotalSeconds,
+            };
+        }
+        return _client;
+    }
+
+    public override void Dispose()
+    {
+        _http.Dispose();
+        base.Dispose();
     }
 
     /// <summary>One round; returns how many messages it claimed.</summary>
@@ -79,17 +94,18 @@ internal sealed class WebPushNotifier(
                 pushes.AddRange(subscriptions.Select(s => (s, payload, items[^1].Channel.Id)));
             }
         }
+        var client = pushes.Count > 0 ? await ClientAsync(cancellationToken) : null;
         if (!await store.TryAdvanceWebPushCursorAsync(state.Cursor, messages[^1].Id, cancellationToken))
         {
             // Another node claimed these messages first; it pushes.
             return 0;
         }
         await Parallel.ForEachAsync(pushes, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
-            async (item, token) => await SendAsync(item.Subscription, item.Payload, item.ChannelId, token));
+            async (item, token) => await SendAsync(client!, item.Subscription, item.Payload, item.ChannelId, token));
         return messages.Count;
     }
 
-    private async Task SendAsync(WebPushSubscription subscription, byte[] payload, Ulid channelId, CancellationToken cancellationToken)
+    private async Task SendAsync(PushServiceClient client, WebPushSubscription subscription, byte[] payload, Ulid channelId, CancellationToken cancellationToken)
     {
         var target = new PushSubscription { Endpoint = subscription.Endpoint };
         target.SetKey(PushEncryptionKeyName.P256DH, Base64UrlEncode(subscription.P256dh));
@@ -100,7 +116,7 @@ internal sealed class WebPushNotifier(
         timeout.CancelAfter(RequestTimeout);
         try
         {
-            await _client!.RequestPushMessageDeliveryAsync(target, message, timeout.Token);
+            await client.RequestPushMessageDeliveryAsync(target, message, timeout.Token);
             Log.WebPushSent(logger, subscription.UserId.ToString(), subscription.Id.ToString());
         }
         catch (PushServiceClientException exception) when (exception.StatusCode is HttpStatusCode.Gone or HttpStatusCode.NotFound)
