@@ -91,6 +91,28 @@ internal sealed class RelationalDatabase
         }
     }
 
+    /// <summary>
+    /// Inserts <paramref name="row"/>; false when that broke a uniqueness, told from any other failure (which is thrown)
+    /// by <paramref name="taken"/>, which looks for the row holding the value.
+    /// </summary>
+    public async Task<bool> TryInsertAsync<TRow>(TRow row, Func<DataConnection, Task<bool>> taken, CancellationToken cancellationToken)
+        where TRow : notnull
+    {
+        try
+        {
+            await RunAsync(db => db.InsertAsync(row, token: cancellationToken), cancellationToken);
+            return true;
+        }
+        catch (DbException)
+        {
+            if (await RunAsync(taken, cancellationToken))
+            {
+                return false;
+            }
+            throw;
+        }
+    }
+
     /// <summary>Runs <paramref name="work"/> in one transaction (SQLite: <c>BEGIN IMMEDIATE</c>, the writer's lock from the start).</summary>
     public Task<T> InTransactionAsync<T>(Func<DataConnection, Task<T>> work, CancellationToken cancellationToken) =>
         RunAsync(async db =>

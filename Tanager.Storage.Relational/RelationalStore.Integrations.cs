@@ -1,4 +1,3 @@
-using System.Data.Common;
 using LinqToDB;
 using LinqToDB.Async;
 using NUlid;
@@ -60,23 +59,9 @@ public abstract partial class RelationalStore : IWebhookStore, IExternalLoginSto
     public async ValueTask<bool> TryCreateSlashCommandAsync(SlashCommand command, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
-        if (await GetSlashCommandAsync(command.WorkspaceId, command.Name, cancellationToken) is not null)
-        {
-            return false;
-        }
-        try
-        {
-            await Database.RunAsync(db => db.InsertAsync(SlashCommandRow.From(command), token: cancellationToken), cancellationToken);
-            return true;
-        }
-        catch (DbException)
-        {
-            if (await GetSlashCommandAsync(command.WorkspaceId, command.Name, cancellationToken) is not null)
-            {
-                return false;
-            }
-            throw;
-        }
+        return await GetSlashCommandAsync(command.WorkspaceId, command.Name, cancellationToken) is null
+            && await Database.TryInsertAsync(SlashCommandRow.From(command), db => db.GetTable<SlashCommandRow>().AnyAsync(
+                r => r.WorkspaceId == command.WorkspaceId && r.Name == command.Name, cancellationToken), cancellationToken);
     }
 
     /// <summary>Changes description, usage hint, URL and update time; a command answered by a bot stays one, and one routed to a URL stays one.</summary>

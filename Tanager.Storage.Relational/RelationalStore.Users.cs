@@ -1,4 +1,3 @@
-using System.Data.Common;
 using LinqToDB;
 using LinqToDB.Async;
 using NUlid;
@@ -20,21 +19,8 @@ public abstract partial class RelationalStore
     {
         ArgumentNullException.ThrowIfNull(user);
         var row = UserRow.From(user);
-        try
-        {
-            await Database.RunAsync(db => db.InsertAsync(row, token: cancellationToken), cancellationToken);
-            return true;
-        }
-        catch (DbException)
-        {
-            var taken = await Database.RunAsync(db => db.GetTable<UserRow>().AnyAsync(
-                r => r.Id == row.Id || r.EmailKey == row.EmailKey || (row.ExternalId != null && r.ExternalId == row.ExternalId), cancellationToken), cancellationToken);
-            if (taken)
-            {
-                return false;
-            }
-            throw;
-        }
+        return await Database.TryInsertAsync(row, db => db.GetTable<UserRow>().AnyAsync(
+            r => r.Id == row.Id || r.EmailKey == row.EmailKey || (row.ExternalId != null && r.ExternalId == row.ExternalId), cancellationToken), cancellationToken);
     }
 
     public async ValueTask<User?> GetAsync(Ulid userId, CancellationToken cancellationToken = default) =>
