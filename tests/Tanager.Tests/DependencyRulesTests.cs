@@ -91,20 +91,22 @@ public sealed class DependencyRulesTests
     /// <summary>
     /// The places in Core that make HTTP requests and open sockets: <c>WebhookAddress.CreateClient</c>, the one HTTP client
     /// with the address checks (no redirects, public addresses only, checked again after DNS), and the outgoing webhook
-    /// sender, which sends deliveries and URL commands through it. The push notifier calls push services through such a
-    /// client too, handed to Lib.Net.Http.WebPush (see the rule above).
+    /// sender, which sends deliveries and URL commands through it, and the push notifier, which holds such a client and
+    /// hands it to Lib.Net.Http.WebPush for push services (see the rule above).
     /// </summary>
     [Fact]
-    public void In_Core_only_the_outgoing_webhook_sender_calls_out_over_HTTP_or_sockets()
+    public void In_Core_only_the_webhook_sender_and_the_push_notifier_call_out_and_only_through_the_checked_client()
     {
         var core = Path.Combine(Tanager.Tests.Infrastructure.Repository.Root, "Tanager.Core");
         var pattern = new System.Text.RegularExpressions.Regex(@"\b(HttpClient|HttpRequestMessage|HttpMessageHandler|SocketsHttpHandler|Socket|TcpClient|TcpListener|HttpListener|NetworkStream)\b");
-        var users = Directory.EnumerateFiles(core, "*.cs", SearchOption.AllDirectories)
+        var sources = Directory.EnumerateFiles(core, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                 && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
-            .Where(f => pattern.IsMatch(File.ReadAllText(f)))
-            .Select(f => Path.GetRelativePath(core, f).Replace('\\', '/'))
-            .ToList();
-        Assert.Equal(["Internal/OutgoingWebhookSender.cs", "Internal/WebhookAddress.cs"], users.Order(StringComparer.Ordinal));
+            .ToDictionary(f => Path.GetRelativePath(core, f).Replace('\\', '/'), File.ReadAllText);
+        var users = sources.Where(s => pattern.IsMatch(s.Value)).Select(s => s.Key).Order(StringComparer.Ordinal);
+        Assert.Equal(["Internal/OutgoingWebhookSender.cs", "Internal/WebPushNotifier.cs", "Internal/WebhookAddress.cs"], users);
+        // Every client is the checked one: only WebhookAddress makes a handler or a client.
+        var makers = new System.Text.RegularExpressions.Regex(@"new (HttpClient|SocketsHttpHandler|HttpClientHandler)\b");
+        Assert.Equal(["Internal/WebhookAddress.cs"], sources.Where(s => makers.IsMatch(s.Value)).Select(s => s.Key));
     }
 }
