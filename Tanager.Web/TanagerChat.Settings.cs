@@ -12,6 +12,8 @@ namespace Tanager.Web;
 public sealed partial class TanagerChat
 {
     private bool _settingsOpen;
+    /// <summary>Whether the saved preferences have been read: the form is shown only then, so that nothing chosen in it is overwritten by the load.</summary>
+    private bool _settingsLoaded;
     private string _emailLevel = "mentions";
     private readonly HashSet<string> _muted = new(StringComparer.Ordinal);
     private bool _quietOn;
@@ -29,6 +31,7 @@ public sealed partial class TanagerChat
         CloseThread();
         CloseSearch();
         _settingsOpen = true;
+        _settingsLoaded = false;
         _settingsStatus = null;
         await RunAsync(async () =>
         {
@@ -47,6 +50,7 @@ public sealed partial class TanagerChat
             {
                 _quietZone = await _module.InvokeAsync<string>("timeZone", _disposing.Token);
             }
+            _settingsLoaded = true;
         });
     }
 
