@@ -74,4 +74,14 @@ internal static class Access
             throw TanagerException.Forbidden($"A {visible.Role.ToWire()} may not {action} in this channel.");
         }
     }
+
+    /// <summary>Refuses a bot token or a gateway ticket with 403 login_session_required: <paramref name="message"/> says what is people's.</summary>
+    public static void EnsurePerson(Caller caller, string message)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (caller.Kind is CredentialKind.BotToken or CredentialKind.GatewayTicket)
+        {
+            throw new TanagerException(TanagerErrorKind.Forbidden, Protocol.ErrorCodes.LoginSessionRequired, message);
+        }
+    }
 }

@@ -111,12 +111,6 @@ public sealed class BotService(IUserStore users, IWorkspaceStore workspaces, Wor
     }
 
     /// <summary>Bots are managed by people: a bot token (or a ticket) cannot create bots or mint tokens.</summary>
-    private static void EnsurePerson(Caller caller)
-    {
-        ArgumentNullException.ThrowIfNull(caller);
-        if (caller.Kind is CredentialKind.BotToken or CredentialKind.GatewayTicket)
-        {
-            throw new TanagerException(TanagerErrorKind.Forbidden, ErrorCodes.LoginSessionRequired, "Bots are managed by people: use a login session, host identity or an API key.");
-        }
-    }
+    private static void EnsurePerson(Caller caller) =>
+        Access.EnsurePerson(caller, "Bots are managed by people: use a login session, host identity or an API key.");
 }

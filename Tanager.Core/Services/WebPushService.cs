@@ -70,14 +70,14 @@ public sealed class WebPushService(INotificationStore store, IOptions<TanagerOpt
     /// <summary>The VAPID key pair as base64url: the 65-byte public key and the 32-byte private scalar.</summary>
     internal sealed record VapidKeys(string PublicKey, string PrivateKey);
 
-    internal async Task<VapidKeys> KeysAsync(CancellationToken cancellationToken)
+    internal async Task<VapidKeys> KeysAsync(CancellationToken cancellationToken) =>
+        _keys ?? ReadKeys((await StateAsync(cancellationToken)).SigningKey);
+
+    /// <summary>The stored key pair (PKCS#8), kept once read: the row never changes.</summary>
+    private VapidKeys ReadKeys(byte[] pkcs8)
     {
-        if (_keys is { } keys)
-        {
-            return keys;
-        }
         using var key = ECDsa.Create();
-        key.ImportPkcs8PrivateKey((await StateAsync(cancellationToken)).SigningKey, out _);
+        key.ImportPkcs8PrivateKey(pkcs8, out _);
         var parameters = key.ExportParameters(includePrivateParameters: true);
         byte[] publicKey = [0x04, .. parameters.Q.X!, .. parameters.Q.Y!];
         return _keys = new VapidKeys(Base64Url.EncodeToString(publicKey), Base64Url.EncodeToString(parameters.D));
@@ -86,9 +86,15 @@ public sealed class WebPushService(INotificationStore store, IOptions<TanagerOpt
     /// <summary>The push notifier's shared state; the first call ever starts its cursor at the messages due now, and stores a new key pair (PKCS#8).</summary>
     internal async Task<NotificationState> StateAsync(CancellationToken cancellationToken)
     {
-        // Once the keys are loaded the row exists, and a key made now would be thrown away.
+        // A key is made only until the row has been read once (the first read keeps its keys): the notifier reads the state
+        // every round, and a key made then would be thrown away.
         using var newKey = _keys is null ? ECDsa.Create(ECCurve.NamedCurves.nistP256) : null;
-        return await store.GetWebPushStateAsync(EmailNotifier.FirstIdAt(time.GetUtcNow() - _options.Delay), newKey?.ExportPkcs8PrivateKey() ?? [], cancellationToken);
+        var state = await store.GetWebPushStateAsync(EmailNotifier.FirstIdAt(time.GetUtcNow() - _options.Delay), newKey?.ExportPkcs8PrivateKey() ?? [], cancellationToken);
+        if (_keys is null)
+        {
+            ReadKeys(state.SigningKey);
+        }
+        return state;
     }
 
     /// <summary>The VAPID subject: the configured one, else the public https URL of the server, else a placeholder.</summary>
@@ -103,14 +109,8 @@ public sealed class WebPushService(INotificationStore store, IOptions<TanagerOpt
     }
 
     /// <summary>Browsers are people's: a bot token (or a gateway ticket) has none to subscribe.</summary>
-    private static void EnsurePerson(Caller caller)
-    {
-        ArgumentNullException.ThrowIfNull(caller);
-        if (caller.Kind is CredentialKind.BotToken or CredentialKind.GatewayTicket)
-        {
-            throw new TanagerException(TanagerErrorKind.Forbidden, Protocol.ErrorCodes.LoginSessionRequired, "Push subscriptions are people's browsers: use a login session, host identity or an API key.");
-        }
-    }
+    private static void EnsurePerson(Caller caller) =>
+        Access.EnsurePerson(caller, "Push subscriptions are people's browsers: use a login session, host identity or an API key.");
 
     private static byte[] Decode(string? value, int length, string name, string what)
     {
