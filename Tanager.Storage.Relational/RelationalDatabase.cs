@@ -95,13 +95,23 @@ internal sealed class RelationalDatabase
     /// Inserts <paramref name="row"/>; false when that broke a uniqueness, told from any other failure (which is thrown)
     /// by <paramref name="taken"/>, which looks for the row holding the value.
     /// </summary>
-    public async Task<bool> TryInsertAsync<TRow>(TRow row, Func<DataConnection, Task<bool>> taken, CancellationToken cancellationToken)
-        where TRow : notnull
+    public Task<bool> TryInsertAsync<TRow>(TRow row, Func<DataConnection, Task<bool>> taken, CancellationToken cancellationToken)
+        where TRow : notnull =>
+        TryWriteAsync(db => db.InsertAsync(row, token: cancellationToken), taken, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="write"/> in one transaction; false, with nothing written, when it broke a uniqueness, told from
+    /// any other failure (which is thrown) by <paramref name="taken"/>, which looks for the row holding the value.
+    /// </summary>
+    public async Task<bool> TryWriteAsync(Func<DataConnection, Task> write, Func<DataConnection, Task<bool>> taken, CancellationToken cancellationToken)
     {
         try
         {
-            await RunAsync(db => db.InsertAsync(row, token: cancellationToken), cancellationToken);
-            return true;
+            return await InTransactionAsync(async db =>
+            {
+                await write(db);
+                return true;
+            }, cancellationToken);
         }
         catch (DbException)
         {
@@ -121,5 +131,19 @@ internal sealed class RelationalDatabase
             var result = await work(db);
             await transaction.CommitAsync(cancellationToken);
             return result;
+        }, cancellationToken);
+
+    /// <summary>Runs <paramref name="work"/> in one transaction, committed only when it returns true (otherwise rolled back: nothing it wrote stays).</summary>
+    public Task<bool> InTransactionIfAsync(Func<DataConnection, Task<bool>> work, CancellationToken cancellationToken) =>
+        RunAsync(async db =>
+        {
+            await using var transaction = await db.BeginTransactionAsync(cancellationToken);
+            if (!await work(db))
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return false;
+            }
+            await transaction.CommitAsync(cancellationToken);
+            return true;
         }, cancellationToken);
 }
