@@ -47,7 +47,7 @@ public sealed partial class PostgresStore
         RETURNING id, sequence
         """;
 
-    public async ValueTask<IReadOnlyList<Message>> AppendAsync(IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken = default)
+    public override async ValueTask<IReadOnlyList<Message>> AppendAsync(IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
         if (messages.Count == 0)
@@ -152,51 +152,9 @@ public sealed partial class PostgresStore
         new() { Value = group.Select(m => m.Nonce).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
     ];
 
-    async ValueTask<Message?> IMessageStore.GetAsync(Ulid workspaceId, Ulid messageId, CancellationToken cancellationToken)
-    {
-        await using var command = Command($"SELECT {MessageColumns} FROM messages WHERE workspace_id = $1 AND id = $2").With(Uuid(workspaceId), Uuid(messageId));
-        var found = await ReadMessagesAsync(command, cancellationToken);
-        return found.Count == 0 ? null : (await WithDerivedAsync(null, found, cancellationToken))[0];
-    }
 
-    public async ValueTask<MessageSlice> ListAsync(Ulid workspaceId, Ulid channelId, HistoryQuery query, CancellationToken cancellationToken = default)
-    {
-        // Newest first unless paging forward; one extra row tells whether more lie beyond the page.
-        await using var command = Command(HistorySql(forward: query.After is not null, query.TopLevelOnly)).With(Uuid(workspaceId), Uuid(channelId), query.After ?? query.Before ?? long.MaxValue, query.Limit + 1);
-        var rows = await ReadMessagesAsync(command, cancellationToken);
-        var hasMore = rows.Count > query.Limit;
-        if (hasMore)
-        {
-            rows.RemoveAt(rows.Count - 1);
-        }
-        if (query.After is null)
-        {
-            rows.Reverse();
-        }
-        return new MessageSlice(await WithDerivedAsync(null, rows, cancellationToken), hasMore, await LastSequenceAsync(workspaceId, channelId, cancellationToken));
-    }
 
-    /// <summary>A page of history ($1 workspace, $2 channel, $3 the sequence to start beyond, $4 the row limit).</summary>
-    internal static string HistorySql(bool forward, bool topLevelOnly)
-    {
-        var topLevel = topLevelOnly ? " AND thread_id IS NULL" : "";
-        return forward
-            ? $"SELECT {MessageColumns} FROM messages WHERE workspace_id = $1 AND channel_id = $2 AND sequence > $3{topLevel} ORDER BY sequence LIMIT $4"
-            : $"SELECT {MessageColumns} FROM messages WHERE workspace_id = $1 AND channel_id = $2 AND sequence < $3{topLevel} ORDER BY sequence DESC LIMIT $4";
-    }
 
-    public async ValueTask<MessageSlice> ListChangesAsync(Ulid workspaceId, Ulid channelId, long since, int limit, CancellationToken cancellationToken = default)
-    {
-        await using var command = Command($"SELECT {MessageColumns} FROM messages WHERE workspace_id = $1 AND channel_id = $2 AND change_sequence > $3 ORDER BY change_sequence LIMIT $4")
-            .With(Uuid(workspaceId), Uuid(channelId), since, limit + 1);
-        var rows = await ReadMessagesAsync(command, cancellationToken);
-        var hasMore = rows.Count > limit;
-        if (hasMore)
-        {
-            rows.RemoveAt(limit);
-        }
-        return new MessageSlice(await WithDerivedAsync(null, rows, cancellationToken), hasMore, await LastSequenceAsync(workspaceId, channelId, cancellationToken));
-    }
 
     public async ValueTask<IReadOnlyList<Message>> SearchAsync(Ulid workspaceId, MessageSearch search, CancellationToken cancellationToken = default)
     {
@@ -207,7 +165,7 @@ public sealed partial class PostgresStore
         }
         var (sql, values) = SearchStatement(workspaceId, search);
         await using var command = Command(sql).With(values);
-        return await WithDerivedAsync(null, await ReadMessagesAsync(command, cancellationToken), cancellationToken);
+        return await WithDerivedAsync(await ReadMessagesAsync(command, cancellationToken), cancellationToken);
     }
 
     /// <summary>The search statement and its parameter values ($1 is always the workspace).</summary>
@@ -261,11 +219,6 @@ public sealed partial class PostgresStore
         return (sql, [.. values]);
     }
 
-    private async Task<long> LastSequenceAsync(Ulid workspaceId, Ulid channelId, CancellationToken cancellationToken)
-    {
-        await using var command = Command("SELECT last_sequence FROM channels WHERE workspace_id = $1 AND id = $2").With(Uuid(workspaceId), Uuid(channelId));
-        return await command.ExecuteScalarAsync(cancellationToken) as long? ?? 0;
-    }
 
     private static async Task<List<Message>> ReadMessagesAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
@@ -278,8 +231,6 @@ public sealed partial class PostgresStore
         return rows;
     }
 
-    /// <summary>How many columns <see cref="MessageColumns"/> names: a query may select more after them.</summary>
-    private const int MessageColumnCount = 14;
 
     private static Message ReadMessage(NpgsqlDataReader reader) =>
         new(reader.GetUlid(0), reader.GetUlid(1), reader.GetUlid(2), reader.GetUlid(3), reader.GetString(4), reader.GetInt64(5), reader.GetInt64(6),

@@ -135,15 +135,22 @@ internal sealed class RelationalDatabase
 
     /// <summary>Runs <paramref name="work"/> in one transaction, committed only when it returns true (otherwise rolled back: nothing it wrote stays).</summary>
     public Task<bool> InTransactionIfAsync(Func<DataConnection, Task<bool>> work, CancellationToken cancellationToken) =>
+        InTransactionCommittedIfAsync(work, done => done, cancellationToken);
+
+    /// <summary>Runs <paramref name="work"/> in one transaction, committed only when <paramref name="commit"/> says so of its result (otherwise rolled back).</summary>
+    public Task<T> InTransactionCommittedIfAsync<T>(Func<DataConnection, Task<T>> work, Func<T, bool> commit, CancellationToken cancellationToken) =>
         RunAsync(async db =>
         {
             await using var transaction = await db.BeginTransactionAsync(cancellationToken);
-            if (!await work(db))
+            var result = await work(db);
+            if (commit(result))
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
+            else
             {
                 await transaction.RollbackAsync(cancellationToken);
-                return false;
             }
-            await transaction.CommitAsync(cancellationToken);
-            return true;
+            return result;
         }, cancellationToken);
 }

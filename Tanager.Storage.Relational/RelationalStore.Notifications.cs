@@ -45,9 +45,6 @@ public abstract partial class RelationalStore : INotificationStore
     public async ValueTask<bool> TryAdvanceWebPushCursorAsync(Ulid expected, Ulid next, CancellationToken cancellationToken = default) =>
         await TryAdvanceCursorAsync<PushNotifierStateRow>(expected, next, cancellationToken);
 
-    /// <inheritdoc/>
-    public abstract ValueTask<IReadOnlyList<Message>> ListMessagesBetweenAsync(Ulid after, Ulid before, int limit, CancellationToken cancellationToken = default);
-
     /// <summary>A notifier's row, stored by the first call ever (on any node) with <paramref name="initialCursor"/> and <paramref name="newKey"/>.</summary>
     private Task<NotificationState> GetStateAsync<TRow>(Ulid initialCursor, byte[] newKey, CancellationToken cancellationToken)
         where TRow : class, INotifierStateRow, new()

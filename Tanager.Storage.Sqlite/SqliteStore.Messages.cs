@@ -10,7 +10,7 @@ public sealed partial class SqliteStore
 {
     private const string MessageColumns = "workspace_id, channel_id, id, author_id, content, sequence, change_sequence, thread_id, created_at, edited_at, deleted_at, nonce, pinned_at, pinned_by";
 
-    public async ValueTask<IReadOnlyList<Message>> AppendAsync(IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken = default)
+    public override async ValueTask<IReadOnlyList<Message>> AppendAsync(IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
         await using var connection = await OpenAsync(cancellationToken);
@@ -80,52 +80,8 @@ public sealed partial class SqliteStore
         }
     }
 
-    async ValueTask<Message?> IMessageStore.GetAsync(Ulid workspaceId, Ulid messageId, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, $"SELECT {MessageColumns} FROM messages WHERE workspace_id = $ws AND id = $id")
-            .With("$ws", Blob(workspaceId)).With("$id", Blob(messageId));
-        var found = await ReadMessagesAsync(command, cancellationToken);
-        return found.Count == 0 ? null : (await WithDerivedAsync(connection, null, found, cancellationToken))[0];
-    }
 
-    public async ValueTask<MessageSlice> ListAsync(Ulid workspaceId, Ulid channelId, HistoryQuery query, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        // Newest first unless paging forward; one extra row tells whether more lie beyond the page.
-        var topLevel = query.TopLevelOnly ? " AND thread_id IS NULL" : "";
-        var sql = query.After is not null
-            ? $"SELECT {MessageColumns} FROM messages WHERE workspace_id = $ws AND channel_id = $ch AND sequence > $after{topLevel} ORDER BY sequence LIMIT $limit"
-            : $"SELECT {MessageColumns} FROM messages WHERE workspace_id = $ws AND channel_id = $ch AND sequence < $before{topLevel} ORDER BY sequence DESC LIMIT $limit";
-        await using var command = Command(connection, sql)
-            .With("$ws", Blob(workspaceId)).With("$ch", Blob(channelId))
-            .With("$after", query.After ?? 0).With("$before", query.Before ?? long.MaxValue).With("$limit", query.Limit + 1);
-        var rows = await ReadMessagesAsync(command, cancellationToken);
-        var hasMore = rows.Count > query.Limit;
-        if (hasMore)
-        {
-            rows.RemoveAt(rows.Count - 1);
-        }
-        if (query.After is null)
-        {
-            rows.Reverse();
-        }
-        return new MessageSlice(await WithDerivedAsync(connection, null, rows, cancellationToken), hasMore, await LastSequenceAsync(connection, workspaceId, channelId, cancellationToken));
-    }
 
-    public async ValueTask<MessageSlice> ListChangesAsync(Ulid workspaceId, Ulid channelId, long since, int limit, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, $"SELECT {MessageColumns} FROM messages WHERE workspace_id = $ws AND channel_id = $ch AND change_sequence > $since ORDER BY change_sequence LIMIT $limit")
-            .With("$ws", Blob(workspaceId)).With("$ch", Blob(channelId)).With("$since", since).With("$limit", limit + 1);
-        var rows = await ReadMessagesAsync(command, cancellationToken);
-        var hasMore = rows.Count > limit;
-        if (hasMore)
-        {
-            rows.RemoveAt(limit);
-        }
-        return new MessageSlice(await WithDerivedAsync(connection, null, rows, cancellationToken), hasMore, await LastSequenceAsync(connection, workspaceId, channelId, cancellationToken));
-    }
 
     public async ValueTask<IReadOnlyList<Message>> SearchAsync(Ulid workspaceId, MessageSearch search, CancellationToken cancellationToken = default)
     {
@@ -191,7 +147,7 @@ public sealed partial class SqliteStore
         {
             command.With("$from", from.UtcTicks);
         }
-        return await WithDerivedAsync(connection, null, await ReadMessagesAsync(command, cancellationToken), cancellationToken);
+        return await WithDerivedAsync(await ReadMessagesAsync(command, cancellationToken), cancellationToken);
     }
 
     /// <summary>Ids as a JSON array of hex strings, one parameter that json_each unpacks.</summary>
@@ -213,12 +169,6 @@ public sealed partial class SqliteStore
     [GeneratedRegex(@"[\p{L}\p{N}]+")]
     private static partial Regex Word();
 
-    private static async Task<long> LastSequenceAsync(SqliteConnection connection, Ulid workspaceId, Ulid channelId, CancellationToken cancellationToken)
-    {
-        await using var command = Command(connection, "SELECT last_sequence FROM channels WHERE workspace_id = $ws AND id = $ch")
-            .With("$ws", Blob(workspaceId)).With("$ch", Blob(channelId));
-        return await command.ExecuteScalarAsync(cancellationToken) as long? ?? 0;
-    }
 
     private static async Task<List<Message>> ReadMessagesAsync(SqliteCommand command, CancellationToken cancellationToken)
     {
@@ -231,8 +181,6 @@ public sealed partial class SqliteStore
         return rows;
     }
 
-    /// <summary>How many columns <see cref="MessageColumns"/> names: a query may select more after them.</summary>
-    private const int MessageColumnCount = 14;
 
     private static Message ReadMessage(SqliteDataReader reader) =>
         new(reader.GetUlid(0), reader.GetUlid(1), reader.GetUlid(2), reader.GetUlid(3), reader.GetString(4), reader.GetInt64(5), reader.GetInt64(6),

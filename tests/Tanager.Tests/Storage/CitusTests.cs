@@ -82,10 +82,8 @@ public sealed class CitusTests
         var database = await cluster.CreateDatabaseAsync();
         try
         {
-            await using (var store = new PostgresStore(database))
-            {
-                await store.MigrateAsync();
-            }
+            await using var store = new PostgresStore(database);
+            await store.MigrateAsync();
             await using var connection = new NpgsqlConnection(database + ";Include Error Detail=true");
             await connection.OpenAsync();
             var workspace = Ulid.NewUlid();
@@ -102,7 +100,8 @@ public sealed class CitusTests
             {
                 foreach (var topLevelOnly in new[] { true, false })
                 {
-                    Assert.Equal(1, await TaskCountAsync(connection, PostgresStore.HistorySql(forward, topLevelOnly), PostgresValues.Uuid(workspace), PostgresValues.Uuid(channel), 10L, 51));
+                    var history = new HistoryQuery(forward ? null : 10L, forward ? 10L : null, 50, topLevelOnly);
+                    Assert.Equal(1, await TaskCountAsync(connection, await store.HistorySqlAsync(workspace, channel, history)));
                 }
             }
             var searches = new[]
