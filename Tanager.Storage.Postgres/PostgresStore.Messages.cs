@@ -3,6 +3,7 @@ using System.Text;
 using Npgsql;
 using NpgsqlTypes;
 using NUlid;
+using Tanager.Storage.Relational.Internal;
 using Tanager.Storage.Postgres.Internal;
 using static Tanager.Storage.Postgres.Internal.PostgresValues;
 
@@ -10,8 +11,6 @@ namespace Tanager.Storage.Postgres;
 
 public sealed partial class PostgresStore
 {
-    private const string MessageColumns = "workspace_id, channel_id, id, author_id, content, sequence, change_sequence, thread_id, created_at, edited_at, deleted_at, nonce, pinned_at, pinned_by";
-
     /// <summary>
     /// One workspace's share of a batch in one statement: lock the channels' rows in a fixed order (so concurrent batches from other nodes
     /// cannot deadlock), advance each channel's sequence once by its number of messages, number the messages in list
@@ -96,7 +95,7 @@ public sealed partial class PostgresStore
         })];
     }
 
-    private static async Task<Dictionary<(Ulid, Ulid, Ulid, string), Message>> FindByNonceAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken)
+    private async Task<Dictionary<(Ulid, Ulid, Ulid, string), Message>> FindByNonceAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken)
     {
         var keyed = messages.Where(m => m.Nonce is not null).ToList();
         if (keyed.Count == 0)
@@ -104,16 +103,16 @@ public sealed partial class PostgresStore
             return [];
         }
         await using var command = new NpgsqlCommand($"""
-            SELECT {string.Join(", ", MessageColumns.Split(", ").Select(c => "m." + c))}
+            SELECT {string.Join(", ", StoredRows.MessageColumns.Split(", ").Select(c => "m." + c))}
             FROM messages m JOIN unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[]) AS k(workspace_id, channel_id, author_id, nonce)
               ON m.workspace_id = k.workspace_id AND m.channel_id = k.channel_id AND m.author_id = k.author_id AND m.nonce = k.nonce
             """, connection, transaction).With(
             keyed.Select(m => Uuid(m.WorkspaceId)).ToArray(), keyed.Select(m => Uuid(m.ChannelId)).ToArray(), keyed.Select(m => Uuid(m.AuthorId)).ToArray(), keyed.Select(m => m.Nonce!).ToArray());
-        return (await ReadMessagesAsync(command, cancellationToken)).ToDictionary(m => (m.WorkspaceId, m.ChannelId, m.AuthorId, m.Nonce!));
+        return (await Rows.MessagesAsync(command, cancellationToken)).ToDictionary(m => (m.WorkspaceId, m.ChannelId, m.AuthorId, m.Nonce!));
     }
 
     /// <summary>Inserts messages none of which exists yet; returns each one's sequence number by id.</summary>
-    private static async Task<Dictionary<Ulid, long>> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<NewMessage> messages, CancellationToken cancellationToken)
+    private async Task<Dictionary<Ulid, long>> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<NewMessage> messages, CancellationToken cancellationToken)
     {
         // One statement per workspace, all in one round trip: under Citus each statement then touches a single shard.
         await using var batch = new NpgsqlBatch(connection, transaction);
@@ -131,7 +130,7 @@ public sealed partial class PostgresStore
             {
                 while (await reader.ReadAsync(cancellationToken))
                 {
-                    sequences[reader.GetUlid(0)] = reader.GetInt64(1);
+                    sequences[Rows.Id(reader, 0)] = reader.GetInt64(1);
                 }
             }
             while (await reader.NextResultAsync(cancellationToken));
@@ -152,10 +151,6 @@ public sealed partial class PostgresStore
         new() { Value = group.Select(m => m.Nonce).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
     ];
 
-
-
-
-
     public async ValueTask<IReadOnlyList<Message>> SearchAsync(Ulid workspaceId, MessageSearch search, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(search);
@@ -165,7 +160,7 @@ public sealed partial class PostgresStore
         }
         var (sql, values) = SearchStatement(workspaceId, search);
         await using var command = Command(sql).With(values);
-        return await WithDerivedAsync(await ReadMessagesAsync(command, cancellationToken), cancellationToken);
+        return await WithDerivedAsync(await Rows.MessagesAsync(command, cancellationToken), cancellationToken);
     }
 
     /// <summary>The search statement and its parameter values ($1 is always the workspace).</summary>
@@ -201,7 +196,7 @@ public sealed partial class PostgresStore
             values.Add(text);
             // websearch_to_tsquery accepts anything a person types (quotes, or, -word) and never raises a syntax error.
             sql = $"""
-                SELECT {MessageColumns} FROM messages, websearch_to_tsquery('english', ${values.Count}) q
+                SELECT {StoredRows.MessageColumns} FROM messages, websearch_to_tsquery('english', ${values.Count}) q
                 WHERE workspace_id = $1 AND channel_id = ANY($2) AND deleted_at IS NULL AND search @@ q{filters}
                 ORDER BY ts_rank(search, q) DESC, id DESC
                 LIMIT $3
@@ -210,7 +205,7 @@ public sealed partial class PostgresStore
         else
         {
             sql = $"""
-                SELECT {MessageColumns} FROM messages
+                SELECT {StoredRows.MessageColumns} FROM messages
                 WHERE workspace_id = $1 AND channel_id = ANY($2) AND deleted_at IS NULL{filters}
                 ORDER BY created_at DESC, id DESC
                 LIMIT $3
@@ -218,25 +213,4 @@ public sealed partial class PostgresStore
         }
         return (sql, [.. values]);
     }
-
-
-    private static async Task<List<Message>> ReadMessagesAsync(NpgsqlCommand command, CancellationToken cancellationToken)
-    {
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<Message>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(ReadMessage(reader));
-        }
-        return rows;
-    }
-
-
-    private static Message ReadMessage(NpgsqlDataReader reader) =>
-        new(reader.GetUlid(0), reader.GetUlid(1), reader.GetUlid(2), reader.GetUlid(3), reader.GetString(4), reader.GetInt64(5), reader.GetInt64(6),
-            reader.GetNullableUlid(7), reader.GetTime(8), reader.GetNullableTime(9), reader.GetNullableTime(10), reader.GetNullableString(11))
-        {
-            PinnedAt = reader.GetNullableTime(12),
-            PinnedBy = reader.GetNullableUlid(13),
-        };
 }

@@ -27,9 +27,11 @@ internal sealed class RelationalDatabase
     private readonly IDataProvider _provider;
     private readonly MappingSchema _mapping;
     private readonly Func<CancellationToken, Task<DbConnection>> _open;
+    private readonly SqlDialect _dialect;
 
-    private RelationalDatabase(IDataProvider provider, MappingSchema mapping, Func<CancellationToken, Task<DbConnection>> open)
+    private RelationalDatabase(SqlDialect dialect, IDataProvider provider, MappingSchema mapping, Func<CancellationToken, Task<DbConnection>> open)
     {
+        _dialect = dialect;
         _provider = provider;
         _mapping = mapping;
         _open = open;
@@ -52,7 +54,12 @@ internal sealed class RelationalDatabase
         mapping.SetConvertExpression<long, DateTimeOffset>(ticks => new DateTimeOffset(ticks, TimeSpan.Zero));
         mapping.SetConvertExpression<DateTimeOffset, DataParameter>(time => new DataParameter { Value = time.UtcTicks, DataType = DataType.Int64 });
         mapping.SetDataType(typeof(DateTimeOffset), DataType.Int64);
-        return new RelationalDatabase(SQLiteTools.GetDataProvider(SQLiteProvider.Microsoft), mapping, open);
+        // A null list stays NULL (every scope), apart from an empty one ("[]", no scope).
+        mapping.SetConvertExpression<string[]?, string?>(values => StringListJson.Write(values));
+        mapping.SetConvertExpression<string?, string[]?>(json => StringListJson.Read(json));
+        mapping.SetConvertExpression<string[]?, DataParameter>(values => new DataParameter { Value = StringListJson.Write(values), DataType = DataType.NVarChar });
+        mapping.SetDataType(typeof(string[]), DataType.NVarChar);
+        return new RelationalDatabase(SqlDialect.Sqlite, SQLiteTools.GetDataProvider(SQLiteProvider.Microsoft), mapping, open);
     }
 
     /// <summary>PostgreSQL (15 and later, Citus included) through Npgsql; <paramref name="open"/> returns an open connection of the store's data source.</summary>
@@ -64,16 +71,64 @@ internal sealed class RelationalDatabase
         mapping.SetConvertExpression<Ulid, DataParameter>(id => new DataParameter { Value = new Guid(id.ToByteArray(), true), DataType = DataType.Guid });
         mapping.SetDataType(typeof(Ulid), DataType.Guid);
         mapping.SetScalarType(typeof(Ulid));
-        return new RelationalDatabase(PostgreSQLTools.GetDataProvider(PostgreSQLVersion.v15), mapping, open);
+        return new RelationalDatabase(SqlDialect.Postgres, PostgreSQLTools.GetDataProvider(PostgreSQLVersion.v15), mapping, open);
     }
 
     /// <summary>Runs <paramref name="work"/> on a connection of its own, closed afterwards.</summary>
     public async Task<T> RunAsync<T>(Func<DataConnection, Task<T>> work, CancellationToken cancellationToken)
     {
-        var connection = await _open(cancellationToken);
-        await using var db = new DataConnection(new DataOptions().UseConnection(_provider, connection, disposeConnection: true).UseMappingSchema(_mapping));
+        await using var db = await ConnectAsync(cancellationToken);
         return await work(db);
     }
+
+    /// <summary>A connection of its own, which the caller disposes (and with it the store's connection).</summary>
+    public async Task<DataConnection> ConnectAsync(CancellationToken cancellationToken) =>
+        new(new DataOptions().UseConnection(_provider, await _open(cancellationToken), disposeConnection: true).UseMappingSchema(_mapping));
+
+    /// <summary>
+    /// A transaction whose reads all see one moment: PostgreSQL's repeatable read; in SQLite every transaction does (WAL
+    /// readers see a snapshot).
+    /// </summary>
+    public Task<DataConnectionTransaction> BeginSnapshotAsync(DataConnection db, CancellationToken cancellationToken) =>
+        _dialect == SqlDialect.Postgres ? db.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken) : db.BeginTransactionAsync(cancellationToken);
+
+    /// <summary>A value of a <see cref="WorkspaceArchive"/> column as this dialect stores it, typed (PostgreSQL will not take text for jsonb).</summary>
+    public DataParameter ArchiveParameter(string name, ArchiveColumnKind kind, object? value) => (_dialect, kind, value) switch
+    {
+        (_, _, null) => new DataParameter(name, null, kind switch
+        {
+            ArchiveColumnKind.Id => _dialect == SqlDialect.Postgres ? DataType.Guid : DataType.VarBinary,
+            ArchiveColumnKind.Integer or ArchiveColumnKind.Time when _dialect == SqlDialect.Sqlite => DataType.Int64,
+            ArchiveColumnKind.Integer => DataType.Int64,
+            ArchiveColumnKind.Boolean => DataType.Boolean,
+            ArchiveColumnKind.Time => DataType.DateTimeOffset,
+            ArchiveColumnKind.Json when _dialect == SqlDialect.Postgres => DataType.BinaryJson,
+            _ => DataType.NVarChar,
+        }),
+        (SqlDialect.Postgres, _, Ulid id) => new DataParameter(name, new Guid(id.ToByteArray(), true), DataType.Guid),
+        (SqlDialect.Sqlite, _, Ulid id) => new DataParameter(name, id.ToByteArray(), DataType.VarBinary),
+        (SqlDialect.Sqlite, _, DateTimeOffset time) => new DataParameter(name, time.UtcTicks, DataType.Int64),
+        (SqlDialect.Postgres, _, DateTimeOffset time) => new DataParameter(name, time.ToUniversalTime(), DataType.DateTimeOffset),
+        (SqlDialect.Sqlite, _, bool flag) => new DataParameter(name, flag ? 1L : 0L, DataType.Int64),
+        (SqlDialect.Postgres, ArchiveColumnKind.Json, string json) => new DataParameter(name, json, DataType.BinaryJson),
+        _ => new DataParameter(name, value),
+    };
+
+    /// <summary>A stored value of a <see cref="WorkspaceArchive"/> column as the archive holds it (<see cref="ArchiveColumnKind"/>).</summary>
+    public object ArchiveValue(object stored, ArchiveColumnKind kind) => kind switch
+    {
+        ArchiveColumnKind.Id => stored is Guid uuid ? new Ulid(uuid.ToByteArray(true)) : new Ulid((byte[])stored),
+        // smallint, integer and bigint columns alike.
+        ArchiveColumnKind.Integer => Convert.ToInt64(stored, System.Globalization.CultureInfo.InvariantCulture),
+        ArchiveColumnKind.Boolean => Convert.ToBoolean(stored, System.Globalization.CultureInfo.InvariantCulture),
+        ArchiveColumnKind.Time => stored switch
+        {
+            long ticks => new DateTimeOffset(ticks, TimeSpan.Zero),
+            DateTime time => new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc)),
+            _ => (DateTimeOffset)stored,
+        },
+        _ => (string)stored,
+    };
 
     /// <summary>
     /// <see cref="InTransactionAsync"/> for work that reads, then writes, to keep a uniqueness other than the key: two at
@@ -154,3 +209,14 @@ internal sealed class RelationalDatabase
             return result;
         }, cancellationToken);
 }
+
+/// <summary>A list of strings as SQLite keeps it: a JSON array in a text column (PostgreSQL has text[]).</summary>
+internal static class StringListJson
+{
+    public static string? Write(string[]? values) => values is null ? null : System.Text.Json.JsonSerializer.Serialize(values, StringListContext.Default.StringArray);
+
+    public static string[]? Read(string? json) => json is null ? null : System.Text.Json.JsonSerializer.Deserialize(json, StringListContext.Default.StringArray);
+}
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(string[]))]
+internal sealed partial class StringListContext : System.Text.Json.Serialization.JsonSerializerContext;

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Tanager.Storage.Relational.Internal;
 
 namespace Tanager.Storage.Relational;
 
@@ -12,9 +13,13 @@ public abstract partial class RelationalStore
     private protected RelationalStore(SqlDialect dialect)
     {
         Database = RelationalDatabase.For(dialect, OpenConnectionAsync);
+        Rows = new StoredRows(dialect);
     }
 
     private protected RelationalDatabase Database { get; }
+
+    /// <summary>The column lists and row readers of the statements each store writes by hand.</summary>
+    private protected StoredRows Rows { get; }
 
     /// <summary>An open connection of the store's own (SQLite with its pragmas, PostgreSQL from its data source), closed by the caller.</summary>
     private protected abstract Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);

@@ -2,14 +2,13 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using NUlid;
+using Tanager.Storage.Relational.Internal;
 using static Tanager.Storage.Sqlite.Internal.SqliteValues;
 
 namespace Tanager.Storage.Sqlite;
 
 public sealed partial class SqliteStore
 {
-    private const string MessageColumns = "workspace_id, channel_id, id, author_id, content, sequence, change_sequence, thread_id, created_at, edited_at, deleted_at, nonce, pinned_at, pinned_by";
-
     public override async ValueTask<IReadOnlyList<Message>> AppendAsync(IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
@@ -26,7 +25,7 @@ public sealed partial class SqliteStore
         var p = new[] { "$ws", "$id", "$ch", "$author", "$content", "$seq", "$thread", "$created", "$nonce" }.ToDictionary(n => n, n => insert.Parameters.Add(n, SqliteType.Blob));
         p["$content"].SqliteType = SqliteType.Text;
         p["$nonce"].SqliteType = SqliteType.Text;
-        var earlier = Command(connection, $"SELECT {MessageColumns} FROM messages WHERE workspace_id = $ws AND channel_id = $ch AND author_id = $author AND nonce = $nonce", transaction);
+        var earlier = Command(connection, $"SELECT {StoredRows.MessageColumns} FROM messages WHERE workspace_id = $ws AND channel_id = $ch AND author_id = $author AND nonce = $nonce", transaction);
         var e = new[] { "$ws", "$ch", "$author", "$nonce" }.ToDictionary(n => n, n => earlier.Parameters.Add(n, SqliteType.Blob));
         e["$nonce"].SqliteType = SqliteType.Text;
         var byNonce = new Dictionary<(Ulid, Ulid, Ulid, string), Message>();
@@ -45,7 +44,7 @@ public sealed partial class SqliteStore
                     if (!byNonce.TryGetValue(key, out var first))
                     {
                         (e["$ws"].Value, e["$ch"].Value, e["$author"].Value, e["$nonce"].Value) = (Blob(message.WorkspaceId), Blob(message.ChannelId), Blob(message.AuthorId), nonce);
-                        first = (await ReadMessagesAsync(earlier, cancellationToken)).FirstOrDefault();
+                        first = (await Rows.MessagesAsync(earlier, cancellationToken)).FirstOrDefault();
                     }
                     if (first is not null)
                     {
@@ -80,9 +79,6 @@ public sealed partial class SqliteStore
         }
     }
 
-
-
-
     public async ValueTask<IReadOnlyList<Message>> SearchAsync(Ulid workspaceId, MessageSearch search, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(search);
@@ -111,7 +107,7 @@ public sealed partial class SqliteStore
             SearchThreadFilter.TopLevelOnly => " AND m.thread_id IS NULL",
             _ => "",
         });
-        var columns = string.Join(", ", MessageColumns.Split(", ").Select(c => "m." + c));
+        var columns = string.Join(", ", StoredRows.MessageColumns.Split(", ").Select(c => "m." + c));
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection, match.Length > 0
             ? $"""
@@ -147,7 +143,7 @@ public sealed partial class SqliteStore
         {
             command.With("$from", from.UtcTicks);
         }
-        return await WithDerivedAsync(await ReadMessagesAsync(command, cancellationToken), cancellationToken);
+        return await WithDerivedAsync(await Rows.MessagesAsync(command, cancellationToken), cancellationToken);
     }
 
     /// <summary>Ids as a JSON array of hex strings, one parameter that json_each unpacks.</summary>
@@ -168,25 +164,4 @@ public sealed partial class SqliteStore
 
     [GeneratedRegex(@"[\p{L}\p{N}]+")]
     private static partial Regex Word();
-
-
-    private static async Task<List<Message>> ReadMessagesAsync(SqliteCommand command, CancellationToken cancellationToken)
-    {
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<Message>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(ReadMessage(reader));
-        }
-        return rows;
-    }
-
-
-    private static Message ReadMessage(SqliteDataReader reader) =>
-        new(reader.GetUlid(0), reader.GetUlid(1), reader.GetUlid(2), reader.GetUlid(3), reader.GetString(4), reader.GetInt64(5), reader.GetInt64(6),
-            reader.GetNullableUlid(7), reader.GetTime(8), reader.GetNullableTime(9), reader.GetNullableTime(10), reader.GetNullableString(11))
-        {
-            PinnedAt = reader.GetNullableTime(12),
-            PinnedBy = reader.GetNullableUlid(13),
-        };
 }

@@ -11,16 +11,6 @@ internal static class PostgresValues
 
     public static Guid? Uuid(Ulid? id) => id is { } value ? Uuid(value) : null;
 
-    public static Ulid GetUlid(this NpgsqlDataReader reader, int ordinal) => new(reader.GetGuid(ordinal).ToByteArray(bigEndian: true));
-
-    public static Ulid? GetNullableUlid(this NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetUlid(ordinal);
-
-    public static DateTimeOffset GetTime(this NpgsqlDataReader reader, int ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal);
-
-    public static DateTimeOffset? GetNullableTime(this NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetTime(ordinal);
-
-    public static string? GetNullableString(this NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-
     /// <summary>Adds positional parameters ($1, $2, …) in order.</summary>
     public static NpgsqlCommand With(this NpgsqlCommand command, params object?[] values)
     {

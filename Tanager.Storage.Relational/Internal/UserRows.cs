@@ -37,3 +37,35 @@ internal sealed class UserRow
         IsServerAdmin = IsServerAdmin, DeactivatedAt = DeactivatedAt,
     };
 }
+
+/// <summary>A stored credential: a login session, a bot token or a gateway ticket, found by its token's hash.</summary>
+[Table("sessions")]
+internal sealed class SessionRow
+{
+    [PrimaryKey, Column("id")] public Ulid Id { get; set; }
+    [Column("token_hash"), NotNull] public byte[] TokenHash { get; set; } = [];
+    [Column("user_id")] public Ulid UserId { get; set; }
+    /// <summary><see cref="CredentialKind"/> (a smallint in PostgreSQL).</summary>
+    [Column("kind")] public short Kind { get; set; }
+    [Column("created_at")] public DateTimeOffset CreatedAt { get; set; }
+    [Column("expires_at")] public DateTimeOffset ExpiresAt { get; set; }
+    [Column("last_used_at")] public DateTimeOffset LastUsedAt { get; set; }
+    [Column("name")] public string? Name { get; set; }
+    /// <summary>text[] in PostgreSQL, a JSON array in SQLite; null is every scope, empty is none.</summary>
+    [Column("scopes")] public string[]? Scopes { get; set; }
+    [Column("user_agent")] public string? UserAgent { get; set; }
+    [Column("ip_address")] public string? IpAddress { get; set; }
+    [Column("parent_id")] public Ulid? ParentId { get; set; }
+
+    public static SessionRow From(UserSession session) => new()
+    {
+        Id = session.Id, TokenHash = session.TokenHash, UserId = session.UserId, Kind = (short)session.Kind, CreatedAt = session.CreatedAt, ExpiresAt = session.ExpiresAt,
+        LastUsedAt = session.LastUsedAt, Name = session.Name, Scopes = session.Scopes?.ToArray(), UserAgent = session.UserAgent, IpAddress = session.IpAddress,
+        ParentId = session.ParentId,
+    };
+
+    public UserSession ToDomain() => new(Id, TokenHash, UserId, (CredentialKind)Kind, CreatedAt, ExpiresAt)
+    {
+        LastUsedAt = LastUsedAt, Name = Name, Scopes = Scopes, UserAgent = UserAgent, IpAddress = IpAddress, ParentId = ParentId,
+    };
+}
