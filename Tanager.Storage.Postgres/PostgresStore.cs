@@ -10,7 +10,7 @@ namespace Tanager.Storage.Postgres;
 /// state, so the store works through PgBouncer in transaction pooling mode; migrations hold a transaction-level
 /// advisory lock so that nodes starting together apply them once.
 /// </summary>
-public sealed partial class PostgresStore : RelationalStore, IUserStore, ISearchStore, IStorageMigrator, IAsyncDisposable
+public sealed partial class PostgresStore : RelationalStore, ISearchStore, IStorageMigrator, IAsyncDisposable
 {
     /// <summary>Any fixed number: it names the lock that serializes migrations across nodes.</summary>
     private const long MigrationLockKey = 0x7A_6E_61_67_65_72; // "tanager" truncated

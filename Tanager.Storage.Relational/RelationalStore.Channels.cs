@@ -6,9 +6,8 @@ using Tanager.Storage.Relational.Internal;
 namespace Tanager.Storage.Relational;
 
 /// <summary>
-/// Channels, direct messages and their members, on both SQL stores. The access check of every send and read
-/// (<see cref="GetAccessAsync"/>: workspace role, channel and membership in one joined statement) is each store's own.
-/// Every statement filters by the workspace (one shard under Citus).
+/// Channels, direct messages and their members, on both SQL stores. The access check of every send and read is
+/// hand-written (<see cref="GetAccessAsync"/>). Every statement filters by the workspace (one shard under Citus).
 /// </summary>
 public abstract partial class RelationalStore : IChannelStore
 {
@@ -41,8 +40,6 @@ public abstract partial class RelationalStore : IChannelStore
     public async ValueTask<IReadOnlySet<Ulid>> ListMembershipsAsync(Ulid workspaceId, Ulid userId, CancellationToken cancellationToken = default) =>
         (await Database.RunAsync(db => db.GetTable<ChannelMemberRow>().Where(r => r.WorkspaceId == workspaceId && r.UserId == userId).Select(r => r.ChannelId)
             .ToListAsync(cancellationToken), cancellationToken)).ToHashSet();
-
-    public abstract ValueTask<ChannelAccess?> GetAccessAsync(Ulid workspaceId, Ulid channelId, Ulid userId, CancellationToken cancellationToken = default);
 
     public async ValueTask<ChannelMember?> GetMemberAsync(Ulid workspaceId, Ulid channelId, Ulid userId, CancellationToken cancellationToken = default) =>
         (await Database.RunAsync(db => db.GetTable<ChannelMemberRow>().FirstOrDefaultAsync(r => r.WorkspaceId == workspaceId && r.ChannelId == channelId && r.UserId == userId,

@@ -6,10 +6,9 @@ using Tanager.Storage.Relational.Internal;
 namespace Tanager.Storage.Relational;
 
 /// <summary>
-/// People and bots, on both SQL stores. The session lookup of every request (token hash → session and user, one joined
-/// statement) and the user columns read inside other joins stay each store's own.
+/// People and bots, on both SQL stores (the session lookup of every request is in RelationalStore.RequestPath.cs).
 /// </summary>
-public abstract partial class RelationalStore
+public abstract partial class RelationalStore : IUserStore
 {
     /// <summary>
     /// False when the id, the email or the external id is taken (each is unique). Checked by inserting: a conflict fails the
@@ -42,7 +41,7 @@ public abstract partial class RelationalStore
         await Database.RunAsync(db => db.GetTable<UserRow>().LongCountAsync(cancellationToken), cancellationToken);
 
     /// <summary>Everyone in id order, a page after <paramref name="after"/> (the admin list and the archive).</summary>
-    private protected async ValueTask<IReadOnlyList<User>> ListUsersAsync(Ulid? after, int limit, CancellationToken cancellationToken) =>
+    async ValueTask<IReadOnlyList<User>> IUserStore.ListAsync(Ulid? after, int limit, CancellationToken cancellationToken) =>
         [.. (await Database.RunAsync(db =>
         {
             var users = db.GetTable<UserRow>().AsQueryable();

@@ -9,7 +9,7 @@ namespace Tanager.Storage.Sqlite;
 /// Every Tanager storage interface over one SQLite file in WAL mode. SQLite allows one writer at a time; sends arrive
 /// in batches from the engine's group commit, so one write transaction carries many messages.
 /// </summary>
-public sealed partial class SqliteStore : RelationalStore, IUserStore, ISearchStore, IStorageMigrator
+public sealed partial class SqliteStore : RelationalStore, ISearchStore, IStorageMigrator
 {
     private readonly string _connectionString;
 

@@ -23,6 +23,9 @@ internal sealed class StoredRows(SqlDialect dialect)
 
     private bool IsPostgres => dialect == SqlDialect.Postgres;
 
+    /// <summary>An id as a parameter's value: a uuid with the ULID's bytes in PostgreSQL, its 16 bytes in SQLite.</summary>
+    public object Value(Ulid id) => IsPostgres ? new Guid(id.ToByteArray(), bigEndian: true) : id.ToByteArray();
+
     public Ulid Id(DbDataReader reader, int ordinal) =>
         IsPostgres ? new Ulid(reader.GetGuid(ordinal).ToByteArray(bigEndian: true)) : new Ulid((byte[])reader.GetValue(ordinal));
 
