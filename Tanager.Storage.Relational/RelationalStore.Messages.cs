@@ -63,20 +63,23 @@ public abstract partial class RelationalStore : IMessageStore, IReadStateStore
             {
                 rows.Reverse();
             }
-            return new MessageSlice(await WithDerivedAsync(db, rows, cancellationToken), hasMore, await LastSequenceAsync(db, workspaceId, channelId, cancellationToken));
+            var derived = await WithDerivedAsync(db, rows, page(db), cancellationToken);
+            return new MessageSlice(derived, hasMore, await LastSequenceAsync(db, workspaceId, channelId, cancellationToken));
         }, cancellationToken);
 
     public async ValueTask<MessageSlice> ListChangesAsync(Ulid workspaceId, Ulid channelId, long since, int limit, CancellationToken cancellationToken = default) =>
         await Database.RunAsync(async db =>
         {
-            var rows = (await db.GetTable<MessageRow>().Where(r => r.WorkspaceId == workspaceId && r.ChannelId == channelId && r.ChangeSequence > since)
-                .OrderBy(r => r.ChangeSequence).Take(limit + 1).ToListAsync(cancellationToken)).Select(r => r.ToDomain()).ToList();
+            var changes = db.GetTable<MessageRow>().Where(r => r.WorkspaceId == workspaceId && r.ChannelId == channelId && r.ChangeSequence > since)
+                .OrderBy(r => r.ChangeSequence).Take(limit + 1);
+            var rows = (await changes.ToListAsync(cancellationToken)).Select(r => r.ToDomain()).ToList();
             var hasMore = rows.Count > limit;
             if (hasMore)
             {
                 rows.RemoveAt(limit);
             }
-            return new MessageSlice(await WithDerivedAsync(db, rows, cancellationToken), hasMore, await LastSequenceAsync(db, workspaceId, channelId, cancellationToken));
+            var derived = await WithDerivedAsync(db, rows, changes, cancellationToken);
+            return new MessageSlice(derived, hasMore, await LastSequenceAsync(db, workspaceId, channelId, cancellationToken));
         }, cancellationToken);
 
     public async ValueTask<IReadOnlyList<Message>> ListPinsAsync(Ulid workspaceId, Ulid channelId, int limit, CancellationToken cancellationToken = default) =>
@@ -189,16 +192,25 @@ public abstract partial class RelationalStore : IMessageStore, IReadStateStore
     /// <summary>
     /// Adds what is derived when messages are read: reactions aggregated per emoji (count, the first users in reaction
     /// order, emoji in order of first use), and for top-level messages the live reply count and newest reply time.
+    /// <paramref name="source"/>, when given, is the query that read <paramref name="rows"/> (a page): the derived
+    /// queries then select by it as a subquery, so their text is the same for every page and each is translated once,
+    /// instead of carrying the page's ids as a list of parameters.
     /// </summary>
-    private static async Task<List<Message>> WithDerivedAsync(DataConnection db, List<Message> rows, CancellationToken cancellationToken)
+    private static async Task<List<Message>> WithDerivedAsync(DataConnection db, List<Message> rows, CancellationToken cancellationToken) =>
+        await WithDerivedAsync(db, rows, null, cancellationToken);
+
+    private static async Task<List<Message>> WithDerivedAsync(DataConnection db, List<Message> rows, IQueryable<MessageRow>? source, CancellationToken cancellationToken)
     {
         if (rows.Count == 0)
         {
             return rows;
         }
         var workspaceId = rows[0].WorkspaceId;
-        var ids = rows.Select(m => m.Id).ToList();
-        var reactions = db.GetTable<MessageReactionRow>().Where(r => r.WorkspaceId == workspaceId && ids.Contains(r.MessageId));
+        var listed = rows.Select(m => m.Id).ToList();
+        var ids = source?.Select(r => r.Id);
+        var parentIds = source?.Where(r => r.ThreadId == null).Select(r => (Ulid?)r.Id);
+        var reactions = db.GetTable<MessageReactionRow>().Where(r => r.WorkspaceId == workspaceId);
+        reactions = ids is null ? reactions.Where(r => listed.Contains(r.MessageId)) : reactions.Where(r => ids.Contains(r.MessageId));
         var emoji = await reactions.GroupBy(r => new { r.MessageId, r.Emoji })
             .Select(g => new { g.Key.MessageId, g.Key.Emoji, Count = g.Count(), FirstUse = g.Min(r => r.CreatedAt) }).ToListAsync(cancellationToken);
         var byReaction = new Dictionary<Ulid, List<MessageReaction>>();
@@ -219,11 +231,14 @@ public abstract partial class RelationalStore : IMessageStore, IReadStateStore
             }
         }
         var parents = rows.Where(m => m.ThreadId is null).Select(m => (Ulid?)m.Id).ToList();
-        var threads = parents.Count == 0
-            ? []
-            : (await db.GetTable<MessageRow>().Where(r => r.WorkspaceId == workspaceId && parents.Contains(r.ThreadId) && r.DeletedAt == null)
-                .GroupBy(r => r.ThreadId).Select(g => new { Thread = g.Key, Count = g.Count(), Last = g.Max(r => r.CreatedAt) }).ToListAsync(cancellationToken))
-                .ToDictionary(t => t.Thread!.Value, t => (t.Count, t.Last));
+        if (parents.Count == 0)
+        {
+            return DerivedMessageState.Attach(rows, byReaction, new Dictionary<Ulid, (int, DateTimeOffset)>());
+        }
+        var replies = db.GetTable<MessageRow>().Where(r => r.WorkspaceId == workspaceId && r.DeletedAt == null);
+        replies = parentIds is null ? replies.Where(r => parents.Contains(r.ThreadId)) : replies.Where(r => parentIds.Contains(r.ThreadId));
+        var threads = (await replies.GroupBy(r => r.ThreadId).Select(g => new { Thread = g.Key, Count = g.Count(), Last = g.Max(r => r.CreatedAt) })
+            .ToListAsync(cancellationToken)).ToDictionary(t => t.Thread!.Value, t => (t.Count, t.Last));
         return DerivedMessageState.Attach(rows, byReaction, threads);
     }
 
