@@ -141,7 +141,6 @@ public abstract partial class RelationalStore : IMessageStore, IReadStateStore
             return [];
         }
         var token = Mentions.Of(userId);
-        var (channel, here) = (Mentions.Channel, Mentions.Here);
         return [.. (await Database.RunAsync(db =>
         {
             var unread = db.GetTable<MessageRow>().Where(m => m.WorkspaceId == workspaceId && m.AuthorId != userId && m.DeletedAt == null);
@@ -151,8 +150,7 @@ public abstract partial class RelationalStore : IMessageStore, IReadStateStore
                 let last = r == null ? 0 : r.LastReadSequence
                 select new ChannelReadState(c.Id, last,
                     unread.Count(m => m.ChannelId == c.Id && m.Sequence > last && m.ThreadId == null),
-                    unread.Count(m => m.ChannelId == c.Id && m.Sequence > last
-                        && (SqlText.Holds(m.Content, token) || SqlText.Holds(m.Content, channel) || SqlText.Holds(m.Content, here))))).ToListAsync(cancellationToken);
+                    unread.Count(m => m.ChannelId == c.Id && m.Sequence > last && SqlText.Mentions(m.Content, token)))).ToListAsync(cancellationToken);
         }, cancellationToken))];
     }
 
@@ -172,11 +170,10 @@ public abstract partial class RelationalStore : IMessageStore, IReadStateStore
             return [];
         }
         var token = Mentions.Of(userId);
-        var (channel, here) = (Mentions.Channel, Mentions.Here);
         return [.. (await Database.RunAsync(db =>
         {
             var mentions = db.GetTable<MessageRow>().Where(m => m.WorkspaceId == workspaceId && channelIds.Contains(m.ChannelId) && m.AuthorId != userId && m.DeletedAt == null
-                && (SqlText.Holds(m.Content, token) || SqlText.Holds(m.Content, channel) || SqlText.Holds(m.Content, here)));
+                && SqlText.Mentions(m.Content, token));
             if (before is { } end)
             {
                 mentions = mentions.Where(m => m.Id < end);

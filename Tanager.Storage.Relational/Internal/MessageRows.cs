@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using LinqToDB;
 using LinqToDB.Mapping;
 using NUlid;
@@ -61,4 +62,11 @@ internal static class SqlText
     [Sql.Expression(ProviderName.SQLite, "instr({0}, {1}) > 0", IsPredicate = true, ServerSideOnly = true)]
     [Sql.Expression(ProviderName.PostgreSQL, "strpos({0}, {1}) > 0", IsPredicate = true, ServerSideOnly = true)]
     public static bool Holds(string text, string part) => throw new InvalidOperationException("Only inside a query.");
+
+    /// <summary>Whether <paramref name="content"/> mentions the user whose token (<see cref="Tanager.Mentions.Of"/>) is given, or everyone (@channel, @here).</summary>
+    [ExpressionMethod(nameof(MentionsExpression))]
+    public static bool Mentions(string content, string token) => throw new InvalidOperationException("Only inside a query.");
+
+    private static Expression<Func<string, string, bool>> MentionsExpression() =>
+        (content, token) => Holds(content, token) || Holds(content, Tanager.Mentions.Channel) || Holds(content, Tanager.Mentions.Here);
 }
