@@ -256,6 +256,20 @@ public sealed partial class TanagerChat : IAsyncDisposable
     private async Task SignOutAsync()
     {
         var client = _client;
+        var hostSession = _hostSession;
+        if (client is not null && !hostSession)
+        {
+            // The server forgets the token before the page says it is signed out: a reload or a closed tab right after
+            // the sign-in form appears would otherwise cut the request off, and the token would live on.
+            try
+            {
+                await client.LogoutAsync(_disposing.Token);
+            }
+            catch (Exception exception) when (exception is HttpRequestException or TanagerApiException)
+            {
+                // Signed out here either way; the session ends on the server when it expires.
+            }
+        }
         _client = null;
         _me = null;
         _workspaces.Clear();
@@ -265,28 +279,16 @@ public sealed partial class TanagerChat : IAsyncDisposable
         _channelId = null;
         _settingsOpen = false;
         await JS.InvokeVoidAsync("localStorage.removeItem", _disposing.Token, TokenKey);
-        if (_hostSession)
+        if (client is not null)
+        {
+            await client.DisposeAsync();
+        }
+        if (hostSession)
         {
             // The app's sign-in is the app's to end; the chat only lets go of it.
             _hostSession = false;
             _signInError = "You are no longer signed in to the app. Sign in there again, then reload this page.";
-            if (client is not null)
-            {
-                await client.DisposeAsync();
-            }
             return;
-        }
-        if (client is not null)
-        {
-            try
-            {
-                await client.LogoutAsync(_disposing.Token);
-            }
-            catch (Exception exception) when (exception is HttpRequestException or TanagerApiException)
-            {
-                // Signed out here either way; the session ends on the server when it expires.
-            }
-            await client.DisposeAsync();
         }
         await LoadSsoProvidersAsync();
     }
