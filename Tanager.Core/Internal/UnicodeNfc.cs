@@ -100,13 +100,19 @@ internal static partial class UnicodeNfc
     private static Dictionary<int, int[]> LoadDecompositions()
     {
         var map = new Dictionary<int, int[]>();
-        for (var i = 0; i < DecompositionData.Length;)
+        AddDecompositions(map, DecompositionData);
+        AddDecompositions(map, DecompositionDataContinued);
+        return map;
+    }
+
+    private static void AddDecompositions(Dictionary<int, int[]> map, ReadOnlySpan<int> data)
+    {
+        for (var i = 0; i < data.Length;)
         {
-            var length = DecompositionData[i + 1];
-            map[DecompositionData[i]] = DecompositionData[(i + 2)..(i + 2 + length)].ToArray();
+            var length = data[i + 1];
+            map[data[i]] = data[(i + 2)..(i + 2 + length)].ToArray();
             i += 2 + length;
         }
-        return map;
     }
 
     private static Dictionary<int, int> LoadPairs(ReadOnlySpan<int> data)
