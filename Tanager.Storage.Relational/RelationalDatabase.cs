@@ -92,44 +92,6 @@ internal sealed class RelationalDatabase
     public Task<DataConnectionTransaction> BeginSnapshotAsync(DataConnection db, CancellationToken cancellationToken) =>
         _dialect == SqlDialect.Postgres ? db.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken) : db.BeginTransactionAsync(cancellationToken);
 
-    /// <summary>A value of a <see cref="WorkspaceArchive"/> column as this dialect stores it, typed (PostgreSQL will not take text for jsonb).</summary>
-    public DataParameter ArchiveParameter(string name, ArchiveColumnKind kind, object? value) => (_dialect, kind, value) switch
-    {
-        (_, _, null) => new DataParameter(name, null, kind switch
-        {
-            ArchiveColumnKind.Id => _dialect == SqlDialect.Postgres ? DataType.Guid : DataType.VarBinary,
-            ArchiveColumnKind.Integer or ArchiveColumnKind.Time when _dialect == SqlDialect.Sqlite => DataType.Int64,
-            ArchiveColumnKind.Integer => DataType.Int64,
-            ArchiveColumnKind.Boolean => DataType.Boolean,
-            ArchiveColumnKind.Time => DataType.DateTimeOffset,
-            ArchiveColumnKind.Json when _dialect == SqlDialect.Postgres => DataType.BinaryJson,
-            _ => DataType.NVarChar,
-        }),
-        (SqlDialect.Postgres, _, Ulid id) => new DataParameter(name, new Guid(id.ToByteArray(), true), DataType.Guid),
-        (SqlDialect.Sqlite, _, Ulid id) => new DataParameter(name, id.ToByteArray(), DataType.VarBinary),
-        (SqlDialect.Sqlite, _, DateTimeOffset time) => new DataParameter(name, time.UtcTicks, DataType.Int64),
-        (SqlDialect.Postgres, _, DateTimeOffset time) => new DataParameter(name, time.ToUniversalTime(), DataType.DateTimeOffset),
-        (SqlDialect.Sqlite, _, bool flag) => new DataParameter(name, flag ? 1L : 0L, DataType.Int64),
-        (SqlDialect.Postgres, ArchiveColumnKind.Json, string json) => new DataParameter(name, json, DataType.BinaryJson),
-        _ => new DataParameter(name, value),
-    };
-
-    /// <summary>A stored value of a <see cref="WorkspaceArchive"/> column as the archive holds it (<see cref="ArchiveColumnKind"/>).</summary>
-    public object ArchiveValue(object stored, ArchiveColumnKind kind) => kind switch
-    {
-        ArchiveColumnKind.Id => stored is Guid uuid ? new Ulid(uuid.ToByteArray(true)) : new Ulid((byte[])stored),
-        // smallint, integer and bigint columns alike.
-        ArchiveColumnKind.Integer => Convert.ToInt64(stored, System.Globalization.CultureInfo.InvariantCulture),
-        ArchiveColumnKind.Boolean => Convert.ToBoolean(stored, System.Globalization.CultureInfo.InvariantCulture),
-        ArchiveColumnKind.Time => stored switch
-        {
-            long ticks => new DateTimeOffset(ticks, TimeSpan.Zero),
-            DateTime time => new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc)),
-            _ => (DateTimeOffset)stored,
-        },
-        _ => (string)stored,
-    };
-
     /// <summary>
     /// <see cref="InTransactionAsync"/> for work that reads, then writes, to keep a uniqueness other than the key: two at
     /// the same moment can both read nothing, and the second insert then breaks it. That one runs once more, and sees the row.
@@ -180,13 +142,7 @@ internal sealed class RelationalDatabase
 
     /// <summary>Runs <paramref name="work"/> in one transaction (SQLite: <c>BEGIN IMMEDIATE</c>, the writer's lock from the start).</summary>
     public Task<T> InTransactionAsync<T>(Func<DataConnection, Task<T>> work, CancellationToken cancellationToken) =>
-        RunAsync(async db =>
-        {
-            await using var transaction = await db.BeginTransactionAsync(cancellationToken);
-            var result = await work(db);
-            await transaction.CommitAsync(cancellationToken);
-            return result;
-        }, cancellationToken);
+        InTransactionCommittedIfAsync(work, _ => true, cancellationToken);
 
     /// <summary>Runs <paramref name="work"/> in one transaction, committed only when it returns true (otherwise rolled back: nothing it wrote stays).</summary>
     public Task<bool> InTransactionIfAsync(Func<DataConnection, Task<bool>> work, CancellationToken cancellationToken) =>

@@ -8,7 +8,7 @@ namespace Tanager.Storage.Relational;
 /// <summary>
 /// A whole workspace row by row, for export and import, on both SQL stores. The tables and columns are
 /// <see cref="WorkspaceArchive"/>'s, so the statements are made from them; each dialect's part is how a value is stored
-/// (<see cref="RelationalDatabase.ArchiveParameter"/>, <see cref="RelationalDatabase.ArchiveValue"/>). Every statement
+/// (<see cref="StoredRows.ArchiveParameter"/>, <see cref="StoredRows.ArchiveValue"/>). Every statement
 /// filters by the workspace (one shard under Citus).
 /// </summary>
 public abstract partial class RelationalStore : IWorkspaceArchiveStore
@@ -18,7 +18,7 @@ public abstract partial class RelationalStore : IWorkspaceArchiveStore
     {
         await using var db = await Database.ConnectAsync(cancellationToken);
         await using var transaction = await Database.BeginSnapshotAsync(db, cancellationToken);
-        var workspace = Database.ArchiveParameter("w", ArchiveColumnKind.Id, workspaceId);
+        var workspace = Rows.ArchiveParameter("w", ArchiveColumnKind.Id, workspaceId);
         if (await new CommandInfo(db, "SELECT count(*) FROM workspaces WHERE id = @w", workspace).ExecuteAsync<long>(cancellationToken) == 0)
         {
             yield break;
@@ -32,7 +32,7 @@ public abstract partial class RelationalStore : IWorkspaceArchiveStore
                 var values = new object?[table.Columns.Count];
                 for (var i = 0; i < values.Length; i++)
                 {
-                    values[i] = reader.IsDBNull(i) ? null : Database.ArchiveValue(reader.GetValue(i), table.Columns[i].Kind);
+                    values[i] = Rows.ArchiveValue(reader, i, table.Columns[i].Kind);
                 }
                 yield return new ArchiveRecord(table, values);
             }
@@ -49,7 +49,7 @@ public abstract partial class RelationalStore : IWorkspaceArchiveStore
         ArgumentNullException.ThrowIfNull(records);
         return await Database.InTransactionCommittedIfAsync(async db =>
         {
-            var workspace = Database.ArchiveParameter("w", ArchiveColumnKind.Id, workspaceId);
+            var workspace = Rows.ArchiveParameter("w", ArchiveColumnKind.Id, workspaceId);
             if (await new CommandInfo(db, "SELECT count(*) FROM workspaces WHERE id = @w", workspace).ExecuteAsync<long>(cancellationToken) > 0)
             {
                 return ArchiveWriteResult.WorkspaceExists;
@@ -67,11 +67,11 @@ public abstract partial class RelationalStore : IWorkspaceArchiveStore
                     """;
                 foreach (var record in WorkspaceArchive.InWriteOrder(group))
                 {
-                    var parameters = table.Columns.Select((column, i) => Database.ArchiveParameter("p" + i, column.Kind, record.Values[i])).ToList();
+                    var parameters = table.Columns.Select((column, i) => Rows.ArchiveParameter("p" + i, column.Kind, record.Values[i])).ToList();
                     if (table == WorkspaceArchive.Users)
                     {
                         parameters.Add(new DataParameter("extra", User.EmailKey((string)record.Values[table.IndexOf("email")]!)));
-                        parameters.Add(Database.ArchiveParameter("no", ArchiveColumnKind.Boolean, false));
+                        parameters.Add(Rows.ArchiveParameter("no", ArchiveColumnKind.Boolean, false));
                     }
                     else if (table == WorkspaceArchive.Webhooks || table == WorkspaceArchive.SlashCommands)
                     {

@@ -24,11 +24,11 @@ public abstract partial class RelationalStore : IMessageStore, IReadStateStore
 
     /// <summary>A page of the channel's history: newest first unless paging forward; one extra row tells whether more lie beyond it.</summary>
     public async ValueTask<MessageSlice> ListAsync(Ulid workspaceId, Ulid channelId, HistoryQuery query, CancellationToken cancellationToken = default) =>
-        await PageAsync(db => HistoryPage(db, workspaceId, channelId, query), workspaceId, channelId, query, cancellationToken);
+        await PageAsync(db => HistoryPage(db, workspaceId, channelId, query), query.Limit, newestFirst: query.After is null, workspaceId, channelId, cancellationToken);
 
     public async ValueTask<MessageSlice> ListThreadAsync(Ulid workspaceId, Ulid channelId, Ulid threadId, HistoryQuery query, CancellationToken cancellationToken = default) =>
         await PageAsync(db => Page(db.GetTable<MessageRow>().Where(r => r.WorkspaceId == workspaceId && r.ThreadId == threadId && r.ChannelId == channelId), query),
-            workspaceId, channelId, query, cancellationToken);
+            query.Limit, newestFirst: query.After is null, workspaceId, channelId, cancellationToken);
 
     /// <summary>The history statement as PostgreSQL or SQLite receives it, its values written in: for checking where it runs (CitusTests).</summary>
     internal Task<string> HistorySqlAsync(Ulid workspaceId, Ulid channelId, HistoryQuery query, CancellationToken cancellationToken = default) =>
@@ -49,17 +49,21 @@ public abstract partial class RelationalStore : IMessageStore, IReadStateStore
             : messages.Where(r => r.Sequence < before).OrderByDescending(r => r.Sequence)).Take(query.Limit + 1);
     }
 
-    private Task<MessageSlice> PageAsync(Func<DataConnection, IQueryable<MessageRow>> page, Ulid workspaceId, Ulid channelId, HistoryQuery query,
+    /// <summary>
+    /// Reads a page (<paramref name="page"/> selects one row more than <paramref name="limit"/>, which tells whether more
+    /// lie beyond it), in sequence order, with what is derived and the channel's last number.
+    /// </summary>
+    private Task<MessageSlice> PageAsync(Func<DataConnection, IQueryable<MessageRow>> page, int limit, bool newestFirst, Ulid workspaceId, Ulid channelId,
         CancellationToken cancellationToken) =>
         Database.RunAsync(async db =>
         {
             var rows = (await page(db).ToListAsync(cancellationToken)).Select(r => r.ToDomain()).ToList();
-            var hasMore = rows.Count > query.Limit;
+            var hasMore = rows.Count > limit;
             if (hasMore)
             {
-                rows.RemoveAt(rows.Count - 1);
+                rows.RemoveAt(limit);
             }
-            if (query.After is null)
+            if (newestFirst)
             {
                 rows.Reverse();
             }
@@ -68,19 +72,8 @@ public abstract partial class RelationalStore : IMessageStore, IReadStateStore
         }, cancellationToken);
 
     public async ValueTask<MessageSlice> ListChangesAsync(Ulid workspaceId, Ulid channelId, long since, int limit, CancellationToken cancellationToken = default) =>
-        await Database.RunAsync(async db =>
-        {
-            var changes = db.GetTable<MessageRow>().Where(r => r.WorkspaceId == workspaceId && r.ChannelId == channelId && r.ChangeSequence > since)
-                .OrderBy(r => r.ChangeSequence).Take(limit + 1);
-            var rows = (await changes.ToListAsync(cancellationToken)).Select(r => r.ToDomain()).ToList();
-            var hasMore = rows.Count > limit;
-            if (hasMore)
-            {
-                rows.RemoveAt(limit);
-            }
-            var derived = await WithDerivedAsync(db, rows, changes, cancellationToken);
-            return new MessageSlice(derived, hasMore, await LastSequenceAsync(db, workspaceId, channelId, cancellationToken));
-        }, cancellationToken);
+        await PageAsync(db => db.GetTable<MessageRow>().Where(r => r.WorkspaceId == workspaceId && r.ChannelId == channelId && r.ChangeSequence > since)
+            .OrderBy(r => r.ChangeSequence).Take(limit + 1), limit, newestFirst: false, workspaceId, channelId, cancellationToken);
 
     public async ValueTask<IReadOnlyList<Message>> ListPinsAsync(Ulid workspaceId, Ulid channelId, int limit, CancellationToken cancellationToken = default) =>
         await Database.RunAsync(async db => await WithDerivedAsync(db, (await db.GetTable<MessageRow>()

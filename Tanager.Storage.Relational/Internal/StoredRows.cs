@@ -1,4 +1,6 @@
 using System.Data.Common;
+using LinqToDB;
+using LinqToDB.Data;
 using NUlid;
 
 namespace Tanager.Storage.Relational.Internal;
@@ -40,6 +42,34 @@ internal sealed class StoredRows(SqlDialect dialect)
 
     private string[]? NullableStringList(DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : IsPostgres ? reader.GetFieldValue<string[]>(ordinal) : StringListJson.Read(reader.GetString(ordinal));
+
+    /// <summary>A value of a <see cref="WorkspaceArchive"/> column as a parameter, typed (PostgreSQL will not take text for jsonb).</summary>
+    public DataParameter ArchiveParameter(string name, ArchiveColumnKind kind, object? value) => new(name, value switch
+    {
+        Ulid id => Value(id),
+        DateTimeOffset time => IsPostgres ? time.ToUniversalTime() : time.UtcTicks,
+        bool flag when !IsPostgres => flag ? 1L : 0L,
+        _ => value,
+    }, kind switch
+    {
+        ArchiveColumnKind.Id => IsPostgres ? DataType.Guid : DataType.VarBinary,
+        ArchiveColumnKind.Integer => DataType.Int64,
+        ArchiveColumnKind.Boolean => IsPostgres ? DataType.Boolean : DataType.Int64,
+        ArchiveColumnKind.Time => IsPostgres ? DataType.DateTimeOffset : DataType.Int64,
+        ArchiveColumnKind.Json when IsPostgres => DataType.BinaryJson,
+        _ => DataType.NVarChar,
+    });
+
+    /// <summary>Reads a <see cref="WorkspaceArchive"/> column as the archive holds it (<see cref="ArchiveColumnKind"/>); null when NULL.</summary>
+    public object? ArchiveValue(DbDataReader reader, int ordinal, ArchiveColumnKind kind) => reader.IsDBNull(ordinal) ? null : kind switch
+    {
+        ArchiveColumnKind.Id => Id(reader, ordinal),
+        // smallint, integer and bigint columns alike.
+        ArchiveColumnKind.Integer => Convert.ToInt64(reader.GetValue(ordinal), System.Globalization.CultureInfo.InvariantCulture),
+        ArchiveColumnKind.Boolean => reader.GetBoolean(ordinal),
+        ArchiveColumnKind.Time => Time(reader, ordinal),
+        _ => reader.GetString(ordinal),
+    };
 
     /// <summary>Reads the <see cref="ChannelColumns"/> starting at <paramref name="first"/>.</summary>
     public Channel Channel(DbDataReader reader, int first) =>
