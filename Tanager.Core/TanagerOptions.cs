@@ -23,15 +23,19 @@ public sealed class TanagerOptions
     public int PasswordHashQueueLimit { get; set; } = 16 * Math.Max(1, Environment.ProcessorCount / 2);
     /// <summary>
     /// The share of one core's time that password hashing may take on average (0.5 = half a core), measured as the
-    /// hashes' elapsed time, so that under contention, when each hash takes longer, fewer are run. A check that would go
-    /// over the budget waits its turn (in the queue above, then 503), so a login flood from many addresses, which
-    /// per-address throttling cannot hold back, slows logins and not message delivery. 0 turns the budget off.
-    /// Default 0.25: at ~30 ms a check, about eight logins a second after a burst of <see cref="PasswordHashBurst"/>.
+    /// hashing thread's CPU time (its elapsed time where the OS does not tell), so that a check slowed down by a busy
+    /// machine costs what it used. A check that would go over the budget waits its turn (in the queue above, then 503),
+    /// so a login flood from many addresses, which per-address throttling cannot hold back, slows logins and not message
+    /// delivery. 0 turns the budget off. Default: a fortieth of the machine (0.025 × the processor count, at least 0.05
+    /// of one core): on 2 cores, at ~17 ms a check, about three checks a second after a burst of
+    /// <see cref="PasswordHashBurst"/>. A flood's cost is almost all hashing (half of it the kernel handing each check
+    /// 19 MiB of fresh memory): on 2 cores, a 100-address flood raised live delivery's p99 by ~40 % at a quarter of a
+    /// core and by ~15 % at 0.05 (benchmarks/README.md, "Login flood").
     /// </summary>
-    public double PasswordHashTimeBudget { get; set; } = 0.25;
+    public double PasswordHashTimeBudget { get; set; } = Math.Max(0.05, 0.025 * Environment.ProcessorCount);
     /// <summary>
     /// Hashing time that may be spent at once before <see cref="PasswordHashTimeBudget"/> applies: a team signing in at
-    /// the start of the day (1 s ≈ 30 checks at ~30 ms) is not slowed.
+    /// the start of the day (1 s ≈ 30–60 checks at 17–30 ms) is not slowed.
     /// </summary>
     public TimeSpan PasswordHashBurst { get; set; } = TimeSpan.FromSeconds(1);
     /// <summary>How long an account's two-factor challenge (the step between password and code) stays valid.</summary>

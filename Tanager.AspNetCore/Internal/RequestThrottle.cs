@@ -124,6 +124,7 @@ internal sealed class RequestThrottle : IDisposable
         _restPerUser.Dispose();
         _uploadsPerUser.Dispose();
         _webhookPosts.Dispose();
+        _commandResponses.Dispose();
     }
 
     /// <summary>One <see cref="RateLimit"/> as a partitioned token bucket.</summary>
