@@ -61,10 +61,14 @@ public sealed partial class AccountService(
         {
             throw TanagerException.Invalid("email and password are required.");
         }
-        var user = await users.FindByEmailAsync(email.Trim(), cancellationToken);
+        // The account is looked up once a hashing slot is held, so that an attempt refused for want of one costs no query.
         // Accounts without a password (bots, host-identity and provisioned users) verify against the decoy, so they take as long.
-        var stored = user is { Kind: UserKind.Human, PasswordHash.Length: > 0 } ? user.PasswordHash : null;
-        if (!await hasher.VerifyAsync(stored, password, cancellationToken) || user is null)
+        var (user, matches) = await hasher.FindAndVerifyAsync(
+            ct => users.FindByEmailAsync(email.Trim(), ct),
+            found => found is { Kind: UserKind.Human, PasswordHash.Length: > 0 } ? found.PasswordHash : null,
+            password,
+            cancellationToken);
+        if (!matches || user is null)
         {
             // The email tried is kept for an unknown account (who is being guessed at), but only when it looks like one:
             // people type their password into the email field, and the audit log must not keep it.

@@ -63,6 +63,22 @@ public sealed class PasswordHasher : IDisposable
         RunLimitedAsync(() => Verify(encodedHash ?? _decoy.Value, password) && encodedHash is not null, cancellationToken);
 
     /// <summary>
+    /// Takes a hashing slot first, then finds what to check against (<paramref name="find"/>, for example the account by
+    /// email) and checks <paramref name="password"/> against <paramref name="hashOf"/> of it, or against the decoy when
+    /// there is nothing or it has no hash. A check refused for want of a slot (503) has cost no lookup: during a login
+    /// flood that is most attempts, and on PostgreSQL each lookup is a round trip.
+    /// </summary>
+    internal async Task<(T? Found, bool Matches)> FindAndVerifyAsync<T>(Func<CancellationToken, ValueTask<T?>> find, Func<T, string?> hashOf, string password, CancellationToken cancellationToken)
+        where T : class
+    {
+        using var lease = await AcquireAsync(cancellationToken);
+        var found = await find(cancellationToken);
+        var encodedHash = found is null ? null : hashOf(found);
+        var matches = await RunChargedAsync(() => Verify(encodedHash ?? _decoy.Value, password) && encodedHash is not null, cancellationToken);
+        return (found, matches);
+    }
+
+    /// <summary>
     /// libsodium's Argon2id (through Geralt): the PHC string <c>$argon2id$v=19$m=…,t=…,p=1$salt$hash</c> with a 16-byte
     /// salt and a 32-byte hash, the format the managed implementation used before, so stored hashes keep verifying. Native
     /// code checks a password about five times faster here (29 ms against 162 ms at 19 MiB, 2 passes) and its 19 MiB never
@@ -90,25 +106,39 @@ public sealed class PasswordHasher : IDisposable
 
     private async Task<T> RunLimitedAsync<T>(Func<T> work, CancellationToken cancellationToken)
     {
-        using var lease = await _limiter.AcquireAsync(1, cancellationToken);
-        if (!lease.IsAcquired)
+        using var lease = await AcquireAsync(cancellationToken);
+        return await RunChargedAsync(work, cancellationToken);
+    }
+
+    /// <summary>A hashing slot, or (after the refusal delay) 503 server_busy with Retry-After when the slot and its queue are full.</summary>
+    private async Task<RateLimitLease> AcquireAsync(CancellationToken cancellationToken)
+    {
+        var lease = await _limiter.AcquireAsync(1, cancellationToken);
+        if (lease.IsAcquired)
         {
-            var refused = Interlocked.Increment(ref _refusedSinceLog);
-            var now = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
-            var last = Interlocked.Read(ref _lastBusyLog);
-            if (now - last >= BusyLogInterval && Interlocked.CompareExchange(ref _lastBusyLog, now, last) == last)
-            {
-                Interlocked.Add(ref _refusedSinceLog, -refused);
-                Log.PasswordHashingBusy(_logger, refused, _options.PasswordHashConcurrency, _options.PasswordHashQueueLimit);
-            }
-            // Answered after RateLimits:SignInRefusalDelay, as a throttled sign-in is: a client that retries at once, as a
-            // flood's clients do, gets one attempt per delay and connection, and the wait costs a timer, not a core.
-            if (_options.RateLimits is { Enabled: true, SignInRefusalDelay: var delay } && delay > TimeSpan.Zero)
-            {
-                await Task.Delay(delay, cancellationToken);
-            }
-            throw TanagerException.Unavailable(ErrorCodes.ServerBusy, "The server is checking too many passwords at once: try again in a moment.", RetryAfter);
+            return lease;
         }
+        lease.Dispose();
+        var refused = Interlocked.Increment(ref _refusedSinceLog);
+        var now = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
+        var last = Interlocked.Read(ref _lastBusyLog);
+        if (now - last >= BusyLogInterval && Interlocked.CompareExchange(ref _lastBusyLog, now, last) == last)
+        {
+            Interlocked.Add(ref _refusedSinceLog, -refused);
+            Log.PasswordHashingBusy(_logger, refused, _options.PasswordHashConcurrency, _options.PasswordHashQueueLimit);
+        }
+        // Answered after RateLimits:SignInRefusalDelay, as a throttled sign-in is: a client that retries at once, as a
+        // flood's clients do, gets one attempt per delay and connection, and the wait costs a timer, not a core.
+        if (_options.RateLimits is { Enabled: true, SignInRefusalDelay: var delay } && delay > TimeSpan.Zero)
+        {
+            await Task.Delay(delay, cancellationToken);
+        }
+        throw TanagerException.Unavailable(ErrorCodes.ServerBusy, "The server is checking too many passwords at once: try again in a moment.", RetryAfter);
+    }
+
+    /// <summary>Within a slot: waits for the time budget, runs the work on a thread of its own and charges what it used.</summary>
+    private async Task<T> RunChargedAsync<T>(Func<T> work, CancellationToken cancellationToken)
+    {
         await WaitForBudgetAsync(cancellationToken);
         var started = Stopwatch.GetTimestamp();
         var (result, cost) = await RunOnOwnThreadAsync(work, cancellationToken);

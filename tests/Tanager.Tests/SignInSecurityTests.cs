@@ -300,6 +300,39 @@ public sealed class SignInSecurityTests
         }
     }
 
+    [Fact]
+    public async Task A_check_refused_for_want_of_a_hashing_slot_has_looked_nothing_up()
+    {
+        // One slot, no queue, and a budget so small that the second check holds the slot while it waits for its turn.
+        using var hasher = new PasswordHasher(Microsoft.Extensions.Options.Options.Create(new TanagerOptions
+        {
+            PasswordMemoryKiB = 8,
+            PasswordIterations = 1,
+            PasswordHashConcurrency = 1,
+            PasswordHashQueueLimit = 0,
+            PasswordHashTimeBudget = 1e-7,
+            PasswordHashBurst = TimeSpan.Zero,
+        }));
+        var lookups = 0;
+        ValueTask<User?> FindAsync(CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref lookups);
+            return ValueTask.FromResult<User?>(null);
+        }
+
+        var (found, matches) = await hasher.FindAndVerifyAsync(FindAsync, user => user.PasswordHash, "first", CancellationToken.None);
+        Assert.Equal((null, false, 1), (found, matches, lookups));
+        using var stop = new CancellationTokenSource();
+        var waiting = hasher.FindAndVerifyAsync(FindAsync, user => user.PasswordHash, "second", stop.Token);
+        var refused = await Assert.ThrowsAsync<TanagerException>(() => hasher.FindAndVerifyAsync(FindAsync, user => user.PasswordHash, "third", CancellationToken.None));
+        Assert.Equal(ErrorCodes.ServerBusy, refused.Code);
+        // The first and the second (holding the slot) looked the account up; the refused third did not.
+        Assert.Equal(2, lookups);
+        Assert.False(waiting.IsCompleted);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+    }
+
     private static Task<HttpResponseMessage> LoginFromAsync(HttpClient http, TestServer server, string email, string password, string clientAddress)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server.Url, "api/v1/auth/login"))
