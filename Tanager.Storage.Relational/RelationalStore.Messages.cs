@@ -196,11 +196,16 @@ public abstract partial class RelationalStore : IMessageStore, IReadStateStore
             return rows;
         }
         var workspaceId = rows[0].WorkspaceId;
-        var listed = rows.Select(m => m.Id).ToList();
-        var ids = source?.Select(r => r.Id);
-        var parentIds = source?.Where(r => r.ThreadId == null).Select(r => (Ulid?)r.Id);
         var reactions = db.GetTable<MessageReactionRow>().Where(r => r.WorkspaceId == workspaceId);
-        reactions = ids is null ? reactions.Where(r => listed.Contains(r.MessageId)) : reactions.Where(r => ids.Contains(r.MessageId));
+        if (source is null)
+        {
+            var listed = rows.Select(m => m.Id).ToList();
+            reactions = reactions.Where(r => listed.Contains(r.MessageId));
+        }
+        else
+        {
+            reactions = reactions.Where(r => source.Select(m => m.Id).Contains(r.MessageId));
+        }
         var emoji = await reactions.GroupBy(r => new { r.MessageId, r.Emoji })
             .Select(g => new { g.Key.MessageId, g.Key.Emoji, Count = g.Count(), FirstUse = g.Min(r => r.CreatedAt) }).ToListAsync(cancellationToken);
         var byReaction = new Dictionary<Ulid, List<MessageReaction>>();
@@ -226,7 +231,9 @@ public abstract partial class RelationalStore : IMessageStore, IReadStateStore
             return DerivedMessageState.Attach(rows, byReaction, new Dictionary<Ulid, (int, DateTimeOffset)>());
         }
         var replies = db.GetTable<MessageRow>().Where(r => r.WorkspaceId == workspaceId && r.DeletedAt == null);
-        replies = parentIds is null ? replies.Where(r => parents.Contains(r.ThreadId)) : replies.Where(r => parentIds.Contains(r.ThreadId));
+        replies = source is null
+            ? replies.Where(r => parents.Contains(r.ThreadId))
+            : replies.Where(r => source.Where(m => m.ThreadId == null).Select(m => (Ulid?)m.Id).Contains(r.ThreadId));
         var threads = (await replies.GroupBy(r => r.ThreadId).Select(g => new { Thread = g.Key, Count = g.Count(), Last = g.Max(r => r.CreatedAt) })
             .ToListAsync(cancellationToken)).ToDictionary(t => t.Thread!.Value, t => (t.Count, t.Last));
         return DerivedMessageState.Attach(rows, byReaction, threads);

@@ -60,7 +60,7 @@ public sealed class PasswordHasher : IDisposable
 
     /// <summary>Whether <paramref name="password"/> matches; a null hash checks against a decoy (same cost) and is false.</summary>
     public Task<bool> VerifyAsync(string? encodedHash, string password, CancellationToken cancellationToken = default) =>
-        RunLimitedAsync(() => Verify(encodedHash ?? _decoy.Value, password) && encodedHash is not null, cancellationToken);
+        RunLimitedAsync(() => MatchesOrDecoy(encodedHash, password), cancellationToken);
 
     /// <summary>
     /// Takes a hashing slot first, then finds what to check against (<paramref name="find"/>, for example the account by
@@ -74,9 +74,11 @@ public sealed class PasswordHasher : IDisposable
         using var lease = await AcquireAsync(cancellationToken);
         var found = await find(cancellationToken);
         var encodedHash = found is null ? null : hashOf(found);
-        var matches = await RunChargedAsync(() => Verify(encodedHash ?? _decoy.Value, password) && encodedHash is not null, cancellationToken);
-        return (found, matches);
+        return (found, await RunChargedAsync(() => MatchesOrDecoy(encodedHash, password), cancellationToken));
     }
+
+    /// <summary>Checks against <paramref name="encodedHash"/>, or against the decoy (same cost, never a match) when there is none.</summary>
+    private bool MatchesOrDecoy(string? encodedHash, string password) => Verify(encodedHash ?? _decoy.Value, password) && encodedHash is not null;
 
     /// <summary>
     /// libsodium's Argon2id (through Geralt): the PHC string <c>$argon2id$v=19$m=…,t=…,p=1$salt$hash</c> with a 16-byte
