@@ -71,7 +71,7 @@ public sealed partial class AccountService
                 throw TanagerException.Unauthorized(ErrorCodes.InvalidCredentials, "The current password is wrong: this account has none yet.");
             }
         }
-        else if (currentPassword is null || currentPassword.Length > Validate.MaxPasswordLength || !await hasher.VerifyAsync(user.PasswordHash.Length > 0 ? user.PasswordHash : null, currentPassword, cancellationToken))
+        else if (currentPassword is null || currentPassword.Length > Validate.MaxPasswordLength || !await hasher.VerifyAsync(user.PasswordHash, currentPassword, cancellationToken))
         {
             throw TanagerException.Unauthorized(ErrorCodes.InvalidCredentials, "The current password is wrong.");
         }

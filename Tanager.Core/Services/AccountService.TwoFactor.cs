@@ -126,7 +126,7 @@ public sealed partial class AccountService
             throw TanagerException.Invalid("Send password and either code (from the authenticator app) or recovery_code.");
         }
         var user = await users.GetAsync(caller.UserId, cancellationToken) ?? throw TanagerException.NotFound("User");
-        if (password is null || password.Length > Validate.MaxPasswordLength || !await hasher.VerifyAsync(user.PasswordHash.Length > 0 ? user.PasswordHash : null, password, cancellationToken))
+        if (password is null || password.Length > Validate.MaxPasswordLength || !await hasher.VerifyAsync(user.PasswordHash, password, cancellationToken))
         {
             throw TanagerException.Unauthorized(ErrorCodes.InvalidCredentials, "The password is wrong.");
         }

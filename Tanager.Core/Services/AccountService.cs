@@ -65,7 +65,7 @@ public sealed partial class AccountService(
         // Accounts without a password (bots, host-identity and provisioned users) verify against the decoy, so they take as long.
         var (user, matches) = await hasher.FindAndVerifyAsync(
             ct => users.FindByEmailAsync(email.Trim(), ct),
-            found => found is { Kind: UserKind.Human, PasswordHash.Length: > 0 } ? found.PasswordHash : null,
+            found => found.Kind == UserKind.Human ? found.PasswordHash : null,
             password,
             cancellationToken);
         if (!matches || user is null)

@@ -58,7 +58,7 @@ public sealed class PasswordHasher : IDisposable
     public Task<string> HashAsync(string password, CancellationToken cancellationToken = default) =>
         RunLimitedAsync(() => Hash(password), cancellationToken);
 
-    /// <summary>Whether <paramref name="password"/> matches; a null hash checks against a decoy (same cost) and is false.</summary>
+    /// <summary>Whether <paramref name="password"/> matches; a null or empty hash (no password) checks against a decoy (same cost) and is false.</summary>
     public Task<bool> VerifyAsync(string? encodedHash, string password, CancellationToken cancellationToken = default) =>
         RunLimitedAsync(() => MatchesOrDecoy(encodedHash, password), cancellationToken);
 
@@ -77,8 +77,16 @@ public sealed class PasswordHasher : IDisposable
         return (found, await RunChargedAsync(() => MatchesOrDecoy(encodedHash, password), cancellationToken));
     }
 
-    /// <summary>Checks against <paramref name="encodedHash"/>, or against the decoy (same cost, never a match) when there is none.</summary>
-    private bool MatchesOrDecoy(string? encodedHash, string password) => Verify(encodedHash ?? _decoy.Value, password) && encodedHash is not null;
+    /// <summary>Checks against <paramref name="encodedHash"/>, or against the decoy (same cost, never a match) when there is none (null or empty).</summary>
+    private bool MatchesOrDecoy(string? encodedHash, string password)
+    {
+        if (string.IsNullOrEmpty(encodedHash))
+        {
+            _ = Verify(_decoy.Value, password);
+            return false;
+        }
+        return Verify(encodedHash, password);
+    }
 
     /// <summary>
     /// libsodium's Argon2id (through Geralt): the PHC string <c>$argon2id$v=19$m=…,t=…,p=1$salt$hash</c> with a 16-byte
