@@ -128,17 +128,6 @@ internal sealed class SubscriberTracker(DeliveryRecorder recorder, int channel)
         return true;
     }
 
-    public bool OnText(ReadOnlySpan<char> text)
-    {
-        var received = Stopwatch.GetTimestamp();
-        if (!Payload.TryParse(text, out var sequence, out var sent))
-        {
-            return false;
-        }
-        Deliver(sequence, sent, received);
-        return true;
-    }
-
     private void Deliver(long sequence, long sent, long received)
     {
         if (!_seenPayload)

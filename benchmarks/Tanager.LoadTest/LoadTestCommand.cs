@@ -83,9 +83,6 @@ internal static class LoadTestCommand
                 return 1;
             }
 
-            // One handler for every WebSocket upgrade: each upgraded connection leaves the pool, so nothing is shared
-            // but the handler's settings, and 1000 connections do not build 1000 handlers.
-            using var invoker = new HttpMessageInvoker(new SocketsHttpHandler());
             var runner = new FanoutRunner(options, Console.Error);
             var results = new List<RunResult>();
             var notes = new List<string>();
@@ -94,9 +91,9 @@ internal static class LoadTestCommand
                 IFanoutTarget? target = name switch
                 {
                     // With --stall-one each measured phase stalls a subscriber of its own, so that many may be stalled.
-                    Tanager when tanagerUrl is not null => new TanagerTarget(tanagerUrl, invoker, options.InFlight, options.StallOne ? options.Rates.Count : 0),
+                    Tanager when tanagerUrl is not null => new TanagerTarget(tanagerUrl, options.InFlight, options.StallOne ? options.Rates.Count : 0),
                     SignalR when baselineUrl is not null => new SignalRTarget(baselineUrl),
-                    WebSocket when baselineUrl is not null => new WebSocketTarget(baselineUrl, invoker),
+                    WebSocket when baselineUrl is not null => new WebSocketTarget(baselineUrl),
                     _ => null,
                 };
                 if (target is null)

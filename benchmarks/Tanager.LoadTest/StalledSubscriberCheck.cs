@@ -17,7 +17,7 @@ namespace Tanager.LoadTest;
 /// skipped changes are paged with the SDK's <c>GetChangesAsync</c> ("changes since").
 /// </para>
 /// </summary>
-internal sealed class StalledSubscriberCheck(Uri baseUrl, Uri gatewayUrl, HttpMessageInvoker invoker)
+internal sealed class StalledSubscriberCheck(Uri baseUrl, Uri gatewayUrl)
 {
     // How long the stalled socket may go on reading after it reads again before the check closes it itself.
     private static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(10);
@@ -30,7 +30,6 @@ internal sealed class StalledSubscriberCheck(Uri baseUrl, Uri gatewayUrl, HttpMe
 
     private readonly Uri _baseUrl = baseUrl;
     private readonly Uri _gatewayUrl = gatewayUrl;
-    private readonly HttpMessageInvoker _invoker = invoker;
 
     /// <param name="published">Load-test sequences of the acknowledged publishes to the subscriber's channel in the phase.</param>
     /// <param name="fromSequence">The phase's first load-test sequence.</param>
@@ -51,7 +50,7 @@ internal sealed class StalledSubscriberCheck(Uri baseUrl, Uri gatewayUrl, HttpMe
         {
             recovered = await ResumeAsync(channel, cursor, cancellationToken);
         }
-        catch (Exception ex) when ((ex is WebSocketException or InvalidOperationException or HttpRequestException or Tanager.Client.TanagerApiException or OperationCanceledException)
+        catch (Exception ex) when ((ex is System.Net.Sockets.SocketException or InvalidOperationException or HttpRequestException or Tanager.Client.TanagerApiException or OperationCanceledException)
             && !cancellationToken.IsCancellationRequested)
         {
             return new StallCheck(false, $"{socketPart}; FAILED to reconnect with RESUME from channel change {cursor}: {ex.Message}");
@@ -116,7 +115,7 @@ internal sealed class StalledSubscriberCheck(Uri baseUrl, Uri gatewayUrl, HttpMe
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ReplayTimeout);
         await using var socket = new RawSocket();
-        await socket.ConnectAsync(_gatewayUrl, _invoker, timeout.Token);
+        await socket.ConnectAsync(_gatewayUrl, timeout.Token);
         var resumeFrom = new Dictionary<string, long>(StringComparer.Ordinal) { [channel.Id] = cursor };
         var (interval, ready) = await GatewayHandshake.IdentifyAsync(socket, channel.SubscriberToken, resumeFrom, timeout.Token);
         var head = ready!.Workspaces.SelectMany(workspace => workspace.Channels).FirstOrDefault(c => c.Id == channel.Id)?.LastSequence

@@ -18,7 +18,6 @@ internal sealed class TanagerTarget : IFanoutTarget
     private const int SetupConcurrency = 4;
 
     private readonly Uri _gatewayUrl;
-    private readonly HttpMessageInvoker _invoker;
     private readonly TanagerApi _api;
     private readonly StalledSubscriberCheck _stallCheck;
     /// <summary>In connect order: <c>--stall-one</c> stalls the first one still subscribed in each measured phase.</summary>
@@ -35,15 +34,14 @@ internal sealed class TanagerTarget : IFanoutTarget
     public Uri BaseUrl { get; }
 
     /// <param name="stallCandidates">Subscribers that may be stalled (0 without <c>--stall-one</c>): the first this many to connect.</param>
-    public TanagerTarget(Uri baseUrl, HttpMessageInvoker invoker, int maxPublishConnections, int stallCandidates)
+    public TanagerTarget(Uri baseUrl, int maxPublishConnections, int stallCandidates)
     {
         BaseUrl = baseUrl;
         _gatewayUrl = WebSocketUris.For(baseUrl, "gateway");
-        _invoker = invoker;
         // One pooled HTTP/1.1 connection per publish in flight, so publishes never queue inside the client.
         var handler = new SocketsHttpHandler { MaxConnectionsPerServer = maxPublishConnections };
         _api = new TanagerApi(new HttpClient(handler) { BaseAddress = new Uri(baseUrl, "api/v1/") });
-        _stallCheck = new StalledSubscriberCheck(baseUrl, _gatewayUrl, invoker);
+        _stallCheck = new StalledSubscriberCheck(baseUrl, _gatewayUrl);
         _stallCandidates = stallCandidates;
     }
 
@@ -89,7 +87,7 @@ internal sealed class TanagerTarget : IFanoutTarget
         var watch = Interlocked.Increment(ref _connectsStarted) <= _stallCandidates ? new StallWatch() : null;
         var socket = new RawSocket();
         _subscribers.Enqueue(new Subscriber(socket, tracker, watch));
-        await socket.ConnectAsync(_gatewayUrl, _invoker, cancellationToken);
+        await socket.ConnectAsync(_gatewayUrl, cancellationToken);
         var (interval, _) = await GatewayHandshake.IdentifyAsync(socket, _channels[tracker.Channel].SubscriberToken, resumeFrom: null, cancellationToken);
 
         // Only payload frames matter from here on; they are recognised by the payload marker without parsing JSON.

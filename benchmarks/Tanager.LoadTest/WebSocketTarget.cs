@@ -11,10 +11,9 @@ namespace Tanager.LoadTest;
 /// address a group but the socket a message comes from, so with several channels each has its own publisher socket,
 /// joined to that channel's group (<c>/ws?group=…</c>); with one channel nothing names a group, as before groups existed.
 /// </summary>
-internal sealed class WebSocketTarget(Uri baseUrl, HttpMessageInvoker invoker) : IFanoutTarget
+internal sealed class WebSocketTarget(Uri baseUrl) : IFanoutTarget
 {
     private readonly Uri _baseUrl = baseUrl;
-    private readonly HttpMessageInvoker _invoker = invoker;
     private readonly ConcurrentBag<RawSocket> _subscribers = [];
     private Uri[] _endpoints = [];
     private ChannelPublisher[] _publishers = [];
@@ -31,7 +30,7 @@ internal sealed class WebSocketTarget(Uri baseUrl, HttpMessageInvoker invoker) :
         _publishers = [.. _endpoints.Select(_ => new ChannelPublisher())];
         for (var channel = 0; channel < channels; channel++)
         {
-            await _publishers[channel].ConnectAsync(_endpoints[channel], _invoker, cancellationToken);
+            await _publishers[channel].ConnectAsync(_endpoints[channel], cancellationToken);
         }
     }
 
@@ -39,7 +38,7 @@ internal sealed class WebSocketTarget(Uri baseUrl, HttpMessageInvoker invoker) :
     {
         var socket = new RawSocket();
         _subscribers.Add(socket);
-        await socket.ConnectAsync(_endpoints[tracker.Channel], _invoker, cancellationToken);
+        await socket.ConnectAsync(_endpoints[tracker.Channel], cancellationToken);
         socket.StartReceiving(frame => tracker.OnFrame(frame), tracker.OnLost);
     }
 
@@ -60,9 +59,9 @@ internal sealed class WebSocketTarget(Uri baseUrl, HttpMessageInvoker invoker) :
         private readonly SemaphoreSlim _sendLock = new(1, 1);
         private readonly SemaphoreSlim _echoes = new(0);
 
-        public async Task ConnectAsync(Uri endpoint, HttpMessageInvoker invoker, CancellationToken cancellationToken)
+        public async Task ConnectAsync(Uri endpoint, CancellationToken cancellationToken)
         {
-            await _socket.ConnectAsync(endpoint, invoker, cancellationToken);
+            await _socket.ConnectAsync(endpoint, cancellationToken);
             _socket.StartReceiving(_ => _echoes.Release(), () => { });
         }
 
