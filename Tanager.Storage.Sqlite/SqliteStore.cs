@@ -1,5 +1,7 @@
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 using Tanager.Storage.Relational;
 using Tanager.Storage.Sqlite.Internal;
 
@@ -11,6 +13,9 @@ namespace Tanager.Storage.Sqlite;
 /// </summary>
 public sealed partial class SqliteStore : RelationalStore, ISearchStore, IStorageMigrator
 {
+    // Handles whose PRAGMAs are set; weak, so a handle the pool closes is forgotten with it.
+    private static readonly ConditionalWeakTable<sqlite3, sqlite3> ConfiguredHandles = new();
+
     private readonly string _connectionString;
 
     public SqliteStore(string path)
@@ -22,7 +27,8 @@ public sealed partial class SqliteStore : RelationalStore, ISearchStore, IStorag
         {
             DataSource = Path,
             Mode = SqliteOpenMode.ReadWriteCreate,
-            ForeignKeys = true,
+            // foreign_keys is set with the other PRAGMAs below, once per handle: as a connection-string option
+            // Microsoft.Data.Sqlite would compile and run it on every open from the pool.
             Pooling = true,
         }.ToString();
     }
@@ -34,14 +40,22 @@ public sealed partial class SqliteStore : RelationalStore, ISearchStore, IStorag
 
     private protected override async Task<System.Data.Common.DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) => await OpenAsync(cancellationToken);
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    internal async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
-        // busy_timeout: wait for the single writer rather than fail; synchronous=FULL: an acknowledged send survives power loss.
-        await using var pragmas = connection.CreateCommand();
-        pragmas.CommandText = "PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL;";
-        await pragmas.ExecuteNonQueryAsync(cancellationToken);
+        // The pool keeps SQLite's handle, and these settings live on it: compiling and running them on every open cost a
+        // send several statement compilations (benchmarks/README.md §14). Nothing here changes them afterwards.
+        var handle = connection.Handle ?? throw new InvalidOperationException("An open SQLite connection has no handle.");
+        if (!ConfiguredHandles.TryGetValue(handle, out _))
+        {
+            // foreign_keys: the schema's cascades and references hold; busy_timeout: wait for the single writer rather
+            // than fail; synchronous=FULL: an acknowledged send survives power loss.
+            await using var pragmas = connection.CreateCommand();
+            pragmas.CommandText = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL;";
+            await pragmas.ExecuteNonQueryAsync(cancellationToken);
+            ConfiguredHandles.AddOrUpdate(handle, handle);
+        }
         return connection;
     }
 
