@@ -49,11 +49,20 @@ public sealed partial class SqliteStore : RelationalStore, ISearchStore, IStorag
         var handle = connection.Handle ?? throw new InvalidOperationException("An open SQLite connection has no handle.");
         if (!ConfiguredHandles.TryGetValue(handle, out _))
         {
-            // foreign_keys: the schema's cascades and references hold; busy_timeout: wait for the single writer rather
-            // than fail; synchronous=FULL: an acknowledged send survives power loss.
-            await using var pragmas = connection.CreateCommand();
-            pragmas.CommandText = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL;";
-            await pragmas.ExecuteNonQueryAsync(cancellationToken);
+            try
+            {
+                // foreign_keys: the schema's cascades and references hold; busy_timeout: wait for the single writer
+                // rather than fail; synchronous=FULL: an acknowledged send survives power loss.
+                await using var pragmas = connection.CreateCommand();
+                pragmas.CommandText = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL;";
+                await pragmas.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch
+            {
+                // Not configured: the handle goes back to the pool unmarked and is configured on its next open.
+                await connection.DisposeAsync();
+                throw;
+            }
             ConfiguredHandles.AddOrUpdate(handle, handle);
         }
         return connection;
