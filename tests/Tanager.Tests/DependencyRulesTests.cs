@@ -32,7 +32,9 @@ public sealed class DependencyRulesTests
         { "Tanager.Web", [.. Bcl, "Microsoft.AspNetCore.Components*", "Microsoft.JSInterop", "Tanager.Protocol", "Tanager.Client"], ["Tanager.Core", "Tanager.AspNetCore"] },
         // Adapters: Core and their own SDK, never each other.
         // The SQL stores share their non-hot operations (Tanager.Storage.Relational, on linq2db), which knows neither driver.
-        { "Tanager.Storage.Sqlite", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "Tanager.Core", "NUlid", "Microsoft.Data.Sqlite", "Tanager.Storage.Relational", "linq2db"], ["Tanager.Storage.Postgres", "Npgsql"] },
+        // SQLitePCLRaw.core: Microsoft.Data.Sqlite's own binding, whose handle type (`SqliteConnection.Handle`) keys the
+        // store's once-per-handle PRAGMAs.
+        { "Tanager.Storage.Sqlite", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "Tanager.Core", "NUlid", "Microsoft.Data.Sqlite", "SQLitePCLRaw.core", "Tanager.Storage.Relational", "linq2db"], ["Tanager.Storage.Postgres", "Npgsql"] },
         { "Tanager.Storage.Postgres", [.. Bcl, .. ExtensionAbstractions, "Tanager.Protocol", "Tanager.Core", "NUlid", "Npgsql", "Tanager.Storage.Relational", "linq2db"], ["Tanager.Storage.Sqlite", "Microsoft.Data.Sqlite"] },
         { "Tanager.Storage.Relational", [.. Bcl, "Tanager.Core", "NUlid", "linq2db"], ["Tanager.Storage.Sqlite", "Tanager.Storage.Postgres", "Npgsql", "Microsoft.Data.Sqlite"] },
         // NATS.Client.Core, not the NATS.Net meta-package (JetStream, key/value and object store are not used).
