@@ -53,8 +53,7 @@ public sealed partial class SqliteStore : RelationalStore, ISearchStore, IStorag
             {
                 // foreign_keys: the schema's cascades and references hold; busy_timeout: wait for the single writer
                 // rather than fail; synchronous=FULL: an acknowledged send survives power loss.
-                await using var pragmas = connection.CreateCommand();
-                pragmas.CommandText = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL;";
+                await using var pragmas = Command(connection, "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL;");
                 await pragmas.ExecuteNonQueryAsync(cancellationToken);
             }
             catch

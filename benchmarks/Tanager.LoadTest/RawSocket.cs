@@ -118,7 +118,7 @@ internal sealed class RawSocket : IAsyncDisposable
         _start = headerEnd + HeaderEnd.Length;
     }
 
-    /// <summary>Sends <paramref name="message"/> as one masked text frame.</summary>
+    /// <summary>Sends <paramref name="message"/> as one masked text frame; concurrent sends go out one after another.</summary>
     public ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken) =>
         SendFrameAsync(OpText, message.Span, cancellationToken);
 

@@ -54,9 +54,8 @@ internal sealed class WebSocketTarget(Uri baseUrl) : IFanoutTarget
     /// <summary>The publisher socket of one group; its echoes acknowledge its publishes in order.</summary>
     private sealed class ChannelPublisher : IAsyncDisposable
     {
+        // The socket serializes concurrent sends itself; publishes to this group queue there.
         private readonly RawSocket _socket = new();
-        // A socket allows one outstanding send; concurrent publishes to this group queue here.
-        private readonly SemaphoreSlim _sendLock = new(1, 1);
         private readonly SemaphoreSlim _echoes = new(0);
 
         public async Task ConnectAsync(Uri endpoint, CancellationToken cancellationToken)
@@ -67,23 +66,13 @@ internal sealed class WebSocketTarget(Uri baseUrl) : IFanoutTarget
 
         public async Task PublishAsync(string content, CancellationToken cancellationToken)
         {
-            var bytes = Encoding.UTF8.GetBytes(content);
-            await _sendLock.WaitAsync(cancellationToken);
-            try
-            {
-                await _socket.SendAsync(bytes, cancellationToken);
-            }
-            finally
-            {
-                _sendLock.Release();
-            }
+            await _socket.SendAsync(Encoding.UTF8.GetBytes(content), cancellationToken);
             await _echoes.WaitAsync(cancellationToken);
         }
 
         public async ValueTask DisposeAsync()
         {
             await _socket.DisposeAsync();
-            _sendLock.Dispose();
             _echoes.Dispose();
         }
     }
